@@ -1,0 +1,372 @@
+package spec
+
+import (
+	"strings"
+	"time"
+)
+
+// Spec is a parsed and validated state machine. Slices keep the order of
+// the spec file, so everything derived from a Spec is deterministic.
+type Spec struct {
+	File      string // the file name used in positions
+	Source    []byte // the text that was parsed
+	Machine   string
+	Doc       string
+	Sources   []*Source
+	States    []*State
+	Initial   *State
+	Highlight []*State
+	Events    []*Event // app and rcv events as declared, then one timeout event per timer
+	Timers    []*Timer
+	Durations []*Duration
+	Switches  []*Switch
+	Segments  []*Segment
+	Signals   []*Signal
+	Rules     []*Rule
+	Profiles  []*Profile
+	Actions   []*ActionDef // every possible action, in bit order
+	Example   []*Event     // the events of the documented example walk, from Initial
+
+	cells [][]cell // [state.Index-1][event.Index-1]
+}
+
+// Source is a document that rules and profile values cite.
+type Source struct {
+	Name string
+	Doc  string
+	Pos  Pos
+}
+
+// State is a connection state. Index counts from 1: 0 is the invalid state
+// of the generated code.
+type State struct {
+	Name  string
+	Doc   string
+	Pos   Pos
+	Index int
+}
+
+// EventKind says where an event comes from.
+type EventKind int
+
+const (
+	App     EventKind = iota + 1 // the application called
+	Rcv                          // a segment arrived, classified by the stack
+	Timeout                      // a timer expired
+)
+
+func (k EventKind) String() string {
+	switch k {
+	case App:
+		return "app"
+	case Rcv:
+		return "rcv"
+	case Timeout:
+		return "timeout"
+	}
+	return "invalid"
+}
+
+// Event is something a state must decide about. Index counts from 1.
+type Event struct {
+	Kind  EventKind
+	Name  string // for a timeout, the timer's name
+	Doc   string
+	Pos   Pos
+	Index int
+	Timer *Timer // set for Timeout events
+}
+
+// String is the event as rules write it: "rcv FIN", "timeout time_wait".
+func (e *Event) String() string { return e.Kind.String() + " " + e.Name }
+
+// Timer is a timer whose expiry is an event. Index counts from 1.
+type Timer struct {
+	Name  string
+	Doc   string
+	Pos   Pos
+	Index int
+	Event *Event
+}
+
+// Duration is a profile value that is not a timer, such as the MSL.
+type Duration struct {
+	Name  string
+	Doc   string
+	Pos   Pos
+	Index int
+}
+
+// Switch is a behaviour a profile turns on or off. Bit is its position in
+// a switch set, from 0.
+type Switch struct {
+	Name string
+	Doc  string
+	Pos  Pos
+	Bit  int
+}
+
+// Segment is a kind of segment an endpoint sends.
+type Segment struct {
+	Name string
+	Doc  string
+	Pos  Pos
+}
+
+// Signal is something an endpoint tells its application.
+type Signal struct {
+	Name string
+	Doc  string
+	Pos  Pos
+}
+
+// Verdict is how a rule decides its cell.
+type Verdict int
+
+const (
+	Move   Verdict = iota + 1 // a transition, possibly to the same state
+	Ignore                    // the event is dropped
+	Reject                    // the event is refused; an application call fails
+)
+
+func (v Verdict) String() string {
+	switch v {
+	case Move:
+		return "move"
+	case Ignore:
+		return "ignore"
+	case Reject:
+		return "reject"
+	}
+	return "invalid"
+}
+
+// Guard makes a rule apply only when a switch is on (On) or off (!On).
+type Guard struct {
+	Switch *Switch
+	On     bool
+	Pos    Pos
+}
+
+func (g *Guard) String() string {
+	if g.On {
+		return "if " + g.Switch.Name
+	}
+	return "unless " + g.Switch.Name
+}
+
+// holds reports whether the guard admits the switch set sw.
+func (g *Guard) holds(sw uint64) bool {
+	if g == nil {
+		return true
+	}
+	return (sw>>uint(g.Switch.Bit)&1 == 1) == g.On
+}
+
+// Citation names the document, and the place in it, that demands a rule or
+// a profile value.
+type Citation struct {
+	Source *Source
+	Text   string // what follows the source's name
+	Pos    Pos
+}
+
+func (c Citation) String() string {
+	if c.Source == nil {
+		return ""
+	}
+	if c.Text == "" {
+		return c.Source.Name
+	}
+	return c.Source.Name + " " + c.Text
+}
+
+// Op is what an action does.
+type Op int
+
+const (
+	Send    Op = iota + 1 // send a segment
+	Start                 // arm a stopped timer
+	Restart               // arm a timer from its full interval, running or not
+	Stop                  // disarm a timer
+	Tell                  // tell the application
+)
+
+var opNames = [...]string{Send: "send", Start: "start", Restart: "restart", Stop: "stop", Tell: "tell"}
+
+func (o Op) String() string {
+	if o < Send || o > Tell {
+		return "invalid"
+	}
+	return opNames[o]
+}
+
+// ActionDef is one possible action: one bit of an action set.
+type ActionDef struct {
+	Op      Op
+	Segment *Segment // for Send
+	Timer   *Timer   // for Start, Restart, Stop
+	Signal  *Signal  // for Tell
+	Bit     int
+}
+
+// String is the action as rules write it: "send ACK", "restart time_wait".
+func (a *ActionDef) String() string {
+	switch a.Op {
+	case Send:
+		return "send " + a.Segment.Name
+	case Start, Restart, Stop:
+		return a.Op.String() + " " + a.Timer.Name
+	case Tell:
+		return "tell " + a.Signal.Name
+	}
+	return "invalid"
+}
+
+// Rule decides one (state, event) cell, or one side of a switch in it.
+type Rule struct {
+	Pos     Pos
+	State   *State
+	Event   *Event
+	Guard   *Guard // nil when the rule holds under every profile
+	Verdict Verdict
+	Next    *State // the state after the event; State itself for Ignore and Reject
+	Actions []*ActionDef
+	Reason  string // why, for Ignore and Reject; an optional note for Move
+	Cite    Citation
+	Text    string // the rule's line in the spec, trimmed
+	Index   int    // counts from 1, in spec order
+}
+
+// ActionBits is the rule's actions as a set, one bit per ActionDef.Bit.
+func (r *Rule) ActionBits() uint64 {
+	var b uint64
+	for _, a := range r.Actions {
+		b |= 1 << uint(a.Bit)
+	}
+	return b
+}
+
+// ActionString is the rule's actions as the spec writes them.
+func (r *Rule) ActionString() string {
+	parts := make([]string, len(r.Actions))
+	for i, a := range r.Actions {
+		parts[i] = a.String()
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Profile is a named set of timer durations and switch settings.
+type Profile struct {
+	Name   string
+	Doc    string
+	Pos    Pos
+	Values []*Value // in spec order
+}
+
+// Value is one setting of a profile. Exactly one of Timer, Duration and
+// Switch is set.
+type Value struct {
+	Name     string
+	Pos      Pos
+	Timer    *Timer
+	Duration *Duration
+	Switch   *Switch
+	Length   time.Duration // for a timer or duration; 0 with None
+	None     bool          // the profile has no such timer or duration
+	On       bool          // for a switch
+	Cite     Citation
+}
+
+// Switches is the profile's switch set: bit Switch.Bit is set for each
+// switch the profile turns on.
+func (p *Profile) Switches() uint64 {
+	var sw uint64
+	for _, v := range p.Values {
+		if v.Switch != nil && v.On {
+			sw |= 1 << uint(v.Switch.Bit)
+		}
+	}
+	return sw
+}
+
+// TimerValue is the profile's value for timer t.
+func (p *Profile) TimerValue(t *Timer) *Value {
+	for _, v := range p.Values {
+		if v.Timer == t {
+			return v
+		}
+	}
+	return nil
+}
+
+// DurationValue is the profile's value for duration d.
+func (p *Profile) DurationValue(d *Duration) *Value {
+	for _, v := range p.Values {
+		if v.Duration == d {
+			return v
+		}
+	}
+	return nil
+}
+
+// cell holds the rules deciding one (state, event) pair: either one rule
+// with no guard, or one rule for each side of one switch.
+type cell struct {
+	rules []*Rule
+}
+
+// Decide returns the rule that decides event e in state s under the switch
+// set sw (bit Switch.Bit set for each switch that is on).
+func (sp *Spec) Decide(s *State, e *Event, sw uint64) *Rule {
+	for _, r := range sp.cells[s.Index-1][e.Index-1].rules {
+		if r.Guard.holds(sw) {
+			return r
+		}
+	}
+	return nil
+}
+
+// CellRules returns the rules of the (s, e) cell, in spec order.
+func (sp *Spec) CellRules(s *State, e *Event) []*Rule {
+	return sp.cells[s.Index-1][e.Index-1].rules
+}
+
+// State returns the state named name, or nil.
+func (sp *Spec) State(name string) *State {
+	for _, s := range sp.States {
+		if s.Name == name {
+			return s
+		}
+	}
+	return nil
+}
+
+// Event returns the event of kind k named name, or nil.
+func (sp *Spec) Event(k EventKind, name string) *Event {
+	for _, e := range sp.Events {
+		if e.Kind == k && e.Name == name {
+			return e
+		}
+	}
+	return nil
+}
+
+// Profile returns the profile named name, or nil.
+func (sp *Spec) Profile(name string) *Profile {
+	for _, p := range sp.Profiles {
+		if p.Name == name {
+			return p
+		}
+	}
+	return nil
+}
+
+// ProfileNames lists the profiles in spec order.
+func (sp *Spec) ProfileNames() []string {
+	names := make([]string, len(sp.Profiles))
+	for i, p := range sp.Profiles {
+		names[i] = p.Name
+	}
+	return names
+}
