@@ -1,0 +1,135 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/tcpfsm/tcpfsm/gen"
+	"github.com/tcpfsm/tcpfsm/spec"
+)
+
+func runGen(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("gen", stderr)
+	specPath := fs.String("spec", "", "spec `file` (default: the embedded TCP spec)")
+	out := fs.String("out", "generated/tcp", "output `directory`")
+	pkg := fs.String("pkg", "tcp", "package `name`")
+	importPath := fs.String("import", "", "import `path` of the output package (default: from go.mod above -out)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	path, err := specArg(fs, *specPath)
+	if err != nil {
+		return err
+	}
+	sp, err := loadSpec(path)
+	if err != nil {
+		return err
+	}
+	dir := filepath.Clean(*out)
+	ip := *importPath
+	if ip == "" {
+		if ip, err = modulePath(dir); err != nil {
+			return usageErr("fsmgen gen: %v; give -import", err)
+		}
+	}
+	files, err := gen.Generate(sp, gen.Options{
+		Package:    *pkg,
+		ImportPath: ip,
+		Command:    gen.Command(sp, filepath.ToSlash(dir), *pkg),
+	})
+	if err != nil {
+		if _, ok := err.(spec.ErrorList); ok {
+			return err
+		}
+		return usageErr("fsmgen gen: %v", err)
+	}
+	n, err := writeFiles(dir, files)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "fsmgen gen: %s: %d files, %d changed\n", filepath.ToSlash(dir), len(files), n)
+	return nil
+}
+
+// writeFiles writes every file whose content changed. Each is written to a
+// temporary file first and renamed only once all are written, so a failure
+// leaves no partial output.
+func writeFiles(dir string, files []gen.Output) (int, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return 0, err
+	}
+	type pending struct{ tmp, final string }
+	var todo []pending
+	cleanup := func() {
+		for _, p := range todo {
+			os.Remove(p.tmp)
+		}
+	}
+	for _, f := range files {
+		final := filepath.Join(dir, f.Name)
+		if old, err := os.ReadFile(final); err == nil && bytes.Equal(old, f.Data) {
+			continue
+		}
+		tmp, err := os.CreateTemp(dir, "."+f.Name+".tmp*")
+		if err != nil {
+			cleanup()
+			return 0, err
+		}
+		todo = append(todo, pending{tmp.Name(), final})
+		if _, err := tmp.Write(f.Data); err != nil {
+			tmp.Close()
+			cleanup()
+			return 0, err
+		}
+		if err := tmp.Close(); err != nil {
+			cleanup()
+			return 0, err
+		}
+		if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+			cleanup()
+			return 0, err
+		}
+	}
+	for i, p := range todo {
+		if err := os.Rename(p.tmp, p.final); err != nil {
+			for _, q := range todo[i:] {
+				os.Remove(q.tmp)
+			}
+			return i, err
+		}
+	}
+	return len(todo), nil
+}
+
+// modulePath finds the import path of dir from the go.mod above it.
+func modulePath(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	for d := abs; ; d = filepath.Dir(d) {
+		data, err := os.ReadFile(filepath.Join(d, "go.mod"))
+		if err == nil {
+			for _, line := range strings.Split(string(data), "\n") {
+				if f := strings.Fields(line); len(f) == 2 && f[0] == "module" {
+					rel, err := filepath.Rel(d, abs)
+					if err != nil {
+						return "", err
+					}
+					if rel == "." {
+						return strings.Trim(f[1], `"`), nil
+					}
+					return strings.Trim(f[1], `"`) + "/" + filepath.ToSlash(rel), nil
+				}
+			}
+			return "", fmt.Errorf("%s has no module line", filepath.Join(d, "go.mod"))
+		}
+		if filepath.Dir(d) == d {
+			return "", fmt.Errorf("no go.mod above %s", dir)
+		}
+	}
+}

@@ -1,0 +1,180 @@
+// Command fsmgen validates tcpfsm spec files, generates Go transition
+// tables from them and draws their state diagrams.
+//
+// Exit status: 0 success, 1 a check failed, 2 bad usage or bad input.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/tcpfsm/tcpfsm/spec"
+)
+
+const usage = `fsmgen: the tcpfsm spec tool
+
+Usage:
+  fsmgen vet     [-spec FILE]                      validate a spec, report every problem
+  fsmgen gen     [-spec FILE] [-out DIR] [-pkg NAME]   generate the Go table package
+  fsmgen diagram [-spec FILE] [-format mermaid|dot]  draw the state diagram
+
+Without -spec, commands use the embedded TCP spec (spec/tcp.fsm).
+
+Examples:
+  fsmgen vet -spec my.fsm
+  fsmgen gen                         # regenerate generated/tcp
+  fsmgen diagram -format dot | dot -Tsvg > tcp.svg
+
+Exit status: 0 success, 1 a check failed, 2 bad usage or bad input.
+`
+
+// exitError carries an exit status with its message.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+func usageErr(format string, args ...any) error {
+	return &exitError{code: 2, msg: fmt.Sprintf(format, args...)}
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run executes one command and returns its exit status.
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "vet":
+		err = runVet(args[1:], stdout, stderr)
+	case "gen":
+		err = runGen(args[1:], stdout, stderr)
+	case "diagram":
+		err = runDiagram(args[1:], stdout, stderr)
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "fsmgen: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	if err == nil {
+		return 0
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.msg != "" {
+			fmt.Fprintln(stderr, ee.msg)
+		}
+		return ee.code
+	}
+	var list spec.ErrorList
+	if errors.As(err, &list) {
+		fmt.Fprintln(stderr, list.Error())
+		fmt.Fprintf(stderr, "fsmgen: %d problem%s in the spec\n", len(list), plural(len(list)))
+		return 2
+	}
+	fmt.Fprintf(stderr, "fsmgen: %v\n", err)
+	return 1
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// newFlags makes a flag set that reports errors instead of exiting.
+func newFlags(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("fsmgen "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+// parseFlags parses args, turning a flag error into exit status 2.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return &exitError{code: 2}
+	}
+	return nil
+}
+
+// maxSpecSize bounds what loadSpec reads: a spec is a page of text, and
+// anything far larger is a mistake.
+const maxSpecSize = 4 << 20
+
+// loadSpec parses the spec at path, or the embedded TCP spec when path is
+// empty. It returns the spec and the name it goes by in headers.
+func loadSpec(path string) (*spec.Spec, error) {
+	if path == "" {
+		return spec.TCP()
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, usageErr("fsmgen: %v", err)
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return nil, usageErr("fsmgen: %s is a directory, not a spec file", path)
+	}
+	src, err := io.ReadAll(io.LimitReader(f, maxSpecSize+1))
+	if err != nil {
+		return nil, usageErr("fsmgen: read %s: %v", path, err)
+	}
+	if len(src) > maxSpecSize {
+		return nil, usageErr("fsmgen: %s is larger than %d MiB; a spec is a page of text", path, maxSpecSize>>20)
+	}
+	return spec.Parse(strings.TrimPrefix(path, "./"), src)
+}
+
+// specArg takes the spec path from -spec or from a single positional
+// argument, so both "fsmgen vet my.fsm" and "fsmgen vet -spec my.fsm" work.
+func specArg(fs *flag.FlagSet, flagValue string) (string, error) {
+	switch fs.NArg() {
+	case 0:
+		return flagValue, nil
+	case 1:
+		if flagValue != "" {
+			return "", usageErr("fsmgen: give the spec once, by -spec or as an argument")
+		}
+		return fs.Arg(0), nil
+	}
+	return "", usageErr("fsmgen: unexpected arguments %q", fs.Args()[1:])
+}
+
+func runVet(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("vet", stderr)
+	specPath := fs.String("spec", "", "spec `file` (default: the embedded TCP spec)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	path, err := specArg(fs, *specPath)
+	if err != nil {
+		return err
+	}
+	sp, err := loadSpec(path)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: machine %s: %d states, %d events, %d timers, %d rules, %d profiles: ok\n",
+		sp.File, sp.Machine, len(sp.States), len(sp.Events), len(sp.Timers), len(sp.Rules), len(sp.Profiles))
+	return nil
+}

@@ -1,0 +1,171 @@
+package gen
+
+import (
+	"bytes"
+	"flag"
+	"go/format"
+	"go/parser"
+	"go/token"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/tcpfsm/tcpfsm/spec"
+)
+
+var update = flag.Bool("update", false, "rewrite the committed generated files")
+
+// tcpOptions are the options of the repository's go:generate line.
+func tcpOptions(sp *spec.Spec) Options {
+	return Options{
+		Package:    "tcp",
+		ImportPath: "github.com/tcpfsm/tcpfsm/generated/tcp",
+		Command:    Command(sp, "generated/tcp", "tcp"),
+	}
+}
+
+// TestGeneratedIsFresh regenerates generated/tcp in memory and compares it
+// with the committed files, so a spec change without regeneration fails.
+func TestGeneratedIsFresh(t *testing.T) {
+	sp, err := spec.TCP()
+	require.NoError(t, err)
+	files, err := Generate(sp, tcpOptions(sp))
+	require.NoError(t, err)
+	dir := filepath.Join("..", "generated", "tcp")
+	for _, f := range files {
+		path := filepath.Join(dir, f.Name)
+		if *update {
+			require.NoError(t, os.WriteFile(path, f.Data, 0o644))
+			continue
+		}
+		old, err := os.ReadFile(path)
+		if err != nil {
+			t.Errorf("generated/tcp/%s: %v (run go generate ./... or go test ./gen -update)", f.Name, err)
+			continue
+		}
+		if !bytes.Equal(old, f.Data) {
+			t.Errorf("generated/tcp/%s is stale: run go generate ./... (or go test ./gen -update)", f.Name)
+		}
+	}
+}
+
+func loadMini(t *testing.T) *spec.Spec {
+	t.Helper()
+	src, err := os.ReadFile("../spec/testdata/mini.fsm")
+	require.NoError(t, err)
+	sp, err := spec.Parse("mini.fsm", src)
+	require.NoError(t, err)
+	return sp
+}
+
+func miniOptions() Options {
+	return Options{Package: "door", ImportPath: "example.com/door", Command: "fsmgen gen -spec mini.fsm -out door -pkg door"}
+}
+
+func TestDeterministic(t *testing.T) {
+	tcp, err := spec.TCP()
+	require.NoError(t, err)
+	for name, c := range map[string]struct {
+		sp  *spec.Spec
+		opt Options
+	}{"tcp": {tcp, tcpOptions(tcp)}, "mini": {loadMini(t), miniOptions()}} {
+		a, err := Generate(c.sp, c.opt)
+		require.NoError(t, err, name)
+		// A fresh parse, so no state carries over between runs.
+		sp2, err := spec.Parse(c.sp.File, c.sp.Source)
+		require.NoError(t, err, name)
+		b, err := Generate(sp2, c.opt)
+		require.NoError(t, err, name)
+		require.Equal(t, len(a), len(b), name)
+		for i := range a {
+			assert.Equal(t, a[i].Name, b[i].Name, name)
+			assert.True(t, bytes.Equal(a[i].Data, b[i].Data), "%s: %s differs between two runs", name, a[i].Name)
+		}
+	}
+}
+
+var headerRE = regexp.MustCompile(`^// Code generated .* DO NOT EDIT\.$`)
+
+// TestGoFiles checks every generated Go file: the header, that it parses,
+// and that gofmt leaves it unchanged.
+func TestGoFiles(t *testing.T) {
+	files, err := Generate(loadMini(t), miniOptions())
+	require.NoError(t, err)
+	for _, f := range files {
+		if !strings.HasSuffix(f.Name, ".go") {
+			continue
+		}
+		first, _, _ := strings.Cut(string(f.Data), "\n")
+		assert.Regexp(t, headerRE, first, f.Name)
+		assert.Contains(t, first, "mini.fsm", "%s: the header names the spec", f.Name)
+		_, err := parser.ParseFile(token.NewFileSet(), f.Name, f.Data, parser.ParseComments)
+		assert.NoError(t, err, f.Name)
+		formatted, err := format.Source(f.Data)
+		require.NoError(t, err, f.Name)
+		assert.Equal(t, string(formatted), string(f.Data), "%s is not gofmt-stable", f.Name)
+	}
+}
+
+// TestCompilesAndRunsExample builds the package generated from a small
+// spec in a module of its own and runs its tests, which include the
+// generated Example and its expected output.
+func TestCompilesAndRunsExample(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a module with the go command; skipped in -short mode")
+	}
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command on PATH")
+	}
+	files, err := Generate(loadMini(t), miniOptions())
+	require.NoError(t, err)
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/door\n\ngo 1.26\n"), 0o644))
+	for _, f := range files {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, f.Name), f.Data, 0o644))
+	}
+	cmd := exec.Command(goBin, "test", "-count=1", "./...")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "go test in the generated package:\n%s", out)
+	cmd = exec.Command(goBin, "vet", "./...")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOWORK=off")
+	out, err = cmd.CombinedOutput()
+	require.NoError(t, err, "go vet in the generated package:\n%s", out)
+}
+
+func TestNameCollision(t *testing.T) {
+	src := strings.Replace(string(loadMini(t).Source), "state OPEN   \"open\"", "state OPEN \"open\"\nstate STEP \"collides with Step\"", 1)
+	src = strings.Replace(src, "in OPEN\n", "in STEP\n  app UNLOCK -> LOCKED [MANUAL 1]\n  app PUSH ignore \"x\" [MANUAL 1]\n  rcv BUMP ignore \"x\" [MANUAL 1]\n  timeout autolock ignore \"x\" [MANUAL 1]\nin OPEN\n  app UNLOCK -> STEP [MANUAL 1]\n", 1)
+	src = strings.Replace(src, "  app UNLOCK         ignore \"open\" [MANUAL 1]\n", "", 1)
+	sp, err := spec.Parse("mini.fsm", []byte(src))
+	require.NoError(t, err)
+	_, err = Generate(sp, miniOptions())
+	require.Error(t, err)
+	assert.Equal(t, `mini.fsm:8:7: state STEP becomes Go name Step, already used by a name of the generated API`, err.Error())
+}
+
+func TestBadOptions(t *testing.T) {
+	sp := loadMini(t)
+	_, err := Generate(sp, Options{Package: "func", ImportPath: "x"})
+	assert.ErrorContains(t, err, `package name "func" is not a Go identifier`)
+	_, err = Generate(sp, Options{Package: "door"})
+	assert.ErrorContains(t, err, "no import path")
+}
+
+func TestGoName(t *testing.T) {
+	for in, want := range map[string]string{
+		"FIN_WAIT_1": "FinWait1", "time_wait": "TimeWait", "rfc9293": "RFC9293", "rfc1337": "RFC1337",
+		"msl": "MSL", "r2_syn": "R2Syn", "SYN_ACK": "SynAck", "bsd": "BSD", "x": "X",
+	} {
+		assert.Equal(t, want, goName(in), in)
+	}
+	assert.Equal(t, "RcvAckOfFin", goName("rcv", "ACK_OF_FIN"))
+}
