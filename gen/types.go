@@ -201,7 +201,7 @@ func (g *generator) types() (*jen.File, error) {
 		),
 		jen.If(jen.Id("rest").Op(":=").Id("a").Op(">>").Id("NumActions"), jen.Id("rest").Op("!=").Lit(0)).Block(
 			jen.If(jen.Id("b").Dot("Len").Call().Op(">").Lit(0)).Block(jen.Id("b").Dot("WriteString").Call(jen.Lit("; "))),
-			jen.Qual("fmt", "Fprintf").Call(jen.Op("&").Id("b"), jen.Lit("Action(%#x)"), jen.Id("rest").Op("<<").Id("NumActions")),
+			jen.Qual("fmt", "Fprintf").Call(jen.Op("&").Id("b"), jen.Lit("Action(%#x)"), jen.Uint64().Call(jen.Id("rest").Op("<<").Id("NumActions"))),
 		),
 		jen.Return(jen.Id("b").Dot("String").Call()),
 	)
@@ -270,7 +270,7 @@ func (g *generator) types() (*jen.File, error) {
 			),
 		),
 		jen.If(jen.Id("s").Op(">=").Id("NumSwitchSets")).Block(
-			jen.Id("parts").Op("=").Append(jen.Id("parts"), jen.Qual("fmt", "Sprintf").Call(jen.Lit("Switches(%#x)"), jen.Id("s").Op("&^").Parens(jen.Id("NumSwitchSets").Op("-").Lit(1)))),
+			jen.Id("parts").Op("=").Append(jen.Id("parts"), jen.Qual("fmt", "Sprintf").Call(jen.Lit("Switches(%#x)"), jen.Uint8().Call(jen.Id("s").Op("&^").Parens(jen.Id("NumSwitchSets").Op("-").Lit(1))))),
 		),
 		jen.Return(jen.Qual("strings", "Join").Call(jen.Id("parts"), jen.Lit(" "))),
 	)

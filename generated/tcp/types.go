@@ -387,7 +387,7 @@ func (a Action) String() string {
 		if b.Len() > 0 {
 			b.WriteString("; ")
 		}
-		fmt.Fprintf(&b, "Action(%#x)", rest<<NumActions)
+		fmt.Fprintf(&b, "Action(%#x)", uint64(rest<<NumActions))
 	}
 	return b.String()
 }
@@ -481,7 +481,7 @@ func (s Switches) String() string {
 		}
 	}
 	if s >= NumSwitchSets {
-		parts = append(parts, fmt.Sprintf("Switches(%#x)", s&^(NumSwitchSets-1)))
+		parts = append(parts, fmt.Sprintf("Switches(%#x)", uint8(s&^(NumSwitchSets-1))))
 	}
 	return strings.Join(parts, " ")
 }

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/tcpfsm/tcpfsm/gen"
+	"github.com/tcpfsm/tcpfsm/spec"
+)
+
+// fsmgen runs the command in-process and returns its exit status and output.
+func fsmgen(args ...string) (int, string, string) {
+	var out, errOut bytes.Buffer
+	code := run(args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func writeSpec(t *testing.T, text string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "bad.fsm")
+	require.NoError(t, os.WriteFile(path, []byte(text), 0o644))
+	return path
+}
+
+func TestUsage(t *testing.T) {
+	code, _, stderr := fsmgen()
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "Usage:")
+	code, _, stderr = fsmgen("frobnicate")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, `unknown command "frobnicate"`)
+	code, stdout, _ := fsmgen("-h")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, stdout, "Examples:")
+	code, _, _ = fsmgen("vet", "-nosuchflag")
+	assert.Equal(t, 2, code)
+	code, _, stderr = fsmgen("vet", "a.fsm", "b.fsm")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "unexpected arguments")
+}
+
+func TestVet(t *testing.T) {
+	code, stdout, _ := fsmgen("vet")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, stdout, "spec/tcp.fsm: machine tcp: 11 states")
+
+	code, stdout, _ = fsmgen("vet", "../../spec/testdata/mini.fsm")
+	assert.Equal(t, 0, code, stdout)
+
+	bad := writeSpec(t, "machine m\nstate A\ninitial B\n")
+	code, _, stderr := fsmgen("vet", "-spec", bad)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, bad+`:3:9: unknown state "B"`)
+	assert.Contains(t, stderr, "problem")
+
+	code, _, stderr = fsmgen("vet", filepath.Join(t.TempDir(), "missing.fsm"))
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "no such file")
+
+	code, _, stderr = fsmgen("vet", t.TempDir())
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "is a directory")
+
+	garbage := writeSpec(t, "\x00\xff\xfe garbage \x01\n")
+	code, _, stderr = fsmgen("vet", garbage)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, garbage+":1:1: unexpected control character 0x00")
+}
+
+// TestGenWritesWhatGenerateMakes checks that the command writes exactly
+// the generator's files, and that writing them again changes nothing.
+func TestGenWritesWhatGenerateMakes(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	code, stdout, stderr := fsmgen("gen", "-out", dir, "-pkg", "tcp", "-import", "example.com/tcp")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "6 files, 6 changed")
+	sp, err := spec.TCP()
+	require.NoError(t, err)
+	files, err := gen.Generate(sp, gen.Options{Package: "tcp", ImportPath: "example.com/tcp", Command: gen.Command(sp, filepath.ToSlash(dir), "tcp")})
+	require.NoError(t, err)
+	for _, f := range files {
+		got, err := os.ReadFile(filepath.Join(dir, f.Name))
+		require.NoError(t, err)
+		assert.True(t, bytes.Equal(f.Data, got), f.Name)
+	}
+	code, stdout, _ = fsmgen("gen", "-out", dir, "-pkg", "tcp", "-import", "example.com/tcp")
+	require.Equal(t, 0, code)
+	assert.Contains(t, stdout, "6 files, 0 changed")
+}
+
+// TestGenBadInputWritesNothing: a bad spec or a bad package name exits 2
+// and leaves no file behind.
+func TestGenBadInputWritesNothing(t *testing.T) {
+	for name, args := range map[string][]string{
+		"bad spec":    {"-spec", writeSpec(t, "machine m\nstate A\n")},
+		"bad package": {"-pkg", "func"},
+		"garbage":     {"-spec", writeSpec(t, "\x7f\x00\x01")},
+	} {
+		dir := filepath.Join(t.TempDir(), "out")
+		code, _, stderr := fsmgen(append([]string{"gen", "-out", dir, "-import", "example.com/x"}, args...)...)
+		assert.Equal(t, 2, code, "%s: %s", name, stderr)
+		entries, _ := os.ReadDir(dir)
+		assert.Empty(t, entries, "%s: files were written", name)
+	}
+}
+
+func TestGenFindsImportPath(t *testing.T) {
+	root := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(root, "go.mod"), []byte("module example.com/m\n\ngo 1.26\n"), 0o644))
+	ip, err := modulePath(filepath.Join(root, "a", "b"))
+	require.NoError(t, err)
+	assert.Equal(t, "example.com/m/a/b", ip)
+	_, err = modulePath("/")
+	assert.Error(t, err)
+}
+
+func TestDiagram(t *testing.T) {
+	code, stdout, _ := fsmgen("diagram")
+	assert.Equal(t, 0, code)
+	assert.True(t, strings.HasPrefix(stdout, "stateDiagram-v2\n"))
+	assert.Contains(t, stdout, "FIN_WAIT_2 --> TIME_WAIT: rcv FIN")
+	assert.Contains(t, stdout, "class FIN_WAIT_1,FIN_WAIT_2,CLOSING,TIME_WAIT,CLOSE_WAIT,LAST_ACK highlight")
+
+	code, stdout, _ = fsmgen("diagram", "-format", "dot")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, stdout, `digraph "tcp" {`)
+	assert.Contains(t, stdout, `"TIME_WAIT" -> "CLOSED"`)
+	assert.Contains(t, stdout, `fillcolor="#ffe0b2"`)
+
+	code, _, stderr := fsmgen("diagram", "-format", "svg")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, `unknown format "svg"`)
+}
