@@ -71,13 +71,13 @@ func (g *generator) enum(f *jen.File, typ, typDoc, numDoc string, names, specNam
 	})
 	num := "Num" + typ + "s"
 	f.Add(comment(numDoc)).Line().Const().Id(num).Op("=").Lit(len(names) + 1)
-	f.Var().Id(lower(typ)+"Names").Op("=").Index(jen.Id(num)).String().ValuesFunc(func(v *jen.Group) {
+	f.Var().Id(lower(typ) + "Names").Op("=").Index(jen.Id(num)).String().ValuesFunc(func(v *jen.Group) {
 		v.Lit("")
 		for _, s := range specNames {
 			v.Lit(s)
 		}
 	})
-	f.Var().Id(lower(typ)+"Docs").Op("=").Index(jen.Id(num)).String().ValuesFunc(func(v *jen.Group) {
+	f.Var().Id(lower(typ) + "Docs").Op("=").Index(jen.Id(num)).String().ValuesFunc(func(v *jen.Group) {
 		v.Lit("")
 		for _, s := range docs {
 			v.Lit(s)
@@ -206,7 +206,7 @@ func (g *generator) types() (*jen.File, error) {
 		jen.Return(jen.Id("b").Dot("String").Call()),
 	)
 	timerAction := func(name, opName string, op spec.Op) {
-		f.Var().Id("timer"+name).Op("=").Index(jen.Id("NumTimers")).Id("Action").ValuesFunc(func(v *jen.Group) {
+		f.Var().Id("timer" + name).Op("=").Index(jen.Id("NumTimers")).Id("Action").ValuesFunc(func(v *jen.Group) {
 			v.Lit(0)
 			for _, a := range sp.Actions {
 				if a.Op == op {

@@ -240,7 +240,7 @@ func (p *parser) parse(src []byte) {
 					continue
 				}
 				if p.firstLine != 0 {
-					r.fail(first, "machine must be declared first, before line %d", p.firstLine)
+					r.fail(first, "machine must be the first declaration (line %d comes before it)", p.firstLine)
 				}
 				p.machine = &d
 			case "source", "state", "timer", "duration", "switch", "segment", "signal":
