@@ -79,7 +79,7 @@ func closest(name string, candidates []string) string {
 			best, bestDist = c, d
 		}
 	}
-	if bestDist < 0 || bestDist > len(name)/3+1 || bestDist >= len(name) {
+	if bestDist < 0 || bestDist > len(name)/4+1 || bestDist >= len(name) {
 		return ""
 	}
 	return best
