@@ -1,5 +1,5 @@
-// Command fsmgen validates tcpfsm spec files, generates Go transition
-// tables from them and draws their state diagrams.
+// Command fsmgen checks and validates tcpfsm spec files, generates Go
+// transition tables from them and draws their state diagrams.
 //
 // Exit status: 0 success, 1 a check failed, 2 bad usage or bad input.
 package main
@@ -18,6 +18,7 @@ import (
 const usage = `fsmgen: the tcpfsm spec tool
 
 Usage:
+  fsmgen check   [-spec FILE] [-profile NAME|all]    check the spec's properties under each profile
   fsmgen vet     [-spec FILE]                      validate a spec, report every problem
   fsmgen gen     [-spec FILE] [-out DIR] [-pkg NAME]   generate the Go table package
   fsmgen diagram [-spec FILE] [-format mermaid|dot]  draw the state diagram
@@ -25,6 +26,8 @@ Usage:
 Without -spec, commands use the embedded TCP spec (spec/tcp.fsm).
 
 Examples:
+  fsmgen check                       # the embedded TCP spec, every profile
+  fsmgen check -profile linux
   fsmgen vet -spec my.fsm
   fsmgen gen                         # regenerate generated/tcp
   fsmgen diagram -format dot | dot -Tsvg > tcp.svg
@@ -56,6 +59,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	var err error
 	switch args[0] {
+	case "check":
+		err = runCheck(args[1:], stdout, stderr)
 	case "vet":
 		err = runVet(args[1:], stdout, stderr)
 	case "gen":

@@ -136,3 +136,40 @@ func TestDiagram(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, `unknown format "svg"`)
 }
+
+func TestCheck(t *testing.T) {
+	code, stdout, stderr := fsmgen("check")
+	require.Equal(t, 0, code, stderr)
+	for _, p := range []string{"rfc9293", "linux", "bsd", "solaris", "windows"} {
+		assert.Regexp(t, `(?m)^`+p+` +holds \(264 cells\) +holds \(matches the spec\)$`, stdout)
+	}
+	assert.Contains(t, stdout, "Not checked: P1-P8")
+
+	code, stdout, _ = fsmgen("check", "-profile", "bsd")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, stdout, "bsd ")
+	assert.NotContains(t, stdout, "linux ")
+
+	code, _, stderr = fsmgen("check", "-profile", "plan9")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, `unknown profile "plan9"`)
+
+	code, stdout, _ = fsmgen("check", "../../spec/testdata/mini.fsm")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, stdout, "home")
+	assert.NotContains(t, stdout, "generated/tcp")
+}
+
+// TestCompareGeneratedCatchesDrift: a spec that differs from the one
+// generated/tcp was made from, by one rule, is reported cell by cell.
+func TestCompareGeneratedCatchesDrift(t *testing.T) {
+	src := string(spec.TCPSource())
+	const rule = "rcv FIN                                          -> TIME_WAIT send ACK; restart time_wait"
+	require.Contains(t, src, rule)
+	mutant := strings.Replace(src, rule, "rcv FIN                                          -> TIME_WAIT send ACK", 1)
+	sp, err := spec.Parse(spec.TCPFile, []byte(mutant))
+	require.NoError(t, err)
+	diff := compareGenerated(sp, sp.Profiles[0].Switches())
+	require.Len(t, diff, 1)
+	assert.Contains(t, diff[0], "(TIME_WAIT, rcv FIN): table says TIME_WAIT send ACK; restart time_wait, spec says TIME_WAIT send ACK")
+}

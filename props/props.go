@@ -1,0 +1,105 @@
+// Package props names the guarantees a TCP state table must give, in a
+// network engineer's words, and checks those that the table alone decides.
+//
+// P9, that the table is deterministic and total, is a property of the table
+// itself and is checked here, on the generated package that programs import
+// and on the spec's interpreter alike. P1 to P8 are properties of two
+// endpoints running the table over a lossy network with timers; they need a
+// model of that system, which this package does not yet contain, so
+// fsmgen check reports them as not checked rather than as holding.
+package props
+
+import "fmt"
+
+// Property is one named guarantee.
+type Property struct {
+	ID        string // "P1" .. "P9"
+	Name      string // a Go-style name: DeterministicAndTotal
+	Statement string // the guarantee, with the qualifications the RFCs make
+	Checked   bool   // whether this version checks it
+}
+
+// All lists the properties in order. Only those with Checked set are
+// verified by this version.
+var All = []Property{
+	{ID: "P1", Name: "NoNewIncarnationDuring2MSL", Statement: "no new incarnation of a 4-tuple while an endpoint holds it in TIME_WAIT, except through the reopen rule: a SYN whose sequence number lies above everything the old incarnation used (RFC 9293 3.6.1, RFC 1122 4.2.2.13, RFC 6191)"},
+	{ID: "P2", Name: "EveryFINAcked", Statement: "a FIN that reaches a live endpoint of its incarnation is ACKed, never answered by RST; under fairness every FIN sent is eventually ACKed or its sender aborts by timer"},
+	{ID: "P3", Name: "NoOldSegmentAccepted", Statement: "no segment of incarnation k is accepted by incarnation k+1"},
+	{ID: "P4", Name: "OnlyActiveCloserTimeWaits", Statement: "only an endpoint that sent its FIN first (or both, in a simultaneous close) enters TIME_WAIT"},
+	{ID: "P5", Name: "CloseWaitEndsOnlyByApplication", Statement: "CLOSE_WAIT is left only by the application's close or abort, or by RST; no timer ends it"},
+	{ID: "P6", Name: "OrphanFinWait2Flushed", Statement: "where the profile has a flush interval, an orphaned FIN_WAIT_2 ends within it; one the application still holds has no such bound"},
+	{ID: "P7", Name: "NoDeadlock", Statement: "every reachable global state is final or can move"},
+	{ID: "P8", Name: "GracefulCloseNeverReset", Statement: "a graceful close (no abort, no unread data, no endpoint flushed by a timer while its peer still had to close) is never ended by RST, even when segments are lost"},
+	{ID: "P9", Name: "DeterministicAndTotal", Checked: true, Statement: "the table is deterministic and total: under every profile, every (state, event) cell is exactly one transition or an explicit ignore or reject with a reason"},
+}
+
+// Verdict is how a cell decides, as a Table reports it.
+type Verdict int
+
+const (
+	Move Verdict = iota + 1
+	Ignore
+	Reject
+)
+
+// Cell is one decided (state, event) cell.
+type Cell struct {
+	Next    int // the next state, counting from 1
+	Verdict Verdict
+	Reason  string // why, for Ignore and Reject
+	Rules   int    // how many rules decide the cell under this switch set; 1 when deterministic
+}
+
+// Table is a state table under one switch set, with states and events
+// counted from 1. Decide returns ok=false for a cell that is not decided.
+type Table interface {
+	Size() (states, events int)
+	Decide(state, event int) (c Cell, ok bool)
+	Name(state, event int) string // "TIME_WAIT, rcv FIN", for messages
+}
+
+// Violation is a place where a property fails.
+type Violation struct {
+	Property string
+	Where    string
+	Problem  string
+}
+
+func (v Violation) String() string {
+	return fmt.Sprintf("%s: (%s): %s", v.Property, v.Where, v.Problem)
+}
+
+// CheckDeterministicAndTotal checks P9 on t: every cell is decided by
+// exactly one rule, to a valid next state, and an ignore or reject keeps
+// the state and gives its reason.
+func CheckDeterministicAndTotal(t Table) []Violation {
+	var out []Violation
+	states, events := t.Size()
+	for s := 1; s <= states; s++ {
+		for e := 1; e <= events; e++ {
+			bad := func(format string, args ...any) {
+				out = append(out, Violation{Property: "P9", Where: t.Name(s, e), Problem: fmt.Sprintf(format, args...)})
+			}
+			c, ok := t.Decide(s, e)
+			switch {
+			case !ok:
+				bad("not decided")
+			case c.Rules != 1:
+				bad("decided by %d rules", c.Rules)
+			case c.Next < 1 || c.Next > states:
+				bad("next state %d is not a state", c.Next)
+			case c.Verdict == Move:
+			case c.Verdict == Ignore || c.Verdict == Reject:
+				if c.Next != s {
+					bad("an ignore or reject changes the state")
+				}
+				if c.Reason == "" {
+					bad("an ignore or reject without a reason")
+				}
+			default:
+				bad("invalid verdict %d", c.Verdict)
+			}
+		}
+	}
+	return out
+}

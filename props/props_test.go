@@ -1,0 +1,67 @@
+package props
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// fakeTable is a 2-state, 2-event table whose cells a test can break.
+type fakeTable map[[2]int]Cell
+
+func (f fakeTable) Size() (int, int) { return 2, 2 }
+func (f fakeTable) Decide(s, e int) (Cell, bool) {
+	c, ok := f[[2]int{s, e}]
+	return c, ok
+}
+func (f fakeTable) Name(s, e int) string { return fmt.Sprintf("S%d, E%d", s, e) }
+
+func goodTable() fakeTable {
+	return fakeTable{
+		{1, 1}: {Next: 2, Verdict: Move, Rules: 1},
+		{1, 2}: {Next: 1, Verdict: Ignore, Reason: "not here", Rules: 1},
+		{2, 1}: {Next: 2, Verdict: Reject, Reason: "already", Rules: 1},
+		{2, 2}: {Next: 1, Verdict: Move, Rules: 1},
+	}
+}
+
+func TestDeterministicAndTotalHolds(t *testing.T) {
+	assert.Empty(t, CheckDeterministicAndTotal(goodTable()))
+}
+
+// Each broken table must be caught: P9 is not vacuous.
+func TestDeterministicAndTotalCatches(t *testing.T) {
+	for name, c := range map[string]struct {
+		cell   [2]int
+		broken *Cell // nil removes the cell
+		want   string
+	}{
+		"missing cell":          {[2]int{1, 2}, nil, "P9: (S1, E2): not decided"},
+		"two rules":             {[2]int{2, 2}, &Cell{Next: 1, Verdict: Move, Rules: 2}, "P9: (S2, E2): decided by 2 rules"},
+		"bad next state":        {[2]int{1, 1}, &Cell{Next: 3, Verdict: Move, Rules: 1}, "P9: (S1, E1): next state 3 is not a state"},
+		"ignore moves":          {[2]int{1, 2}, &Cell{Next: 2, Verdict: Ignore, Reason: "x", Rules: 1}, "P9: (S1, E2): an ignore or reject changes the state"},
+		"reject without reason": {[2]int{2, 1}, &Cell{Next: 2, Verdict: Reject, Rules: 1}, "P9: (S2, E1): an ignore or reject without a reason"},
+		"invalid verdict":       {[2]int{2, 2}, &Cell{Next: 1, Rules: 1}, "P9: (S2, E2): invalid verdict 0"},
+	} {
+		tbl := goodTable()
+		if c.broken == nil {
+			delete(tbl, c.cell)
+		} else {
+			tbl[c.cell] = *c.broken
+		}
+		v := CheckDeterministicAndTotal(tbl)
+		if assert.Len(t, v, 1, name) {
+			assert.Equal(t, c.want, v[0].String(), name)
+		}
+	}
+}
+
+func TestPropertyList(t *testing.T) {
+	assert.Len(t, All, 9)
+	for i, p := range All {
+		assert.Equal(t, fmt.Sprintf("P%d", i+1), p.ID)
+		assert.NotEmpty(t, p.Name)
+		assert.NotEmpty(t, p.Statement)
+	}
+}
