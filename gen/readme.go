@@ -3,6 +3,7 @@ package gen
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/tcpfsm/tcpfsm/diagram"
 	"github.com/tcpfsm/tcpfsm/spec"
@@ -131,7 +132,21 @@ func valueText(v *spec.Value) string {
 	case v.None:
 		return "none"
 	}
-	return v.Length.String()
+	return compactDuration(v.Length)
+}
+
+// compactDuration writes d in the largest unit that divides it, as a
+// person writes it (4m, 60s, 2h), falling back to Go's form (15m24.6s).
+func compactDuration(d time.Duration) string {
+	for _, u := range []struct {
+		unit time.Duration
+		name string
+	}{{time.Hour, "h"}, {time.Minute, "m"}, {time.Second, "s"}, {time.Millisecond, "ms"}} {
+		if d%u.unit == 0 {
+			return fmt.Sprintf("%d%s", d/u.unit, u.name)
+		}
+	}
+	return d.String()
 }
 
 func onOff(on bool) string {
