@@ -2,6 +2,7 @@ package gen
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -136,15 +137,19 @@ func valueText(v *spec.Value) string {
 }
 
 // compactDuration writes d in the largest unit that divides it, as a
-// person writes it (4m, 60s, 2h), falling back to Go's form (15m24.6s).
+// person writes it (4m, 60s, 2h), or in seconds (924.6s), or as Go does
+// below a second (200ms).
 func compactDuration(d time.Duration) string {
 	for _, u := range []struct {
 		unit time.Duration
 		name string
-	}{{time.Hour, "h"}, {time.Minute, "m"}, {time.Second, "s"}, {time.Millisecond, "ms"}} {
+	}{{time.Hour, "h"}, {time.Minute, "m"}, {time.Second, "s"}} {
 		if d%u.unit == 0 {
 			return fmt.Sprintf("%d%s", d/u.unit, u.name)
 		}
+	}
+	if d > time.Second {
+		return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) + "s"
 	}
 	return d.String()
 }
