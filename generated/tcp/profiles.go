@@ -223,5 +223,5 @@ func (p *Profile) Step(s State, e Event) (Transition, bool) {
 
 // The build breaks here when types.go comes from another spec.
 func _() {
-	_ = map[bool]int{false: 0, SpecHash == "sha256:4186652896a9dc8e04f5f5487d4b498642929fbf2800a5277d9065335273d99e": 1}
+	_ = map[bool]int{false: 0, SpecHash == "sha256:9bbfdabcc0223be046a49fd70fc59152bf9fdc69e1017b3c6d996bdbc42b93c7": 1}
 }

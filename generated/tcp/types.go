@@ -9,7 +9,7 @@ import (
 )
 
 // SpecHash identifies the spec this package was generated from; the other files check it at compile time.
-const SpecHash = "sha256:4186652896a9dc8e04f5f5487d4b498642929fbf2800a5277d9065335273d99e"
+const SpecHash = "sha256:9bbfdabcc0223be046a49fd70fc59152bf9fdc69e1017b3c6d996bdbc42b93c7"
 
 // SpecFile is the spec this package was generated from.
 const SpecFile = "spec/tcp.fsm"
