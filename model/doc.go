@@ -1,0 +1,50 @@
+// Package model defines the system on which the close-path guarantees P1
+// to P8 are stated, and its successor relation: two endpoints of one
+// 4-tuple, a client A and a server B, each stepping through the generated
+// TCP table (generated/tcp) under one profile, joined by a network that
+// loses, duplicates and reorders segments, with discrete time. No checker
+// explores it yet; its tests explore it on small bounds.
+//
+// # Time
+//
+// Time moves in ticks; a tick is the network's MSL divided by MSLTicks.
+// Every modelled duration of the profile becomes a whole number of ticks,
+// rounded up (a retransmission timeout of 1 s is one tick). A timer that
+// expires is urgent: it fires before time moves on. A segment is urgent at
+// the MSL: it must be delivered or lost before it would grow older.
+//
+// Modelled timers: retransmission (doubling at each restart), R2 (r2_syn
+// while a SYN or SYN,ACK is outstanding), TIME_WAIT, and the FIN_WAIT_2
+// flush (armed for an orphan, or for a held socket under
+// flush_held_fin_wait_2). Not modelled, and why no property loses by it:
+// keep-alive is off by default (RFC 9293 3.8.4), the user timeout aborts
+// like R2 and no profile sets one shorter than R2, and the applications
+// send no data, so no window closes and the persist timer never runs.
+//
+// # Network
+//
+// Each direction holds a set of distinct (segment, incarnation, age)
+// elements, at most Capacity of them; a copy identical to one already in
+// flight at the same age is the same element. Delivering takes any element
+// (reordering); with duplication it may also leave it in place. Losing one
+// spends the loss budget, Losses per incarnation; a send that finds the
+// channel full is a loss too, and is not possible once the budget is spent.
+//
+// # Incarnations and sequence space
+//
+// Sequence numbers are abstract. Every segment carries the incarnation it
+// belongs to, a ghost tag the endpoints never read: only properties do.
+// An old segment is classified like a current one (the worst case: its
+// sequence number may fall inside the new window), unless the new
+// incarnation chose sequence numbers above everything the old one used, in
+// which case it is out of window and dropped. The client picks that choice
+// when it opens an incarnation after the first; a SYN so chosen is a
+// SYN_HIGHER_SEQ to an endpoint still in TIME_WAIT.
+//
+// # Applications
+//
+// The client opens (A starts CLOSED); the server listens (B starts in
+// LISTEN, and listens again once CLOSED while incarnations remain). An
+// application may close, shut down its sending side, abort, or never do
+// anything: no fairness is assumed of applications.
+package model

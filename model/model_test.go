@@ -1,0 +1,228 @@
+package model
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/tcpfsm/tcpfsm/generated/tcp"
+	"pgregory.net/rapid"
+)
+
+func TestTiming(t *testing.T) {
+	b := DefaultBounds()
+	for _, c := range []struct {
+		p                                 tcp.Profile
+		tick                              time.Duration
+		rto, r2, r2syn, timeWait, finWait int
+	}{
+		{tcp.RFC9293, time.Minute, 1, 2, 3, 4, 0},
+		{tcp.Linux, 15 * time.Second, 1, 62, 9, 4, 4},
+		{tcp.BSD, 15 * time.Second, 1, 35, 5, 4, 40},
+		{tcp.Solaris, 15 * time.Second, 1, 20, 12, 4, 4},
+		{tcp.Windows, 15 * time.Second, 1, 13, 2, 8, 20},
+	} {
+		tm, err := NewTiming(c.p, b)
+		require.NoError(t, err, c.p.Name)
+		assert.Equal(t, c.tick, tm.Tick, c.p.Name)
+		assert.Equal(t, []int{c.rto, c.r2, c.r2syn, c.timeWait, c.finWait},
+			[]int{tm.RTO, tm.R2, tm.R2Syn, tm.TimeWait, tm.FinWait2}, c.p.Name)
+	}
+	// TIME_WAIT is 2 MSL wherever the profile derives it from its MSL.
+	tm, _ := NewTiming(tcp.BSD, b)
+	assert.Equal(t, 2*tm.MSL, tm.TimeWait)
+	// Linux's 60 s TIME_WAIT against a 2 minute network MSL is half an
+	// MSL: a quarter of the 2 MSL that RFC 9293 asks for.
+	b.NetworkMSL = 2 * time.Minute
+	tm, err := NewTiming(tcp.Linux, b)
+	require.NoError(t, err)
+	assert.Equal(t, tm.MSL, 2*tm.TimeWait)
+}
+
+func TestTimingRefusesMeaninglessScaling(t *testing.T) {
+	b := DefaultBounds()
+	b.MSLTicks = 0
+	_, err := NewTiming(tcp.Linux, b)
+	assert.ErrorContains(t, err, "MSL ticks 0 out of range")
+	b = DefaultBounds()
+	b.NetworkMSL = time.Millisecond
+	_, err = NewTiming(tcp.Linux, b)
+	assert.ErrorContains(t, err, "network MSL 1ms out of range")
+	b = DefaultBounds()
+	b.MSLTicks = 8
+	b.NetworkMSL = time.Second
+	_, err = NewTiming(tcp.Linux, b)
+	assert.ErrorContains(t, err, "ticks of")
+	_, err = New(tcp.Linux, Bounds{MSLTicks: 2, Capacity: 99, Incarnations: 2}, nil)
+	assert.ErrorContains(t, err, "capacity 99 out of range")
+}
+
+func TestEncodeRoundTrip(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		var s State
+		for x := range s.E {
+			s.E[x] = Endpoint{
+				St:      tcp.State(rapid.IntRange(1, int(tcp.NumStates)-1).Draw(t, "st")),
+				Inc:     uint8(rapid.IntRange(0, MaxIncarnations).Draw(t, "inc")),
+				Held:    rapid.Bool().Draw(t, "held"),
+				Shut:    rapid.Bool().Draw(t, "shut"),
+				Closer:  rapid.Bool().Draw(t, "closer"),
+				Backoff: uint8(rapid.IntRange(0, 7).Draw(t, "backoff")),
+			}
+			for k := range s.E[x].Timers {
+				s.E[x].Timers[k] = uint8(rapid.IntRange(0, maxTicks+1).Draw(t, "timer"))
+			}
+		}
+		for d := 0; d < 2; d++ {
+			n := rapid.IntRange(0, MaxCapacity).Draw(t, "n")
+			for i := 0; i < n; i++ {
+				s.add(d, Segment{
+					Kind:   uint8(rapid.IntRange(1, int(PROBE)).Draw(t, "kind")),
+					AckFin: rapid.Bool().Draw(t, "ackfin"),
+					Inc:    uint8(rapid.IntRange(1, MaxIncarnations).Draw(t, "seginc")),
+					Age:    uint8(rapid.IntRange(0, MaxMSLTicks).Draw(t, "age")),
+				}, MaxCapacity)
+			}
+		}
+		s.NextInc = uint8(rapid.IntRange(1, MaxIncarnations+1).Draw(t, "next"))
+		s.Losses = uint8(rapid.IntRange(0, MaxLosses).Draw(t, "losses"))
+		s.Above = uint8(rapid.IntRange(0, 255).Draw(t, "above"))
+		s.Spoiled = uint8(rapid.IntRange(0, 255).Draw(t, "spoiled"))
+		got := Decode(s.Encode(nil))
+		if got != s {
+			t.Fatalf("round trip:\n got %v\nwant %v", got, s)
+		}
+	})
+}
+
+// explore is a plain breadth-first search, enough to test the model.
+func explore(t *testing.T, m *Model, limit int, visit func(s *State, l Label, next *State)) int {
+	t.Helper()
+	init := m.Initial()
+	seen := map[string]bool{string(init.Encode(nil)): true}
+	queue := []State{init}
+	var buf []byte
+	for len(queue) > 0 {
+		s := queue[0]
+		queue = queue[1:]
+		m.Successors(&s, func(su Succ) {
+			visit(&s, su.Label, &su.Next)
+			buf = su.Next.Encode(buf[:0])
+			if !seen[string(buf)] {
+				seen[string(buf)] = true
+				queue = append(queue, su.Next)
+			}
+		})
+		require.Less(t, len(seen), limit, "state space larger than the test expects")
+	}
+	return len(seen)
+}
+
+// TestReachesEveryCloseState explores each profile on small bounds (one
+// incarnation, one segment in flight each way, one loss): every
+// state of the table is reached by some endpoint, and both endpoints can
+// end the first incarnation closed (A after TIME_WAIT, B after LAST_ACK).
+func TestReachesEveryCloseState(t *testing.T) {
+	b := DefaultBounds()
+	b.Incarnations, b.Capacity = 1, 1
+	for _, p := range tcp.Profiles() {
+		m, err := New(p, b, nil)
+		require.NoError(t, err, p.Name)
+		reached := map[tcp.State]bool{}
+		timeWaitThenClosed := false
+		n := explore(t, m, 500_000, func(s *State, l Label, next *State) {
+			reached[next.E[A].St] = true
+			reached[next.E[B].St] = true
+			if s.E[A].St == tcp.TimeWait && l.Kind == Fire && l.Event == tcp.TimeoutTimeWait && next.E[A].St == tcp.Closed {
+				timeWaitThenClosed = true
+			}
+		})
+		t.Logf("%s: %d states (%s)", p.Name, n, m.Timing)
+		for st := tcp.State(1); st < tcp.NumStates; st++ {
+			assert.True(t, reached[st], "%s: %s not reached", p.Name, st)
+		}
+		assert.True(t, timeWaitThenClosed, "%s: A never leaves TIME_WAIT by its timer", p.Name)
+	}
+}
+
+func linuxModel(t *testing.T) *Model {
+	t.Helper()
+	m, err := New(tcp.Linux, DefaultBounds(), nil)
+	require.NoError(t, err)
+	return m
+}
+
+// TestClassify: how a receiver sees a segment.
+func TestClassify(t *testing.T) {
+	m := linuxModel(t)
+	var s State
+	s.Above = 1 << 2
+	fw1 := &Endpoint{St: tcp.FinWait1, Inc: 1}
+	tw := &Endpoint{St: tcp.TimeWait, Inc: 1}
+	est2 := &Endpoint{St: tcp.Established, Inc: 2}
+	for _, c := range []struct {
+		r    *Endpoint
+		g    Segment
+		want tcp.Event
+		ok   bool
+	}{
+		{fw1, Segment{Kind: ACK, AckFin: true, Inc: 1}, tcp.RcvAckOfFin, true},
+		{fw1, Segment{Kind: ACK, Inc: 1}, tcp.RcvAck, true},
+		{fw1, Segment{Kind: FIN, AckFin: true, Inc: 1}, tcp.RcvFinAck, true},
+		{fw1, Segment{Kind: FIN, Inc: 1}, tcp.RcvFin, true},
+		{tw, Segment{Kind: SYN, Inc: 2}, tcp.RcvSynHigherSeq, true}, // incarnation 2 chose higher sequence numbers
+		{tw, Segment{Kind: SYN, Inc: 3}, tcp.RcvSyn, true},          // incarnation 3 did not
+		{est2, Segment{Kind: FIN, Inc: 1}, 0, false},                // old, below the window of 2
+		{&Endpoint{St: tcp.Established, Inc: 3}, Segment{Kind: FIN, Inc: 1}, tcp.RcvFin, true}, // worst case: in window
+	} {
+		e, ok := m.classify(&s, c.r, c.g)
+		assert.Equal(t, c.ok, ok, "%s at %s", c.g, c.r.St)
+		assert.Equal(t, c.want, e, "%s at %s", c.g, c.r.St)
+	}
+}
+
+// TestFinFromCloseWaitAcksPeerFin: the FIN sent from CLOSE_WAIT carries the
+// ACK of the peer's FIN, so the peer in FIN_WAIT_1 sees a FIN_ACK.
+func TestFinFromCloseWaitAcksPeerFin(t *testing.T) {
+	m := linuxModel(t)
+	s := m.Initial()
+	s.E[A] = Endpoint{St: tcp.FinWait1, Inc: 1}
+	s.E[B] = Endpoint{St: tcp.CloseWait, Inc: 1, Held: true}
+	var fin *Segment
+	m.Successors(&s, func(su Succ) {
+		if su.Label.Kind == App && su.Label.End == B && su.Label.Event == tcp.AppClose {
+			require.Equal(t, tcp.LastAck, su.Next.E[B].St)
+			require.EqualValues(t, 1, su.Next.N[1])
+			g := su.Next.Net[1][0]
+			fin = &g
+		}
+	})
+	require.NotNil(t, fin)
+	assert.Equal(t, FIN, fin.Kind)
+	assert.True(t, fin.AckFin)
+	e, ok := m.classify(&s, &s.E[A], *fin)
+	assert.True(t, ok)
+	assert.Equal(t, tcp.RcvFinAck, e)
+}
+
+// TestUrgency: a due timer or a segment at the MSL stops time.
+func TestUrgency(t *testing.T) {
+	m := linuxModel(t)
+	hasTick := func(s State) bool {
+		found := false
+		m.Successors(&s, func(su Succ) { found = found || su.Label.Kind == Tick })
+		return found
+	}
+	s := m.Initial()
+	s.E[A] = Endpoint{St: tcp.TimeWait, Inc: 1}
+	s.E[A].Timers[tTimeWait] = 3
+	assert.True(t, hasTick(s))
+	s.E[A].Timers[tTimeWait] = 1
+	assert.False(t, hasTick(s), "a due timer fires before time moves on")
+	s.E[A].Timers[tTimeWait] = 3
+	s.add(0, Segment{Kind: ACK, Inc: 1, Age: uint8(m.Timing.MSL)}, 2)
+	assert.False(t, hasTick(s), "a segment at the MSL is delivered or lost first")
+	q := m.Initial()
+	assert.False(t, hasTick(q), "nothing runs: time passing changes nothing")
+}

@@ -1,0 +1,418 @@
+package model
+
+import (
+	"fmt"
+
+	"github.com/tcpfsm/tcpfsm/generated/tcp"
+)
+
+// Model is the system for one profile under some bounds.
+type Model struct {
+	Profile tcp.Profile
+	Bounds  Bounds
+	Timing  Timing
+	// Step is the table the endpoints run: the generated package's, or a
+	// spec interpreter's with the same meaning (for mutants).
+	Step func(sw tcp.Switches, s tcp.State, e tcp.Event) (tcp.Transition, bool)
+}
+
+// New builds the model of profile p under bounds b.
+func New(p tcp.Profile, b Bounds, step func(tcp.Switches, tcp.State, tcp.Event) (tcp.Transition, bool)) (*Model, error) {
+	switch {
+	case b.Capacity < 1 || b.Capacity > MaxCapacity:
+		return nil, fmt.Errorf("capacity %d out of range 1..%d", b.Capacity, MaxCapacity)
+	case b.Incarnations < 1 || b.Incarnations > MaxIncarnations:
+		return nil, fmt.Errorf("incarnations %d out of range 1..%d", b.Incarnations, MaxIncarnations)
+	case b.Losses < 0 || b.Losses > MaxLosses:
+		return nil, fmt.Errorf("losses %d out of range 0..%d", b.Losses, MaxLosses)
+	}
+	t, err := NewTiming(p, b)
+	if err != nil {
+		return nil, err
+	}
+	if step == nil {
+		step = tcp.StepWith
+	}
+	return &Model{Profile: p, Bounds: b, Timing: t, Step: step}, nil
+}
+
+// Initial is the start: A closed, B listening, nothing in flight.
+func (m *Model) Initial() State {
+	s := State{NextInc: 1, Losses: uint8(m.lossBudget())}
+	s.E[A].St = tcp.Closed
+	s.E[B].St = tcp.Listen
+	return s
+}
+
+func (m *Model) lossBudget() int {
+	if !m.Bounds.Loss {
+		return 0
+	}
+	return m.Bounds.Losses
+}
+
+// Kind is what a global step does.
+type Kind uint8
+
+const (
+	App     Kind = iota + 1 // an application call
+	Fire                    // a due timer fires
+	Deliver                 // a segment is delivered (and leaves the network)
+	DeliverCopy             // a segment is delivered and a copy stays in flight
+	Lose                    // a segment is lost
+	Tick                    // time moves on
+)
+
+// Label says what a global step was, for counterexamples and fairness.
+type Label struct {
+	Kind     Kind
+	End      int // the endpoint that acted or received
+	Event    tcp.Event
+	Seg      Segment // for Deliver, DeliverCopy, Lose
+	From, To tcp.State
+	Actions  tcp.Action
+	Above    bool // for an open: the new incarnation's sequence numbers lie above the old ones
+}
+
+func (l Label) String() string {
+	switch l.Kind {
+	case Tick:
+		return "tick"
+	case Lose:
+		return fmt.Sprintf("lose %s", l.Seg)
+	}
+	who := endName[l.End]
+	var what string
+	switch l.Kind {
+	case App:
+		what = fmt.Sprintf("%s: %s", who, l.Event)
+		if l.Event == tcp.AppOpenActive && l.Above {
+			what += " (sequence numbers above the old ones)"
+		}
+	case Fire:
+		what = fmt.Sprintf("%s: %s", who, l.Event)
+	case Deliver, DeliverCopy:
+		copyNote := ""
+		if l.Kind == DeliverCopy {
+			copyNote = ", a copy stays in flight"
+		}
+		what = fmt.Sprintf("%s receives %s as %s%s", who, l.Seg, l.Event, copyNote)
+	}
+	return fmt.Sprintf("%s: %s -> %s: %s", what, l.From, l.To, l.Actions)
+}
+
+// Succ is one successor: the step and the state it leads to.
+type Succ struct {
+	Label Label
+	Next  State
+}
+
+// hasReceivedFIN: states in which the peer's FIN has arrived, so every
+// segment the endpoint sends ACKs it (ACK = RCV.NXT).
+func hasReceivedFIN(s tcp.State) bool {
+	switch s {
+	case tcp.CloseWait, tcp.LastAck, tcp.Closing, tcp.TimeWait:
+		return true
+	}
+	return false
+}
+
+// hasSentFIN: states in which the endpoint's own FIN has been sent.
+func hasSentFIN(s tcp.State) bool {
+	switch s {
+	case tcp.FinWait1, tcp.FinWait2, tcp.Closing, tcp.LastAck, tcp.TimeWait:
+		return true
+	}
+	return false
+}
+
+// live: an endpoint with a connection (not CLOSED or LISTEN).
+func live(s tcp.State) bool { return s != tcp.Closed && s != tcp.Listen }
+
+// PendingFIN reports whether endpoint x has sent a FIN not yet ACKed.
+func PendingFIN(s tcp.State) bool {
+	return s == tcp.FinWait1 || s == tcp.Closing || s == tcp.LastAck
+}
+
+// Successors calls visit for every step out of s.
+func (m *Model) Successors(s *State, visit func(Succ)) {
+	due := false
+	for x := 0; x < 2; x++ {
+		for k := 0; k < numTimers; k++ {
+			if s.E[x].Timers[k] == 1 {
+				due = true
+				m.fire(s, x, k, visit)
+			}
+		}
+	}
+	for x := 0; x < 2; x++ {
+		m.appSteps(s, x, visit)
+	}
+	urgent := false
+	for d := 0; d < 2; d++ {
+		segs := s.segs(d)
+		for i, g := range segs {
+			if int(g.Age) >= m.Timing.MSL {
+				urgent = true
+			}
+			if !m.Bounds.Reordering && i != m.oldest(segs) {
+				continue
+			}
+			m.deliver(s, d, i, false, visit)
+			if m.Bounds.Duplication {
+				m.deliver(s, d, i, true, visit)
+			}
+			if s.Losses > 0 {
+				n := *s
+				n.remove(d, i)
+				n.Losses--
+				visit(Succ{Label: Label{Kind: Lose, End: 1 - d, Seg: g}, Next: n})
+			}
+		}
+	}
+	if !due && !urgent {
+		if n, changed := m.tick(s); changed {
+			visit(Succ{Label: Label{Kind: Tick}, Next: n})
+		}
+	}
+}
+
+// oldest is the index of the segment that a network without reordering
+// delivers next: the oldest, the first of equals.
+func (m *Model) oldest(segs []Segment) int {
+	best := 0
+	for i, g := range segs {
+		if g.Age > segs[best].Age {
+			best = i
+		}
+	}
+	return best
+}
+
+func (m *Model) tick(s *State) (State, bool) {
+	n := *s
+	changed := false
+	for x := range n.E {
+		for k, v := range n.E[x].Timers {
+			if v > 1 {
+				n.E[x].Timers[k] = v - 1
+				changed = true
+			}
+		}
+	}
+	for d := 0; d < 2; d++ {
+		for i := 0; i < int(n.N[d]); i++ {
+			n.Net[d][i].Age++
+			changed = true
+		}
+	}
+	return n, changed
+}
+
+func (m *Model) fire(s *State, x, k int, visit func(Succ)) {
+	n := *s
+	n.E[x].Timers[k] = 0
+	e := timerOf[k].Expiry()
+	m.apply(&n, x, e, Label{Kind: Fire, End: x, Event: e}, nil, visit)
+}
+
+func (m *Model) appSteps(s *State, x int, visit func(Succ)) {
+	e := &s.E[x]
+	switch {
+	case x == A && e.St == tcp.Closed && int(s.NextInc) <= m.Bounds.Incarnations:
+		choices := []bool{false}
+		if s.NextInc > 1 {
+			choices = []bool{false, true}
+		}
+		for _, above := range choices {
+			n := *s
+			inc := n.NextInc
+			n.NextInc++
+			n.Losses = uint8(m.lossBudget())
+			if above {
+				n.Above |= 1 << inc
+			}
+			ne := &n.E[A]
+			*ne = Endpoint{St: tcp.Closed, Inc: inc, Held: true}
+			m.apply(&n, A, tcp.AppOpenActive, Label{Kind: App, End: A, Event: tcp.AppOpenActive, Above: above}, nil, visit)
+		}
+	case x == B && e.St == tcp.Closed && int(s.NextInc) <= m.Bounds.Incarnations:
+		n := *s
+		m.apply(&n, B, tcp.AppOpenPassive, Label{Kind: App, End: B, Event: tcp.AppOpenPassive}, nil, visit)
+	case e.Held && live(e.St):
+		calls := []tcp.Event{tcp.AppClose, tcp.AppAbort}
+		if !e.Shut {
+			calls = append(calls, tcp.AppShutdown)
+		}
+		for _, c := range calls {
+			t, ok := m.Step(m.Profile.Switches, e.St, c)
+			if !ok || t.Verdict != tcp.Move {
+				continue // a refused call changes nothing
+			}
+			n := *s
+			switch c {
+			case tcp.AppClose, tcp.AppAbort:
+				n.E[x].Held = false
+			case tcp.AppShutdown:
+				n.E[x].Shut = true
+			}
+			if c == tcp.AppAbort {
+				n.Spoiled |= 1 << e.Inc
+			}
+			m.apply(&n, x, c, Label{Kind: App, End: x, Event: c}, nil, visit)
+		}
+	}
+}
+
+// classify turns a segment into the event its receiver sees, or reports
+// that the receiver drops it unseen (an old segment outside the window of
+// an incarnation whose sequence numbers lie above it).
+func (m *Model) classify(s *State, r *Endpoint, g Segment) (tcp.Event, bool) {
+	if live(r.St) && g.Inc < r.Inc && s.Above&(1<<r.Inc) != 0 {
+		return 0, false
+	}
+	ackOfOurs := g.AckFin && hasSentFIN(r.St)
+	switch g.Kind {
+	case SYN:
+		if live(r.St) && g.Inc > r.Inc && s.Above&(1<<g.Inc) != 0 {
+			return tcp.RcvSynHigherSeq, true
+		}
+		return tcp.RcvSyn, true
+	case SYNACK:
+		return tcp.RcvSynAck, true
+	case ACK, PROBE:
+		if ackOfOurs {
+			return tcp.RcvAckOfFin, true
+		}
+		return tcp.RcvAck, true
+	case FIN:
+		if ackOfOurs {
+			return tcp.RcvFinAck, true
+		}
+		return tcp.RcvFin, true
+	case RST:
+		return tcp.RcvRst, true
+	}
+	return 0, false
+}
+
+func (m *Model) deliver(s *State, d, i int, keep bool, visit func(Succ)) {
+	g := s.segs(d)[i]
+	x := 1 - d
+	n := *s
+	if !keep {
+		n.remove(d, i)
+	}
+	kind := Deliver
+	if keep {
+		kind = DeliverCopy
+	}
+	e, ok := m.classify(s, &s.E[x], g)
+	if !ok {
+		if !keep {
+			visit(Succ{Label: Label{Kind: kind, End: x, Seg: g, From: s.E[x].St, To: s.E[x].St}, Next: n})
+		}
+		return
+	}
+	m.apply(&n, x, e, Label{Kind: kind, End: x, Event: e, Seg: g}, &g, visit)
+}
+
+// apply steps endpoint x of n (a copy of the state, already changed by the cause)
+// through the table on event e, and reports the successor. g is the
+// segment delivered, if the event is one.
+func (m *Model) apply(n *State, x int, e tcp.Event, l Label, g *Segment, visit func(Succ)) {
+	ep := &n.E[x]
+	from := ep.St
+	t, ok := m.Step(m.Profile.Switches, from, e)
+	if !ok {
+		panic(fmt.Sprintf("table refuses valid input %s, %s", from, e))
+	}
+	l.From, l.To, l.Actions = from, t.Next, t.Actions
+	// A new connection: from LISTEN or a reopened TIME_WAIT the server
+	// takes the incarnation of the SYN; its application accepts it.
+	if g != nil && (from == tcp.Listen || from == tcp.TimeWait || from == tcp.Closed) && t.Next == tcp.SynReceived {
+		*ep = Endpoint{St: from, Inc: g.Inc, Held: true, Timers: ep.Timers}
+	}
+	ep.St = t.Next
+	if t.Actions.Has(tcp.SendFin) && (from == tcp.Established || from == tcp.SynReceived) {
+		ep.Closer = true
+	}
+	m.timers(ep, t)
+	tag := ep.Inc
+	if tag == 0 && g != nil {
+		tag = g.Inc // CLOSED and LISTEN answer in the incarnation of what they answer
+	}
+	ackFin := hasReceivedFIN(t.Next)
+	for _, send := range []struct {
+		a    tcp.Action
+		kind uint8
+	}{{tcp.SendSyn, SYN}, {tcp.SendSynAck, SYNACK}, {tcp.SendAck, ACK}, {tcp.SendFin, FIN}, {tcp.SendRst, RST}, {tcp.SendProbe, PROBE}} {
+		if !t.Actions.Has(send.a) {
+			continue
+		}
+		out := Segment{Kind: send.kind, AckFin: ackFin && send.kind != RST, Inc: tag}
+		if !n.add(x, out, m.Bounds.Capacity) {
+			if n.Losses == 0 {
+				return // a full channel drops it: a loss, and none is left
+			}
+			n.Losses--
+		}
+	}
+	// Aborts by the application or by a timer spoil the incarnation: it is
+	// no longer a graceful close.
+	if t.Next == tcp.Closed && from != tcp.Closed && (l.Kind == Fire && e != tcp.TimeoutTimeWait || e == tcp.AppAbort || e == tcp.AppCloseUnread) {
+		n.Spoiled |= 1 << ep.Inc
+	}
+	if t.Next == tcp.Closed || t.Next == tcp.Listen {
+		*ep = Endpoint{St: t.Next, Timers: ep.Timers}
+	}
+	visit(Succ{Label: l, Next: *n})
+}
+
+// timers carries out the timer actions of t on the modelled timers.
+func (m *Model) timers(ep *Endpoint, t tcp.Transition) {
+	for k, tm := range timerOf {
+		switch {
+		case t.Actions.Has(tm.StopAction()):
+			ep.Timers[k] = 0
+			if k == tRtx {
+				ep.Backoff = 0
+			}
+		case t.Actions.Has(tm.RestartAction()):
+			m.arm(ep, k, true)
+		case t.Actions.Has(tm.StartAction()):
+			if ep.Timers[k] == 0 {
+				m.arm(ep, k, false)
+			}
+		}
+	}
+}
+
+// arm sets timer k of ep running from its full interval.
+func (m *Model) arm(ep *Endpoint, k int, restart bool) {
+	var d int
+	switch k {
+	case tRtx:
+		if restart {
+			if int(ep.Backoff) < m.Timing.MaxBackoff {
+				ep.Backoff++
+			}
+		} else {
+			ep.Backoff = 0
+		}
+		d = m.Timing.RTO << ep.Backoff
+	case tR2:
+		d = m.Timing.R2
+		if ep.St == tcp.SynSent || ep.St == tcp.SynReceived {
+			d = m.Timing.R2Syn
+		}
+	case tTimeWait:
+		d = m.Timing.TimeWait
+	case tFinWait2:
+		if m.Timing.FinWait2 == 0 || (ep.Held && !m.Timing.FlushHeld) {
+			return // no flush, or not for a socket the application still holds
+		}
+		d = m.Timing.FinWait2
+	}
+	ep.Timers[k] = uint8(d + 1)
+}

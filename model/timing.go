@@ -1,0 +1,114 @@
+package model
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/tcpfsm/tcpfsm/generated/tcp"
+)
+
+// Bounds limit what is explored.
+type Bounds struct {
+	NetworkMSL   time.Duration // 0: the profile's MSL, or DefaultMSL where it has none
+	MSLTicks     int           // ticks per network MSL
+	Capacity     int           // distinct segments in flight per direction
+	Incarnations int           // connections the client may open on the 4-tuple
+	Losses       int           // segments that may be lost per incarnation
+	Loss         bool
+	Duplication  bool
+	Reordering   bool
+}
+
+// DefaultMSL is the network MSL for a profile without one of its own: the
+// 30 s that BSD uses and that Linux's 60 s TIME_WAIT is twice.
+const DefaultMSL = 30 * time.Second
+
+// DefaultBounds are the bounds fsmgen check uses unless told otherwise.
+func DefaultBounds() Bounds {
+	return Bounds{MSLTicks: 2, Capacity: 2, Incarnations: 2, Losses: 1, Loss: true, Duplication: true, Reordering: true}
+}
+
+// Limits on the bounds: beyond them the state space is beyond this machine,
+// or the encoding's fields overflow.
+const (
+	MaxMSLTicks     = 8
+	MaxCapacity     = 8
+	MaxIncarnations = 5
+	MaxLosses       = 4
+	maxTicks        = 250 // a timer's ticks fit a byte beside "stopped" and "due"
+)
+
+// Timing is a profile's durations in ticks. A zero means the profile has no
+// such timer.
+type Timing struct {
+	Tick       time.Duration
+	NetworkMSL time.Duration
+	MSL        int // ticks a segment may live
+	RTO        int
+	MaxBackoff int // restarts after which the RTO stops doubling
+	R2, R2Syn  int
+	TimeWait   int
+	FinWait2   int
+	FlushHeld  bool
+}
+
+func ticks(d, tick time.Duration) int {
+	if d <= 0 {
+		return 0
+	}
+	return int((d + tick - 1) / tick)
+}
+
+// NewTiming scales profile p to ticks under bounds b, refusing a scaling
+// that would make the model meaningless.
+func NewTiming(p tcp.Profile, b Bounds) (Timing, error) {
+	if b.MSLTicks < 1 || b.MSLTicks > MaxMSLTicks {
+		return Timing{}, fmt.Errorf("MSL ticks %d out of range 1..%d", b.MSLTicks, MaxMSLTicks)
+	}
+	msl := b.NetworkMSL
+	if msl == 0 {
+		msl = p.MSL
+	}
+	if msl == 0 {
+		msl = DefaultMSL
+	}
+	if msl < time.Second || msl > 24*time.Hour {
+		return Timing{}, fmt.Errorf("network MSL %v out of range 1s..24h", msl)
+	}
+	tick := msl / time.Duration(b.MSLTicks)
+	t := Timing{
+		Tick: tick, NetworkMSL: msl, MSL: b.MSLTicks,
+		RTO: ticks(p.Retransmission, tick), R2: ticks(p.R2, tick), R2Syn: ticks(p.R2Syn, tick),
+		TimeWait: ticks(p.TimeWait, tick), FinWait2: ticks(p.FinWait2, tick),
+		FlushHeld: p.Switches&tcp.FlushHeldFinWait2 != 0,
+	}
+	if t.R2Syn == 0 {
+		t.R2Syn = t.R2
+	}
+	switch {
+	case t.TimeWait == 0:
+		return Timing{}, fmt.Errorf("profile %s has no TIME_WAIT", p.Name)
+	case t.RTO == 0:
+		return Timing{}, fmt.Errorf("profile %s has no retransmission timeout", p.Name)
+	case t.R2 == 0:
+		return Timing{}, fmt.Errorf("profile %s has no R2", p.Name)
+	}
+	for _, v := range []int{t.RTO, t.R2, t.R2Syn, t.TimeWait, t.FinWait2} {
+		if v > maxTicks {
+			return Timing{}, fmt.Errorf("a duration of profile %s is %d ticks of %v; at most %d fit: use fewer MSL ticks or a longer network MSL", p.Name, v, tick, maxTicks)
+		}
+	}
+	for t.RTO<<(t.MaxBackoff+1) <= t.R2 && t.RTO<<(t.MaxBackoff+1) <= maxTicks {
+		t.MaxBackoff++
+	}
+	return t, nil
+}
+
+func (t Timing) String() string {
+	fw2 := "none"
+	if t.FinWait2 > 0 {
+		fw2 = fmt.Sprint(t.FinWait2)
+	}
+	return fmt.Sprintf("tick %v (MSL %v = %d ticks): RTO %d, R2 %d, R2 for SYN %d, TIME_WAIT %d, FIN_WAIT_2 flush %s",
+		t.Tick, t.NetworkMSL, t.MSL, t.RTO, t.R2, t.R2Syn, t.TimeWait, fw2)
+}
