@@ -55,12 +55,12 @@ func (m *Model) lossBudget() int {
 type Kind uint8
 
 const (
-	App     Kind = iota + 1 // an application call
-	Fire                    // a due timer fires
-	Deliver                 // a segment is delivered (and leaves the network)
-	DeliverCopy             // a segment is delivered and a copy stays in flight
-	Lose                    // a segment is lost
-	Tick                    // time moves on
+	App         Kind = iota + 1 // an application call
+	Fire                        // a due timer fires
+	Deliver                     // a segment is delivered (and leaves the network)
+	DeliverCopy                 // a segment is delivered and a copy stays in flight
+	Lose                        // a segment is lost
+	Tick                        // time moves on
 )
 
 // Label says what a global step was, for counterexamples and fairness.
