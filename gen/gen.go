@@ -14,6 +14,8 @@ import (
 	"go/token"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/dave/jennifer/jen"
 	"github.com/tcpfsm/tcpfsm/spec"
@@ -127,6 +129,10 @@ func newGenerator(sp *spec.Spec, opt Options) (*generator, error) {
 	}
 	var errs spec.ErrorList
 	claim := func(name, what string, pos spec.Pos) string {
+		if !exported(name) {
+			errs = append(errs, &spec.Error{Pos: pos, Msg: fmt.Sprintf("%s becomes %q, which is not an exported Go identifier: start the name with a letter", what, name)})
+			return name
+		}
 		if prev, dup := taken[name]; dup {
 			errs = append(errs, &spec.Error{Pos: pos, Msg: fmt.Sprintf("%s becomes Go name %s, already used by %s", what, name, prev)})
 		}
@@ -161,9 +167,14 @@ func newGenerator(sp *spec.Spec, opt Options) (*generator, error) {
 	for _, p := range sp.Profiles {
 		g.profile[p] = claim(goName(p.Name), "profile "+p.Name, p.Pos)
 	}
-	fields := map[string]string{"Name": "", "Doc": "", "Switches": ""}
+	// The Profile struct's own fields and methods.
+	fields := map[string]string{"Name": "", "Doc": "", "Switches": "", "Step": "", "Timer": ""}
 	addField := func(name string, pos spec.Pos) {
 		f := goName(name)
+		if !exported(f) {
+			errs = append(errs, &spec.Error{Pos: pos, Msg: fmt.Sprintf("%s becomes Profile field %q, which is not an exported Go identifier: start the name with a letter", name, f)})
+			return
+		}
 		if _, dup := fields[f]; dup {
 			errs = append(errs, &spec.Error{Pos: pos, Msg: fmt.Sprintf("%s becomes Profile field %s, already used", name, f)})
 		}
@@ -181,6 +192,12 @@ func newGenerator(sp *spec.Spec, opt Options) (*generator, error) {
 		return nil, errs
 	}
 	return g, nil
+}
+
+// exported reports whether name can be an exported Go identifier.
+func exported(name string) bool {
+	r, _ := utf8.DecodeRuneInString(name)
+	return token.IsIdentifier(name) && unicode.IsUpper(r)
 }
 
 // header is the first line of every generated Go file.
@@ -202,7 +219,7 @@ func comment(text string) *jen.Statement {
 		if i > 0 {
 			s.Line()
 		}
-		s.Comment(line)
+		s.Comment("// " + line) // "// " always: jen prints a line that starts with "/*" or "//" as is
 	}
 	return s
 }

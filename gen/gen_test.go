@@ -169,3 +169,30 @@ func TestGoName(t *testing.T) {
 	}
 	assert.Equal(t, "RcvAckOfFin", goName("rcv", "ACK_OF_FIN"))
 }
+
+// TestRefusesNamesGoCannotTake: names that would not compile are refused
+// with the place, not turned into broken code.
+func TestRefusesNamesGoCannotTake(t *testing.T) {
+	base := string(loadMini(t).Source)
+	for name, c := range map[string]struct{ from, to, want string }{
+		"state starting with a digit after _": {"state OPEN   \"open\"", "state _1 \"open\"", `state _1 becomes "1", which is not an exported Go identifier`},
+		"duration named like a method":       {"duration grace   \"how long the lock waits\"", "duration step \"how long\"", "step becomes Profile field Step, already used"},
+		"duration named Timer":               {"duration grace   \"how long the lock waits\"", "duration timer_ \"how long\"", "timer_ becomes Profile field Timer, already used"},
+	} {
+		src := strings.ReplaceAll(base, c.from, c.to)
+		if strings.Contains(c.to, "_1") {
+			src = strings.ReplaceAll(src, "OPEN", "_1")
+		}
+		if strings.Contains(c.to, "step") {
+			src = strings.ReplaceAll(src, "grace ", "step ")
+		}
+		if strings.Contains(c.to, "timer_") {
+			src = strings.ReplaceAll(src, "grace ", "timer_ ")
+		}
+		sp, err := spec.Parse("mini.fsm", []byte(src))
+		require.NoError(t, err, name)
+		_, err = Generate(sp, miniOptions())
+		require.Error(t, err, name)
+		assert.Contains(t, err.Error(), c.want, name)
+	}
+}

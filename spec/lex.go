@@ -87,12 +87,18 @@ func lexLine(line string) ([]token, int, string) {
 				b.WriteByte(line[j])
 				j++
 			}
+			if col, msg := badText(line[i+1 : j]); msg != "" {
+				return nil, i + 1 + col, msg + " in a string"
+			}
 			toks = append(toks, token{tString, b.String(), i + 1})
 			i = j + 1
 		case c == '[':
 			j := strings.IndexByte(line[i:], ']')
 			if j < 0 {
 				return nil, i + 1, `unterminated citation: missing "]"`
+			}
+			if col, msg := badText(line[i+1 : i+j]); msg != "" {
+				return nil, i + 1 + col, msg + " in a citation"
 			}
 			toks = append(toks, token{tCite, line[i+1 : i+j], i + 1}) // untrimmed: optCite finds the source's column in it
 			i += j + 1
@@ -130,3 +136,23 @@ func unexpected(s string) string {
 
 func isLetter(c byte) bool { return c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 func isDigit(c byte) bool  { return '0' <= c && c <= '9' }
+
+// badText finds what text in a string or citation may not hold, since it
+// ends up in generated Go source: control characters other than tab,
+// bytes that are not UTF-8, and a byte-order mark. It returns the 1-based
+// column within text and the problem, or "" when the text is clean.
+func badText(text string) (int, string) {
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			return i + 1, fmt.Sprintf("byte %#02x that is not UTF-8", text[i])
+		case r == '\uFEFF':
+			return i + 1, "byte-order mark"
+		case r < 0x20 && r != '\t' || r == 0x7f:
+			return i + 1, fmt.Sprintf("control character %#02x", r)
+		}
+		i += size
+	}
+	return 0, ""
+}

@@ -39,7 +39,7 @@ func TestLexLine(t *testing.T) {
 		{"citation keeps its spaces", "[  MANUAL 1 ]", []tok{{tCite, "  MANUAL 1 ", 1}, {tEOL, "", 14}}},
 		{"citation after a string", `reject "a ] b" [M 1]`, []tok{
 			{tName, "reject", 1}, {tString, "a ] b", 8}, {tCite, "M 1", 16}, {tEOL, "", 21}}},
-		{"string bytes are kept", "\"caf\xc3\xa9 \x01\"", []tok{{tString, "caf\xc3\xa9 \x01", 1}, {tEOL, "", 10}}},
+		{"UTF-8 and tabs in strings are kept", "\"caf\xc3\xa9 \t\"", []tok{{tString, "caf\xc3\xa9 \t", 1}, {tEOL, "", 10}}},
 		{"CRLF", "initial X\r", []tok{{tName, "initial", 1}, {tName, "X", 9}, {tEOL, "", 11}}},
 	} {
 		toks, col, msg := lexLine(c.line)
@@ -69,6 +69,10 @@ func TestLexLineErrors(t *testing.T) {
 		{"minus before a number", "t -5s", 3, `unexpected character '-'`},
 		{"stops at the first problem", `a = "b`, 3, `unexpected character '='`},
 		{"NUL", "a\x00", 2, "unexpected control character 0x00"},
+		{"control character in a string", "state S \"a\x01b\"", 11, "control character 0x01 in a string"},
+		{"NUL in a citation", "x [RFC\x00]", 7, "control character 0x00 in a citation"},
+		{"not UTF-8 in a string", "state S \"caf\xe9\"", 13, "byte 0xe9 that is not UTF-8 in a string"},
+		{"byte order mark in a string", "state S \"a\ufeff\"", 11, "byte-order mark in a string"},
 		{"DEL", "\x7f", 1, "unexpected control character 0x7f"},
 		{"not UTF-8", "ab \xff", 4, "unexpected byte 0xff: the file is not UTF-8 text"},
 		{"truncated UTF-8", "\xc3", 1, "unexpected byte 0xc3: the file is not UTF-8 text"},
