@@ -176,8 +176,8 @@ func TestRefusesNamesGoCannotTake(t *testing.T) {
 	base := string(loadMini(t).Source)
 	for name, c := range map[string]struct{ from, to, want string }{
 		"state starting with a digit after _": {"state OPEN   \"open\"", "state _1 \"open\"", `state _1 becomes "1", which is not an exported Go identifier`},
-		"duration named like a method":       {"duration grace   \"how long the lock waits\"", "duration step \"how long\"", "step becomes Profile field Step, already used"},
-		"duration named Timer":               {"duration grace   \"how long the lock waits\"", "duration timer_ \"how long\"", "timer_ becomes Profile field Timer, already used"},
+		"duration named like a method":        {"duration grace   \"how long the lock waits\"", "duration step \"how long\"", "step becomes Profile field Step, already used"},
+		"duration named Timer":                {"duration grace   \"how long the lock waits\"", "duration timer_ \"how long\"", "timer_ becomes Profile field Timer, already used"},
 	} {
 		src := strings.ReplaceAll(base, c.from, c.to)
 		if strings.Contains(c.to, "_1") {
