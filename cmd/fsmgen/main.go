@@ -22,6 +22,7 @@ Usage:
   fsmgen vet     [-spec FILE]                      validate a spec, report every problem
   fsmgen gen     [-spec FILE] [-out DIR] [-pkg NAME]   generate the Go table package
   fsmgen diagram [-spec FILE] [-format mermaid|dot]  draw the state diagram
+  fsmgen fmt     [-spec FILE] [-w] [-l]              format a spec, keeping its comments
 
 Without -spec, commands use the embedded TCP spec (spec/tcp.fsm).
 
@@ -31,6 +32,7 @@ Examples:
   fsmgen vet -spec my.fsm
   fsmgen gen                         # regenerate generated/tcp
   fsmgen diagram -format dot | dot -Tsvg > tcp.svg
+  fsmgen fmt -w -spec my.fsm         # format my.fsm in place
 
 Exit status: 0 success, 1 a check failed, 2 bad usage or bad input.
 `
@@ -67,6 +69,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runGen(args[1:], stdout, stderr)
 	case "diagram":
 		err = runDiagram(args[1:], stdout, stderr)
+	case "fmt":
+		err = runFmt(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

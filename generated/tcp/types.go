@@ -9,7 +9,7 @@ import (
 )
 
 // SpecHash identifies the spec this package was generated from; the other files check it at compile time.
-const SpecHash = "sha256:9bbfdabcc0223be046a49fd70fc59152bf9fdc69e1017b3c6d996bdbc42b93c7"
+const SpecHash = "sha256:bedc7bc659cb826f2fff7b16289b20aa694a5d1ca82c5070c3ecbee33a642ef3"
 
 // SpecFile is the spec this package was generated from.
 const SpecFile = "spec/tcp.fsm"

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/tcpfsm/tcpfsm/spec"
+)
+
+// formatSpec formats a spec's text; tests replace it to check that the
+// command refuses output that is not the same spec.
+var formatSpec = spec.Format
+
+// runFmt formats a spec file, keeping its comments: to stdout, or with -w
+// back into the file, or with -l only naming it if it would change. It
+// refuses a spec with errors (exit 2) and any output that does not parse
+// back to the same spec (exit 1), writing nothing in either case.
+func runFmt(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("fmt", stderr)
+	specPath := fs.String("spec", "", "spec `file` (default: the embedded TCP spec, printed to stdout)")
+	write := fs.Bool("w", false, "write the result to the spec file (only if it changes) instead of stdout")
+	list := fs.Bool("l", false, "list the spec file if formatting would change it, instead of printing it")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	path, err := specArg(fs, *specPath)
+	if err != nil {
+		return err
+	}
+	if path == "" && *write {
+		return usageErr("fsmgen fmt: -w needs a spec file; the embedded spec is read-only (edit spec/tcp.fsm)")
+	}
+	sp, err := loadSpec(path)
+	if err != nil {
+		return err
+	}
+	src := sp.Source
+	out, err := formatSpec(sp.File, src)
+	if err != nil {
+		if _, ok := err.(spec.ErrorList); ok {
+			return err
+		}
+		return &exitError{code: 1, msg: fmt.Sprintf("fsmgen fmt: %v; nothing written", err)}
+	}
+	// Check what is about to be written, whatever the formatter: it must
+	// parse to the spec that was read.
+	again, err := spec.Parse(sp.File, out)
+	if err != nil {
+		return &exitError{code: 1, msg: fmt.Sprintf("fsmgen fmt: %s: the formatted text does not parse (a bug in the formatter); nothing written:\n%v", sp.File, err)}
+	}
+	if !bytes.Equal(spec.Print(sp), spec.Print(again)) {
+		return &exitError{code: 1, msg: fmt.Sprintf("fsmgen fmt: %s: the formatted text is a different spec (a bug in the formatter); nothing written", sp.File)}
+	}
+
+	changed := !bytes.Equal(out, src)
+	if *list && changed {
+		fmt.Fprintln(stdout, sp.File)
+	}
+	if *write {
+		if !changed {
+			return nil
+		}
+		if err := writeFileAtomic(path, out); err != nil {
+			return &exitError{code: 1, msg: fmt.Sprintf("fsmgen fmt: %v", err)}
+		}
+		return nil
+	}
+	if !*list {
+		_, err = stdout.Write(out)
+	}
+	return err
+}
+
+// writeFileAtomic replaces the file at path with data: it writes a
+// temporary file beside it, with the file's permissions, and renames it
+// over the file, so a failure leaves the file as it was. A symbolic link is
+// followed: the file it names is replaced, the link kept.
+func writeFileAtomic(path string, data []byte) error {
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".fmt*")
+	if err != nil {
+		return err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err := tmp.Write(data); err != nil {
+		return err
+	}
+	if err := tmp.Chmod(st.Mode().Perm()); err != nil {
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	ok = true
+	return nil
+}
