@@ -13,16 +13,9 @@ import (
 
 func runCheck(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("check", stderr)
-	specPath := fs.String("spec", "", "spec `file` (default: the embedded TCP spec)")
+	sf := newSpecFlag(fs, defaultSpecUsage)
 	profile := fs.String("profile", "all", "profile `name` to check, or all")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	path, err := specArg(fs, *specPath)
-	if err != nil {
-		return err
-	}
-	sp, err := loadSpec(path)
+	sp, path, err := sf.load(args)
 	if err != nil {
 		return err
 	}

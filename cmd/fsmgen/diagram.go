@@ -9,20 +9,13 @@ import (
 
 func runDiagram(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("diagram", stderr)
-	specPath := fs.String("spec", "", "spec `file` (default: the embedded TCP spec)")
+	sf := newSpecFlag(fs, defaultSpecUsage)
 	format := fs.String("format", "mermaid", "output `format`: mermaid or dot")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	path, err := specArg(fs, *specPath)
+	sp, _, err := sf.load(args)
 	if err != nil {
 		return err
 	}
 	var render func() string
-	sp, err := loadSpec(path)
-	if err != nil {
-		return err
-	}
 	switch *format {
 	case "mermaid":
 		render = func() string { return diagram.Mermaid(sp) }

@@ -20,13 +20,10 @@ var formatSpec = spec.Format
 // back to the same spec (exit 1), writing nothing in either case.
 func runFmt(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("fmt", stderr)
-	specPath := fs.String("spec", "", "spec `file` (default: the embedded TCP spec, printed to stdout)")
+	sf := newSpecFlag(fs, "spec `file` (default: the embedded TCP spec, printed to stdout)")
 	write := fs.Bool("w", false, "write the result to the spec file (only if it changes) instead of stdout")
 	list := fs.Bool("l", false, "list the spec file if formatting would change it, instead of printing it")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	path, err := specArg(fs, *specPath)
+	path, err := sf.path(args)
 	if err != nil {
 		return err
 	}

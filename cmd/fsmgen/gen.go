@@ -14,18 +14,11 @@ import (
 
 func runGen(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("gen", stderr)
-	specPath := fs.String("spec", "", "spec `file` (default: the embedded TCP spec)")
+	sf := newSpecFlag(fs, defaultSpecUsage)
 	out := fs.String("out", "generated/tcp", "output `directory`")
 	pkg := fs.String("pkg", "tcp", "package `name`")
 	importPath := fs.String("import", "", "import `path` of the output package (default: from go.mod above -out)")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	path, err := specArg(fs, *specPath)
-	if err != nil {
-		return err
-	}
-	sp, err := loadSpec(path)
+	sp, _, err := sf.load(args)
 	if err != nil {
 		return err
 	}

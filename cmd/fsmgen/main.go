@@ -154,32 +154,48 @@ func loadSpec(path string) (*spec.Spec, error) {
 	return spec.Parse(strings.TrimPrefix(path, "./"), src)
 }
 
-// specArg takes the spec path from -spec or from a single positional
-// argument, so both "fsmgen vet my.fsm" and "fsmgen vet -spec my.fsm" work.
-func specArg(fs *flag.FlagSet, flagValue string) (string, error) {
-	switch fs.NArg() {
-	case 0:
-		return flagValue, nil
-	case 1:
-		if flagValue != "" {
-			return "", usageErr("fsmgen: give the spec once, by -spec or as an argument")
-		}
-		return fs.Arg(0), nil
-	}
-	return "", usageErr("fsmgen: unexpected arguments %q", fs.Args()[1:])
+// specFlag is the -spec flag every command takes. The spec may also be
+// given as the one argument, so both "fsmgen vet my.fsm" and
+// "fsmgen vet -spec my.fsm" work; without either, the embedded TCP spec.
+type specFlag struct {
+	fs    *flag.FlagSet
+	value *string
 }
 
+func newSpecFlag(fs *flag.FlagSet, usage string) *specFlag {
+	return &specFlag{fs: fs, value: fs.String("spec", "", usage)}
+}
+
+// path parses args and returns the spec's path, "" for the embedded spec.
+func (f *specFlag) path(args []string) (string, error) {
+	if err := parseFlags(f.fs, args); err != nil {
+		return "", err
+	}
+	switch f.fs.NArg() {
+	case 0:
+		return *f.value, nil
+	case 1:
+		if *f.value != "" {
+			return "", usageErr("fsmgen: give the spec once, by -spec or as an argument")
+		}
+		return f.fs.Arg(0), nil
+	}
+	return "", usageErr("fsmgen: unexpected arguments %q", f.fs.Args()[1:])
+}
+
+// load parses args and the spec they name. path is "" for the embedded spec.
+func (f *specFlag) load(args []string) (sp *spec.Spec, path string, err error) {
+	if path, err = f.path(args); err != nil {
+		return nil, "", err
+	}
+	sp, err = loadSpec(path)
+	return sp, path, err
+}
+
+const defaultSpecUsage = "spec `file` (default: the embedded TCP spec)"
+
 func runVet(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("vet", stderr)
-	specPath := fs.String("spec", "", "spec `file` (default: the embedded TCP spec)")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	path, err := specArg(fs, *specPath)
-	if err != nil {
-		return err
-	}
-	sp, err := loadSpec(path)
+	sp, _, err := newSpecFlag(newFlags("vet", stderr), defaultSpecUsage).load(args)
 	if err != nil {
 		return err
 	}
