@@ -36,6 +36,20 @@ func (ns *namespace[T]) lookup(p *parser, d decl) (T, bool) {
 	return v, ok
 }
 
+// declareAll declares decls in a new namespace of kind, reporting
+// duplicates, and returns it with the declared values in order; build
+// makes each value from its declaration and its index among those kept.
+func declareAll[T any](p *parser, kind string, decls []decl, build func(d decl, i int) T) (*namespace[T], []T) {
+	ns := newNamespace[T](kind)
+	var out []T
+	for _, d := range decls {
+		if v := build(d, len(out)); ns.declare(p, d, v) {
+			out = append(out, v)
+		}
+	}
+	return ns, out
+}
+
 // resolve builds the IR from what parse read, resolving every name.
 func (p *parser) resolve() {
 	sp := p.sp
@@ -45,20 +59,14 @@ func (p *parser) resolve() {
 		sp.Machine, sp.Doc = p.machine.name, p.machine.doc
 	}
 
-	sources := newNamespace[*Source]("source")
-	for _, d := range p.sources {
-		s := &Source{Name: d.name, Doc: d.doc, Pos: d.pos}
-		if sources.declare(p, d, s) {
-			sp.Sources = append(sp.Sources, s)
-		}
-	}
-	states := newNamespace[*State]("state")
-	for _, d := range p.states {
-		s := &State{Name: d.name, Doc: d.doc, Pos: d.pos, Index: len(sp.States) + 1}
-		if states.declare(p, d, s) {
-			sp.States = append(sp.States, s)
-		}
-	}
+	var sources *namespace[*Source]
+	sources, sp.Sources = declareAll(p, "source", p.sources, func(d decl, i int) *Source {
+		return &Source{Name: d.name, Doc: d.doc, Pos: d.pos}
+	})
+	var states *namespace[*State]
+	states, sp.States = declareAll(p, "state", p.states, func(d decl, i int) *State {
+		return &State{Name: d.name, Doc: d.doc, Pos: d.pos, Index: i + 1}
+	})
 	if len(sp.States) == 0 {
 		p.errs.add(p.pos(1, 1), "no states declared")
 	}
@@ -113,20 +121,14 @@ func (p *parser) resolve() {
 			sp.Switches = append(sp.Switches, s)
 		}
 	}
-	segments := newNamespace[*Segment]("segment")
-	for _, d := range p.segments {
-		s := &Segment{Name: d.name, Doc: d.doc, Pos: d.pos}
-		if segments.declare(p, d, s) {
-			sp.Segments = append(sp.Segments, s)
-		}
-	}
-	signals := newNamespace[*Signal]("signal")
-	for _, d := range p.signals {
-		s := &Signal{Name: d.name, Doc: d.doc, Pos: d.pos}
-		if signals.declare(p, d, s) {
-			sp.Signals = append(sp.Signals, s)
-		}
-	}
+	var segments *namespace[*Segment]
+	segments, sp.Segments = declareAll(p, "segment", p.segments, func(d decl, i int) *Segment {
+		return &Segment{Name: d.name, Doc: d.doc, Pos: d.pos}
+	})
+	var signals *namespace[*Signal]
+	signals, sp.Signals = declareAll(p, "signal", p.signals, func(d decl, i int) *Signal {
+		return &Signal{Name: d.name, Doc: d.doc, Pos: d.pos}
+	})
 	// A profile sets timers, durations and switches by name alone.
 	valueKind, valuePos, clash := map[string]string{}, map[string]Pos{}, map[string]bool{}
 	claim := func(kind, name string, pos Pos) {
