@@ -141,6 +141,48 @@ func TestCompilesAndRunsExample(t *testing.T) {
 	require.NoError(t, err, "go vet in the generated package:\n%s", out)
 }
 
+// TestStaleFileBreaksTheBuild shows the compile-time guards bite: a
+// types.go from another spec, or a constant that moved, must not build.
+func TestStaleFileBreaksTheBuild(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a module with the go command; skipped in -short mode")
+	}
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command on PATH")
+	}
+	files, err := Generate(loadMini(t), miniOptions())
+	require.NoError(t, err)
+	var types string
+	for _, f := range files {
+		if f.Name == "types.go" {
+			types = string(f.Data)
+		}
+	}
+	require.Contains(t, types, "Closed State = 2")
+	for name, c := range map[string]struct{ from, to, want string }{
+		"types.go from another spec": {`const SpecHash = "sha256:`, `const SpecHash = "sha256:0`, "duplicate key false"},
+		"a state constant moved":     {"Closed State = 2", "Closed State = 3", "invalid argument: index"},
+	} {
+		dir := t.TempDir()
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/door\n\ngo 1.26\n"), 0o644))
+		for _, f := range files {
+			data := f.Data
+			if f.Name == "types.go" {
+				data = []byte(strings.Replace(types, c.from, c.to, 1))
+			}
+			require.NoError(t, os.WriteFile(filepath.Join(dir, f.Name), data, 0o644))
+		}
+		cmd := exec.Command(goBin, "build", "./...")
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GOWORK=off")
+		out, err := cmd.CombinedOutput()
+		require.Error(t, err, "%s: the stale package built", name)
+		assert.Contains(t, string(out), c.want, name)
+		t.Logf("%s: %s", name, out)
+	}
+}
+
 func TestNameCollision(t *testing.T) {
 	src := strings.Replace(string(loadMini(t).Source), "state OPEN   \"open\"", "state OPEN \"open\"\nstate STEP \"collides with Step\"", 1)
 	src = strings.Replace(src, "in OPEN\n", "in STEP\n  app UNLOCK -> LOCKED [MANUAL 1]\n  app PUSH ignore \"x\" [MANUAL 1]\n  rcv BUMP ignore \"x\" [MANUAL 1]\n  timeout autolock ignore \"x\" [MANUAL 1]\nin OPEN\n  app UNLOCK -> STEP [MANUAL 1]\n", 1)
