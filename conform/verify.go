@@ -109,7 +109,7 @@ type config struct {
 type step struct {
 	at       time.Duration
 	events   []tcp.Event // a segment may be several events in turn (ACK of our FIN, then data)
-	optional bool       // a retransmission by timer: may or may not be what happened
+	optional bool        // a retransmission by timer: may or may not be what happened
 	what     string
 	orphans  bool // an application call that lets go of the socket
 }
@@ -514,7 +514,7 @@ func timerProblems(t *Trace, x Side, p tcp.Profile) []string {
 			expect := want - (e.At - since)
 			if diff := e.TimerLeft - expect; math.Abs(float64(diff)) > float64(Tolerance) {
 				problems = append(problems, fmt.Sprintf("%s timer shows %.1fs left %.3fs after entering it; the profile says %v",
-					state, e.TimerLeft.Seconds(), (e.At - since).Seconds(), want))
+					state, e.TimerLeft.Seconds(), (e.At-since).Seconds(), want))
 			}
 		}
 	}

@@ -85,13 +85,13 @@ func TestTraceRoundTrip(t *testing.T) {
 
 func TestReadErrors(t *testing.T) {
 	for text, want := range map[string]string{
-		"0.1 client call connect\n":                            "no \"# scenario NAME\" line",
-		"# scenario x\n0.1 alice call connect\n":               "test.trace:2: side \"alice\"",
-		"# scenario x\n0.1 client call fly\n":                  "test.trace:2: unknown call \"fly\"",
-		"# scenario x\n0.1 client state FIN_WAIT1\n":           "test.trace:2: unknown state \"FIN_WAIT1\"",
+		"0.1 client call connect\n":                             "no \"# scenario NAME\" line",
+		"# scenario x\n0.1 alice call connect\n":                "test.trace:2: side \"alice\"",
+		"# scenario x\n0.1 client call fly\n":                   "test.trace:2: unknown call \"fly\"",
+		"# scenario x\n0.1 client state FIN_WAIT1\n":            "test.trace:2: unknown state \"FIN_WAIT1\"",
 		"# scenario x\n0.1 client send XYZ seq=0 ack=0 len=0\n": "test.trace:2: unknown flag \"XYZ\"",
-		"# scenario x\n-1 client call connect\n":               "test.trace:2: bad time",
-		"# scenario x\n0.1 client\n":                           "test.trace:2: want: seconds side kind details",
+		"# scenario x\n-1 client call connect\n":                "test.trace:2: bad time",
+		"# scenario x\n0.1 client\n":                            "test.trace:2: want: seconds side kind details",
 	} {
 		_, err := Read("test.trace", strings.NewReader(text))
 		if assert.Error(t, err, text) {
