@@ -23,7 +23,7 @@ func Example() {
 	// Output:
 	// CLOSED + app OPEN_ACTIVE -> SYN_SENT: send SYN; start retransmission; start r2; start user_timeout [RFC9293 3.10.1 CLOSED: active OPEN sends SYN, enters SYN-SENT]
 	// SYN_SENT + rcv SYN_ACK -> ESTABLISHED: send ACK; stop retransmission; stop r2; start keepalive; stop user_timeout; tell connected [RFC9293 3.10.7.3 fourth: our SYN ACKed, enter ESTABLISHED, send ACK]
-	// ESTABLISHED + app CLOSE -> FIN_WAIT_1: send FIN; start retransmission; start r2; stop keepalive; start user_timeout [RFC9293 3.10.4 ESTABLISHED: queue the FIN after preceding SENDs, enter FIN-WAIT-1]
+	// ESTABLISHED + app CLOSE -> FIN_WAIT_1: send FIN; start retransmission; restart r2; stop keepalive; start user_timeout [RFC9293 3.10.4 ESTABLISHED: queue the FIN after preceding SENDs, enter FIN-WAIT-1; 3.8.3 a: R2 counts from this segment]
 	// FIN_WAIT_1 + rcv ACK_OF_FIN -> FIN_WAIT_2: stop retransmission; stop r2; start fin_wait_2; start keepalive; stop user_timeout; stop persist [RFC9293 3.10.7.4 fifth: FIN-WAIT-1, our FIN acknowledged, enter FIN-WAIT-2]
 	// FIN_WAIT_2 + rcv FIN -> TIME_WAIT: send ACK; stop r2; start time_wait; stop fin_wait_2; stop keepalive; tell end_of_stream [RFC9293 3.10.7.4 eighth: FIN-WAIT-2, enter TIME-WAIT, start the time-wait timer, turn off the others]
 	// TIME_WAIT + timeout time_wait -> CLOSED: none [RFC9293 3.10.8 TIME-WAIT TIMEOUT: delete the TCB, enter CLOSED]

@@ -223,5 +223,5 @@ func (p *Profile) Step(s State, e Event) (Transition, bool) {
 
 // The build breaks here when types.go comes from another spec.
 func _() {
-	_ = map[bool]int{false: 0, SpecHash == "sha256:bedc7bc659cb826f2fff7b16289b20aa694a5d1ca82c5070c3ecbee33a642ef3": 1}
+	_ = map[bool]int{false: 0, SpecHash == "sha256:c7507df14c195628b0f4fd7369a62e3c47b3d8f3cb3ab690ad75033622f3bd3e": 1}
 }

@@ -24,10 +24,14 @@ const (
 	stopFinWait = stopHandshake | tcp.StopPersist
 	// stopIdle disarms everything that can run in ESTABLISHED and CLOSE_WAIT.
 	stopIdle = tcp.StopKeepalive | tcp.StopR2 | tcp.StopPersist | tcp.StopUserTimeout
+	// zeroWindow and windowOpen: probing replaces keep-alive while the
+	// peer's window is shut (RFC 9293 3.8.6.1, 3.8.4).
+	zeroWindow = tcp.StopKeepalive | tcp.StopR2 | tcp.StartPersist | tcp.StartUserTimeout
+	windowOpen = tcp.StopPersist | tcp.StopUserTimeout | tcp.RestartKeepalive | tcp.StopR2
 	// connected completes the handshake from SYN_RECEIVED.
 	connected = stopHandshake | tcp.StartKeepalive | tcp.TellConnected
 	// sendFin starts an active close from ESTABLISHED or CLOSE_WAIT.
-	sendFin = tcp.SendFin | tcp.StopKeepalive | armHandshake
+	sendFin = tcp.SendFin | tcp.StopKeepalive | tcp.StartRetransmission | tcp.RestartR2 | tcp.StartUserTimeout
 	// keepaliveProbe is what an expired keepalive timer does (RFC 9293 3.8.4).
 	keepaliveProbe = tcp.SendProbe | tcp.RestartKeepalive | tcp.StartR2
 	// windowProbe is what an expired persist timer does (RFC 9293 3.8.6.1).
@@ -70,8 +74,10 @@ func switchStep(s tcp.State, e tcp.Event) (next tcp.State, verdict tcp.Verdict, 
 			return tcp.SynSent, tcp.Move, tcp.SendSyn | armHandshake, true
 		case tcp.AppOpenPassive:
 			return s, tcp.Reject, tcp.TellNoConnection, true
-		case tcp.AppClose, tcp.AppShutdown, tcp.AppCloseUnread, tcp.AppAbort: // 3.10.4, 3.10.5: no RST
+		case tcp.AppClose, tcp.AppCloseUnread, tcp.AppAbort: // 3.10.4, 3.10.5: no RST
 			return tcp.Closed, tcp.Move, 0, true
+		case tcp.AppShutdown: // a listener has nothing to shut (Linux)
+			return s, tcp.Ignore, 0, true
 		case tcp.RcvSyn, tcp.RcvSynHigherSeq: // 3.10.7.2 third
 			return tcp.SynReceived, tcp.Move, tcp.SendSynAck | armHandshake, true
 		case tcp.RcvRst: // 3.10.7.2 first
@@ -112,8 +118,8 @@ func switchStep(s tcp.State, e tcp.Event) (next tcp.State, verdict tcp.Verdict, 
 		switch e {
 		case tcp.AppOpenActive, tcp.AppOpenPassive:
 			return s, tcp.Reject, tcp.TellNoConnection, true
-		case tcp.AppClose, tcp.AppShutdown: // 3.10.4: FIN, enter FIN-WAIT-1
-			return tcp.FinWait1, tcp.Move, tcp.SendFin | tcp.RestartRetransmission, true
+		case tcp.AppClose, tcp.AppShutdown: // 3.10.4: FIN, enter FIN-WAIT-1; the timer already runs
+			return tcp.FinWait1, tcp.Move, tcp.SendFin, true
 		case tcp.AppCloseUnread, tcp.AppAbort: // 3.10.5
 			return tcp.Closed, tcp.Move, tcp.SendRst | stopHandshake, true
 		case tcp.RcvSyn, tcp.RcvSynHigherSeq: // retransmitted SYN: resend SYN,ACK
@@ -123,7 +129,7 @@ func switchStep(s tcp.State, e tcp.Event) (next tcp.State, verdict tcp.Verdict, 
 		case tcp.RcvData:
 			return tcp.Established, tcp.Move, tcp.SendAck | connected, true
 		case tcp.RcvZeroWindow: // established, but the window is shut: persist
-			return tcp.Established, tcp.Move, tcp.StopRetransmission | tcp.StopR2 | tcp.StartKeepalive | tcp.StartPersist | tcp.TellConnected, true
+			return tcp.Established, tcp.Move, tcp.StopRetransmission | tcp.StopR2 | tcp.StartPersist | tcp.TellConnected, true
 		case tcp.RcvAckOfFin, tcp.RcvFinAck: // we sent no FIN: unacceptable ACK
 			return s, tcp.Move, tcp.SendRst, true
 		case tcp.RcvFin: // 3.10.7.4 eighth
@@ -132,10 +138,10 @@ func switchStep(s tcp.State, e tcp.Event) (next tcp.State, verdict tcp.Verdict, 
 			return tcp.Listen, tcp.Move, stopHandshake, true
 		case tcp.TimeoutRetransmission:
 			return s, tcp.Move, tcp.SendSynAck | tcp.RestartRetransmission, true
-		case tcp.TimeoutR2:
-			return tcp.Closed, tcp.Move, timedOutR2, true
+		case tcp.TimeoutR2: // a passive open gives up and listens again
+			return tcp.Listen, tcp.Move, tcp.StopRetransmission | tcp.StopUserTimeout, true
 		case tcp.TimeoutUserTimeout:
-			return tcp.Closed, tcp.Move, timedOutUser, true
+			return tcp.Listen, tcp.Move, tcp.StopRetransmission | tcp.StopR2, true
 		default:
 			return s, tcp.Ignore, 0, true
 		}
@@ -159,10 +165,10 @@ func switchStep(s tcp.State, e tcp.Event) (next tcp.State, verdict tcp.Verdict, 
 			return tcp.CloseWait, tcp.Move, tcp.SendAck | tcp.RestartKeepalive | tcp.StopR2 | tcp.TellEndOfStream, true
 		case tcp.RcvRst: // 3.10.7.4 second
 			return tcp.Closed, tcp.Move, stopIdle | tcp.TellReset, true
-		case tcp.RcvZeroWindow: // 3.8.6.1
-			return s, tcp.Move, tcp.StartPersist | tcp.StartUserTimeout, true
+		case tcp.RcvZeroWindow: // 3.8.6.1; not idle, so no keep-alive
+			return s, tcp.Move, zeroWindow, true
 		case tcp.RcvWindowOpen:
-			return s, tcp.Move, tcp.StopPersist | tcp.StopUserTimeout, true
+			return s, tcp.Move, windowOpen, true
 		case tcp.TimeoutR2:
 			return tcp.Closed, tcp.Move, tcp.StopKeepalive | tcp.StopPersist | tcp.StopUserTimeout | tcp.TellTimedOut, true
 		case tcp.TimeoutUserTimeout:
@@ -257,8 +263,8 @@ func switchStep(s tcp.State, e tcp.Event) (next tcp.State, verdict tcp.Verdict, 
 			return tcp.TimeWait, tcp.Move, stopFinWait | tcp.StartTimeWait, true
 		case tcp.RcvFinAck:
 			return tcp.TimeWait, tcp.Move, tcp.SendAck | stopFinWait | tcp.StartTimeWait, true
-		case tcp.RcvRst: // 3.10.7.4 second
-			return tcp.Closed, tcp.Move, stopFinWait, true
+		case tcp.RcvRst: // 3.10.7.4 second; 3.6 MUST-12: tell the application
+			return tcp.Closed, tcp.Move, stopFinWait | tcp.TellReset, true
 		case tcp.RcvZeroWindow:
 			return s, tcp.Move, tcp.StopRetransmission | tcp.StopR2 | tcp.StartPersist, true
 		case tcp.RcvWindowOpen:
@@ -314,9 +320,9 @@ func switchStep(s tcp.State, e tcp.Event) (next tcp.State, verdict tcp.Verdict, 
 		case tcp.RcvRst:
 			return tcp.Closed, tcp.Move, stopIdle | tcp.TellReset, true
 		case tcp.RcvZeroWindow:
-			return s, tcp.Move, tcp.StartPersist | tcp.StartUserTimeout, true
+			return s, tcp.Move, zeroWindow, true
 		case tcp.RcvWindowOpen:
-			return s, tcp.Move, tcp.StopPersist | tcp.StopUserTimeout, true
+			return s, tcp.Move, windowOpen, true
 		case tcp.TimeoutR2:
 			return tcp.Closed, tcp.Move, tcp.StopKeepalive | tcp.StopPersist | tcp.StopUserTimeout | tcp.TellTimedOut, true
 		case tcp.TimeoutUserTimeout:
@@ -337,9 +343,11 @@ func switchStep(s tcp.State, e tcp.Event) (next tcp.State, verdict tcp.Verdict, 
 			return s, tcp.Reject, tcp.TellClosingError, true
 		case tcp.AppCloseUnread:
 			return tcp.Closed, tcp.Move, tcp.SendRst | stopFinWait, true
-		case tcp.AppAbort, tcp.RcvAckOfFin, tcp.RcvFinAck, tcp.RcvRst:
-			// 3.10.5 (no RST), 3.10.7.4 fifth and second: delete the TCB
+		case tcp.AppAbort, tcp.RcvAckOfFin, tcp.RcvFinAck:
+			// 3.10.5 (no RST), 3.10.7.4 fifth: delete the TCB
 			return tcp.Closed, tcp.Move, stopFinWait, true
+		case tcp.RcvRst: // 3.10.7.4 second; 3.6 MUST-12: tell the application
+			return tcp.Closed, tcp.Move, stopFinWait | tcp.TellReset, true
 		case tcp.RcvSyn, tcp.RcvSynHigherSeq, tcp.RcvSynAck, tcp.RcvFin:
 			return s, tcp.Move, tcp.SendAck, true
 		case tcp.RcvZeroWindow:

@@ -9,7 +9,7 @@ import (
 )
 
 // SpecHash identifies the spec this package was generated from; the other files check it at compile time.
-const SpecHash = "sha256:bedc7bc659cb826f2fff7b16289b20aa694a5d1ca82c5070c3ecbee33a642ef3"
+const SpecHash = "sha256:c7507df14c195628b0f4fd7369a62e3c47b3d8f3cb3ab690ad75033622f3bd3e"
 
 // SpecFile is the spec this package was generated from.
 const SpecFile = "spec/tcp.fsm"
