@@ -69,9 +69,10 @@ func (v Verdict) String() string {
 	return head + ": REJECTED: " + strings.Join(v.Problems, "; ")
 }
 
-// Profile returns the linux profile adjusted by the sysctls of a trace:
-// tcp_fin_timeout sets the FIN_WAIT_2 flush, tcp_rfc1337 the RFC 1337
-// switch.
+// Profile returns the linux profile adjusted by the sysctls of a trace
+// and by its running on loopback: tcp_fin_timeout sets the FIN_WAIT_2
+// flush, tcp_rfc1337 the RFC 1337 switch, tcp_tw_reuse (2 by default: on
+// for loopback) the reuse of one's own TIME_WAIT.
 func Profile(t *Trace) (tcp.Profile, error) {
 	p := tcp.Linux
 	if v, ok := t.Sysctls["net.ipv4.tcp_fin_timeout"]; ok {
@@ -80,6 +81,13 @@ func Profile(t *Trace) (tcp.Profile, error) {
 			return p, fmt.Errorf("scenario %s: net.ipv4.tcp_fin_timeout=%q", t.Scenario, v)
 		}
 		p.FinWait2 = time.Duration(n) * time.Second
+	}
+	// tcp_tw_reuse: 1 always, 2 (the default) for loopback, where every
+	// scenario runs; 0 never.
+	if t.Sysctls["net.ipv4.tcp_tw_reuse"] == "0" {
+		p.Switches &^= tcp.ReuseOwnTimeWait
+	} else {
+		p.Switches |= tcp.ReuseOwnTimeWait
 	}
 	switch t.Sysctls["net.ipv4.tcp_rfc1337"] {
 	case "", "0":
@@ -288,6 +296,9 @@ func verifySide(t *Trace, x Side, p tcp.Profile, table Table) Verdict {
 				s.at.Seconds(), x, s.what, statesOf(set)))
 			return v
 		}
+		if x == Server && listens(t) {
+			w.relisten(next, s.at)
+		}
 		set = next
 	}
 	end := time.Duration(0)
@@ -348,6 +359,32 @@ func statesOf(set map[config]bool) string {
 		return "no state"
 	}
 	return strings.Join(names, " or ")
+}
+
+// listens reports whether the server application listens: its listening
+// socket then outlives each connection it accepts.
+func listens(t *Trace) bool {
+	for _, e := range t.Events {
+		if e.Kind == Call && e.Side == Server && e.Call == Listen {
+			return true
+		}
+	}
+	return false
+}
+
+// relisten adds, for each configuration whose connection is CLOSED, the
+// listener that is still there: the server side of a trace stands for the
+// listening socket and the connection it accepts, as an endpoint in LISTEN
+// does in the table.
+func (w *verifier) relisten(set map[config]bool, at time.Duration) {
+	for c := range set {
+		if c.state != tcp.Closed {
+			continue
+		}
+		if d, ok := w.move(c, tcp.AppOpenPassive, at, false, "the listener"); ok {
+			set[d] = true
+		}
+	}
 }
 
 // observe advances the count of observed states c has passed through.

@@ -156,7 +156,7 @@ func TestFormatTCP(t *testing.T) {
 	}
 	assert.Equal(t, nonBlank(TCPSource()), nonBlank(out))
 	for _, want := range []string{
-		"\n  # Linux lets a client connect() again from its own TIME_WAIT only with timestamps; the RFC call fails.\n  app OPEN_ACTIVE                                  reject ",
+		"\n  # incarnation's segments from the old: net.ipv4.tcp_tw_reuse, on by default for loopback only.\n  app OPEN_ACTIVE if reuse_own_time_wait           -> SYN_SENT ",
 		"\n  rcv RST if rfc1337                               ignore \"TIME-WAIT",
 		"\n  r2                    924.6s  [linux ",
 	} {

@@ -23,6 +23,7 @@ Usage:
   fsmgen gen     [-spec FILE] [-out DIR] [-pkg NAME]   generate the Go table package
   fsmgen diagram [-spec FILE] [-format mermaid|dot]  draw the state diagram
   fsmgen fmt     [-spec FILE] [-w] [-l]              format a spec, keeping its comments
+  fsmgen conform [-record DIR] [-scenario NAME]    run the live close scenarios against this kernel (root, Linux)
 
 Without -spec, commands use the embedded TCP spec (spec/tcp.fsm).
 
@@ -71,6 +72,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runDiagram(args[1:], stdout, stderr)
 	case "fmt":
 		err = runFmt(args[1:], stdout, stderr)
+	case "conform":
+		err = runConform(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

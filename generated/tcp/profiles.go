@@ -223,5 +223,5 @@ func (p *Profile) Step(s State, e Event) (Transition, bool) {
 
 // The build breaks here when types.go comes from another spec.
 func _() {
-	_ = map[bool]int{false: 0, SpecHash == "sha256:c7507df14c195628b0f4fd7369a62e3c47b3d8f3cb3ab690ad75033622f3bd3e": 1}
+	_ = map[bool]int{false: 0, SpecHash == "sha256:08579699a34d5b108a38515e7fe5e23b947d8106310517d542bf6ccd2f1ad170": 1}
 }

@@ -9,7 +9,7 @@ import (
 )
 
 // SpecHash identifies the spec this package was generated from; the other files check it at compile time.
-const SpecHash = "sha256:c7507df14c195628b0f4fd7369a62e3c47b3d8f3cb3ab690ad75033622f3bd3e"
+const SpecHash = "sha256:08579699a34d5b108a38515e7fe5e23b947d8106310517d542bf6ccd2f1ad170"
 
 // SpecFile is the spec this package was generated from.
 const SpecFile = "spec/tcp.fsm"
@@ -462,12 +462,16 @@ const (
 	// also for a FIN_WAIT_2 the application still holds (after shutdown()), not
 	// only for an orphan.
 	FlushHeldFinWait2 Switches = 1 << 2
+	// ReuseOwnTimeWait is switch reuse_own_time_wait: connect() from the port of
+	// one's own TIME_WAIT to the same peer reopens it, timestamps telling new
+	// segments from old (RFC 6191; Linux tcp_tw_reuse).
+	ReuseOwnTimeWait Switches = 1 << 3
 )
 
 // NumSwitchSets is the number of distinct switch sets.
-const NumSwitchSets = 8
+const NumSwitchSets = 16
 
-var switchNames = [3]string{"rfc1337", "syn_reopens_time_wait", "flush_held_fin_wait_2"}
+var switchNames = [4]string{"rfc1337", "syn_reopens_time_wait", "flush_held_fin_wait_2", "reuse_own_time_wait"}
 
 // String lists the switches that are on, as the spec names them, or "none".
 func (s Switches) String() string {
