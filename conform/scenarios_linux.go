@@ -52,20 +52,20 @@ func (e *env) expectTimeWait(side Side, timeout time.Duration) {
 	}
 }
 
-// closeFirst has the client close and the server see its FIN, read the end
-// of the stream and stay in CLOSE_WAIT: the first half of an active close.
-func (e *env) closeFirst() error {
+// closeFirst has side first close: it waits for first's FIN_WAIT_2 and the
+// other side's CLOSE_WAIT, and has the other side read the end of stream.
+func (e *env) closeFirst(first Side) error {
 	m := e.rec.mark()
-	if err := e.close(Client); err != nil {
+	if err := e.close(first); err != nil {
 		return err
 	}
-	if err := e.awaitState(Client, tcp.FinWait2, m, waitStep); err != nil {
+	if err := e.awaitState(first, tcp.FinWait2, m, waitStep); err != nil {
 		return err
 	}
-	if err := e.awaitState(Server, tcp.CloseWait, m, waitStep); err != nil {
+	if err := e.awaitState(first.Other(), tcp.CloseWait, m, waitStep); err != nil {
 		return err
 	}
-	return e.readEOF(Server)
+	return e.readEOF(first.Other())
 }
 
 // runActiveClose drives active-close: the client sends a little data and
@@ -83,7 +83,7 @@ func runActiveClose(e *env) error {
 	if err := e.readFull(Server, make([]byte, len(msg))); err != nil {
 		return err
 	}
-	if err := e.closeFirst(); err != nil {
+	if err := e.closeFirst(Client); err != nil {
 		return err
 	}
 	m := e.rec.mark()
@@ -131,7 +131,7 @@ func runFinWait2Flush(e *env) error {
 		return err
 	}
 	m := e.rec.mark()
-	if err := e.closeFirst(); err != nil {
+	if err := e.closeFirst(Client); err != nil {
 		return err
 	}
 	if err := e.await("the client's orphaned FIN_WAIT_2 with its flush timer", waitStep, func() bool {
@@ -247,7 +247,7 @@ func runLostFinalAck(e *env) error {
 	if err := e.establish(); err != nil {
 		return err
 	}
-	if err := e.closeFirst(); err != nil {
+	if err := e.closeFirst(Client); err != nil {
 		return err
 	}
 	rule := fmt.Sprintf(`table inet %s {
@@ -297,16 +297,7 @@ func runReopenTimeWait(e *env) error {
 		return err
 	}
 	m := e.rec.mark()
-	if err := e.close(Server); err != nil {
-		return err
-	}
-	if err := e.awaitState(Server, tcp.FinWait2, m, waitStep); err != nil {
-		return err
-	}
-	if err := e.awaitState(Client, tcp.CloseWait, m, waitStep); err != nil {
-		return err
-	}
-	if err := e.readEOF(Client); err != nil {
+	if err := e.closeFirst(Server); err != nil {
 		return err
 	}
 	if err := e.close(Client); err != nil {
@@ -361,7 +352,7 @@ func runReuseOwnTimeWait(e *env) error {
 	if err := e.establish(); err != nil {
 		return err
 	}
-	if err := e.closeFirst(); err != nil {
+	if err := e.closeFirst(Client); err != nil {
 		return err
 	}
 	m := e.rec.mark()
@@ -404,7 +395,7 @@ func runRstInTimeWait(e *env, rfc1337 string) error {
 	if err := e.establish(); err != nil {
 		return err
 	}
-	if err := e.closeFirst(); err != nil {
+	if err := e.closeFirst(Client); err != nil {
 		return err
 	}
 	fins := e.countSegs(Server, isFIN)
