@@ -62,6 +62,7 @@ var scenarioNames = []string{
 	"simultaneous-close",
 	"abort-linger",
 	"close-unread",
+	"data-after-close",
 	"lost-final-ack",
 	"reopen-time-wait",
 	"reuse-own-time-wait",

@@ -130,6 +130,12 @@ var liveChecks = map[string]func(t *testing.T, tr *Trace){
 		assert.GreaterOrEqual(t, countSends(tr, Server, isFin), 3, "the server's FIN sent again")
 		assert.Equal(t, tcp.TimeWait, lastState(tr, Client))
 	},
+	"data-after-close": func(t *testing.T, tr *Trace) {
+		hasPath(t, tr, Client, tcp.Established, tcp.FinWait2, tcp.Closed)
+		hasPath(t, tr, Server, tcp.Established, tcp.CloseWait, tcp.Closed)
+		assert.NotZero(t, countSends(tr, Server, func(g Segment) bool { return g.Len > 0 }), "server data")
+		assert.NotZero(t, countSends(tr, Client, func(g Segment) bool { return g.RST }), "client RST")
+	},
 	"reuse-own-time-wait": func(t *testing.T, tr *Trace) {
 		hasPath(t, tr, Client, tcp.Established, tcp.FinWait2, tcp.TimeWait, tcp.Established)
 		hasPath(t, tr, Server, tcp.Established, tcp.CloseWait, tcp.Closed, tcp.Established)

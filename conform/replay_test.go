@@ -48,8 +48,8 @@ func TestReplayRecorded(t *testing.T) {
 
 // TestRecordedMutantsRejected: the recorded kernel behaviour rejects a
 // linux profile that ignores RST in TIME_WAIT while tcp_rfc1337=0, one
-// whose orphaned FIN_WAIT_2 is never flushed, and one that refuses to reuse
-// its own TIME_WAIT on loopback.
+// whose orphaned FIN_WAIT_2 is never flushed, one that refuses to reuse its
+// own TIME_WAIT on loopback, and one whose orphan accepts data.
 func TestRecordedMutantsRejected(t *testing.T) {
 	traces := recorded(t)
 	for _, c := range []struct {
@@ -60,6 +60,7 @@ func TestRecordedMutantsRejected(t *testing.T) {
 		{"rst-in-time-wait-rfc1337-0", mutant(tcp.TimeWait, tcp.RcvRst, tcp.TimeWait, tcp.Ignore), "RST ignored in TIME_WAIT"},
 		{"fin-wait-2-flush", mutant(tcp.FinWait2, tcp.TimeoutFinWait2, tcp.FinWait2, tcp.Ignore), "FIN_WAIT_2 without a flush"},
 		{"reuse-own-time-wait", mutant(tcp.TimeWait, tcp.AppOpenActive, tcp.TimeWait, tcp.Reject), "no reuse of one's own TIME_WAIT"},
+		{"data-after-close", mutant(tcp.FinWait2, tcp.RcvDataAfterClose, tcp.FinWait2, tcp.Move), "an orphan ACKing data nobody reads"},
 	} {
 		tr := traces[c.scenario]
 		require.NotNil(t, tr, c.scenario)

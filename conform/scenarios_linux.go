@@ -26,6 +26,7 @@ var scenarios = []scenario{
 	{"simultaneous-close", runSimultaneousClose},
 	{"abort-linger", runAbortLinger},
 	{"close-unread", runCloseUnread},
+	{"data-after-close", runDataAfterClose},
 	{"lost-final-ack", runLostFinalAck},
 	{"reopen-time-wait", runReopenTimeWait},
 	{"reuse-own-time-wait", runReuseOwnTimeWait},
@@ -229,6 +230,26 @@ func runCloseUnread(e *env) error {
 		return err
 	}
 	if err := e.readReset(Server); err != nil {
+		return err
+	}
+	e.expectState(Client, tcp.Closed, m, waitStep)
+	e.expectState(Server, tcp.Closed, m, waitStep)
+	return nil
+}
+
+// runDataAfterClose drives data-after-close: the client close()s, which
+// orphans its socket, and the server, still in CLOSE_WAIT, sends data that
+// nobody can read any more. Linux answers it with a RST (RFC 9293 3.6.1
+// SHLD-3): the client's FIN_WAIT_2 ends, the server sees the reset.
+func runDataAfterClose(e *env) error {
+	if err := e.establish(); err != nil {
+		return err
+	}
+	if err := e.closeFirst(Client); err != nil {
+		return err
+	}
+	m := e.rec.mark()
+	if err := e.write(Server, []byte("too late\n")); err != nil {
 		return err
 	}
 	e.expectState(Client, tcp.Closed, m, waitStep)

@@ -133,6 +133,7 @@ func evidence(t *Trace, x Side) ([]step, []tcp.State) {
 		seq   uint32
 	}
 	seen := map[sent]bool{}
+	orphan := false // x's application has closed its socket: data for it is DATA_AFTER_CLOSE
 	for _, e := range t.Events {
 		switch {
 		case e.Kind == State && e.Side == x:
@@ -141,6 +142,7 @@ func evidence(t *Trace, x Side) ([]step, []tcp.State) {
 			}
 		case e.Kind == Call && e.Side == x:
 			ev, orphans := callEvent(e.Call)
+			orphan = orphans
 			steps = append(steps, step{at: e.At, events: []tcp.Event{ev}, what: "app " + e.Call, orphans: orphans})
 		case e.Kind == Send && e.Side == x:
 			g := e.Seg
@@ -155,7 +157,7 @@ func evidence(t *Trace, x Side) ([]step, []tcp.State) {
 				seen[k] = true
 			}
 		case e.Kind == Send && e.Side == x.Other():
-			steps = append(steps, step{at: e.At, events: received(e.Seg, finNext[x]), what: fmt.Sprintf("receives %s seq=%d ack=%d len=%d", e.Seg.Flags(), e.Seg.Seq, e.Seg.Ack, e.Seg.Len)})
+			steps = append(steps, step{at: e.At, events: received(e.Seg, finNext[x], orphan), what: fmt.Sprintf("receives %s seq=%d ack=%d len=%d", e.Seg.Flags(), e.Seg.Seq, e.Seg.Ack, e.Seg.Len)})
 		}
 	}
 	return steps, handOver(observed)
@@ -195,9 +197,10 @@ func callEvent(call string) (tcp.Event, bool) {
 }
 
 // received classifies a segment for a receiver whose FIN, if it sent one,
-// ends before finNext. A SYN is given as 0: it may be SYN or SYN_HIGHER_SEQ,
-// which sequence numbers relative to each ISN cannot tell apart.
-func received(g Segment, finNext uint32) []tcp.Event {
+// ends before finNext, and whose application may have closed it (orphan).
+// A SYN is given as 0: it may be SYN or SYN_HIGHER_SEQ, which sequence
+// numbers relative to each ISN cannot tell apart.
+func received(g Segment, finNext uint32, orphan bool) []tcp.Event {
 	acksFin := g.ACK && finNext != 0 && int32(g.Ack-finNext) >= 0
 	switch {
 	case g.RST:
@@ -211,7 +214,10 @@ func received(g Segment, finNext uint32) []tcp.Event {
 	if acksFin && !g.FIN {
 		out = append(out, tcp.RcvAckOfFin)
 	}
-	if g.Len > 0 {
+	switch {
+	case g.Len > 0 && orphan:
+		out = append(out, tcp.RcvDataAfterClose)
+	case g.Len > 0:
 		out = append(out, tcp.RcvData)
 	}
 	switch {

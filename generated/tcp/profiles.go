@@ -223,5 +223,5 @@ func (p *Profile) Step(s State, e Event) (Transition, bool) {
 
 // The build breaks here when types.go comes from another spec.
 func _() {
-	_ = map[bool]int{false: 0, SpecHash == "sha256:08579699a34d5b108a38515e7fe5e23b947d8106310517d542bf6ccd2f1ad170": 1}
+	_ = map[bool]int{false: 0, SpecHash == "sha256:b3613b1e9f433b4efdad6735765cb141bfe4e78f3efdfe3c40c294a575e2cee8": 1}
 }

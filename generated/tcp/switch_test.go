@@ -189,7 +189,7 @@ func switchStep(s tcp.State, e tcp.Event) (next tcp.State, verdict tcp.Verdict, 
 			return s, tcp.Move, 0, true
 		case tcp.AppShutdown:
 			return s, tcp.Ignore, 0, true
-		case tcp.AppCloseUnread, tcp.AppAbort: // 3.10.5
+		case tcp.AppCloseUnread, tcp.AppAbort, tcp.RcvDataAfterClose: // 3.10.5; 3.6.1 SHLD-3
 			return tcp.Closed, tcp.Move, tcp.SendRst | stopFinWait, true
 		case tcp.RcvSyn, tcp.RcvSynHigherSeq, tcp.RcvSynAck, tcp.RcvData:
 			return s, tcp.Move, tcp.SendAck, true
@@ -225,7 +225,7 @@ func switchStep(s tcp.State, e tcp.Event) (next tcp.State, verdict tcp.Verdict, 
 			return s, tcp.Reject, tcp.TellNoConnection, true
 		case tcp.AppClose: // now an orphan: arm the flush timer
 			return s, tcp.Move, tcp.StartFinWait2, true
-		case tcp.AppCloseUnread, tcp.AppAbort: // 3.10.5
+		case tcp.AppCloseUnread, tcp.AppAbort, tcp.RcvDataAfterClose: // 3.10.5; 3.6.1 SHLD-3
 			return tcp.Closed, tcp.Move, tcp.SendRst | tcp.StopFinWait2 | tcp.StopKeepalive | tcp.StopR2, true
 		case tcp.RcvSyn, tcp.RcvSynHigherSeq, tcp.RcvSynAck:
 			return s, tcp.Move, tcp.SendAck, true

@@ -206,9 +206,9 @@ func TestFigure13SimultaneousClose(t *testing.T) {
 }
 
 // TestLinuxFacts checks, under the linux profile, each fact of LINUX.md
-// that a (state, event) table can express. Facts about the orphan flag
-// (data reaching an orphaned FIN_WAIT_1/2 draws a RST) and about
-// timestamps are outside the table: the runtime holds them.
+// that a (state, event) table can express. Whether a client may reuse its
+// own TIME_WAIT depends on timestamps and tcp_tw_reuse, which the profile
+// sets off (it is on only for loopback); conform's live runs cover it.
 func TestLinuxFacts(t *testing.T) {
 	l := tcp.Linux
 	t.Run("timers", func(t *testing.T) {
@@ -251,6 +251,15 @@ func TestLinuxFacts(t *testing.T) {
 			{from: tcp.CloseWait, event: tcp.AppAbort, to: tcp.Closed, want: tcp.SendRst},
 			// The peer of either sees connection reset.
 			{from: tcp.Established, event: tcp.RcvRst, to: tcp.Closed, want: tcp.TellReset},
+		})
+	})
+	t.Run("data after close", func(t *testing.T) {
+		// New data reaching an orphaned FIN_WAIT_1/2 (receive side shut): RST.
+		runSteps(t, l, []step{
+			{from: tcp.FinWait1, event: tcp.RcvDataAfterClose, to: tcp.Closed, want: tcp.SendRst},
+			{from: tcp.FinWait2, event: tcp.RcvDataAfterClose, to: tcp.Closed, want: tcp.SendRst},
+			// After shutdown(SHUT_WR) the application still reads: ACK.
+			{from: tcp.FinWait2, event: tcp.RcvData, to: tcp.FinWait2, want: tcp.SendAck},
 		})
 	})
 	t.Run("lost final ACK", func(t *testing.T) {
