@@ -207,6 +207,9 @@ func received(g Segment, finNext uint32, orphan bool) []tcp.Event {
 		return []tcp.Event{tcp.RcvRst}
 	case g.SYN && !g.ACK:
 		return []tcp.Event{0}
+	case g.SYN && g.Ack != 1:
+		// Numbered from the receiver's ISN, the SYN,ACK for its SYN acks 1.
+		return []tcp.Event{tcp.RcvSynAckOld}
 	case g.SYN:
 		return []tcp.Event{tcp.RcvSynAck}
 	}

@@ -37,7 +37,9 @@
 // An old segment is classified like a current one (the worst case: its
 // sequence number may fall inside the new window), unless the new
 // incarnation chose sequence numbers above everything the old one used, in
-// which case it is out of window and dropped. The client picks that choice
+// which case it is out of window and dropped. Acknowledgments are exact: an
+// old SYN,ACK never acknowledges the SYN of a new incarnation (it is a
+// SYN_ACK_OLD, RFC 9293 Figure 8). The client picks that choice
 // when it opens an incarnation after the first; a SYN so chosen is a
 // SYN_HIGHER_SEQ to an endpoint still in TIME_WAIT.
 //

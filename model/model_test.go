@@ -171,10 +171,12 @@ func TestClassify(t *testing.T) {
 		{fw1, Segment{Kind: ACK, Inc: 1}, tcp.RcvAck, true},
 		{fw1, Segment{Kind: FIN, AckFin: true, Inc: 1}, tcp.RcvFinAck, true},
 		{fw1, Segment{Kind: FIN, Inc: 1}, tcp.RcvFin, true},
-		{tw, Segment{Kind: SYN, Inc: 2}, tcp.RcvSynHigherSeq, true},                            // incarnation 2 chose higher sequence numbers
-		{tw, Segment{Kind: SYN, Inc: 3}, tcp.RcvSyn, true},                                     // incarnation 3 did not
-		{est2, Segment{Kind: FIN, Inc: 1}, 0, false},                                           // old, below the window of 2
-		{&Endpoint{St: tcp.Established, Inc: 3}, Segment{Kind: FIN, Inc: 1}, tcp.RcvFin, true}, // worst case: in window
+		{tw, Segment{Kind: SYN, Inc: 2}, tcp.RcvSynHigherSeq, true},                                 // incarnation 2 chose higher sequence numbers
+		{tw, Segment{Kind: SYN, Inc: 3}, tcp.RcvSyn, true},                                          // incarnation 3 did not
+		{est2, Segment{Kind: FIN, Inc: 1}, 0, false},                                                // old, below the window of 2
+		{&Endpoint{St: tcp.Established, Inc: 3}, Segment{Kind: FIN, Inc: 1}, tcp.RcvFin, true},      // worst case: in window
+		{&Endpoint{St: tcp.SynSent, Inc: 3}, Segment{Kind: SYNACK, Inc: 1}, tcp.RcvSynAckOld, true}, // acks an old SYN, not ours
+		{&Endpoint{St: tcp.SynSent, Inc: 3}, Segment{Kind: SYNACK, Inc: 3}, tcp.RcvSynAck, true},
 	} {
 		e, ok := m.classify(&s, c.r, c.g)
 		assert.Equal(t, c.ok, ok, "%s at %s", c.g, c.r.St)

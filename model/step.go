@@ -279,6 +279,11 @@ func (m *Model) classify(s *State, r *Endpoint, g Segment) (tcp.Event, bool) {
 		}
 		return tcp.RcvSyn, true
 	case SYNACK:
+		// Only the SYN,ACK of its own incarnation acknowledges the SYN an
+		// endpoint sent: an acknowledgment names one exact sequence number.
+		if live(r.St) && g.Inc != r.Inc {
+			return tcp.RcvSynAckOld, true
+		}
 		return tcp.RcvSynAck, true
 	case ACK, PROBE:
 		if ackOfOurs {

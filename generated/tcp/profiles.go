@@ -223,5 +223,5 @@ func (p *Profile) Step(s State, e Event) (Transition, bool) {
 
 // The build breaks here when types.go comes from another spec.
 func _() {
-	_ = map[bool]int{false: 0, SpecHash == "sha256:b3613b1e9f433b4efdad6735765cb141bfe4e78f3efdfe3c40c294a575e2cee8": 1}
+	_ = map[bool]int{false: 0, SpecHash == "sha256:2d07eda897b9b1bf4a866744c4c4687a588eb14808b0d0a99a1b8e2833706e06": 1}
 }

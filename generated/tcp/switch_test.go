@@ -60,7 +60,7 @@ func switchStep(s tcp.State, e tcp.Event) (next tcp.State, verdict tcp.Verdict, 
 			return s, tcp.Reject, tcp.TellNoConnection, true
 		case tcp.RcvRst: // 3.10.7.1: a RST is discarded
 			return s, tcp.Ignore, 0, true
-		case tcp.RcvSyn, tcp.RcvSynHigherSeq, tcp.RcvSynAck, tcp.RcvAck, tcp.RcvAckOfFin,
+		case tcp.RcvSyn, tcp.RcvSynHigherSeq, tcp.RcvSynAck, tcp.RcvSynAckOld, tcp.RcvAck, tcp.RcvAckOfFin,
 			tcp.RcvFin, tcp.RcvFinAck, tcp.RcvData, tcp.RcvZeroWindow, tcp.RcvWindowOpen:
 			// 3.10.7.1: anything else draws a RST
 			return s, tcp.Move, tcp.SendRst, true
@@ -82,7 +82,7 @@ func switchStep(s tcp.State, e tcp.Event) (next tcp.State, verdict tcp.Verdict, 
 			return tcp.SynReceived, tcp.Move, tcp.SendSynAck | armHandshake, true
 		case tcp.RcvRst: // 3.10.7.2 first
 			return s, tcp.Ignore, 0, true
-		case tcp.RcvSynAck, tcp.RcvAck, tcp.RcvAckOfFin, tcp.RcvFin, tcp.RcvFinAck,
+		case tcp.RcvSynAck, tcp.RcvSynAckOld, tcp.RcvAck, tcp.RcvAckOfFin, tcp.RcvFin, tcp.RcvFinAck,
 			tcp.RcvData, tcp.RcvZeroWindow, tcp.RcvWindowOpen:
 			// 3.10.7.2 second: anything with an ACK draws a RST
 			return s, tcp.Move, tcp.SendRst, true
@@ -100,7 +100,7 @@ func switchStep(s tcp.State, e tcp.Event) (next tcp.State, verdict tcp.Verdict, 
 			return tcp.SynReceived, tcp.Move, tcp.SendSynAck | tcp.RestartRetransmission, true
 		case tcp.RcvSynAck: // 3.10.7.3 fourth
 			return tcp.Established, tcp.Move, tcp.SendAck | stopHandshake | tcp.StartKeepalive | tcp.TellConnected, true
-		case tcp.RcvAckOfFin, tcp.RcvFinAck: // 3.10.7.3 first: unacceptable ACK draws a RST
+		case tcp.RcvSynAckOld, tcp.RcvAckOfFin, tcp.RcvFinAck: // 3.10.7.3 first: unacceptable ACK draws a RST
 			return s, tcp.Move, tcp.SendRst, true
 		case tcp.RcvRst: // 3.10.7.3 second: connection refused
 			return tcp.Closed, tcp.Move, stopHandshake | tcp.TellRefused, true
@@ -130,7 +130,7 @@ func switchStep(s tcp.State, e tcp.Event) (next tcp.State, verdict tcp.Verdict, 
 			return tcp.Established, tcp.Move, tcp.SendAck | connected, true
 		case tcp.RcvZeroWindow: // established, but the window is shut: persist
 			return tcp.Established, tcp.Move, tcp.StopRetransmission | tcp.StopR2 | tcp.StartPersist | tcp.TellConnected, true
-		case tcp.RcvAckOfFin, tcp.RcvFinAck: // we sent no FIN: unacceptable ACK
+		case tcp.RcvSynAckOld, tcp.RcvAckOfFin, tcp.RcvFinAck: // we sent no FIN: unacceptable ACK
 			return s, tcp.Move, tcp.SendRst, true
 		case tcp.RcvFin: // 3.10.7.4 eighth
 			return tcp.CloseWait, tcp.Move, tcp.SendAck | connected | tcp.TellEndOfStream, true
@@ -154,7 +154,7 @@ func switchStep(s tcp.State, e tcp.Event) (next tcp.State, verdict tcp.Verdict, 
 			return tcp.FinWait1, tcp.Move, sendFin, true
 		case tcp.AppCloseUnread, tcp.AppAbort: // 3.10.5, RFC 2525 2.17
 			return tcp.Closed, tcp.Move, tcp.SendRst | stopIdle, true
-		case tcp.RcvSyn, tcp.RcvSynHigherSeq, tcp.RcvSynAck, tcp.RcvAckOfFin, tcp.RcvFinAck:
+		case tcp.RcvSyn, tcp.RcvSynHigherSeq, tcp.RcvSynAck, tcp.RcvSynAckOld, tcp.RcvAckOfFin, tcp.RcvFinAck:
 			// challenge ACK (RFC 5961) / unacceptable ACK
 			return s, tcp.Move, tcp.SendAck, true
 		case tcp.RcvAck:
@@ -191,7 +191,7 @@ func switchStep(s tcp.State, e tcp.Event) (next tcp.State, verdict tcp.Verdict, 
 			return s, tcp.Ignore, 0, true
 		case tcp.AppCloseUnread, tcp.AppAbort, tcp.RcvDataAfterClose: // 3.10.5; 3.6.1 SHLD-3
 			return tcp.Closed, tcp.Move, tcp.SendRst | stopFinWait, true
-		case tcp.RcvSyn, tcp.RcvSynHigherSeq, tcp.RcvSynAck, tcp.RcvData:
+		case tcp.RcvSyn, tcp.RcvSynHigherSeq, tcp.RcvSynAck, tcp.RcvSynAckOld, tcp.RcvData:
 			return s, tcp.Move, tcp.SendAck, true
 		case tcp.RcvAck: // ACKs data ahead of our FIN
 			return s, tcp.Move, 0, true
@@ -227,7 +227,7 @@ func switchStep(s tcp.State, e tcp.Event) (next tcp.State, verdict tcp.Verdict, 
 			return s, tcp.Move, tcp.StartFinWait2, true
 		case tcp.AppCloseUnread, tcp.AppAbort, tcp.RcvDataAfterClose: // 3.10.5; 3.6.1 SHLD-3
 			return tcp.Closed, tcp.Move, tcp.SendRst | tcp.StopFinWait2 | tcp.StopKeepalive | tcp.StopR2, true
-		case tcp.RcvSyn, tcp.RcvSynHigherSeq, tcp.RcvSynAck:
+		case tcp.RcvSyn, tcp.RcvSynHigherSeq, tcp.RcvSynAck, tcp.RcvSynAckOld:
 			return s, tcp.Move, tcp.SendAck, true
 		case tcp.RcvAckOfFin: // a keep-alive answer
 			return s, tcp.Move, tcp.RestartKeepalive | tcp.StopR2, true
@@ -257,7 +257,7 @@ func switchStep(s tcp.State, e tcp.Event) (next tcp.State, verdict tcp.Verdict, 
 			return tcp.Closed, tcp.Move, tcp.SendRst | stopFinWait, true
 		case tcp.AppAbort: // 3.10.5: no RST, the peer has closed too
 			return tcp.Closed, tcp.Move, stopFinWait, true
-		case tcp.RcvSyn, tcp.RcvSynHigherSeq, tcp.RcvSynAck, tcp.RcvFin:
+		case tcp.RcvSyn, tcp.RcvSynHigherSeq, tcp.RcvSynAck, tcp.RcvSynAckOld, tcp.RcvFin:
 			return s, tcp.Move, tcp.SendAck, true
 		case tcp.RcvAckOfFin: // 3.10.7.4 fifth
 			return tcp.TimeWait, tcp.Move, stopFinWait | tcp.StartTimeWait, true
@@ -289,7 +289,7 @@ func switchStep(s tcp.State, e tcp.Event) (next tcp.State, verdict tcp.Verdict, 
 			return s, tcp.Reject, tcp.TellClosingError, true
 		case tcp.AppAbort: // 3.10.5
 			return tcp.Closed, tcp.Move, tcp.StopTimeWait, true
-		case tcp.RcvSyn, tcp.RcvSynAck:
+		case tcp.RcvSyn, tcp.RcvSynAck, tcp.RcvSynAckOld:
 			return s, tcp.Move, tcp.SendAck, true
 		case tcp.RcvSynHigherSeq: // 3.6.1 MAY-2 (syn_reopens_time_wait on)
 			return tcp.SynReceived, tcp.Move, tcp.SendSynAck | tcp.StopTimeWait | armHandshake, true
@@ -311,7 +311,7 @@ func switchStep(s tcp.State, e tcp.Event) (next tcp.State, verdict tcp.Verdict, 
 			return tcp.LastAck, tcp.Move, sendFin, true
 		case tcp.AppCloseUnread, tcp.AppAbort: // 3.10.5
 			return tcp.Closed, tcp.Move, tcp.SendRst | stopIdle, true
-		case tcp.RcvSyn, tcp.RcvSynHigherSeq, tcp.RcvSynAck, tcp.RcvAckOfFin, tcp.RcvFin, tcp.RcvFinAck:
+		case tcp.RcvSyn, tcp.RcvSynHigherSeq, tcp.RcvSynAck, tcp.RcvSynAckOld, tcp.RcvAckOfFin, tcp.RcvFin, tcp.RcvFinAck:
 			return s, tcp.Move, tcp.SendAck, true
 		case tcp.RcvAck:
 			return s, tcp.Move, tcp.RestartKeepalive | tcp.StopR2, true
@@ -348,7 +348,7 @@ func switchStep(s tcp.State, e tcp.Event) (next tcp.State, verdict tcp.Verdict, 
 			return tcp.Closed, tcp.Move, stopFinWait, true
 		case tcp.RcvRst: // 3.10.7.4 second; 3.6 MUST-12: tell the application
 			return tcp.Closed, tcp.Move, stopFinWait | tcp.TellReset, true
-		case tcp.RcvSyn, tcp.RcvSynHigherSeq, tcp.RcvSynAck, tcp.RcvFin:
+		case tcp.RcvSyn, tcp.RcvSynHigherSeq, tcp.RcvSynAck, tcp.RcvSynAckOld, tcp.RcvFin:
 			return s, tcp.Move, tcp.SendAck, true
 		case tcp.RcvZeroWindow:
 			return s, tcp.Move, tcp.StopRetransmission | tcp.StopR2 | tcp.StartPersist, true

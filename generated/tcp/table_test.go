@@ -205,6 +205,26 @@ func TestFigure13SimultaneousClose(t *testing.T) {
 	}
 }
 
+// TestFigure8OldDuplicateSYN replays RFC 9293 Figure 8: an old duplicate
+// SYN reaches the listener first; the client resets the SYN,ACK that does
+// not acknowledge its own SYN, the listener returns to LISTEN, and the real
+// SYN then opens the connection.
+func TestFigure8OldDuplicateSYN(t *testing.T) {
+	runSteps(t, tcp.RFC9293, []step{
+		// 2. A: SYN-SENT; 3. B receives the old duplicate SYN
+		{from: tcp.Closed, event: tcp.AppOpenActive, to: tcp.SynSent, want: tcp.SendSyn},
+		{from: tcp.Listen, event: tcp.RcvSyn, to: tcp.SynReceived, want: tcp.SendSynAck},
+		// 4-5. A: the SYN,ACK acks the old SYN, not ours: RST, stay in SYN-SENT
+		{from: tcp.SynSent, event: tcp.RcvSynAckOld, to: tcp.SynSent, want: tcp.SendRst, never: tcp.SendAck},
+		// 5. B: the RST returns it to LISTEN
+		{from: tcp.SynReceived, event: tcp.RcvRst, to: tcp.Listen, never: tcp.SendRst},
+		// 6-8. the real SYN: SYN-RECEIVED, SYN,ACK, ESTABLISHED on both sides
+		{from: tcp.Listen, event: tcp.RcvSyn, to: tcp.SynReceived, want: tcp.SendSynAck},
+		{from: tcp.SynSent, event: tcp.RcvSynAck, to: tcp.Established, want: tcp.SendAck | tcp.TellConnected},
+		{from: tcp.SynReceived, event: tcp.RcvAck, to: tcp.Established, want: tcp.TellConnected},
+	})
+}
+
 // TestLinuxFacts checks, under the linux profile, each fact of LINUX.md
 // that a (state, event) table can express. Whether a client may reuse its
 // own TIME_WAIT depends on timestamps and tcp_tw_reuse, which the profile

@@ -9,7 +9,7 @@ import (
 )
 
 // SpecHash identifies the spec this package was generated from; the other files check it at compile time.
-const SpecHash = "sha256:b3613b1e9f433b4efdad6735765cb141bfe4e78f3efdfe3c40c294a575e2cee8"
+const SpecHash = "sha256:2d07eda897b9b1bf4a866744c4c4687a588eb14808b0d0a99a1b8e2833706e06"
 
 // SpecFile is the spec this package was generated from.
 const SpecFile = "spec/tcp.fsm"
@@ -126,52 +126,55 @@ const (
 	// above everything the old incarnation used (RFC 9293 3.6.1, RFC 1122
 	// 4.2.2.13, RFC 6191); only TIME_WAIT treats it apart from SYN.
 	RcvSynHigherSeq Event = 8
-	// RcvSynAck is rcv SYN_ACK: a SYN,ACK.
+	// RcvSynAck is rcv SYN_ACK: a SYN,ACK that acknowledges our SYN.
 	RcvSynAck Event = 9
+	// RcvSynAckOld is rcv SYN_ACK_OLD: a SYN,ACK whose ACK does not acknowledge
+	// our SYN: an old duplicate (RFC 9293 Figure 8).
+	RcvSynAckOld Event = 10
 	// RcvAck is rcv ACK: a plain acceptable ACK that does not cover our FIN.
-	RcvAck Event = 10
+	RcvAck Event = 11
 	// RcvAckOfFin is rcv ACK_OF_FIN: an ACK that covers our FIN.
-	RcvAckOfFin Event = 11
+	RcvAckOfFin Event = 12
 	// RcvFin is rcv FIN: a FIN whose ACK does not cover our FIN.
-	RcvFin Event = 12
+	RcvFin Event = 13
 	// RcvFinAck is rcv FIN_ACK: a FIN that also ACKs our FIN.
-	RcvFinAck Event = 13
+	RcvFinAck Event = 14
 	// RcvRst is rcv RST: an acceptable RST: in window (in SYN_SENT: one that ACKs
 	// our SYN).
-	RcvRst Event = 14
+	RcvRst Event = 15
 	// RcvData is rcv DATA: a segment carrying new data.
-	RcvData Event = 15
+	RcvData Event = 16
 	// RcvDataAfterClose is rcv DATA_AFTER_CLOSE: new data reaching a socket whose
 	// application has called close(): nobody will read it (RFC 9293 3.6.1 SHLD-3).
-	RcvDataAfterClose Event = 16
+	RcvDataAfterClose Event = 17
 	// RcvZeroWindow is rcv ZERO_WINDOW: an ACK that closes the peer's window while
 	// we have data or a FIN queued.
-	RcvZeroWindow Event = 17
+	RcvZeroWindow Event = 18
 	// RcvWindowOpen is rcv WINDOW_OPEN: an ACK that reopens the peer's window.
-	RcvWindowOpen Event = 18
+	RcvWindowOpen Event = 19
 	// TimeoutRetransmission is timeout retransmission: the retransmission timer
 	// expired.
-	TimeoutRetransmission Event = 19
+	TimeoutRetransmission Event = 20
 	// TimeoutR2 is timeout r2: the r2 timer expired.
-	TimeoutR2 Event = 20
+	TimeoutR2 Event = 21
 	// TimeoutTimeWait is timeout time_wait: the time_wait timer expired.
-	TimeoutTimeWait Event = 21
+	TimeoutTimeWait Event = 22
 	// TimeoutFinWait2 is timeout fin_wait_2: the fin_wait_2 timer expired.
-	TimeoutFinWait2 Event = 22
+	TimeoutFinWait2 Event = 23
 	// TimeoutKeepalive is timeout keepalive: the keepalive timer expired.
-	TimeoutKeepalive Event = 23
+	TimeoutKeepalive Event = 24
 	// TimeoutUserTimeout is timeout user_timeout: the user_timeout timer expired.
-	TimeoutUserTimeout Event = 24
+	TimeoutUserTimeout Event = 25
 	// TimeoutPersist is timeout persist: the persist timer expired.
-	TimeoutPersist Event = 25
+	TimeoutPersist Event = 26
 )
 
 // NumEvents counts the Events plus the invalid zero value, so that an Event
 // indexes a Table row directly.
-const NumEvents = 26
+const NumEvents = 27
 
-var eventNames = [NumEvents]string{"", "app OPEN_ACTIVE", "app OPEN_PASSIVE", "app CLOSE", "app SHUTDOWN", "app CLOSE_UNREAD", "app ABORT", "rcv SYN", "rcv SYN_HIGHER_SEQ", "rcv SYN_ACK", "rcv ACK", "rcv ACK_OF_FIN", "rcv FIN", "rcv FIN_ACK", "rcv RST", "rcv DATA", "rcv DATA_AFTER_CLOSE", "rcv ZERO_WINDOW", "rcv WINDOW_OPEN", "timeout retransmission", "timeout r2", "timeout time_wait", "timeout fin_wait_2", "timeout keepalive", "timeout user_timeout", "timeout persist"}
-var eventDocs = [NumEvents]string{"", "connect(): active open, sends a SYN", "listen(): passive open", "close(): the application sends no more and lets go; the socket is an orphan once the call completes", "shutdown(SHUT_WR): send a FIN but keep receiving; the application still holds the socket", "close() with received data not yet read: RST instead of FIN (RFC 2525 2.17)", "abort, or close() with SO_LINGER {on, 0}: RST and no TIME_WAIT", "a SYN (no ACK) not known to lie above the old incarnation's sequence numbers", "a SYN whose sequence number lies above everything the old incarnation used (RFC 9293 3.6.1, RFC 1122 4.2.2.13, RFC 6191); only TIME_WAIT treats it apart from SYN", "a SYN,ACK", "a plain acceptable ACK that does not cover our FIN", "an ACK that covers our FIN", "a FIN whose ACK does not cover our FIN", "a FIN that also ACKs our FIN", "an acceptable RST: in window (in SYN_SENT: one that ACKs our SYN)", "a segment carrying new data", "new data reaching a socket whose application has called close(): nobody will read it (RFC 9293 3.6.1 SHLD-3)", "an ACK that closes the peer's window while we have data or a FIN queued", "an ACK that reopens the peer's window", "the retransmission timer expired", "the r2 timer expired", "the time_wait timer expired", "the fin_wait_2 timer expired", "the keepalive timer expired", "the user_timeout timer expired", "the persist timer expired"}
+var eventNames = [NumEvents]string{"", "app OPEN_ACTIVE", "app OPEN_PASSIVE", "app CLOSE", "app SHUTDOWN", "app CLOSE_UNREAD", "app ABORT", "rcv SYN", "rcv SYN_HIGHER_SEQ", "rcv SYN_ACK", "rcv SYN_ACK_OLD", "rcv ACK", "rcv ACK_OF_FIN", "rcv FIN", "rcv FIN_ACK", "rcv RST", "rcv DATA", "rcv DATA_AFTER_CLOSE", "rcv ZERO_WINDOW", "rcv WINDOW_OPEN", "timeout retransmission", "timeout r2", "timeout time_wait", "timeout fin_wait_2", "timeout keepalive", "timeout user_timeout", "timeout persist"}
+var eventDocs = [NumEvents]string{"", "connect(): active open, sends a SYN", "listen(): passive open", "close(): the application sends no more and lets go; the socket is an orphan once the call completes", "shutdown(SHUT_WR): send a FIN but keep receiving; the application still holds the socket", "close() with received data not yet read: RST instead of FIN (RFC 2525 2.17)", "abort, or close() with SO_LINGER {on, 0}: RST and no TIME_WAIT", "a SYN (no ACK) not known to lie above the old incarnation's sequence numbers", "a SYN whose sequence number lies above everything the old incarnation used (RFC 9293 3.6.1, RFC 1122 4.2.2.13, RFC 6191); only TIME_WAIT treats it apart from SYN", "a SYN,ACK that acknowledges our SYN", "a SYN,ACK whose ACK does not acknowledge our SYN: an old duplicate (RFC 9293 Figure 8)", "a plain acceptable ACK that does not cover our FIN", "an ACK that covers our FIN", "a FIN whose ACK does not cover our FIN", "a FIN that also ACKs our FIN", "an acceptable RST: in window (in SYN_SENT: one that ACKs our SYN)", "a segment carrying new data", "new data reaching a socket whose application has called close(): nobody will read it (RFC 9293 3.6.1 SHLD-3)", "an ACK that closes the peer's window while we have data or a FIN queued", "an ACK that reopens the peer's window", "the retransmission timer expired", "the r2 timer expired", "the time_wait timer expired", "the fin_wait_2 timer expired", "the keepalive timer expired", "the user_timeout timer expired", "the persist timer expired"}
 
 // Valid reports whether e is one of the declared Events, not the zero value or out of range.
 func (e Event) Valid() bool {
