@@ -4,9 +4,9 @@
 // P9, that the table is deterministic and total, is a property of the table
 // itself and is checked here, on the generated package that programs import
 // and on the spec's interpreter alike. P1 to P8 are properties of two
-// endpoints running the table over a lossy network with timers; they need a
-// model of that system, which this package does not yet contain, so
-// fsmgen check reports them as not checked rather than as holding.
+// endpoints running the table over a lossy network with timers (package
+// model); no checker explores that system yet, so fsmgen check reports
+// them as not checked rather than as holding.
 package props
 
 import "fmt"

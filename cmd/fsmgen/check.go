@@ -59,7 +59,7 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	}
 	w.Flush()
 	fmt.Fprintln(stdout)
-	fmt.Fprintln(stdout, "Not checked: P1-P8 are properties of two endpoints over a lossy network with timers; this version has no model of that system.")
+	fmt.Fprintln(stdout, "Not checked: P1-P8 are properties of two endpoints over a lossy network with timers; this version has no model checker for them.")
 	if len(failures) > 0 {
 		fmt.Fprintln(stdout)
 		for _, f := range failures {

@@ -23,7 +23,7 @@ Usage:
   fsmgen gen     [-spec FILE] [-out DIR] [-pkg NAME]   generate the Go table package
   fsmgen diagram [-spec FILE] [-format mermaid|dot]  draw the state diagram
   fsmgen fmt     [-spec FILE] [-w] [-l]              format a spec, keeping its comments
-  fsmgen conform [-record DIR] [-scenario NAME]    run the live close scenarios against this kernel (root, Linux)
+  fsmgen conform [-record DIR] [-scenario NAME] [-v]  run the live close scenarios against this kernel (root, Linux)
 
 Without -spec, commands use the embedded TCP spec (spec/tcp.fsm).
 
@@ -34,6 +34,7 @@ Examples:
   fsmgen gen                         # regenerate generated/tcp
   fsmgen diagram -format dot | dot -Tsvg > tcp.svg
   fsmgen fmt -w -spec my.fsm         # format my.fsm in place
+  sudo fsmgen conform                # hold the linux profile to this kernel
 
 Exit status: 0 success, 1 a check failed, 2 bad usage or bad input.
 `
