@@ -212,3 +212,18 @@ func (s State) String() string {
 	}
 	return b.String()
 }
+
+// Running reports whether the endpoint's timer t is armed. Only the
+// modelled timers (retransmission, r2, time_wait, fin_wait_2) ever are.
+func (e *Endpoint) Running(t tcp.Timer) bool {
+	for k, tm := range timerOf {
+		if tm == t {
+			return e.Timers[k] != 0
+		}
+	}
+	return false
+}
+
+// HigherSeq reports whether incarnation inc chose sequence numbers above
+// everything the incarnation before it used.
+func (s *State) HigherSeq(inc uint8) bool { return s.Above&(1<<inc) != 0 }

@@ -23,9 +23,14 @@ type Bounds struct {
 // 30 s that BSD uses and that Linux's 60 s TIME_WAIT is twice.
 const DefaultMSL = 30 * time.Second
 
-// DefaultBounds are the bounds fsmgen check uses unless told otherwise.
+// DefaultBounds are the bounds fsmgen check uses unless told otherwise:
+// two incarnations (so that TIME_WAIT's guard of the next one is tested),
+// one loss per incarnation, duplication and reordering, and one segment in
+// flight per direction. Two in flight with two incarnations exceed twenty
+// million states with this encoding: run it with -capacity 2 and
+// -max-states on a machine that has the memory.
 func DefaultBounds() Bounds {
-	return Bounds{MSLTicks: 2, Capacity: 2, Incarnations: 2, Losses: 1, Loss: true, Duplication: true, Reordering: true}
+	return Bounds{MSLTicks: 2, Capacity: 1, Incarnations: 2, Losses: 1, Loss: true, Duplication: true, Reordering: true}
 }
 
 // Limits on the bounds: beyond them the state space is beyond this machine,

@@ -146,7 +146,10 @@ func TestCheck(t *testing.T) {
 		cells := (tcp.NumStates - 1) * (tcp.NumEvents - 1)
 		assert.Regexp(t, fmt.Sprintf(`(?m)^%s +holds \(%d cells\) +holds \(matches the spec\)$`, p, cells), stdout)
 	}
-	assert.Contains(t, stdout, "Not checked: P1-P8")
+	for _, p := range []string{"rfc9293", "linux", "bsd", "solaris", "windows"} {
+		assert.Regexp(t, `(?m)^`+p+` +holds +holds +holds +holds +\d+ +\d+ `, stdout, "model-checked properties under %s", p)
+	}
+	assert.Contains(t, stdout, "Not checked yet: P2")
 
 	code, stdout, _ = fsmgen("check", "-profile", "bsd")
 	assert.Equal(t, 0, code)
@@ -175,4 +178,26 @@ func TestCompareGeneratedCatchesDrift(t *testing.T) {
 	diff := compareGenerated(sp, sp.Profiles[0].Switches())
 	require.Len(t, diff, 1)
 	assert.Contains(t, diff[0], "(TIME_WAIT, rcv FIN): table says TIME_WAIT send ACK; restart time_wait, spec says TIME_WAIT send ACK")
+}
+
+// TestCheckMutant: a mutant spec file of the TCP vocabulary is model-checked
+// through the interpreter, and its violation is printed with the shortest
+// counterexample, exit status 1.
+func TestCheckMutant(t *testing.T) {
+	src := string(spec.TCPSource())
+	const rule = "rcv FIN                 -> CLOSE_WAIT send ACK; restart keepalive; stop r2; tell end_of_stream"
+	require.Contains(t, src, rule)
+	path := writeSpec(t, strings.Replace(src, rule, "rcv FIN -> TIME_WAIT send ACK; stop keepalive; stop r2; start time_wait; tell end_of_stream", 1))
+	code, stdout, stderr := fsmgen("check", "-spec", path, "-profile", "linux")
+	assert.Equal(t, 1, code, stderr)
+	assert.Regexp(t, `(?m)^linux +holds +VIOLATED +holds +holds `, stdout)
+	assert.Contains(t, stdout, "P4 VIOLATED under linux: A (client) entered TIME_WAIT from ESTABLISHED without having sent its FIN first")
+	assert.Contains(t, stdout, "A receives FIN#1@0 as rcv FIN: ESTABLISHED -> TIME_WAIT")
+
+	code, _, stderr = fsmgen("check", "-capacity", "99")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "capacity 99 out of range")
+	code, _, stderr = fsmgen("check", "-profile", "linux", "-max-states", "1000")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "more than 1000 states")
 }

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/tcpfsm/tcpfsm/check"
+	"github.com/tcpfsm/tcpfsm/generated/tcp"
+	"github.com/tcpfsm/tcpfsm/model"
+	"github.com/tcpfsm/tcpfsm/props"
+	"github.com/tcpfsm/tcpfsm/spec"
+)
+
+// modelFlags are the bounds of the model exploration.
+type modelFlags struct {
+	msl          *time.Duration
+	mslTicks     *int
+	capacity     *int
+	incarnations *int
+	losses       *int
+	noLoss       *bool
+	noDup        *bool
+	noReorder    *bool
+	maxStates    *int
+}
+
+func addModelFlags(fs interface {
+	Duration(string, time.Duration, string) *time.Duration
+	Int(string, int, string) *int
+	Bool(string, bool, string) *bool
+}) *modelFlags {
+	d := model.DefaultBounds()
+	return &modelFlags{
+		msl:          fs.Duration("msl", 0, "network `MSL` (default: the profile's own MSL, or 30s where it has none)"),
+		mslTicks:     fs.Int("msl-ticks", d.MSLTicks, "ticks per network MSL (`N`)"),
+		capacity:     fs.Int("capacity", d.Capacity, "distinct segments in flight per direction (`N`)"),
+		incarnations: fs.Int("incarnations", d.Incarnations, "connections the client may open on the 4-tuple (`N`)"),
+		losses:       fs.Int("losses", d.Losses, "segments that may be lost per incarnation (`N`)"),
+		noLoss:       fs.Bool("no-loss", false, "a network that loses nothing"),
+		noDup:        fs.Bool("no-dup", false, "a network that duplicates nothing"),
+		noReorder:    fs.Bool("no-reorder", false, "a network that keeps order"),
+		maxStates:    fs.Int("max-states", 20_000_000, "stop a run past `N` states"),
+	}
+}
+
+func (f *modelFlags) bounds() model.Bounds {
+	return model.Bounds{
+		NetworkMSL: *f.msl, MSLTicks: *f.mslTicks, Capacity: *f.capacity, Incarnations: *f.incarnations,
+		Losses: *f.losses, Loss: !*f.noLoss, Duplication: !*f.noDup, Reordering: !*f.noReorder,
+	}
+}
+
+// tcpProfile turns a spec profile of the TCP vocabulary into the
+// generated package's Profile, so that a mutant spec's own profiles run.
+func tcpProfile(p *spec.Profile) tcp.Profile {
+	out := tcp.Profile{Name: p.Name, Doc: p.Doc, Switches: tcp.Switches(p.Switches())}
+	for _, v := range p.Values {
+		if v.Switch != nil {
+			continue
+		}
+		d := v.Length
+		switch v.Name {
+		case "msl":
+			out.MSL = d
+		case "r2_syn":
+			out.R2Syn = d
+		case "keepalive_interval":
+			out.KeepaliveInterval = d
+		case "retransmission":
+			out.Retransmission = d
+		case "r2":
+			out.R2 = d
+		case "time_wait":
+			out.TimeWait = d
+		case "fin_wait_2":
+			out.FinWait2 = d
+		case "keepalive":
+			out.Keepalive = d
+		case "user_timeout":
+			out.UserTimeout = d
+		case "persist":
+			out.Persist = d
+		}
+	}
+	return out
+}
+
+// modelCheck explores the model under each profile and reports the
+// model-checked properties. It returns the violations found.
+func modelCheck(stdout io.Writer, sp *spec.Spec, embedded bool, profiles []*spec.Profile, f *modelFlags) ([]string, error) {
+	step := tcp.StepWith
+	if !embedded {
+		s, err := check.Interpreter(sp)
+		if err != nil {
+			fmt.Fprintf(stdout, "Model checking skipped: %v.\n", err)
+			return nil, nil
+		}
+		step = s
+	}
+	b := f.bounds()
+	fmt.Fprintf(stdout, "Model: client A and server B over a network of capacity %d per direction, loss %s, duplication %s, reordering %s; %d incarnation%s; MSL = %d ticks.\n",
+		b.Capacity, onOffLoss(b), onOff(b.Duplication), onOff(b.Reordering), b.Incarnations, plural(b.Incarnations), b.MSLTicks)
+	w := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	var ids []string
+	for _, p := range props.ModelChecked {
+		ids = append(ids, p.ID)
+	}
+	fmt.Fprintf(w, "profile\t%s\tstates\ttransitions\tseconds\tstates/s\ttiming\n", strings.Join(ids, "\t"))
+	var failures []string
+	var counterexamples []string
+	for _, sprof := range profiles {
+		p := tcpProfile(sprof)
+		if embedded {
+			p, _ = tcp.ProfileByName(sprof.Name)
+		}
+		m, err := model.New(p, b, step)
+		if err != nil {
+			return nil, usageErr("fsmgen check: profile %s: %v", sprof.Name, err)
+		}
+		res, err := check.Run(m, props.ModelChecked, *f.maxStates)
+		if err != nil {
+			return nil, &exitError{code: 2, msg: fmt.Sprintf("fsmgen check: profile %s: %v", sprof.Name, err)}
+		}
+		row := p.Name
+		for _, id := range ids {
+			if c, bad := res.Violations[id]; bad {
+				row += "\tVIOLATED"
+				failures = append(failures, fmt.Sprintf("%s: %s: %s", p.Name, id, c.Problem))
+				counterexamples = append(counterexamples, formatCounterexample(p.Name, c))
+			} else {
+				row += "\tholds"
+			}
+		}
+		secs := res.Elapsed.Seconds()
+		fmt.Fprintf(w, "%s\t%d\t%d\t%.2f\t%.0f\t%s\n", row, res.States, res.Transitions, secs, float64(res.States)/max(secs, 1e-9), m.Timing)
+	}
+	w.Flush()
+	for _, c := range counterexamples {
+		fmt.Fprintln(stdout)
+		fmt.Fprint(stdout, c)
+	}
+	return failures, nil
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
+}
+
+func onOffLoss(b model.Bounds) string {
+	if !b.Loss || b.Losses == 0 {
+		return "off"
+	}
+	return fmt.Sprintf("up to %d per incarnation", b.Losses)
+}
+
+// formatCounterexample numbers the steps of c, each with both endpoints'
+// states and the segments in flight after it.
+func formatCounterexample(profile string, c *check.Counterexample) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s VIOLATED under %s: %s\n", c.Property, profile, c.Problem)
+	fmt.Fprintf(&b, "  %2d. start               %s\n", 0, c.Initial)
+	for i, s := range c.Steps {
+		fmt.Fprintf(&b, "  %2d. %s\n      %s\n", i+1, s.Label, s.State)
+	}
+	return b.String()
+}
