@@ -14,9 +14,12 @@ import (
 // Either function may be nil; each returns "" when the property holds, or
 // what went wrong.
 type Property struct {
-	ID    string
-	Step  func(m *model.Model, from *model.State, su *model.Succ) string
-	State func(m *model.Model, s *model.State) string
+	ID   string
+	Step func(m *model.Model, from *model.State, su *model.Succ) string
+	// State is checked on every reachable state; stuck reports that the
+	// state has no successor at all, and not merely for want of room in a
+	// channel (a limit of the bounds, not of the protocol).
+	State func(m *model.Model, s *model.State, stuck bool) string
 }
 
 // Step is one step of a counterexample: what happened, and the state after.
@@ -69,16 +72,9 @@ func Run(m *model.Model, props []Property, maxStates int) (*Result, error) {
 	res := &Result{Violations: map[string]*Counterexample{}}
 	for head := uint32(0); int(head) < v.len(); head++ {
 		s := model.Decode(v.key(head))
-		for _, p := range props {
-			if p.State == nil || seen[p.ID] {
-				continue
-			}
-			if msg := p.State(m, &s); msg != "" {
-				seen[p.ID] = true
-				violations = append(violations, found{p.ID, msg, head, nil})
-			}
-		}
-		m.Successors(&s, func(su model.Succ) {
+		n := 0
+		blocked := m.Successors(&s, func(su model.Succ) {
+			n++
 			res.Transitions++
 			for _, p := range props {
 				if p.Step == nil || seen[p.ID] {
@@ -93,6 +89,15 @@ func Run(m *model.Model, props []Property, maxStates int) (*Result, error) {
 			buf = su.Next.Encode(buf[:0])
 			v.add(buf, head)
 		})
+		for _, p := range props {
+			if p.State == nil || seen[p.ID] {
+				continue
+			}
+			if msg := p.State(m, &s, n == 0 && blocked == 0); msg != "" {
+				seen[p.ID] = true
+				violations = append(violations, found{p.ID, msg, head, nil})
+			}
+		}
 		if v.len() > maxStates {
 			return nil, TooLarge{maxStates}
 		}

@@ -1,29 +1,48 @@
 package check_test
 
 import (
+	"sort"
+	"strings"
 	"testing"
 
-	"github.com/stretchr/testify/require"
-	"github.com/tcpfsm/tcpfsm/check"
-	"github.com/tcpfsm/tcpfsm/generated/tcp"
+	"github.com/stretchr/testify/assert"
 	"github.com/tcpfsm/tcpfsm/model"
-	"github.com/tcpfsm/tcpfsm/props"
 )
 
 // smallBounds are the default bounds: one segment in flight each way.
 func smallBounds() model.Bounds { return model.DefaultBounds() }
 
-// TestTCPHolds: the TCP table keeps every model-checked property under
-// every profile.
-func TestTCPHolds(t *testing.T) {
-	for _, p := range tcp.Profiles() {
-		m, err := model.New(p, smallBounds(), nil)
-		require.NoError(t, err, p.Name)
-		res, err := check.Run(m, props.ModelChecked, 5_000_000)
-		require.NoError(t, err, p.Name)
-		t.Logf("%s: %d states, %d transitions, %v", p.Name, res.States, res.Transitions, res.Elapsed)
-		for id, c := range res.Violations {
-			t.Errorf("%s: %s violated: %s (%d steps)", p.Name, id, c.Problem, len(c.Steps))
+// TestTCPFindings: under every profile the TCP table keeps every
+// model-checked property but two, each a known weakness of the profile
+// and not of the table: P3 where a RST may cut TIME_WAIT short (the
+// TIME-WAIT assassination of RFC 1337; only bsd ignores such RSTs), and P7
+// under RFC 9293 alone, which has no timer to end an orphaned FIN_WAIT_2
+// whose peer's RST was lost. Each counterexample shows that cause.
+func TestTCPFindings(t *testing.T) {
+	want := map[string][]string{
+		"rfc9293": {"P3", "P7"},
+		"linux":   {"P3"},
+		"bsd":     nil,
+		"solaris": {"P3"},
+		"windows": {"P3"},
+	}
+	for profile, vs := range baseline() {
+		var ids []string
+		for id, c := range vs {
+			ids = append(ids, id)
+			var text []string
+			for _, s := range c.Steps {
+				text = append(text, s.Label.String())
+			}
+			all := strings.Join(text, "\n")
+			switch id {
+			case "P3":
+				assert.Contains(t, all, "as rcv RST: TIME_WAIT -> CLOSED", "%s: P3 must come from a RST ending TIME_WAIT", profile)
+			case "P7":
+				assert.Contains(t, c.Problem, "left in FIN_WAIT_2", profile)
+			}
 		}
+		sort.Strings(ids)
+		assert.Equal(t, want[profile], ids, profile)
 	}
 }

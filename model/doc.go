@@ -2,8 +2,8 @@
 // to P8 are stated, and its successor relation: two endpoints of one
 // 4-tuple, a client A and a server B, each stepping through the generated
 // TCP table (generated/tcp) under one profile, joined by a network that
-// loses, duplicates and reorders segments, with discrete time. No checker
-// explores it yet; its tests explore it on small bounds.
+// loses, duplicates and reorders segments, with discrete time. Package
+// check explores it; package props states the properties over it.
 //
 // # Time
 //
@@ -11,7 +11,8 @@
 // Every modelled duration of the profile becomes a whole number of ticks,
 // rounded up (a retransmission timeout of 1 s is one tick). A timer that
 // expires is urgent: it fires before time moves on. A segment is urgent at
-// the MSL: it must be delivered or lost before it would grow older.
+// the MSL: it must be delivered or lost before it would grow older, and
+// before any timer fires at that instant.
 //
 // Modelled timers: retransmission (doubling at each restart), R2 (r2_syn
 // while a SYN or SYN,ACK is outstanding), TIME_WAIT, and the FIN_WAIT_2
@@ -28,7 +29,10 @@
 // flight at the same age is the same element. Delivering takes any element
 // (reordering); with duplication it may also leave it in place. Losing one
 // spends the loss budget, Losses per incarnation; a send that finds the
-// channel full is a loss too, and is not possible once the budget is spent.
+// channel full is a loss too, and is not possible once the budget is spent
+// (Successors reports such refused moves, so that a state stuck only for
+// want of room is not taken for a deadlock). A RST takes the incarnation
+// of the segment it answers.
 //
 // # Incarnations and sequence space
 //
@@ -46,7 +50,8 @@
 // # Applications
 //
 // The client opens (A starts CLOSED); the server listens (B starts in
-// LISTEN, and listens again once CLOSED while incarnations remain). An
-// application may close, shut down its sending side, abort, or never do
-// anything: no fairness is assumed of applications.
+// LISTEN, and listens again once CLOSED while incarnations remain; its
+// application holds a connection from ESTABLISHED on, as accept() returns
+// it). An application may close, shut down its sending side, abort, or
+// never do anything: no fairness is assumed of applications.
 package model

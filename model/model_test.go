@@ -89,6 +89,7 @@ func TestEncodeRoundTrip(t *testing.T) {
 		s.Losses = uint8(rapid.IntRange(0, MaxLosses).Draw(t, "losses"))
 		s.Above = uint8(rapid.IntRange(0, 255).Draw(t, "above"))
 		s.Spoiled = uint8(rapid.IntRange(0, 255).Draw(t, "spoiled"))
+		s.Reset = uint8(rapid.IntRange(0, 255).Draw(t, "reset"))
 		got := Decode(s.Encode(nil))
 		if got != s {
 			t.Fatalf("round trip:\n got %v\nwant %v", got, s)

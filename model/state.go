@@ -82,7 +82,8 @@ type State struct {
 	NextInc uint8                   // the incarnation the client opens next
 	Losses  uint8                   // losses left in this incarnation
 	Above   uint8                   // bit i: incarnation i chose sequence numbers above the old ones
-	Spoiled uint8                   // bit i: incarnation i was aborted or flushed by a timer
+	Spoiled uint8                   // bit i: incarnation i was aborted by an application or flushed by a timer
+	Reset   uint8                   // bit i: a RST ended an endpoint of incarnation i before its close completed
 }
 
 // A and B name the endpoints.
@@ -116,7 +117,7 @@ func (s *State) Encode(buf []byte) []byte {
 			buf = append(buf, g.class(), g.Age)
 		}
 	}
-	return append(buf, s.NextInc, s.Losses, s.Above, s.Spoiled)
+	return append(buf, s.NextInc, s.Losses, s.Above, s.Spoiled, s.Reset)
 }
 
 // Decode reads a state written by Encode.
@@ -141,7 +142,7 @@ func Decode(b []byte) State {
 			i += 2
 		}
 	}
-	s.NextInc, s.Losses, s.Above, s.Spoiled = b[i], b[i+1], b[i+2], b[i+3]
+	s.NextInc, s.Losses, s.Above, s.Spoiled, s.Reset = b[i], b[i+1], b[i+2], b[i+3], b[i+4]
 	return s
 }
 

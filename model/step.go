@@ -14,6 +14,8 @@ type Model struct {
 	// Step is the table the endpoints run: the generated package's, or a
 	// spec interpreter's with the same meaning (for mutants).
 	Step func(sw tcp.Switches, s tcp.State, e tcp.Event) (tcp.Transition, bool)
+
+	blocked int // moves refused for a full channel during one Successors call
 }
 
 // New builds the model of profile p under bounds b.
@@ -71,7 +73,8 @@ type Label struct {
 	Seg      Segment // for Deliver, DeliverCopy, Lose
 	From, To tcp.State
 	Actions  tcp.Action
-	Above    bool // for an open: the new incarnation's sequence numbers lie above the old ones
+	Above    bool  // for an open: the new incarnation's sequence numbers lie above the old ones
+	Lost     uint8 // segments the step sent that found their channel full: losses
 }
 
 func (l Label) String() string {
@@ -98,7 +101,11 @@ func (l Label) String() string {
 		}
 		what = fmt.Sprintf("%s receives %s as %s%s", who, l.Seg, l.Event, copyNote)
 	}
-	return fmt.Sprintf("%s: %s -> %s: %s", what, l.From, l.To, l.Actions)
+	lost := ""
+	if l.Lost > 0 {
+		lost = fmt.Sprintf(" (%d sent into a full channel: lost)", l.Lost)
+	}
+	return fmt.Sprintf("%s: %s -> %s: %s%s", what, l.From, l.To, l.Actions, lost)
 }
 
 // Succ is one successor: the step and the state it leads to.
@@ -134,14 +141,31 @@ func PendingFIN(s tcp.State) bool {
 	return s == tcp.FinWait1 || s == tcp.Closing || s == tcp.LastAck
 }
 
-// Successors calls visit for every step out of s.
-func (m *Model) Successors(s *State, visit func(Succ)) {
+// Successors calls visit for every step out of s. It returns how many
+// moves it refused because their segment found the channel full with no
+// loss left to spend: a limit of the bounds, not of the protocol.
+func (m *Model) Successors(s *State, visit func(Succ)) int {
+	m.blocked = 0
+	// A segment at the end of its life is delivered or lost before anything
+	// else happens at that instant: timers wait for it. So a FIN sent the
+	// moment the peer's last ACK arrives still reaches a TIME_WAIT of
+	// exactly 2 MSL, which is the bound RFC 9293 3.6.1 reasons with.
+	dying := false
+	for d := 0; d < 2; d++ {
+		for _, g := range s.segs(d) {
+			if int(g.Age) >= m.Timing.MSL {
+				dying = true
+			}
+		}
+	}
 	due := false
 	for x := 0; x < 2; x++ {
 		for k := 0; k < numTimers; k++ {
 			if s.E[x].Timers[k] == 1 {
 				due = true
-				m.fire(s, x, k, visit)
+				if !dying {
+					m.fire(s, x, k, visit)
+				}
 			}
 		}
 	}
@@ -175,6 +199,7 @@ func (m *Model) Successors(s *State, visit func(Succ)) {
 			visit(Succ{Label: Label{Kind: Tick}, Next: n})
 		}
 	}
+	return m.blocked
 }
 
 // oldest is the index of the segment that a network without reordering
@@ -239,7 +264,9 @@ func (m *Model) appSteps(s *State, x int, visit func(Succ)) {
 	case x == B && e.St == tcp.Closed && int(s.NextInc) <= m.Bounds.Incarnations:
 		n := *s
 		m.apply(&n, B, tcp.AppOpenPassive, Label{Kind: App, End: B, Event: tcp.AppOpenPassive}, nil, visit)
-	case e.Held && live(e.St):
+	case e.Held && live(e.St) && !(x == B && e.St == tcp.SynReceived):
+		// The server's application holds a connection only once accept()
+		// returned it: not in SYN_RECEIVED.
 		calls := []tcp.Event{tcp.AppClose, tcp.AppAbort}
 		if !e.Shut {
 			calls = append(calls, tcp.AppShutdown)
@@ -271,7 +298,9 @@ func (m *Model) classify(s *State, r *Endpoint, g Segment) (tcp.Event, bool) {
 	if live(r.St) && g.Inc < r.Inc && s.Above&(1<<r.Inc) != 0 {
 		return 0, false
 	}
-	ackOfOurs := g.AckFin && hasSentFIN(r.St)
+	// Acknowledgments are exact: only a segment of the receiver's own
+	// incarnation acknowledges its FIN.
+	ackOfOurs := g.AckFin && hasSentFIN(r.St) && g.Inc == r.Inc
 	switch g.Kind {
 	case SYN:
 		if live(r.St) && g.Inc > r.Inc && s.Above&(1<<g.Inc) != 0 {
@@ -296,6 +325,11 @@ func (m *Model) classify(s *State, r *Endpoint, g Segment) (tcp.Event, bool) {
 		}
 		return tcp.RcvFin, true
 	case RST:
+		// In SYN_SENT a RST counts only if it acknowledges our SYN, which
+		// an old one does not (RFC 9293 3.10.7.3 second: else drop it).
+		if r.St == tcp.SynSent && g.Inc != r.Inc {
+			return 0, false
+		}
 		return tcp.RcvRst, true
 	}
 	return 0, false
@@ -347,6 +381,10 @@ func (m *Model) apply(n *State, x int, e tcp.Event, l Label, g *Segment, visit f
 	if tag == 0 && g != nil {
 		tag = g.Inc // CLOSED and LISTEN answer in the incarnation of what they answer
 	}
+	rstTag := tag
+	if g != nil {
+		rstTag = g.Inc // a RST takes its sequence number from what it answers
+	}
 	ackFin := hasReceivedFIN(t.Next)
 	for _, send := range []struct {
 		a    tcp.Action
@@ -356,17 +394,32 @@ func (m *Model) apply(n *State, x int, e tcp.Event, l Label, g *Segment, visit f
 			continue
 		}
 		out := Segment{Kind: send.kind, AckFin: ackFin && send.kind != RST, Inc: tag}
+		if send.kind == RST {
+			out.Inc = rstTag
+		}
 		if !n.add(x, out, m.Bounds.Capacity) {
 			if n.Losses == 0 {
+				m.blocked++
 				return // a full channel drops it: a loss, and none is left
 			}
 			n.Losses--
+			l.Lost++
 		}
 	}
 	// Aborts by the application or by a timer spoil the incarnation: it is
 	// no longer a graceful close.
-	if t.Next == tcp.Closed && from != tcp.Closed && (l.Kind == Fire && e != tcp.TimeoutTimeWait || e == tcp.AppAbort || e == tcp.AppCloseUnread) {
-		n.Spoiled |= 1 << ep.Inc
+	// An incarnation aborted by an application or flushed by a timer skips
+	// TIME_WAIT by design; one reset before its close completed is no
+	// longer a graceful close. A RST that ends TIME_WAIT is neither: both
+	// FINs were ACKed, and what follows from cutting TIME_WAIT short is
+	// what P3 looks for (RFC 1337).
+	if t.Next != from && (t.Next == tcp.Closed || t.Next == tcp.Listen) {
+		switch {
+		case l.Kind == Fire && e != tcp.TimeoutTimeWait, l.Kind == App:
+			n.Spoiled |= 1 << ep.Inc
+		case e == tcp.RcvRst && from != tcp.TimeWait:
+			n.Reset |= 1 << ep.Inc
+		}
 	}
 	if t.Next == tcp.Closed || t.Next == tcp.Listen {
 		*ep = Endpoint{St: t.Next, Timers: ep.Timers}

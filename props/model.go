@@ -70,7 +70,7 @@ var CloseWaitEndsOnlyByApplication = check.Property{ID: "P5", Step: func(m *mode
 // still holds has no such bound unless the profile flushes held ones too.
 var OrphanFinWait2Flushed = check.Property{
 	ID: "P6",
-	State: func(m *model.Model, s *model.State) string {
+	State: func(m *model.Model, s *model.State, stuck bool) string {
 		if m.Timing.FinWait2 == 0 {
 			return ""
 		}
@@ -96,4 +96,96 @@ var OrphanFinWait2Flushed = check.Property{
 
 // ModelChecked lists the properties fsmgen check explores the model for,
 // in order.
-var ModelChecked = []check.Property{NoNewIncarnationDuring2MSL, OnlyActiveCloserTimeWaits, CloseWaitEndsOnlyByApplication, OrphanFinWait2Flushed}
+var ModelChecked = []check.Property{NoNewIncarnationDuring2MSL, EveryFINAcked, NoOldSegmentAccepted, OnlyActiveCloserTimeWaits,
+	CloseWaitEndsOnlyByApplication, OrphanFinWait2Flushed, NoDeadlock, GracefulCloseNeverReset}
+
+// synchronized: states in which an endpoint processes a FIN (RFC 9293
+// 3.10.7.4); SYN_SENT drops one (3.10.7.3 fifth).
+func synchronized(s tcp.State) bool {
+	return s != tcp.Closed && s != tcp.Listen && s != tcp.SynSent
+}
+
+// EveryFINAcked is P2, its safety part: a FIN that reaches a synchronized
+// endpoint of its own incarnation is ACKed, never answered by RST. The
+// liveness part (under fairness every FIN sent is eventually ACKed or its
+// sender aborts by timer) needs fair-cycle detection and is not checked.
+var EveryFINAcked = check.Property{ID: "P2", Step: func(m *model.Model, from *model.State, su *model.Succ) string {
+	l := su.Label
+	if (l.Kind != model.Deliver && l.Kind != model.DeliverCopy) || l.Seg.Kind != model.FIN {
+		return ""
+	}
+	r := from.E[l.End]
+	if !synchronized(r.St) || r.Inc != l.Seg.Inc || l.Event == 0 {
+		return ""
+	}
+	if l.Actions.Has(tcp.SendRst) || !l.Actions.Has(tcp.SendAck) {
+		return fmt.Sprintf("%s in %s answered a FIN of its incarnation with %s, not an ACK", sides[l.End], r.St, l.Actions)
+	}
+	return ""
+}}
+
+// NoOldSegmentAccepted is P3: no segment of an earlier incarnation that
+// closed gracefully is accepted by a later one: none moves it to another
+// state or reaches its application. Old segments are classified like
+// current ones (their sequence numbers may fall in the new window), but
+// acknowledgments are exact: an old segment acknowledges nothing the new
+// incarnation sent. Qualification: an incarnation that was aborted (or
+// flushed by a timer) skipped TIME_WAIT by design (RFC 9293 3.10.5), so
+// TIME_WAIT cannot guard the next one against its segments; sequence
+// number choice (3.4.1) does, which the model does not represent.
+var NoOldSegmentAccepted = check.Property{ID: "P3", Step: func(m *model.Model, from *model.State, su *model.Succ) string {
+	l := su.Label
+	if l.Kind != model.Deliver && l.Kind != model.DeliverCopy {
+		return ""
+	}
+	r := from.E[l.End]
+	if r.St == tcp.Closed || r.St == tcp.Listen || l.Seg.Inc >= r.Inc || l.Event == 0 {
+		return ""
+	}
+	if from.Spoiled&(1<<l.Seg.Inc) != 0 {
+		return "" // an aborted incarnation skipped TIME_WAIT: its guard does not apply
+	}
+	tells := tcp.TellConnected | tcp.TellEndOfStream | tcp.TellReset | tcp.TellRefused | tcp.TellTimedOut
+	if l.To != l.From || l.Actions&tells != 0 {
+		return fmt.Sprintf("%s in %s of incarnation %d accepted %s of incarnation %d as %s: %s -> %s",
+			sides[l.End], r.St, r.Inc, l.Seg, l.Seg.Inc, l.Event, l.From, l.To)
+	}
+	return ""
+}}
+
+// NoDeadlock is P7: every reachable state is final (both endpoints closed
+// or listening, nothing in flight, no timer running) or can move.
+var NoDeadlock = check.Property{ID: "P7", State: func(m *model.Model, s *model.State, stuck bool) string {
+	if !stuck {
+		return ""
+	}
+	for x, e := range s.E {
+		if e.St != tcp.Closed && e.St != tcp.Listen {
+			return fmt.Sprintf("nothing can happen any more, and %s is left in %s", sides[x], e.St)
+		}
+	}
+	return ""
+}}
+
+// GracefulCloseNeverReset is P8: in an incarnation that nobody aborted and
+// no timer flushed, no RST ends an endpoint in the middle of its close (a
+// FIN sent or received, not both ACKed): the "connection reset" an
+// application sees when TIME_WAIT is missing. TIME_WAIT itself, where both
+// FINs are ACKed, is P3's and RFC 1337's concern; a RST during the
+// handshake or the data transfer is not a close.
+var GracefulCloseNeverReset = check.Property{ID: "P8", Step: func(m *model.Model, from *model.State, su *model.Succ) string {
+	l := su.Label
+	if (l.Kind != model.Deliver && l.Kind != model.DeliverCopy) || l.Event != tcp.RcvRst {
+		return ""
+	}
+	r := from.E[l.End]
+	switch r.St {
+	case tcp.FinWait1, tcp.FinWait2, tcp.Closing, tcp.CloseWait, tcp.LastAck:
+	default:
+		return "" // not in a close: a handshake, data transfer, or TIME_WAIT with both FINs ACKed
+	}
+	if r.Inc != l.Seg.Inc || (from.Spoiled|from.Reset)&(1<<r.Inc) != 0 || l.To == l.From {
+		return ""
+	}
+	return fmt.Sprintf("%s in %s was reset during a graceful close of incarnation %d", sides[l.End], r.St, r.Inc)
+}}

@@ -1,12 +1,13 @@
 // Package props names the guarantees a TCP state table must give, in a
-// network engineer's words, and checks those that the table alone decides.
+// network engineer's words, and checks them.
 //
 // P9, that the table is deterministic and total, is a property of the table
-// itself and is checked here, on the generated package that programs import
+// itself and is checked here on the generated package that programs import
 // and on the spec's interpreter alike. P1 to P8 are properties of two
 // endpoints running the table over a lossy network with timers (package
-// model); no checker explores that system yet, so fsmgen check reports
-// them as not checked rather than as holding.
+// model); model.go states each as a check.Property, with the
+// qualifications the RFCs make in its doc comment. Of P2 only the safety
+// half is checked: its liveness half needs fair-cycle detection.
 package props
 
 import "fmt"
@@ -16,20 +17,19 @@ type Property struct {
 	ID        string // "P1" .. "P9"
 	Name      string // a Go-style name: DeterministicAndTotal
 	Statement string // the guarantee, with the qualifications the RFCs make
-	Checked   bool   // whether this version checks it
+	Checked   bool   // whether fsmgen check checks it (P2: its safety half)
 }
 
-// All lists the properties in order. Only those with Checked set are
-// verified by this version.
+// All lists the properties in order, as the README states them.
 var All = []Property{
-	{ID: "P1", Name: "NoNewIncarnationDuring2MSL", Statement: "no new incarnation of a 4-tuple while an endpoint holds it in TIME_WAIT, except through the reopen rule: a SYN whose sequence number lies above everything the old incarnation used (RFC 9293 3.6.1, RFC 1122 4.2.2.13, RFC 6191)"},
-	{ID: "P2", Name: "EveryFINAcked", Statement: "a FIN that reaches a live endpoint of its incarnation is ACKed, never answered by RST; under fairness every FIN sent is eventually ACKed or its sender aborts by timer"},
-	{ID: "P3", Name: "NoOldSegmentAccepted", Statement: "no segment of incarnation k is accepted by incarnation k+1"},
-	{ID: "P4", Name: "OnlyActiveCloserTimeWaits", Statement: "only an endpoint that sent its FIN first (or both, in a simultaneous close) enters TIME_WAIT"},
-	{ID: "P5", Name: "CloseWaitEndsOnlyByApplication", Statement: "CLOSE_WAIT is left only by the application's close or abort, or by RST; no timer ends it"},
-	{ID: "P6", Name: "OrphanFinWait2Flushed", Statement: "where the profile has a flush interval, an orphaned FIN_WAIT_2 ends within it; one the application still holds has no such bound"},
-	{ID: "P7", Name: "NoDeadlock", Statement: "every reachable global state is final or can move"},
-	{ID: "P8", Name: "GracefulCloseNeverReset", Statement: "a graceful close (no abort, no unread data, no endpoint flushed by a timer while its peer still had to close) is never ended by RST, even when segments are lost"},
+	{ID: "P1", Checked: true, Name: "NoNewIncarnationDuring2MSL", Statement: "no new incarnation of a 4-tuple while an endpoint holds it in TIME_WAIT, except through the reopen rule: a SYN whose sequence number lies above everything the old incarnation used (RFC 9293 3.6.1 MAY-2, RFC 1122 4.2.2.13, RFC 6191)"},
+	{ID: "P2", Checked: true, Name: "EveryFINAcked", Statement: "a FIN that reaches a synchronized endpoint of its incarnation is ACKed, never answered by RST (checked); under fairness every FIN sent is eventually ACKed or its sender aborts by timer (not yet checked)"},
+	{ID: "P3", Checked: true, Name: "NoOldSegmentAccepted", Statement: "no segment of an incarnation that closed gracefully is accepted by a later one (moves it or reaches its application); acknowledgments are exact, and an aborted incarnation, which skips TIME_WAIT by design, is not covered"},
+	{ID: "P4", Checked: true, Name: "OnlyActiveCloserTimeWaits", Statement: "only an endpoint that sent its FIN first (or both, in a simultaneous close) enters TIME_WAIT"},
+	{ID: "P5", Checked: true, Name: "CloseWaitEndsOnlyByApplication", Statement: "CLOSE_WAIT is left only by the application's close, shutdown or abort, or by RST; no timer ends it (R2 and the user timeout would, with data or keep-alives unanswered, which the model does not run)"},
+	{ID: "P6", Checked: true, Name: "OrphanFinWait2Flushed", Statement: "where the profile has a flush interval, an orphaned FIN_WAIT_2 ends within it; one the application still holds has no such bound"},
+	{ID: "P7", Checked: true, Name: "NoDeadlock", Statement: "every reachable global state is final (both endpoints closed or listening) or can move; a state stuck only for want of room in a bounded channel is a limit of the bounds, not a deadlock"},
+	{ID: "P8", Checked: true, Name: "GracefulCloseNeverReset", Statement: "a graceful close (no abort, no endpoint flushed by a timer, no earlier reset) is never ended by RST in the middle (a FIN sent or received, not both ACKed), even when segments are lost"},
 	{ID: "P9", Name: "DeterministicAndTotal", Checked: true, Statement: "the table is deterministic and total: under every profile, every (state, event) cell is exactly one transition or an explicit ignore or reject with a reason"},
 }
 

@@ -141,18 +141,27 @@ func TestDiagram(t *testing.T) {
 
 func TestCheck(t *testing.T) {
 	code, stdout, stderr := fsmgen("check")
-	require.Equal(t, 0, code, stderr)
+	require.Equal(t, 1, code, "the findings make check exit 1: %s", stderr)
 	for _, p := range []string{"rfc9293", "linux", "bsd", "solaris", "windows"} {
 		cells := (tcp.NumStates - 1) * (tcp.NumEvents - 1)
 		assert.Regexp(t, fmt.Sprintf(`(?m)^%s +holds \(%d cells\) +holds \(matches the spec\)$`, p, cells), stdout)
 	}
-	for _, p := range []string{"rfc9293", "linux", "bsd", "solaris", "windows"} {
-		assert.Regexp(t, `(?m)^`+p+` +holds +holds +holds +holds +\d+ +\d+ `, stdout, "model-checked properties under %s", p)
+	// The findings: P3 wherever a RST may end TIME_WAIT (all but bsd), P7
+	// under RFC 9293 alone (no FIN_WAIT_2 timer); check's own tests say why.
+	for p, row := range map[string]string{
+		"rfc9293": "holds +holds +VIOLATED +holds +holds +holds +VIOLATED +holds",
+		"linux":   "holds +holds +VIOLATED +holds +holds +holds +holds +holds",
+		"bsd":     "holds +holds +holds +holds +holds +holds +holds +holds",
+		"solaris": "holds +holds +VIOLATED +holds +holds +holds +holds +holds",
+		"windows": "holds +holds +VIOLATED +holds +holds +holds +holds +holds",
+	} {
+		assert.Regexp(t, `(?m)^`+p+` +`+row+` +\d+ +\d+ `, stdout, "model-checked properties under %s", p)
 	}
-	assert.Contains(t, stdout, "Not checked yet: P2")
+	assert.Contains(t, stdout, "P3 VIOLATED under linux:")
+	assert.Contains(t, stdout, "Not checked yet: the liveness half of P2")
 
 	code, stdout, _ = fsmgen("check", "-profile", "bsd")
-	assert.Equal(t, 0, code)
+	assert.Equal(t, 0, code, "every property holds under bsd")
 	assert.Contains(t, stdout, "bsd ")
 	assert.NotContains(t, stdout, "linux ")
 
@@ -162,6 +171,7 @@ func TestCheck(t *testing.T) {
 
 	code, stdout, _ = fsmgen("check", "../../spec/testdata/mini.fsm")
 	assert.Equal(t, 0, code)
+	assert.Contains(t, stdout, "Model checking skipped: ")
 	assert.Contains(t, stdout, "home")
 	assert.NotContains(t, stdout, "generated/tcp")
 }
@@ -190,9 +200,9 @@ func TestCheckMutant(t *testing.T) {
 	path := writeSpec(t, strings.Replace(src, rule, "rcv FIN -> TIME_WAIT send ACK; stop keepalive; stop r2; start time_wait; tell end_of_stream", 1))
 	code, stdout, stderr := fsmgen("check", "-spec", path, "-profile", "linux")
 	assert.Equal(t, 1, code, stderr)
-	assert.Regexp(t, `(?m)^linux +holds +VIOLATED +holds +holds `, stdout)
-	assert.Contains(t, stdout, "P4 VIOLATED under linux: A (client) entered TIME_WAIT from ESTABLISHED without having sent its FIN first")
-	assert.Contains(t, stdout, "A receives FIN#1@0 as rcv FIN: ESTABLISHED -> TIME_WAIT")
+	assert.Regexp(t, `(?m)^linux +holds +holds +holds +VIOLATED `, stdout, "P4, the fourth column")
+	assert.Regexp(t, `P4 VIOLATED under linux: . \((client|server)\) entered TIME_WAIT from ESTABLISHED without having sent its FIN first`, stdout)
+	assert.Contains(t, stdout, "receives FIN#1@0 as rcv FIN: ESTABLISHED -> TIME_WAIT")
 
 	code, _, stderr = fsmgen("check", "-capacity", "99")
 	assert.Equal(t, 2, code)
