@@ -2,9 +2,7 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/tcpfsm/tcpfsm/check"
@@ -88,61 +86,58 @@ func tcpProfile(p *spec.Profile) tcp.Profile {
 	return out
 }
 
-// modelCheck explores the model under each profile and reports the
-// model-checked properties. It returns the violations found.
-func modelCheck(stdout io.Writer, sp *spec.Spec, embedded bool, profiles []*spec.Profile, f *modelFlags) ([]string, error) {
+// modelCheck explores the model under each profile and adds the
+// model-checked properties to the profiles' results.
+func modelCheck(rep *checkReport, sp *spec.Spec, embedded bool, profiles []*spec.Profile, f *modelFlags) error {
 	step := tcp.StepWith
 	if !embedded {
 		s, err := check.Interpreter(sp)
 		if err != nil {
-			fmt.Fprintf(stdout, "Model checking skipped: %v.\n", err)
-			return nil, nil
+			rep.Skipped = err.Error()
+			return nil
 		}
 		step = s
 	}
 	b := f.bounds()
-	fmt.Fprintf(stdout, "Model: client A and server B over a network of capacity %d per direction, loss %s, duplication %s, reordering %s; %d incarnation%s; MSL = %d ticks.\n",
+	rep.Bounds = fmt.Sprintf("client A and server B over a network of capacity %d per direction, loss %s, duplication %s, reordering %s; %d incarnation%s; MSL = %d ticks",
 		b.Capacity, onOffLoss(b), onOff(b.Duplication), onOff(b.Reordering), b.Incarnations, plural(b.Incarnations), b.MSLTicks)
-	w := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	var ids []string
-	for _, p := range props.ModelChecked {
-		ids = append(ids, p.ID)
+	names := map[string]string{}
+	for _, p := range props.All {
+		names[p.ID] = p.Name
 	}
-	fmt.Fprintf(w, "profile\t%s\tstates\ttransitions\tseconds\tstates/s\ttiming\n", strings.Join(ids, "\t"))
-	var failures []string
-	var counterexamples []string
-	for _, sprof := range profiles {
+	for i, sprof := range profiles {
 		p := tcpProfile(sprof)
 		if embedded {
 			p, _ = tcp.ProfileByName(sprof.Name)
 		}
 		m, err := model.New(p, b, step)
 		if err != nil {
-			return nil, usageErr("fsmgen check: profile %s: %v", sprof.Name, err)
+			return usageErr("fsmgen check: profile %s: %v", sprof.Name, err)
 		}
 		res, err := check.Run(m, props.ModelChecked, *f.maxStates)
 		if err != nil {
-			return nil, &exitError{code: 2, msg: fmt.Sprintf("fsmgen check: profile %s: %v", sprof.Name, err)}
+			return &exitError{code: 2, msg: fmt.Sprintf("fsmgen check: profile %s: %v", sprof.Name, err)}
 		}
-		row := p.Name
-		for _, id := range ids {
-			if c, bad := res.Violations[id]; bad {
-				row += "\tVIOLATED"
-				failures = append(failures, fmt.Sprintf("%s: %s: %s", p.Name, id, c.Problem))
-				counterexamples = append(counterexamples, formatCounterexample(p.Name, c))
-			} else {
-				row += "\tholds"
+		r := &rep.Results[i]
+		r.MSL = m.Timing.NetworkMSL.String()
+		r.Timing = m.Timing.String()
+		r.States, r.Transitions, r.Seconds = res.States, res.Transitions, res.Elapsed.Seconds()
+		var model []propResult
+		for _, prop := range props.ModelChecked {
+			pr := propResult{ID: prop.ID, Name: names[prop.ID], Holds: true}
+			if c, bad := res.Violations[prop.ID]; bad {
+				pr.Holds, pr.Problem, pr.trace = false, c.Problem, c
+				pr.Counterexample = append(pr.Counterexample, stepJSON{Step: "start", State: c.Initial.String()})
+				for _, s := range c.Steps {
+					pr.Counterexample = append(pr.Counterexample, stepJSON{Step: s.Label.String(), State: s.State.String()})
+				}
 			}
+			model = append(model, pr)
 		}
-		secs := res.Elapsed.Seconds()
-		fmt.Fprintf(w, "%s\t%d\t%d\t%.2f\t%.0f\t%s\n", row, res.States, res.Transitions, secs, float64(res.States)/max(secs, 1e-9), m.Timing)
+		// P1..P8 before P9, in order.
+		r.Properties = append(model, r.Properties...)
 	}
-	w.Flush()
-	for _, c := range counterexamples {
-		fmt.Fprintln(stdout)
-		fmt.Fprint(stdout, c)
-	}
-	return failures, nil
+	return nil
 }
 
 func onOff(b bool) string {
