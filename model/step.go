@@ -385,7 +385,9 @@ func (m *Model) apply(n *State, x int, e tcp.Event, l Label, g *Segment, visit f
 	if g != nil {
 		rstTag = g.Inc // a RST takes its sequence number from what it answers
 	}
-	ackFin := hasReceivedFIN(t.Next)
+	// Every segment carries ACK = RCV.NXT: it covers the peer's FIN once
+	// that has arrived, including the one being answered now.
+	ackFin := hasReceivedFIN(from) || hasReceivedFIN(t.Next) || e == tcp.RcvFin || e == tcp.RcvFinAck
 	for _, send := range []struct {
 		a    tcp.Action
 		kind uint8
