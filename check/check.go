@@ -5,6 +5,7 @@ package check
 
 import (
 	"fmt"
+	"runtime"
 	"time"
 
 	"github.com/tcpfsm/tcpfsm/model"
@@ -41,6 +42,7 @@ type Result struct {
 	States      int
 	Transitions int
 	Elapsed     time.Duration
+	HeapBytes   uint64                     // the Go heap when the exploration ended, visited set included
 	Violations  map[string]*Counterexample // by property ID: the first found, a shortest one
 }
 
@@ -51,12 +53,33 @@ func (e TooLarge) Error() string {
 	return fmt.Sprintf("more than %d states: lower the bounds or raise -max-states", e.Max)
 }
 
+// TooMuchMemory reports that a run's heap outgrew its bound.
+type TooMuchMemory struct {
+	Max    uint64
+	States int
+}
+
+func (e TooMuchMemory) Error() string {
+	return fmt.Sprintf("the heap passed %d MiB after %d states: lower the bounds or raise -max-memory", e.Max>>20, e.States)
+}
+
+// memoryCheckEvery is how many states pass between two readings of the
+// heap: a reading stops the world briefly.
+const memoryCheckEvery = 1 << 17
+
 // noParent marks the initial state.
 const noParent = ^uint32(0)
 
 // Run explores m from its initial state, checking props, and stops with
 // TooLarge once more than maxStates states are stored.
 func Run(m *model.Model, props []Property, maxStates int) (*Result, error) {
+	return RunWithin(m, props, maxStates, 0)
+}
+
+// RunWithin is Run that also stops, with TooMuchMemory, once the Go heap
+// passes maxBytes (0: no bound), so that a run too large for the machine
+// ends with a message rather than the kernel's out-of-memory killer.
+func RunWithin(m *model.Model, props []Property, maxStates int, maxBytes uint64) (*Result, error) {
 	start := time.Now()
 	v := newVisited()
 	init := m.Initial()
@@ -101,8 +124,18 @@ func Run(m *model.Model, props []Property, maxStates int) (*Result, error) {
 		if v.len() > maxStates {
 			return nil, TooLarge{maxStates}
 		}
+		if maxBytes > 0 && head%memoryCheckEvery == 0 {
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			if ms.HeapAlloc > maxBytes {
+				return nil, TooMuchMemory{maxBytes, v.len()}
+			}
+		}
 	}
 	res.States = v.len()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	res.HeapBytes = ms.HeapAlloc
 	for _, f := range violations {
 		c := &Counterexample{Property: f.id, Problem: f.problem, Initial: init}
 		var path []uint32

@@ -208,6 +208,9 @@ func TestCheckMutant(t *testing.T) {
 	code, _, stderr = fsmgen("check", "-profile", "linux", "-max-states", "1000")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "more than 1000 states")
+	code, _, stderr = fsmgen("check", "-profile", "linux", "-max-memory", "1")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "the heap passed 1 MiB")
 }
 
 func TestCheckJSONAndDiagram(t *testing.T) {

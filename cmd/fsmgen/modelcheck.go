@@ -23,6 +23,7 @@ type modelFlags struct {
 	noDup        *bool
 	noReorder    *bool
 	maxStates    *int
+	maxMemory    *int
 }
 
 func addModelFlags(fs interface {
@@ -41,6 +42,7 @@ func addModelFlags(fs interface {
 		noDup:        fs.Bool("no-dup", false, "a network that duplicates nothing"),
 		noReorder:    fs.Bool("no-reorder", false, "a network that keeps order"),
 		maxStates:    fs.Int("max-states", 20_000_000, "stop a run past `N` states"),
+		maxMemory:    fs.Int("max-memory", 16<<10, "stop a run whose heap passes `MiB`"),
 	}
 }
 
@@ -114,7 +116,10 @@ func modelCheck(rep *checkReport, sp *spec.Spec, embedded bool, profiles []*spec
 		if err != nil {
 			return usageErr("fsmgen check: profile %s: %v", sprof.Name, err)
 		}
-		res, err := check.Run(m, props.ModelChecked, *f.maxStates)
+		if *f.maxMemory <= 0 {
+			return usageErr("fsmgen check: -max-memory %d: give a positive number of MiB", *f.maxMemory)
+		}
+		res, err := check.RunWithin(m, props.ModelChecked, *f.maxStates, uint64(*f.maxMemory)<<20)
 		if err != nil {
 			return &exitError{code: 2, msg: fmt.Sprintf("fsmgen check: profile %s: %v", sprof.Name, err)}
 		}
