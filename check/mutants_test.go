@@ -1,19 +1,15 @@
 package check_test
 
 import (
-	"os"
-	"path/filepath"
 	"sort"
-	"strings"
 	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"golang.org/x/tools/txtar"
-
 	"github.com/tcpfsm/tcpfsm/check"
 	"github.com/tcpfsm/tcpfsm/generated/tcp"
+	"github.com/tcpfsm/tcpfsm/internal/mutants"
 	"github.com/tcpfsm/tcpfsm/model"
 	"github.com/tcpfsm/tcpfsm/props"
 	"github.com/tcpfsm/tcpfsm/spec"
@@ -23,57 +19,6 @@ import (
 // whole connection (handshake, close, a second incarnation) takes about
 // thirty steps at these bounds.
 const maxCounterexample = 40
-
-// mutate replaces, in the TCP spec, the rule of each cell that the
-// archive's files name (file name STATE, body one rule per line), or the
-// values of a profile (file name "profile NAME", body one value per line).
-func mutate(t *testing.T, a *txtar.Archive) []byte {
-	t.Helper()
-	lines := strings.Split(string(spec.TCPSource()), "\n")
-	for _, f := range a.Files {
-		header := "in " + f.Name
-		key := cellKey
-		if strings.HasPrefix(f.Name, "profile ") {
-			header = f.Name
-			key = func(line string) string { return strings.Join(strings.Fields(line)[:1], " ") }
-		}
-		start := -1
-		for i, l := range lines {
-			if fs := strings.Fields(l); len(fs) >= 2 && strings.Join(fs[:2], " ") == header {
-				start = i
-			}
-		}
-		require.GreaterOrEqual(t, start, 0, "no %s in the spec", header)
-		for _, rule := range strings.Split(strings.TrimSpace(string(f.Data)), "\n") {
-			replaced := false
-			for i := start + 1; i < len(lines); i++ {
-				fs := strings.Fields(lines[i])
-				if len(fs) > 0 && (fs[0] == "in" || fs[0] == "profile") {
-					break
-				}
-				if len(fs) > 0 && !strings.HasPrefix(fs[0], "#") && key(lines[i]) == key(rule) {
-					lines[i] = "  " + rule
-					replaced = true
-					break
-				}
-			}
-			require.True(t, replaced, "no line for %q under %s", key(rule), header)
-		}
-	}
-	return []byte(strings.Join(lines, "\n"))
-}
-
-// cellKey is the event and guard that start a rule: "rcv RST if rfc1337".
-func cellKey(rule string) string {
-	f := strings.Fields(rule)
-	if len(f) < 2 {
-		return ""
-	}
-	if len(f) >= 4 && (f[2] == "if" || f[2] == "unless") {
-		return strings.Join(f[:4], " ")
-	}
-	return strings.Join(f[:2], " ")
-}
 
 // violations runs the model of sp under each of its profiles with step
 // and returns, per profile, the properties violated with their
@@ -98,23 +43,11 @@ func violations(t *testing.T, sp *spec.Spec, step func(tcp.Switches, tcp.State, 
 // is made to break, with a counterexample no longer than
 // maxCounterexample steps; the model checks are not vacuous.
 func TestMutants(t *testing.T) {
-	paths, err := filepath.Glob("testdata/mutants/*.txtar")
+	ms, err := mutants.Load("testdata/mutants")
 	require.NoError(t, err)
-	require.NotEmpty(t, paths)
-	for _, path := range paths {
-		t.Run(filepath.Base(path), func(t *testing.T) {
-			data, err := os.ReadFile(path)
-			require.NoError(t, err)
-			a := txtar.Parse(data)
-			var want []string
-			for _, line := range strings.Split(string(a.Comment), "\n") {
-				if v, ok := strings.CutPrefix(line, "expect: "); ok {
-					want = strings.Fields(v)
-				}
-			}
-			require.NotEmpty(t, want, "no expect: line")
-			sp, err := spec.Parse(spec.TCPFile, mutate(t, a))
-			require.NoError(t, err)
+	for _, mu := range ms {
+		t.Run(mu.Name, func(t *testing.T) {
+			sp, want := mu.Spec, mu.Expect
 			step, err := check.Interpreter(sp)
 			require.NoError(t, err)
 			got, _ := violations(t, sp, step)

@@ -64,7 +64,8 @@ func TestEncodeRoundTrip(t *testing.T) {
 		for x := range s.E {
 			s.E[x] = Endpoint{
 				St:      tcp.State(rapid.IntRange(1, int(tcp.NumStates)-1).Draw(t, "st")),
-				Inc:     uint8(rapid.IntRange(0, MaxIncarnations).Draw(t, "inc")),
+				Inc:     uint8(rapid.IntRange(0, MaxIncarnations).Draw(t, "inc")) | uint8(rapid.SampledFrom([]int{0, int(Zombie)}).Draw(t, "zombie")),
+				Done:    uint8(rapid.IntRange(0, MaxIncarnations).Draw(t, "done")),
 				Held:    rapid.Bool().Draw(t, "held"),
 				Shut:    rapid.Bool().Draw(t, "shut"),
 				Closer:  rapid.Bool().Draw(t, "closer"),

@@ -37,9 +37,9 @@ func (s Segment) String() string {
 
 // class is a segment without its age: what fairness speaks of.
 func (s Segment) class() uint8 {
-	c := s.Kind<<4 | s.Inc&7
+	c := s.Kind<<5 | s.Inc&15
 	if s.AckFin {
-		c |= 8
+		c |= 16
 	}
 	return c
 }
@@ -63,10 +63,16 @@ const (
 
 var timerOf = [numTimers]tcp.Timer{tcp.RetransmissionTimer, tcp.R2Timer, tcp.TimeWaitTimer, tcp.FinWait2Timer}
 
+// Zombie marks the ghost of a connection that an old duplicate SYN opened
+// at a listener after its own incarnation had ended there (RFC 9293
+// Figure 8): not a real incarnation, so no property speaks of it.
+const Zombie uint8 = 8
+
 // Endpoint is one side of the connection.
 type Endpoint struct {
 	St      tcp.State
-	Inc     uint8 // the incarnation its connection belongs to; 0 in CLOSED and LISTEN
+	Inc     uint8 // the incarnation its connection belongs to; 0 in CLOSED and LISTEN; Zombie set for one an old SYN opened
+	Done    uint8 // the last incarnation whose connection this endpoint has ended
 	Held    bool  // the application holds the socket (not yet closed or aborted)
 	Shut    bool  // the application shut down its sending side
 	Closer  bool  // it sent its FIN before receiving the peer's
@@ -108,7 +114,7 @@ func (s *State) Encode(buf []byte) []byte {
 		if e.Closer {
 			f |= 4
 		}
-		buf = append(buf, byte(e.St), e.Inc, f, e.Backoff)
+		buf = append(buf, byte(e.St), e.Inc, e.Done, f, e.Backoff)
 		buf = append(buf, e.Timers[:]...)
 	}
 	for d := 0; d < 2; d++ {
@@ -126,19 +132,19 @@ func Decode(b []byte) State {
 	i := 0
 	for k := range s.E {
 		e := &s.E[k]
-		e.St, e.Inc = tcp.State(b[i]), b[i+1]
-		f := b[i+2]
+		e.St, e.Inc, e.Done = tcp.State(b[i]), b[i+1], b[i+2]
+		f := b[i+3]
 		e.Held, e.Shut, e.Closer = f&1 != 0, f&2 != 0, f&4 != 0
-		e.Backoff = b[i+3]
-		copy(e.Timers[:], b[i+4:i+4+numTimers])
-		i += 4 + numTimers
+		e.Backoff = b[i+4]
+		copy(e.Timers[:], b[i+5:i+5+numTimers])
+		i += 5 + numTimers
 	}
 	for d := 0; d < 2; d++ {
 		s.N[d] = b[i]
 		i++
 		for j := 0; j < int(s.N[d]); j++ {
 			c := b[i]
-			s.Net[d][j] = Segment{Kind: c >> 4, AckFin: c&8 != 0, Inc: c & 7, Age: b[i+1]}
+			s.Net[d][j] = Segment{Kind: c >> 5, AckFin: c&16 != 0, Inc: c & 15, Age: b[i+1]}
 			i += 2
 		}
 	}

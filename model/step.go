@@ -295,7 +295,14 @@ func (m *Model) appSteps(s *State, x int, visit func(Succ)) {
 // that the receiver drops it unseen (an old segment outside the window of
 // an incarnation whose sequence numbers lie above it).
 func (m *Model) classify(s *State, r *Endpoint, g Segment) (tcp.Event, bool) {
-	if live(r.St) && g.Inc < r.Inc && s.Above&(1<<r.Inc) != 0 {
+	if live(r.St) && g.Inc < r.Inc && r.Inc&Zombie == 0 && s.Above&(1<<r.Inc) != 0 {
+		return 0, false
+	}
+	// A connection still in its handshake takes only segments that
+	// acknowledge its own SYN,ACK; one of another incarnation does not
+	// (the RFC answers with a RST, which changes nothing here). A SYN or a
+	// RST may still fall in its window.
+	if r.St == tcp.SynReceived && g.Inc != r.Inc && g.Kind != SYN && g.Kind != RST {
 		return 0, false
 	}
 	// Acknowledgments are exact: only a segment of the receiver's own
@@ -370,7 +377,11 @@ func (m *Model) apply(n *State, x int, e tcp.Event, l Label, g *Segment, visit f
 	// A new connection: from LISTEN or a reopened TIME_WAIT the server
 	// takes the incarnation of the SYN; its application accepts it.
 	if g != nil && (from == tcp.Listen || from == tcp.TimeWait || from == tcp.Closed) && t.Next == tcp.SynReceived {
-		*ep = Endpoint{St: from, Inc: g.Inc, Held: true, Timers: ep.Timers}
+		inc := g.Inc
+		if inc <= ep.Done || from == tcp.TimeWait && inc <= ep.Inc {
+			inc |= Zombie // an old duplicate SYN, of a connection already ended here
+		}
+		*ep = Endpoint{St: from, Inc: inc, Done: ep.Done, Held: true, Timers: ep.Timers}
 	}
 	ep.St = t.Next
 	if t.Actions.Has(tcp.SendFin) && (from == tcp.Established || from == tcp.SynReceived) {
@@ -424,7 +435,11 @@ func (m *Model) apply(n *State, x int, e tcp.Event, l Label, g *Segment, visit f
 		}
 	}
 	if t.Next == tcp.Closed || t.Next == tcp.Listen {
-		*ep = Endpoint{St: t.Next, Timers: ep.Timers}
+		done := ep.Done
+		if ep.Inc&Zombie == 0 && ep.Inc > done {
+			done = ep.Inc
+		}
+		*ep = Endpoint{St: t.Next, Done: done, Timers: ep.Timers}
 	}
 	visit(Succ{Label: l, Next: *n})
 }

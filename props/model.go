@@ -129,21 +129,24 @@ var EveryFINAcked = check.Property{ID: "P2", Step: func(m *model.Model, from *mo
 // state or reaches its application. Old segments are classified like
 // current ones (their sequence numbers may fall in the new window), but
 // acknowledgments are exact: an old segment acknowledges nothing the new
-// incarnation sent. Qualification: an incarnation that was aborted (or
-// flushed by a timer) skipped TIME_WAIT by design (RFC 9293 3.10.5), so
-// TIME_WAIT cannot guard the next one against its segments; sequence
-// number choice (3.4.1) does, which the model does not represent.
+// incarnation sent. Qualification: an incarnation that was aborted,
+// flushed by a timer or reset before its close completed skipped TIME_WAIT
+// by design (RFC 9293 3.10.5, 3.10.7.4 second), so TIME_WAIT cannot guard
+// the next one against its segments; sequence number choice (3.4.1) does,
+// which the model does not represent. A RST that ends TIME_WAIT itself is
+// not such a reset: the close had completed, and what follows is exactly
+// the hazard of RFC 1337.
 var NoOldSegmentAccepted = check.Property{ID: "P3", Step: func(m *model.Model, from *model.State, su *model.Succ) string {
 	l := su.Label
 	if l.Kind != model.Deliver && l.Kind != model.DeliverCopy {
 		return ""
 	}
 	r := from.E[l.End]
-	if r.St == tcp.Closed || r.St == tcp.Listen || l.Seg.Inc >= r.Inc || l.Event == 0 {
+	if r.St == tcp.Closed || r.St == tcp.Listen || l.Seg.Inc >= r.Inc || l.Event == 0 || r.Inc&model.Zombie != 0 {
 		return ""
 	}
-	if from.Spoiled&(1<<l.Seg.Inc) != 0 {
-		return "" // an aborted incarnation skipped TIME_WAIT: its guard does not apply
+	if (from.Spoiled|from.Reset)&(1<<l.Seg.Inc) != 0 {
+		return "" // an aborted or reset incarnation skipped TIME_WAIT: its guard does not apply
 	}
 	tells := tcp.TellConnected | tcp.TellEndOfStream | tcp.TellReset | tcp.TellRefused | tcp.TellTimedOut
 	if l.To != l.From || l.Actions&tells != 0 {
@@ -184,7 +187,7 @@ var GracefulCloseNeverReset = check.Property{ID: "P8", Step: func(m *model.Model
 	default:
 		return "" // not in a close: a handshake, data transfer, or TIME_WAIT with both FINs ACKed
 	}
-	if r.Inc != l.Seg.Inc || (from.Spoiled|from.Reset)&(1<<r.Inc) != 0 || l.To == l.From {
+	if r.Inc != l.Seg.Inc || r.Inc&model.Zombie != 0 || (from.Spoiled|from.Reset)&(1<<r.Inc) != 0 || l.To == l.From {
 		return ""
 	}
 	return fmt.Sprintf("%s in %s was reset during a graceful close of incarnation %d", sides[l.End], r.St, r.Inc)
