@@ -44,3 +44,38 @@ func Interpreter(sp *spec.Spec) (func(tcp.Switches, tcp.State, tcp.Event) (tcp.T
 		return tcp.Transition{Next: tcp.State(r.Next.Index), Verdict: tcp.Verdict(r.Verdict), Rule: tcp.RuleID(r.Index), Actions: tcp.Action(r.ActionBits())}, true
 	}, nil
 }
+
+// Profile turns a profile of a spec of the TCP vocabulary into the
+// generated package's Profile, so that a mutant spec's own profiles run.
+func Profile(p *spec.Profile) tcp.Profile {
+	out := tcp.Profile{Name: p.Name, Doc: p.Doc, Switches: tcp.Switches(p.Switches())}
+	for _, v := range p.Values {
+		if v.Switch != nil {
+			continue
+		}
+		d := v.Length
+		switch v.Name {
+		case "msl":
+			out.MSL = d
+		case "r2_syn":
+			out.R2Syn = d
+		case "keepalive_interval":
+			out.KeepaliveInterval = d
+		case "retransmission":
+			out.Retransmission = d
+		case "r2":
+			out.R2 = d
+		case "time_wait":
+			out.TimeWait = d
+		case "fin_wait_2":
+			out.FinWait2 = d
+		case "keepalive":
+			out.Keepalive = d
+		case "user_timeout":
+			out.UserTimeout = d
+		case "persist":
+			out.Persist = d
+		}
+	}
+	return out
+}

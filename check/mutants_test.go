@@ -28,7 +28,7 @@ func violations(t *testing.T, sp *spec.Spec, step func(tcp.Switches, tcp.State, 
 	out := map[string]map[string]*check.Counterexample{}
 	states := map[string]int{}
 	for _, sp := range sp.Profiles {
-		p := profileOf(sp)
+		p := check.Profile(sp)
 		m, err := model.New(p, smallBounds(), step)
 		require.NoError(t, err)
 		res, err := check.Run(m, props.ModelChecked, 5_000_000)
@@ -93,18 +93,6 @@ var baseline = sync.OnceValue(func() map[string]map[string]*check.Counterexample
 	}
 	return out
 })
-
-// profileOf is the generated profile of the same name, with the values a
-// mutant's spec gives it.
-func profileOf(sp *spec.Profile) tcp.Profile {
-	p, _ := tcp.ProfileByName(sp.Name)
-	for _, v := range sp.Values {
-		if v.Name == "time_wait" {
-			p.TimeWait = v.Length
-		}
-	}
-	return p
-}
 
 // TestInterpreterAgrees: the interpreter over the spec and the generated
 // table give the same state counts and verdicts on the TCP spec.

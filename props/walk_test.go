@@ -133,12 +133,7 @@ func TestRandomWalksCatchMutants(t *testing.T) {
 			rnd := rand.New(rand.NewPCG(1, 2))
 			for n := 0; n < walkBudget; n++ {
 				for _, sp := range mu.Spec.Profiles {
-					p, _ := tcp.ProfileByName(sp.Name)
-					for _, v := range sp.Values {
-						if v.Name == "time_wait" {
-							p.TimeWait = v.Length
-						}
-					}
+					p := check.Profile(sp)
 					m, err := model.New(p, model.DefaultBounds(), step)
 					require.NoError(t, err)
 					id, msg := walk(m, props.ModelChecked, findings[p.Name], rnd, 300)

@@ -53,41 +53,6 @@ func (f *modelFlags) bounds() model.Bounds {
 	}
 }
 
-// tcpProfile turns a spec profile of the TCP vocabulary into the
-// generated package's Profile, so that a mutant spec's own profiles run.
-func tcpProfile(p *spec.Profile) tcp.Profile {
-	out := tcp.Profile{Name: p.Name, Doc: p.Doc, Switches: tcp.Switches(p.Switches())}
-	for _, v := range p.Values {
-		if v.Switch != nil {
-			continue
-		}
-		d := v.Length
-		switch v.Name {
-		case "msl":
-			out.MSL = d
-		case "r2_syn":
-			out.R2Syn = d
-		case "keepalive_interval":
-			out.KeepaliveInterval = d
-		case "retransmission":
-			out.Retransmission = d
-		case "r2":
-			out.R2 = d
-		case "time_wait":
-			out.TimeWait = d
-		case "fin_wait_2":
-			out.FinWait2 = d
-		case "keepalive":
-			out.Keepalive = d
-		case "user_timeout":
-			out.UserTimeout = d
-		case "persist":
-			out.Persist = d
-		}
-	}
-	return out
-}
-
 // modelCheck explores the model under each profile and adds the
 // model-checked properties to the profiles' results.
 func modelCheck(rep *checkReport, sp *spec.Spec, embedded bool, profiles []*spec.Profile, f *modelFlags) error {
@@ -108,7 +73,7 @@ func modelCheck(rep *checkReport, sp *spec.Spec, embedded bool, profiles []*spec
 		names[p.ID] = p.Name
 	}
 	for i, sprof := range profiles {
-		p := tcpProfile(sprof)
+		p := check.Profile(sprof)
 		if embedded {
 			p, _ = tcp.ProfileByName(sprof.Name)
 		}
