@@ -34,7 +34,9 @@ var findings = map[string]map[string]bool{
 // the checker's own model, beyond the checker's bounds (up to 8 segments in
 // flight, 3 incarnations, MSL of 1 to 4 ticks, hundreds of steps), drawing
 // each step among those enabled, and checks P1 to P8 with the same props
-// values the checker uses after every step. The loss bound stays at one per
+// values the checker uses after every step; at the end it makes the
+// network fair and checks that every FIN sent was ACKed or its sender gone
+// (P2's liveness half, on this walk). The loss bound stays at one per
 // incarnation, the assumption TIME_WAIT's guarantees rest on: with two,
 // a FIN retransmitted late outlives TIME_WAIT (fsmgen check -losses 2
 // shows it under bsd too). With four incarnations, an incarnation that
@@ -84,7 +86,40 @@ func TestRandomWalks(t *testing.T) {
 			trace = append(trace, fmt.Sprintf("%3d. %s\n     %s", i+1, su.Label, su.Next))
 			s = su.Next
 		}
+		// Now make the network fair: nothing more is lost, every segment is
+		// delivered, due timers fire, time moves on, and the applications
+		// stay still. Every FIN sent must then be ACKed or its sender gone.
+		if x, ok := drain(m, &s); !ok {
+			t.Fatalf("under %s, after a fair end, %s still waits for the ACK of its FIN in %s\nstate: %s\ntrace:\n%s",
+				p.Name, []string{"A", "B"}[x], s.E[x].St, s, strings.Join(trace, "\n"))
+		}
 	})
+}
+
+// drain runs s to quiescence on a fair network (deliveries first, then
+// timers, then time; no losses, no duplicates, no application calls) and
+// reports an endpoint still waiting for the ACK of its FIN, if any.
+func drain(m *model.Model, s *model.State) (int, bool) {
+	rank := map[model.Kind]int{model.Deliver: 3, model.Fire: 2, model.Tick: 1}
+	for i := 0; i < 20000; i++ {
+		var best *model.Succ
+		m.Successors(s, func(su model.Succ) {
+			if r := rank[su.Label.Kind]; r > 0 && (best == nil || r > rank[best.Label.Kind]) {
+				c := su
+				best = &c
+			}
+		})
+		if best == nil {
+			break
+		}
+		*s = best.Next
+	}
+	for x, e := range s.E {
+		if model.PendingFIN(e.St) {
+			return x, false
+		}
+	}
+	return 0, true
 }
 
 // walk takes random steps through m from its initial state, choosing with
@@ -169,4 +204,40 @@ func pick(next []model.Succ, rnd *rand.Rand) model.Succ {
 		}
 	}
 	return next[len(next)-1]
+}
+
+// TestFairEndCatchesAStuckFIN: with the mutant whose LAST_ACK neither
+// retransmits nor gives up, some walk ends, on a fair network, with a FIN
+// never ACKed: the fair-end check of TestRandomWalks bites.
+func TestFairEndCatchesAStuckFIN(t *testing.T) {
+	ms, err := mutants.Load("../check/testdata/mutants")
+	require.NoError(t, err)
+	var stuck *mutants.Mutant
+	for i := range ms {
+		if ms[i].Name == "p7-last-ack-gives-up-waiting.txtar" {
+			stuck = &ms[i]
+		}
+	}
+	require.NotNil(t, stuck)
+	step, err := check.Interpreter(stuck.Spec)
+	require.NoError(t, err)
+	m, err := model.New(tcp.Linux, model.DefaultBounds(), step)
+	require.NoError(t, err)
+	rnd := rand.New(rand.NewPCG(3, 4))
+	for n := 0; n < 5000; n++ {
+		s := m.Initial()
+		for i := 0; i < 60; i++ {
+			var next []model.Succ
+			m.Successors(&s, func(su model.Succ) { next = append(next, su) })
+			if len(next) == 0 {
+				break
+			}
+			s = pick(next, rnd).Next
+		}
+		if x, ok := drain(m, &s); !ok {
+			t.Logf("walk %d: %s left in %s with its FIN never ACKed", n+1, []string{"A", "B"}[x], s.E[x].St)
+			return
+		}
+	}
+	t.Fatal("no walk of the stuck-LAST_ACK mutant ended with a FIN never ACKed")
 }
