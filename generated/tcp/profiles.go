@@ -223,5 +223,5 @@ func (p *Profile) Step(s State, e Event) (Transition, bool) {
 
 // The build breaks here when types.go comes from another spec.
 func _() {
-	_ = map[bool]int{false: 0, SpecHash == "sha256:2d07eda897b9b1bf4a866744c4c4687a588eb14808b0d0a99a1b8e2833706e06": 1}
+	_ = map[bool]int{false: 0, SpecHash == "sha256:9bbcd8cda461afe1f477acb60de5f4821a7380e884e2283b9ef036987264d5fb": 1}
 }

@@ -343,12 +343,12 @@ func switchStep(s tcp.State, e tcp.Event) (next tcp.State, verdict tcp.Verdict, 
 			return s, tcp.Reject, tcp.TellClosingError, true
 		case tcp.AppCloseUnread:
 			return tcp.Closed, tcp.Move, tcp.SendRst | stopFinWait, true
-		case tcp.AppAbort, tcp.RcvAckOfFin, tcp.RcvFinAck:
+		case tcp.AppAbort, tcp.RcvAckOfFin:
 			// 3.10.5 (no RST), 3.10.7.4 fifth: delete the TCB
 			return tcp.Closed, tcp.Move, stopFinWait, true
 		case tcp.RcvRst: // 3.10.7.4 second; 3.6 MUST-12: tell the application
 			return tcp.Closed, tcp.Move, stopFinWait | tcp.TellReset, true
-		case tcp.RcvSyn, tcp.RcvSynHigherSeq, tcp.RcvSynAck, tcp.RcvSynAckOld, tcp.RcvFin:
+		case tcp.RcvSyn, tcp.RcvSynHigherSeq, tcp.RcvSynAck, tcp.RcvSynAckOld, tcp.RcvFin, tcp.RcvFinAck:
 			return s, tcp.Move, tcp.SendAck, true
 		case tcp.RcvZeroWindow:
 			return s, tcp.Move, tcp.StopRetransmission | tcp.StopR2 | tcp.StartPersist, true

@@ -319,7 +319,7 @@ var reference = Table{
 		RcvAck:                {Next: LastAck, Verdict: Ignore, Rule: 274},
 		RcvAckOfFin:           {Next: Closed, Verdict: Move, Rule: 275, Actions: StopRetransmission | StopR2 | StopUserTimeout | StopPersist},
 		RcvFin:                {Next: LastAck, Verdict: Move, Rule: 276, Actions: SendAck},
-		RcvFinAck:             {Next: Closed, Verdict: Move, Rule: 277, Actions: StopRetransmission | StopR2 | StopUserTimeout | StopPersist},
+		RcvFinAck:             {Next: LastAck, Verdict: Move, Rule: 277, Actions: SendAck},
 		RcvRst:                {Next: Closed, Verdict: Move, Rule: 278, Actions: StopRetransmission | StopR2 | StopUserTimeout | StopPersist | TellReset},
 		RcvData:               {Next: LastAck, Verdict: Ignore, Rule: 279},
 		RcvDataAfterClose:     {Next: LastAck, Verdict: Ignore, Rule: 280},
@@ -675,7 +675,7 @@ var rules = [NumRules]ruleInfo{
 	274: {LastAck, RcvAck, "spec/tcp.fsm:484", "RFC9293 3.10.7.4 fifth: LAST-ACK, the only thing that can arrive is an acknowledgment of our FIN", "does not ACK our FIN", "", "rcv ACK                 ignore \"does not ACK our FIN\"                                                        [RFC9293 3.10.7.4 fifth: LAST-ACK, the only thing that can arrive is an acknowledgment of our FIN]"},
 	275: {LastAck, RcvAckOfFin, "spec/tcp.fsm:485", "RFC9293 3.10.7.4 fifth: LAST-ACK, our FIN acknowledged, delete the TCB, enter CLOSED", "", "", "rcv ACK_OF_FIN          -> CLOSED stop retransmission; stop r2; stop user_timeout; stop persist              [RFC9293 3.10.7.4 fifth: LAST-ACK, our FIN acknowledged, delete the TCB, enter CLOSED]"},
 	276: {LastAck, RcvFin, "spec/tcp.fsm:487", "RFC9293 3.10.7.4 first: a retransmitted FIN is not acceptable, send an ACK and drop it; Linux ACKs it too", "", "", "rcv FIN                 -> LAST_ACK send ACK                                                                 [RFC9293 3.10.7.4 first: a retransmitted FIN is not acceptable, send an ACK and drop it; Linux ACKs it too]"},
-	277: {LastAck, RcvFinAck, "spec/tcp.fsm:489", "RFC9293 3.10.7.4 fifth: LAST-ACK, our FIN acknowledged, delete the TCB, enter CLOSED, return", "", "", "rcv FIN_ACK             -> CLOSED stop retransmission; stop r2; stop user_timeout; stop persist              [RFC9293 3.10.7.4 fifth: LAST-ACK, our FIN acknowledged, delete the TCB, enter CLOSED, return]"},
+	277: {LastAck, RcvFinAck, "spec/tcp.fsm:489", "RFC9293 3.10.7.4 first: a retransmitted FIN is not acceptable, send an ACK and drop it; its ACK is not processed", "", "", "rcv FIN_ACK             -> LAST_ACK send ACK                                                                 [RFC9293 3.10.7.4 first: a retransmitted FIN is not acceptable, send an ACK and drop it; its ACK is not processed]"},
 	278: {LastAck, RcvRst, "spec/tcp.fsm:490", "RFC9293 3.10.7.4 second: LAST-ACK, enter CLOSED, delete the TCB", "", "", "rcv RST                 -> CLOSED stop retransmission; stop r2; stop user_timeout; stop persist; tell reset  [RFC9293 3.10.7.4 second: LAST-ACK, enter CLOSED, delete the TCB]"},
 	279: {LastAck, RcvData, "spec/tcp.fsm:491", "RFC9293 3.10.7.4 seventh: LAST-ACK, ignore the segment text", "data after the peer's FIN", "", "rcv DATA                ignore \"data after the peer's FIN\"                                                   [RFC9293 3.10.7.4 seventh: LAST-ACK, ignore the segment text]"},
 	280: {LastAck, RcvDataAfterClose, "spec/tcp.fsm:492", "RFC9293 3.10.7.4 seventh: LAST-ACK, ignore the segment text", "data after the peer's FIN", "", "rcv DATA_AFTER_CLOSE    ignore \"data after the peer's FIN\"                                                   [RFC9293 3.10.7.4 seventh: LAST-ACK, ignore the segment text]"},
@@ -753,7 +753,7 @@ func (r RuleID) Event() Event {
 
 // The build breaks here when this file is stale: when types.go comes from another spec, or a constant moved.
 func _() {
-	_ = map[bool]int{false: 0, SpecHash == "sha256:2d07eda897b9b1bf4a866744c4c4687a588eb14808b0d0a99a1b8e2833706e06": 1}
+	_ = map[bool]int{false: 0, SpecHash == "sha256:9bbcd8cda461afe1f477acb60de5f4821a7380e884e2283b9ef036987264d5fb": 1}
 	var x [1]struct{}
 	_ = x[Closed-1]
 	_ = x[Listen-2]

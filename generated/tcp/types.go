@@ -9,7 +9,7 @@ import (
 )
 
 // SpecHash identifies the spec this package was generated from; the other files check it at compile time.
-const SpecHash = "sha256:2d07eda897b9b1bf4a866744c4c4687a588eb14808b0d0a99a1b8e2833706e06"
+const SpecHash = "sha256:9bbcd8cda461afe1f477acb60de5f4821a7380e884e2283b9ef036987264d5fb"
 
 // SpecFile is the spec this package was generated from.
 const SpecFile = "spec/tcp.fsm"
