@@ -231,6 +231,20 @@ func (e *Endpoint) Running(t tcp.Timer) bool {
 	return false
 }
 
+// incBit is incarnation inc's bit in the sets Above, Spoiled and Reset; a
+// zombie, being no incarnation, has none.
+func incBit(inc uint8) uint8 {
+	if inc == 0 || inc&Zombie != 0 {
+		return 0
+	}
+	return 1 << inc
+}
+
 // HigherSeq reports whether incarnation inc chose sequence numbers above
 // everything the incarnation before it used.
-func (s *State) HigherSeq(inc uint8) bool { return s.Above&(1<<inc) != 0 }
+func (s *State) HigherSeq(inc uint8) bool { return s.Above&incBit(inc) != 0 }
+
+// SkippedTimeWait reports whether incarnation inc was aborted, flushed by a
+// timer or reset before its close completed: it has no TIME_WAIT to guard
+// what comes after it, and its close was not graceful.
+func (s *State) SkippedTimeWait(inc uint8) bool { return (s.Spoiled|s.Reset)&incBit(inc) != 0 }

@@ -255,7 +255,7 @@ func (m *Model) appSteps(s *State, x int, visit func(Succ)) {
 			n.NextInc++
 			n.Losses = uint8(m.lossBudget())
 			if above {
-				n.Above |= 1 << inc
+				n.Above |= incBit(inc)
 			}
 			ne := &n.E[A]
 			*ne = Endpoint{St: tcp.Closed, Inc: inc, Held: true}
@@ -283,9 +283,6 @@ func (m *Model) appSteps(s *State, x int, visit func(Succ)) {
 			case tcp.AppShutdown:
 				n.E[x].Shut = true
 			}
-			if c == tcp.AppAbort {
-				n.Spoiled |= 1 << e.Inc
-			}
 			m.apply(&n, x, c, Label{Kind: App, End: x, Event: c}, nil, visit)
 		}
 	}
@@ -295,7 +292,7 @@ func (m *Model) appSteps(s *State, x int, visit func(Succ)) {
 // that the receiver drops it unseen (an old segment outside the window of
 // an incarnation whose sequence numbers lie above it).
 func (m *Model) classify(s *State, r *Endpoint, g Segment) (tcp.Event, bool) {
-	if live(r.St) && g.Inc < r.Inc && r.Inc&Zombie == 0 && s.Above&(1<<r.Inc) != 0 {
+	if live(r.St) && g.Inc < r.Inc && r.Inc&Zombie == 0 && s.HigherSeq(r.Inc) {
 		return 0, false
 	}
 	// A connection still in its handshake takes only segments that
@@ -310,7 +307,7 @@ func (m *Model) classify(s *State, r *Endpoint, g Segment) (tcp.Event, bool) {
 	ackOfOurs := g.AckFin && hasSentFIN(r.St) && g.Inc == r.Inc
 	switch g.Kind {
 	case SYN:
-		if live(r.St) && g.Inc > r.Inc && s.Above&(1<<g.Inc) != 0 {
+		if live(r.St) && g.Inc > r.Inc && s.HigherSeq(g.Inc) {
 			return tcp.RcvSynHigherSeq, true
 		}
 		return tcp.RcvSyn, true
@@ -429,9 +426,9 @@ func (m *Model) apply(n *State, x int, e tcp.Event, l Label, g *Segment, visit f
 	if t.Next != from && (t.Next == tcp.Closed || t.Next == tcp.Listen) {
 		switch {
 		case l.Kind == Fire && e != tcp.TimeoutTimeWait, l.Kind == App:
-			n.Spoiled |= 1 << ep.Inc
+			n.Spoiled |= incBit(ep.Inc)
 		case e == tcp.RcvRst && from != tcp.TimeWait:
-			n.Reset |= 1 << ep.Inc
+			n.Reset |= incBit(ep.Inc)
 		}
 	}
 	if t.Next == tcp.Closed || t.Next == tcp.Listen {

@@ -145,7 +145,7 @@ var NoOldSegmentAccepted = check.Property{ID: "P3", Step: func(m *model.Model, f
 	if r.St == tcp.Closed || r.St == tcp.Listen || l.Seg.Inc >= r.Inc || l.Event == 0 || r.Inc&model.Zombie != 0 {
 		return ""
 	}
-	if (from.Spoiled|from.Reset)&(1<<l.Seg.Inc) != 0 {
+	if from.SkippedTimeWait(l.Seg.Inc) {
 		return "" // an aborted or reset incarnation skipped TIME_WAIT: its guard does not apply
 	}
 	tells := tcp.TellConnected | tcp.TellEndOfStream | tcp.TellReset | tcp.TellRefused | tcp.TellTimedOut
@@ -187,7 +187,7 @@ var GracefulCloseNeverReset = check.Property{ID: "P8", Step: func(m *model.Model
 	default:
 		return "" // not in a close: a handshake, data transfer, or TIME_WAIT with both FINs ACKed
 	}
-	if r.Inc != l.Seg.Inc || r.Inc&model.Zombie != 0 || (from.Spoiled|from.Reset)&(1<<r.Inc) != 0 || l.To == l.From {
+	if r.Inc != l.Seg.Inc || r.Inc&model.Zombie != 0 || from.SkippedTimeWait(r.Inc) || l.To == l.From {
 		return ""
 	}
 	return fmt.Sprintf("%s in %s was reset during a graceful close of incarnation %d", sides[l.End], r.St, r.Inc)
