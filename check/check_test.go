@@ -26,7 +26,8 @@ func TestTCPFindings(t *testing.T) {
 		"solaris": {"P3"},
 		"windows": {"P3"},
 	}
-	for profile, vs := range baseline() {
+	for profile, res := range baseline() {
+		vs := res.Violations
 		var ids []string
 		for id, c := range vs {
 			ids = append(ids, id)

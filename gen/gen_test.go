@@ -111,10 +111,10 @@ func TestGoFiles(t *testing.T) {
 	}
 }
 
-// TestCompilesAndRunsExample builds the package generated from a small
-// spec in a module of its own and runs its tests, which include the
-// generated Example and its expected output.
-func TestCompilesAndRunsExample(t *testing.T) {
+// goCommand returns the go command for the tests that build a generated
+// package as a module of its own, or skips them.
+func goCommand(t *testing.T) string {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("builds a module with the go command; skipped in -short mode")
 	}
@@ -122,35 +122,47 @@ func TestCompilesAndRunsExample(t *testing.T) {
 	if err != nil {
 		t.Skip("no go command on PATH")
 	}
-	files, err := Generate(loadMini(t), miniOptions())
-	require.NoError(t, err)
+	return goBin
+}
+
+// writeModule writes files as the module example.com/door in a new
+// directory and returns it.
+func writeModule(t *testing.T, files []Output) string {
+	t.Helper()
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/door\n\ngo 1.26\n"), 0o644))
 	for _, f := range files {
 		require.NoError(t, os.WriteFile(filepath.Join(dir, f.Name), f.Data, 0o644))
 	}
-	cmd := exec.Command(goBin, "test", "-count=1", "./...")
+	return dir
+}
+
+// runGo runs the go command in dir, outside any workspace.
+func runGo(goBin, dir string, args ...string) ([]byte, error) {
+	cmd := exec.Command(goBin, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
-	out, err := cmd.CombinedOutput()
+	return cmd.CombinedOutput()
+}
+
+// TestCompilesAndRunsExample builds the package generated from a small
+// spec in a module of its own and runs its tests, which include the
+// generated Example and its expected output.
+func TestCompilesAndRunsExample(t *testing.T) {
+	goBin := goCommand(t)
+	files, err := Generate(loadMini(t), miniOptions())
+	require.NoError(t, err)
+	dir := writeModule(t, files)
+	out, err := runGo(goBin, dir, "test", "-count=1", "./...")
 	require.NoError(t, err, "go test in the generated package:\n%s", out)
-	cmd = exec.Command(goBin, "vet", "./...")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOWORK=off")
-	out, err = cmd.CombinedOutput()
+	out, err = runGo(goBin, dir, "vet", "./...")
 	require.NoError(t, err, "go vet in the generated package:\n%s", out)
 }
 
 // TestStaleFileBreaksTheBuild shows the compile-time guards bite: a
 // types.go from another spec, or a constant that moved, must not build.
 func TestStaleFileBreaksTheBuild(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds a module with the go command; skipped in -short mode")
-	}
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command on PATH")
-	}
+	goBin := goCommand(t)
 	files, err := Generate(loadMini(t), miniOptions())
 	require.NoError(t, err)
 	var types string
@@ -164,19 +176,14 @@ func TestStaleFileBreaksTheBuild(t *testing.T) {
 		"types.go from another spec": {`const SpecHash = "sha256:`, `const SpecHash = "sha256:0`, "duplicate key false"},
 		"a state constant moved":     {"Closed State = 2", "Closed State = 3", "invalid argument: index"},
 	} {
-		dir := t.TempDir()
-		require.NoError(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/door\n\ngo 1.26\n"), 0o644))
-		for _, f := range files {
-			data := f.Data
+		stale := make([]Output, len(files))
+		for i, f := range files {
+			stale[i] = f
 			if f.Name == "types.go" {
-				data = []byte(strings.Replace(types, c.from, c.to, 1))
+				stale[i].Data = []byte(strings.Replace(types, c.from, c.to, 1))
 			}
-			require.NoError(t, os.WriteFile(filepath.Join(dir, f.Name), data, 0o644))
 		}
-		cmd := exec.Command(goBin, "build", "./...")
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GOWORK=off")
-		out, err := cmd.CombinedOutput()
+		out, err := runGo(goBin, writeModule(t, stale), "build", "./...")
 		require.Error(t, err, "%s: the stale package built", name)
 		assert.Contains(t, string(out), c.want, name)
 		t.Logf("%s: %s", name, out)

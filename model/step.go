@@ -396,10 +396,7 @@ func (m *Model) apply(n *State, x int, e tcp.Event, l Label, g *Segment, visit f
 	// Every segment carries ACK = RCV.NXT: it covers the peer's FIN once
 	// that has arrived, including the one being answered now.
 	ackFin := hasReceivedFIN(from) || hasReceivedFIN(t.Next) || e == tcp.RcvFin || e == tcp.RcvFinAck
-	for _, send := range []struct {
-		a    tcp.Action
-		kind uint8
-	}{{tcp.SendSyn, SYN}, {tcp.SendSynAck, SYNACK}, {tcp.SendAck, ACK}, {tcp.SendFin, FIN}, {tcp.SendRst, RST}, {tcp.SendProbe, PROBE}} {
+	for _, send := range sends {
 		if !t.Actions.Has(send.a) {
 			continue
 		}
@@ -416,8 +413,6 @@ func (m *Model) apply(n *State, x int, e tcp.Event, l Label, g *Segment, visit f
 			l.Lost++
 		}
 	}
-	// Aborts by the application or by a timer spoil the incarnation: it is
-	// no longer a graceful close.
 	// An incarnation aborted by an application or flushed by a timer skips
 	// TIME_WAIT by design; one reset before its close completed is no
 	// longer a graceful close. A RST that ends TIME_WAIT is neither: both
@@ -440,6 +435,13 @@ func (m *Model) apply(n *State, x int, e tcp.Event, l Label, g *Segment, visit f
 	}
 	visit(Succ{Label: l, Next: *n})
 }
+
+// sends maps the send actions of a transition to the segments they put
+// on the wire, in the order they leave.
+var sends = [...]struct {
+	a    tcp.Action
+	kind uint8
+}{{tcp.SendSyn, SYN}, {tcp.SendSynAck, SYNACK}, {tcp.SendAck, ACK}, {tcp.SendFin, FIN}, {tcp.SendRst, RST}, {tcp.SendProbe, PROBE}}
 
 // timers carries out the timer actions of t on the modelled timers.
 func (m *Model) timers(ep *Endpoint, t tcp.Transition) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"strings"
 	"time"
@@ -26,11 +27,9 @@ type modelFlags struct {
 	maxMemory    *int
 }
 
-func addModelFlags(fs interface {
-	Duration(string, time.Duration, string) *time.Duration
-	Int(string, int, string) *int
-	Bool(string, bool, string) *bool
-}) *modelFlags {
+// addModelFlags defines the model's bounds on fs, defaulting to
+// model.DefaultBounds.
+func addModelFlags(fs *flag.FlagSet) *modelFlags {
 	d := model.DefaultBounds()
 	return &modelFlags{
 		msl:          fs.Duration("msl", 0, "network `MSL` (default: the profile's own MSL, or 30s where it has none)"),
