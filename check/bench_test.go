@@ -27,12 +27,12 @@ func BenchmarkCheck(b *testing.B) {
 				runtime.GC()
 				var before runtime.MemStats
 				runtime.ReadMemStats(&before)
-				res, err := check.Run(m, props.ModelChecked, 10_000_000)
+				res, err := check.Run(m, props.ModelChecked, check.Options{MaxStates: 100_000_000})
 				if err != nil {
 					b.Fatal(err)
 				}
 				states = res.States
-				heap = res.HeapBytes - before.HeapAlloc
+				heap = res.Bytes
 			}
 			b.ReportMetric(float64(states), "states")
 			b.ReportMetric(float64(states)*float64(b.N)/b.Elapsed().Seconds(), "states/s")

@@ -1,19 +1,29 @@
 // Package check explores every reachable state of a model breadth first,
 // checks the properties on every step and every state, and keeps parent
-// links, so that each violation comes with a shortest counterexample.
+// links, so that each violation of a safety property comes with a shortest
+// counterexample. Liveness properties are then checked on the state graph
+// it found (see liveness.go).
+//
+// The exploration is deterministic: the same model gives the same counts
+// and the same counterexamples on every run, however many cores share the
+// work. States are numbered in the order a one-core breadth-first search
+// would find them, because every batch of states is expanded in parallel
+// but its new states are merged in order.
 package check
 
 import (
 	"fmt"
 	"runtime"
+	"sync"
 	"time"
 
 	"github.com/tcpfsm/tcpfsm/model"
 )
 
 // Property is a guarantee checked on every step and every reachable state.
-// Either function may be nil; each returns "" when the property holds, or
-// what went wrong.
+// Step and State may be nil; each returns "" when the property holds, or
+// what went wrong. Owes, if set, makes the property also a liveness
+// property.
 type Property struct {
 	ID   string
 	Step func(m *model.Model, from *model.State, su *model.Succ) string
@@ -21,6 +31,15 @@ type Property struct {
 	// state has no successor at all, and not merely for want of room in a
 	// channel (a limit of the bounds, not of the protocol).
 	State func(m *model.Model, s *model.State, stuck bool) string
+	// Obligations and Owes state a liveness property: in state s,
+	// obligation o (0 <= o < Obligations) is owed when Owes returns a
+	// tag other than 0, the same tag for as long as the same thing is owed.
+	// Under fairness every obligation must be met: no fair cycle of the
+	// state graph (one along which time passes) may owe the same tag all
+	// the way round. Unmet says, for the report, what was never met.
+	Obligations int
+	Owes        func(m *model.Model, s *model.State, o int) uint8
+	Unmet       func(s *model.State, o int) string
 }
 
 // Step is one step of a counterexample: what happened, and the state after.
@@ -29,21 +48,45 @@ type Step struct {
 	State model.State
 }
 
-// Counterexample is a shortest path from the initial state to a violation.
+// Counterexample is a path from the initial state to a violation: for a
+// safety property a shortest one; for a liveness property a lasso, whose
+// steps from Loop on repeat for ever.
 type Counterexample struct {
 	Property string
 	Problem  string
 	Initial  model.State
 	Steps    []Step
+	Loop     int  // the first step of the cycle of a lasso; -1 for a safety violation
+	Stutter  bool // the cycle is time passing in the last state, nothing else happening
 }
 
 // Result is what an exploration found.
 type Result struct {
 	States      int
 	Transitions int
+	Depth       int // the longest of the shortest paths to a state
 	Elapsed     time.Duration
-	HeapBytes   uint64                     // the Go heap when the exploration ended, visited set included
-	Violations  map[string]*Counterexample // by property ID: the first found, a shortest one
+	Bytes       uint64                     // what the visited set holds: packed states, parent links, table
+	Violations  map[string]*Counterexample // by property ID
+}
+
+// Options bound and instrument a run.
+type Options struct {
+	MaxStates int    // stop with TooLarge past this many states
+	MaxBytes  uint64 // stop with TooMuchMemory once the visited set would pass this; 0: no bound
+	Workers   int    // goroutines expanding states; 0: one per core
+	// Progress, if set, is called about once a second with the run so far.
+	Progress func(Progress)
+}
+
+// Progress is a run so far.
+type Progress struct {
+	Phase   string // "explore" or "liveness"
+	States  int
+	Done    int // states expanded (explore) or visited (liveness)
+	Depth   int
+	Bytes   uint64
+	Elapsed time.Duration
 }
 
 // TooLarge reports that the state space outgrew the bound of a run.
@@ -53,149 +96,286 @@ func (e TooLarge) Error() string {
 	return fmt.Sprintf("more than %d states: lower the bounds or raise -max-states", e.Max)
 }
 
-// TooMuchMemory reports that a run's heap outgrew its bound.
+// TooMuchMemory reports that the visited set outgrew its bound.
 type TooMuchMemory struct {
 	Max    uint64
 	States int
 }
 
 func (e TooMuchMemory) Error() string {
-	return fmt.Sprintf("the heap passed %d MiB after %d states: lower the bounds or raise -max-memory", e.Max>>20, e.States)
+	return fmt.Sprintf("the visited set would pass %d MiB after %d states: lower the bounds or raise -max-memory", e.Max>>20, e.States)
 }
 
-// memoryCheckEvery is how many states pass between two readings of the
-// heap: a reading stops the world briefly.
-const memoryCheckEvery = 1 << 17
+// batchSize is how many states one round expands before merging.
+const batchSize = 1 << 13
 
-// noParent marks the initial state.
-const noParent = ^uint32(0)
-
-// Run explores m from its initial state, checking props, and stops with
-// TooLarge once more than maxStates states are stored.
-func Run(m *model.Model, props []Property, maxStates int) (*Result, error) {
-	return RunWithin(m, props, maxStates, 0)
-}
-
-// RunWithin is Run that also stops, with TooMuchMemory, once the Go heap
-// passes maxBytes (0: no bound), so that a run too large for the machine
-// ends with a message rather than the kernel's out-of-memory killer.
-func RunWithin(m *model.Model, props []Property, maxStates int, maxBytes uint64) (*Result, error) {
+// Run explores m from its initial state, checking props.
+func Run(m *model.Model, props []Property, opt Options) (*Result, error) {
 	start := time.Now()
-	v := newVisited()
-	init := m.Initial()
-	var buf []byte
-	v.add(init.Encode(buf[:0]), noParent)
-	type found struct {
-		id, problem string
-		state       uint32
-		via         *model.Succ // the violating step out of state, if any
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
 	}
-	var violations []found
-	seen := map[string]bool{}
+	if opt.MaxStates <= 0 {
+		opt.MaxStates = int(^uint32(0) >> 1)
+	}
+	st := newStore(m.Words())
+	init := m.Initial()
+	key := make([]uint64, m.Words())
+	m.Pack(&init, key)
+	st.insert(key, hashWords(key), noParent)
+
+	slots := obligationSlots(props)
+	if len(slots) > maxSlots {
+		return nil, fmt.Errorf("%d liveness obligations: at most %d", len(slots), maxSlots)
+	}
+	var g *graph
+	if len(slots) > 0 {
+		g = &graph{}
+	}
+	ws := make([]*worker, workers)
+	for i := range ws {
+		ws[i] = &worker{m: m, props: props, st: st, key: make([]uint64, m.Words()), slots: slots}
+	}
 	res := &Result{Violations: map[string]*Counterexample{}}
-	for head := uint32(0); int(head) < v.len(); head++ {
-		s := model.Decode(v.key(head))
-		n := 0
-		blocked := m.Successors(&s, func(su model.Succ) {
-			n++
-			res.Transitions++
-			for _, p := range props {
-				if p.Step == nil || seen[p.ID] {
-					continue
-				}
-				if msg := p.Step(m, &s, &su); msg != "" {
-					seen[p.ID] = true
-					c := su
-					violations = append(violations, found{p.ID, msg, head, &c})
-				}
-			}
-			buf = su.Next.Encode(buf[:0])
-			v.add(buf, head)
-		})
-		for _, p := range props {
-			if p.State == nil || seen[p.ID] {
+	first := map[int]found{} // by property index: the first violation in exploration order
+	depthEnd, depth := uint32(1), 0
+	lastReport := time.Now()
+	for head := uint32(0); head < st.n; {
+		end := min(head+batchSize, depthEnd)
+		var wg sync.WaitGroup
+		per := (end - head + uint32(workers) - 1) / uint32(workers)
+		for i, w := range ws {
+			a := min(head+uint32(i)*per, end)
+			b := min(a+per, end)
+			w.reset(first)
+			if a == b {
 				continue
 			}
-			if msg := p.State(m, &s, n == 0 && blocked == 0); msg != "" {
-				seen[p.ID] = true
-				violations = append(violations, found{p.ID, msg, head, nil})
-			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				w.expand(a, b)
+			}()
 		}
-		if v.len() > maxStates {
-			return nil, TooLarge{maxStates}
-		}
-		if maxBytes > 0 && head%memoryCheckEvery == 0 {
-			var ms runtime.MemStats
-			runtime.ReadMemStats(&ms)
-			if ms.HeapAlloc > maxBytes {
-				return nil, TooMuchMemory{maxBytes, v.len()}
+		wg.Wait()
+		for _, w := range ws {
+			res.Transitions += w.transitions
+			for _, f := range w.found {
+				if f0, ok := first[f.prop]; !ok || f.before(f0) {
+					first[f.prop] = f
+				}
 			}
+			w.resolved = w.resolved[:0]
+			for i, h := range w.hashes {
+				if opt.MaxBytes > 0 && st.bytesAfterGrowth()+g.bytes() > opt.MaxBytes {
+					return nil, TooMuchMemory{opt.MaxBytes, int(st.n)}
+				}
+				n, _ := st.insert(w.cands[i*st.words:(i+1)*st.words], h, w.parents[i])
+				w.resolved = append(w.resolved, n)
+				if int(st.n) > opt.MaxStates {
+					return nil, TooLarge{opt.MaxStates}
+				}
+			}
+			g.add(w)
+		}
+		head = end
+		if head == depthEnd && head < st.n {
+			depth++
+			depthEnd = st.n
+		}
+		if opt.Progress != nil && time.Since(lastReport) >= time.Second {
+			lastReport = time.Now()
+			opt.Progress(Progress{Phase: "explore", States: int(st.n), Done: int(head), Depth: depth, Bytes: st.bytes(), Elapsed: time.Since(start)})
 		}
 	}
-	res.States = v.len()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	res.HeapBytes = ms.HeapAlloc
-	for _, f := range violations {
-		c := &Counterexample{Property: f.id, Problem: f.problem, Initial: init}
-		var path []uint32
-		for i := f.state; i != noParent; i = v.parent[i] {
-			path = append(path, i)
-		}
-		for k := len(path) - 1; k > 0; k-- {
-			from, to := model.Decode(v.key(path[k])), model.Decode(v.key(path[k-1]))
-			c.Steps = append(c.Steps, Step{Label: stepBetween(m, &from, &to), State: to})
-		}
-		if f.via != nil {
-			c.Steps = append(c.Steps, Step{Label: f.via.Label, State: f.via.Next})
-		}
-		res.Violations[f.id] = c
+	res.States, res.Depth, res.Bytes = int(st.n), depth, st.bytes()
+	for pi, f := range first {
+		res.Violations[props[pi].ID] = counterexample(m, st, init, props[pi].ID, f)
+	}
+	if err := checkLiveness(m, st, g, init, props, slots, res, opt, start); err != nil {
+		return nil, err
 	}
 	res.Elapsed = time.Since(start)
 	return res, nil
 }
 
-// stepBetween finds the label of a step from one state to the next by
-// running the successor relation again: cheaper than storing every label.
-func stepBetween(m *model.Model, from, to *model.State) model.Label {
-	want := string(to.Encode(nil))
+// found is a violation: of property prop, at state from, on its succ-th
+// step (or, for a State property, after all its steps).
+type found struct {
+	prop    int
+	from    uint32
+	succ    int
+	problem string
+	via     *model.Succ // the violating step, for a Step property
+}
+
+// before orders violations as a one-core search would meet them.
+func (f found) before(g found) bool {
+	if f.from != g.from {
+		return f.from < g.from
+	}
+	return f.succ < g.succ
+}
+
+// worker expands a range of states: their successors, the properties on
+// them, and the successors not yet in the visited set as candidates for
+// the merge that follows.
+type worker struct {
+	m     *model.Model
+	props []Property
+	st    *store
+	key   []uint64
+	skip  []bool // properties already violated earlier: not checked again
+
+	// The state being expanded and the step being checked live here, not
+	// on the stack: handing their addresses to the properties would move
+	// them to the heap on every call.
+	s  model.State
+	su model.Succ
+
+	transitions int
+	cands       []uint64 // packed candidates, back to back
+	hashes      []uint64
+	parents     []uint32
+	found       []found
+
+	// The liveness subgraph of the range expanded (see graph): the
+	// obligation slots, and per state its edges that keep owing the same.
+	slots    []slot
+	tags     [maxSlots]uint8
+	edges    []uint32 // an index, or candOf(i) for the i-th candidate
+	flags    []uint8  // per edge: the slots it keeps owing, and tickFlag
+	nedges   []uint32 // per state expanded: how many edges
+	stutter  []uint8  // per state expanded: the slots it owes if time may pass in it unchanged
+	resolved []uint32 // per candidate: its index, once merged
+}
+
+func (w *worker) reset(first map[int]found) {
+	w.transitions = 0
+	w.cands, w.hashes, w.parents, w.found = w.cands[:0], w.hashes[:0], w.parents[:0], w.found[:0]
+	w.edges, w.flags, w.nedges, w.stutter = w.edges[:0], w.flags[:0], w.nedges[:0], w.stutter[:0]
+	w.skip = w.skip[:0]
+	for i := range w.props {
+		_, done := first[i]
+		w.skip = append(w.skip, done)
+	}
+}
+
+func (w *worker) expand(a, b uint32) {
+	m, st := w.m, w.st
+	s := &w.s
+	for i := a; i < b; i++ {
+		*s = m.Unpack(st.state(i))
+		owed := w.owes(s, &w.tags)
+		n, edges := 0, len(w.edges)
+		blocked := m.Successors(s, func(su model.Succ) {
+			w.su = su
+			for pi, p := range w.props {
+				if p.Step == nil || w.skip[pi] {
+					continue
+				}
+				if msg := p.Step(m, s, &w.su); msg != "" {
+					c := su
+					w.found = append(w.found, found{prop: pi, from: i, succ: n, problem: msg, via: &c})
+					w.skip[pi] = true
+				}
+			}
+			n++
+			var kept uint8
+			if owed != 0 {
+				var next [maxSlots]uint8
+				kept = owed & w.owes(&w.su.Next, &next)
+				for q := range w.slots {
+					if next[q] != w.tags[q] {
+						kept &^= 1 << q
+					}
+				}
+			}
+			m.Pack(&w.su.Next, w.key)
+			h := hashWords(w.key)
+			to, ok := st.find(w.key, h)
+			if !ok {
+				to = candOf(len(w.hashes))
+				w.cands = append(w.cands, w.key...)
+				w.hashes = append(w.hashes, h)
+				w.parents = append(w.parents, i)
+			}
+			if kept != 0 {
+				if su.Label.Kind == model.Tick {
+					kept |= tickFlag
+				}
+				w.edges = append(w.edges, to)
+				w.flags = append(w.flags, kept)
+			}
+		})
+		w.transitions += n
+		if len(w.slots) > 0 {
+			w.nedges = append(w.nedges, uint32(len(w.edges)-edges))
+			var stut uint8
+			if owed != 0 && m.Stutters(s) {
+				stut = owed
+			}
+			w.stutter = append(w.stutter, stut)
+		}
+		for pi, p := range w.props {
+			if p.State == nil || w.skip[pi] {
+				continue
+			}
+			if msg := p.State(m, s, n == 0 && blocked == 0); msg != "" {
+				w.found = append(w.found, found{prop: pi, from: i, succ: n, problem: msg})
+				w.skip[pi] = true
+			}
+		}
+	}
+}
+
+// path is the states from the initial one to state i, by parent links.
+func (st *store) path(i uint32) []uint32 {
+	var p []uint32
+	for ; i != noParent; i = st.parent[i] {
+		p = append(p, i)
+	}
+	for l, r := 0, len(p)-1; l < r; l, r = l+1, r-1 {
+		p[l], p[r] = p[r], p[l]
+	}
+	return p
+}
+
+// steps labels the path through states p (numbers in st).
+func steps(m *model.Model, st *store, p []uint32) []Step {
+	var out []Step
+	for k := 1; k < len(p); k++ {
+		from, to := m.Unpack(st.state(p[k-1])), m.Unpack(st.state(p[k]))
+		out = append(out, Step{Label: stepBetween(m, &from, st.state(p[k])), State: to})
+	}
+	return out
+}
+
+func counterexample(m *model.Model, st *store, init model.State, id string, f found) *Counterexample {
+	c := &Counterexample{Property: id, Problem: f.problem, Initial: init, Loop: -1}
+	c.Steps = steps(m, st, st.path(f.from))
+	if f.via != nil {
+		c.Steps = append(c.Steps, Step{Label: f.via.Label, State: f.via.Next})
+	}
+	return c
+}
+
+// stepBetween finds the label of the first step from one state to the
+// state packed as to by running the successor relation again: cheaper than
+// storing every label.
+func stepBetween(m *model.Model, from *model.State, to []uint64) model.Label {
+	key := make([]uint64, m.Words())
 	var l model.Label
 	found := false
 	m.Successors(from, func(su model.Succ) {
-		if !found && string(su.Next.Encode(nil)) == want {
+		if found {
+			return
+		}
+		m.Pack(&su.Next, key)
+		if equalWords(key, to) {
 			l, found = su.Label, true
 		}
 	})
 	return l
-}
-
-// visited is the set of states seen, in the order first seen, with the
-// parent of each: encodings are kept back to back in one arena.
-type visited struct {
-	index  map[string]uint32
-	arena  []byte
-	offs   []uint32
-	parent []uint32
-}
-
-func newVisited() *visited { return &visited{index: map[string]uint32{}} }
-
-func (v *visited) len() int { return len(v.offs) }
-
-func (v *visited) add(key []byte, parent uint32) {
-	if _, ok := v.index[string(key)]; ok {
-		return
-	}
-	v.index[string(key)] = uint32(len(v.offs))
-	v.offs = append(v.offs, uint32(len(v.arena)))
-	v.arena = append(v.arena, key...)
-	v.parent = append(v.parent, parent)
-}
-
-func (v *visited) key(i uint32) []byte {
-	end := uint32(len(v.arena))
-	if int(i+1) < len(v.offs) {
-		end = v.offs[i+1]
-	}
-	return v.arena[v.offs[i]:end]
 }

@@ -3,6 +3,7 @@ package gen
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"go/format"
 	"go/parser"
 	"go/token"
@@ -15,18 +16,41 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/tcpfsm/tcpfsm/model"
 	"github.com/tcpfsm/tcpfsm/spec"
+	"github.com/tcpfsm/tcpfsm/verify"
 )
 
 var update = flag.Bool("update", false, "rewrite the committed generated files")
 
-// tcpOptions are the options of the repository's go:generate line.
+// tcpOptions are the options of the repository's go:generate line,
+// verification included: fsmgen gen checks the spec on the quick bounds
+// and records what it found.
 func tcpOptions(sp *spec.Spec) Options {
 	return Options{
-		Package:    "tcp",
-		ImportPath: "github.com/tcpfsm/tcpfsm/generated/tcp",
-		Command:    Command(sp, "generated/tcp", "tcp"),
+		Package:      "tcp",
+		ImportPath:   "github.com/tcpfsm/tcpfsm/generated/tcp",
+		Command:      Command(sp, "generated/tcp", "tcp"),
+		Verification: tcpVerification(sp),
 	}
+}
+
+var verified = map[*spec.Spec][]string{}
+
+// tcpVerification is what fsmgen gen records for sp, the TCP spec.
+func tcpVerification(sp *spec.Spec) []string {
+	if v, ok := verified[sp]; ok {
+		return v
+	}
+	rep, failures, err := verify.Run(sp, sp.Profiles, verify.Options{Bounds: model.QuickBounds()})
+	if err != nil {
+		panic(fmt.Sprintf("the TCP spec does not verify: %v", err))
+	}
+	if failures > 0 {
+		panic(fmt.Sprintf("the TCP spec does not verify: %s", strings.Join(rep.Failures(), "; ")))
+	}
+	verified[sp] = rep.Verification()
+	return verified[sp]
 }
 
 // TestGeneratedIsFresh regenerates generated/tcp in memory and compares it

@@ -32,7 +32,9 @@
 // channel full is a loss too, and is not possible once the budget is spent
 // (Successors reports such refused moves, so that a state stuck only for
 // want of room is not taken for a deadlock). A RST takes the incarnation
-// of the segment it answers.
+// of the segment it answers; one sent by an endpoint without a connection
+// (CLOSED or LISTEN) is marked stray: it was made after its incarnation's
+// endpoints let go.
 //
 // # Incarnations and sequence space
 //
@@ -41,7 +43,10 @@
 // An old segment is classified like a current one (the worst case: its
 // sequence number may fall inside the new window), unless the new
 // incarnation chose sequence numbers above everything the old one used, in
-// which case it is out of window and dropped. Acknowledgments are exact: an
+// which case it is out of window and dropped. Ghost sets record, per
+// incarnation, whether it chose such numbers (Above), was aborted or
+// flushed (Spoiled), was reset before its close completed (Reset), or took
+// in a segment TIME_WAIT cannot guard it against (Tainted). Acknowledgments are exact: an
 // old SYN,ACK never acknowledges the SYN of a new incarnation (it is a
 // SYN_ACK_OLD, RFC 9293 Figure 8). The client picks that choice
 // when it opens an incarnation after the first; a SYN so chosen is a
@@ -54,4 +59,15 @@
 // application holds a connection from ESTABLISHED on, as accept() returns
 // it). An application may close, shut down its sending side, abort, or
 // never do anything: no fairness is assumed of applications.
+//
+// # Canonical states
+//
+// Successors returns every state in canonical form: the ghost bits of an
+// incarnation nothing belongs to any more are cleared, and so is whatever
+// of an endpoint's record of ended incarnations (Done) no present segment
+// can be compared with (State.canon says why nothing observable is lost).
+// A duplicate delivered that changes nothing is not returned: the delivery
+// that takes the segment out of the network has the same label. Pack and
+// Unpack store a state in a few machine words, each field as wide as its
+// bounds need.
 package model

@@ -58,61 +58,95 @@ func TestTimingRefusesMeaninglessScaling(t *testing.T) {
 	assert.ErrorContains(t, err, "capacity 99 out of range")
 }
 
-func TestEncodeRoundTrip(t *testing.T) {
+// TestPackRoundTrip: Unpack gives back what Pack packed, for any state
+// whose fields lie within the bounds of the model, at the narrowest and
+// the widest bounds.
+func TestPackRoundTrip(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
+		b := DefaultBounds()
+		b.Capacity = rapid.IntRange(1, MaxCapacity).Draw(t, "capacity")
+		b.Incarnations = rapid.IntRange(1, MaxIncarnations).Draw(t, "incarnations")
+		b.Losses = rapid.IntRange(0, MaxLosses).Draw(t, "losses")
+		b.MSLTicks = rapid.IntRange(1, MaxMSLTicks).Draw(t, "msl ticks")
+		profiles := tcp.Profiles()
+		m, err := New(profiles[rapid.IntRange(0, len(profiles)-1).Draw(t, "profile")], b, nil)
+		if err != nil {
+			t.Skip(err)
+		}
+		tm := m.Timing
+		timerMax := [numTimers]int{tm.RTO<<tm.MaxBackoff + 1, max(tm.R2, tm.R2Syn) + 1, tm.TimeWait + 1, tm.FinWait2 + 1}
+		inc := func(label string) uint8 { return uint8(rapid.IntRange(1, b.Incarnations).Draw(t, label)) }
+		set := func(label string) uint8 { return uint8(rapid.IntRange(0, 1<<b.Incarnations-1).Draw(t, label)) << 1 }
 		var s State
 		for x := range s.E {
 			s.E[x] = Endpoint{
 				St:      tcp.State(rapid.IntRange(1, int(tcp.NumStates)-1).Draw(t, "st")),
-				Inc:     uint8(rapid.IntRange(0, MaxIncarnations).Draw(t, "inc")) | uint8(rapid.SampledFrom([]int{0, int(Zombie)}).Draw(t, "zombie")),
-				Done:    uint8(rapid.IntRange(0, MaxIncarnations).Draw(t, "done")),
+				Inc:     inc("inc") | uint8(rapid.SampledFrom([]int{0, int(Zombie)}).Draw(t, "zombie")),
+				Done:    inc("done"),
 				Held:    rapid.Bool().Draw(t, "held"),
 				Shut:    rapid.Bool().Draw(t, "shut"),
 				Closer:  rapid.Bool().Draw(t, "closer"),
-				Backoff: uint8(rapid.IntRange(0, 7).Draw(t, "backoff")),
+				Backoff: uint8(rapid.IntRange(0, tm.MaxBackoff).Draw(t, "backoff")),
 			}
 			for k := range s.E[x].Timers {
-				s.E[x].Timers[k] = uint8(rapid.IntRange(0, maxTicks+1).Draw(t, "timer"))
+				s.E[x].Timers[k] = uint8(rapid.IntRange(0, timerMax[k]).Draw(t, "timer"))
 			}
 		}
 		for d := 0; d < 2; d++ {
-			n := rapid.IntRange(0, MaxCapacity).Draw(t, "n")
+			n := rapid.IntRange(0, b.Capacity).Draw(t, "n")
 			for i := 0; i < n; i++ {
 				s.add(d, Segment{
 					Kind:   uint8(rapid.IntRange(1, int(PROBE)).Draw(t, "kind")),
 					AckFin: rapid.Bool().Draw(t, "ackfin"),
-					Inc:    uint8(rapid.IntRange(1, MaxIncarnations).Draw(t, "seginc")),
-					Age:    uint8(rapid.IntRange(0, MaxMSLTicks).Draw(t, "age")),
-				}, MaxCapacity)
+					Inc:    inc("seginc") | uint8(rapid.SampledFrom([]int{0, int(Zombie)}).Draw(t, "zombie")),
+					Age:    uint8(rapid.IntRange(0, tm.MSL).Draw(t, "age")),
+					Stray:  rapid.Bool().Draw(t, "stray"),
+				}, b.Capacity)
 			}
 		}
-		s.NextInc = uint8(rapid.IntRange(1, MaxIncarnations+1).Draw(t, "next"))
-		s.Losses = uint8(rapid.IntRange(0, MaxLosses).Draw(t, "losses"))
-		s.Above = uint8(rapid.IntRange(0, 255).Draw(t, "above"))
-		s.Spoiled = uint8(rapid.IntRange(0, 255).Draw(t, "spoiled"))
-		s.Reset = uint8(rapid.IntRange(0, 255).Draw(t, "reset"))
-		got := Decode(s.Encode(nil))
-		if got != s {
+		s.NextInc = uint8(rapid.IntRange(1, b.Incarnations+1).Draw(t, "next"))
+		s.Losses = uint8(rapid.IntRange(0, b.Losses).Draw(t, "losses"))
+		s.Above, s.Spoiled, s.Reset, s.Tainted = set("above"), set("spoiled"), set("reset"), set("tainted")
+		key := make([]uint64, m.Words())
+		for i := range key {
+			key[i] = ^uint64(0) // Pack must not rely on a cleared buffer
+		}
+		m.Pack(&s, key)
+		if got := m.Unpack(key); got != s {
 			t.Fatalf("round trip:\n got %v\nwant %v", got, s)
 		}
+	})
+}
+
+// TestPackRefusesOverflow: a value wider than its field is a bug, caught.
+func TestPackRefusesOverflow(t *testing.T) {
+	m := linuxModel(t)
+	s := m.Initial()
+	s.E[A].Timers[tTimeWait] = 200
+	assert.PanicsWithValue(t, "model: a field of "+s.String()+" is wider than the codec allows", func() {
+		m.Pack(&s, make([]uint64, m.Words()))
 	})
 }
 
 // explore is a plain breadth-first search, enough to test the model.
 func explore(t *testing.T, m *Model, limit int, visit func(s *State, l Label, next *State)) int {
 	t.Helper()
+	type key [MaxWords]uint64
 	init := m.Initial()
-	seen := map[string]bool{string(init.Encode(nil)): true}
+	var k key
+	m.Pack(&init, k[:])
+	seen := map[key]bool{k: true}
 	queue := []State{init}
-	var buf []byte
 	for len(queue) > 0 {
 		s := queue[0]
 		queue = queue[1:]
 		m.Successors(&s, func(su Succ) {
 			visit(&s, su.Label, &su.Next)
-			buf = su.Next.Encode(buf[:0])
-			if !seen[string(buf)] {
-				seen[string(buf)] = true
+			var k key
+			m.Pack(&su.Next, k[:])
+			require.Equal(t, su.Next, m.Unpack(k[:]), "pack round trip")
+			if !seen[k] {
+				seen[k] = true
 				queue = append(queue, su.Next)
 			}
 		})

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"math/bits"
 	"strings"
 
 	"github.com/tcpfsm/tcpfsm/generated/tcp"
@@ -25,6 +26,12 @@ type Segment struct {
 	AckFin bool  // its ACK covers the receiver's FIN: the sender had received it
 	Inc    uint8 // ghost: the incarnation it belongs to
 	Age    uint8 // ticks in flight
+	// Stray (ghost): a RST sent in answer to a segment of incarnation Inc
+	// by an endpoint that does not hold that incarnation (one without a
+	// connection, CLOSED or LISTEN, or one of another incarnation). It
+	// carries Inc's sequence numbers but was made after Inc's endpoints let
+	// go of it, so no TIME_WAIT of Inc bounds its life.
+	Stray bool
 }
 
 func (s Segment) String() string {
@@ -32,14 +39,21 @@ func (s Segment) String() string {
 	if s.AckFin && s.Kind != RST {
 		ack = "+ackFIN"
 	}
-	return fmt.Sprintf("%s%s#%d@%d", kindNames[s.Kind], ack, s.Inc, s.Age)
+	stray := ""
+	if s.Stray {
+		stray = "(stray)"
+	}
+	return fmt.Sprintf("%s%s%s#%d@%d", kindNames[s.Kind], ack, stray, s.Inc, s.Age)
 }
 
-// class is a segment without its age: what fairness speaks of.
-func (s Segment) class() uint8 {
-	c := s.Kind<<5 | s.Inc&15
+// class is a segment without its age, for ordering a direction's set.
+func (s Segment) class() uint16 {
+	c := uint16(s.Kind)<<6 | uint16(s.Inc&15)
 	if s.AckFin {
 		c |= 16
+	}
+	if s.Stray {
+		c |= 32
 	}
 	return c
 }
@@ -90,6 +104,7 @@ type State struct {
 	Above   uint8                   // bit i: incarnation i chose sequence numbers above the old ones
 	Spoiled uint8                   // bit i: incarnation i was aborted by an application or flushed by a timer
 	Reset   uint8                   // bit i: a RST ended an endpoint of incarnation i before its close completed
+	Tainted uint8                   // bit i: incarnation i took in a segment TIME_WAIT does not guard against (see Unguarded)
 }
 
 // A and B name the endpoints.
@@ -100,56 +115,48 @@ const (
 
 var endName = [2]string{"A", "B"}
 
-// Encode appends the compact form of s to buf: the visited-set key.
-func (s *State) Encode(buf []byte) []byte {
-	for i := range s.E {
-		e := &s.E[i]
-		var f byte
-		if e.Held {
-			f |= 1
-		}
-		if e.Shut {
-			f |= 2
-		}
-		if e.Closer {
-			f |= 4
-		}
-		buf = append(buf, byte(e.St), e.Inc, e.Done, f, e.Backoff)
-		buf = append(buf, e.Timers[:]...)
-	}
-	for d := 0; d < 2; d++ {
-		buf = append(buf, s.N[d])
-		for _, g := range s.Net[d][:s.N[d]] {
-			buf = append(buf, g.class(), g.Age)
-		}
-	}
-	return append(buf, s.NextInc, s.Losses, s.Above, s.Spoiled, s.Reset)
-}
+func tcpState(v uint8) tcp.State { return tcp.State(v) }
 
-// Decode reads a state written by Encode.
-func Decode(b []byte) State {
-	var s State
-	i := 0
-	for k := range s.E {
-		e := &s.E[k]
-		e.St, e.Inc, e.Done = tcp.State(b[i]), b[i+1], b[i+2]
-		f := b[i+3]
-		e.Held, e.Shut, e.Closer = f&1 != 0, f&2 != 0, f&4 != 0
-		e.Backoff = b[i+4]
-		copy(e.Timers[:], b[i+5:i+5+numTimers])
-		i += 5 + numTimers
+// canon clears what no later step and no property can read, so that states
+// that differ only there are one state: the ghost bits (Above, Spoiled,
+// Reset, Tainted) of an incarnation that no endpoint and no segment belongs to any
+// more, and of each endpoint's Done whatever does not change how it
+// compares with the incarnations still present.
+//
+// Why nothing is lost: an incarnation's ghost bits are read only for the
+// incarnation of a receiving endpoint or of a segment in flight, and a new
+// segment always takes the incarnation of its sender or of the segment it
+// answers, so an incarnation absent from both never comes back. Done is
+// read only as "the SYN's incarnation <= Done" and raised to the
+// incarnation of the endpoint that closes, both present incarnations (a
+// zombie's tag, above every incarnation, compares false either way, and
+// new incarnations lie above Done); so the largest present incarnation not
+// above Done answers every such question as Done does.
+func (s *State) canon() {
+	if s.Above|s.Spoiled|s.Reset|s.Tainted|s.E[A].Done|s.E[B].Done == 0 {
+		return // nothing to clear
+	}
+	var present uint8 // bit i: incarnation i is present
+	for _, e := range s.E {
+		present |= incBit(e.Inc)
 	}
 	for d := 0; d < 2; d++ {
-		s.N[d] = b[i]
-		i++
-		for j := 0; j < int(s.N[d]); j++ {
-			c := b[i]
-			s.Net[d][j] = Segment{Kind: c >> 5, AckFin: c&16 != 0, Inc: c & 15, Age: b[i+1]}
-			i += 2
+		for _, g := range s.segs(d) {
+			present |= incBit(g.Inc)
 		}
 	}
-	s.NextInc, s.Losses, s.Above, s.Spoiled, s.Reset = b[i], b[i+1], b[i+2], b[i+3], b[i+4]
-	return s
+	s.Above &= present
+	s.Spoiled &= present
+	s.Reset &= present
+	s.Tainted &= present
+	for x := range s.E {
+		e := &s.E[x]
+		low := present & (2<<e.Done - 1) // present incarnations up to Done
+		e.Done = 0
+		if low != 0 {
+			e.Done = uint8(7 - bits.LeadingZeros8(low))
+		}
+	}
 }
 
 func (s *State) segs(d int) []Segment { return s.Net[d][:s.N[d]] }
@@ -231,7 +238,7 @@ func (e *Endpoint) Running(t tcp.Timer) bool {
 	return false
 }
 
-// incBit is incarnation inc's bit in the sets Above, Spoiled and Reset; a
+// incBit is incarnation inc's bit in the sets Above, Spoiled, Reset and Tainted; a
 // zombie, being no incarnation, has none.
 func incBit(inc uint8) uint8 {
 	if inc == 0 || inc&Zombie != 0 {
@@ -248,3 +255,25 @@ func (s *State) HigherSeq(inc uint8) bool { return s.Above&incBit(inc) != 0 }
 // timer or reset before its close completed: it has no TIME_WAIT to guard
 // what comes after it, and its close was not graceful.
 func (s *State) SkippedTimeWait(inc uint8) bool { return (s.Spoiled|s.Reset)&incBit(inc) != 0 }
+
+// Unguarded reports whether TIME_WAIT does not guard a later incarnation
+// against segment g: a stray RST, or a segment of an incarnation that
+// skipped TIME_WAIT. Only the choice of sequence numbers (RFC 9293 3.4.1),
+// which the model does not represent, keeps such a segment out of a new
+// window.
+func (s *State) Unguarded(g Segment) bool { return g.Stray || s.SkippedTimeWait(g.Inc) }
+
+// WasTainted reports whether incarnation inc took in an unguarded segment
+// of an earlier incarnation: what happens to it afterwards is beyond what
+// TIME_WAIT can promise.
+func (s *State) WasTainted(inc uint8) bool { return s.Tainted&incBit(inc) != 0 }
+
+// Accepted reports whether a delivery took its segment in: moved the
+// receiver to another state, or told its application something.
+func Accepted(l Label) bool {
+	if l.Kind != Deliver && l.Kind != DeliverCopy || l.Event == 0 {
+		return false
+	}
+	tells := tcp.TellConnected | tcp.TellEndOfStream | tcp.TellReset | tcp.TellRefused | tcp.TellTimedOut
+	return l.To != l.From || l.Actions&tells != 0
+}

@@ -15,7 +15,10 @@ type Model struct {
 	// spec interpreter's with the same meaning (for mutants).
 	Step func(sw tcp.Switches, s tcp.State, e tcp.Event) (tcp.Transition, bool)
 
-	blocked int // moves refused for a full channel during one Successors call
+	// cells is Step under the profile's switches, decided once: the
+	// explorer asks for a cell millions of times.
+	cells [tcp.NumStates][tcp.NumEvents]tcp.Transition
+	codec codec
 }
 
 // New builds the model of profile p under bounds b.
@@ -35,8 +38,22 @@ func New(p tcp.Profile, b Bounds, step func(tcp.Switches, tcp.State, tcp.Event) 
 	if step == nil {
 		step = tcp.StepWith
 	}
-	return &Model{Profile: p, Bounds: b, Timing: t, Step: step}, nil
+	m := &Model{Profile: p, Bounds: b, Timing: t, Step: step}
+	for st := tcp.State(1); st < tcp.NumStates; st++ {
+		for e := tcp.Event(1); e < tcp.NumEvents; e++ {
+			tr, ok := step(p.Switches, st, e)
+			if !ok {
+				return nil, fmt.Errorf("the table refuses the valid cell (%s, %s)", st, e)
+			}
+			m.cells[st][e] = tr
+		}
+	}
+	m.codec = newCodec(m)
+	return m, nil
 }
+
+// cell is the table's transition for (s, e) under the profile's switches.
+func (m *Model) cell(s tcp.State, e tcp.Event) tcp.Transition { return m.cells[s][e] }
 
 // Initial is the start: A closed, B listening, nothing in flight.
 func (m *Model) Initial() State {
@@ -143,14 +160,37 @@ func PendingFIN(s tcp.State) bool {
 
 // Successors calls visit for every step out of s. It returns how many
 // moves it refused because their segment found the channel full with no
-// loss left to spend: a limit of the bounds, not of the protocol.
+// loss left to spend: a limit of the bounds, not of the protocol. Every
+// successor is in canonical form (see State.canon). Successors may be
+// called from several goroutines at once.
 func (m *Model) Successors(s *State, visit func(Succ)) int {
-	m.blocked = 0
-	// A segment at the end of its life is delivered or lost before anything
-	// else happens at that instant: timers wait for it. So a FIN sent the
-	// moment the peer's last ACK arrives still reaches a TIME_WAIT of
-	// exactly 2 MSL, which is the bound RFC 9293 3.6.1 reasons with.
-	dying := false
+	g := successors{m: m, from: s, visit: visit}
+	g.run(s)
+	return g.blocked
+}
+
+// successors is one call of Successors: the state it needs of its own.
+type successors struct {
+	m       *Model
+	from    *State
+	visit   func(Succ)
+	blocked int // moves refused for a full channel
+}
+
+// emit hands a successor, made canonical, to the caller. A duplicate
+// delivered that changes nothing is left out: the delivery that takes the
+// segment out of the network has the same label, so no property misses it.
+func (g *successors) emit(l Label, n *State) {
+	n.canon()
+	if l.Kind == DeliverCopy && *n == *g.from {
+		return
+	}
+	g.visit(Succ{Label: l, Next: *n})
+}
+
+// urgency reports whether a segment is at the end of its life (dying) and
+// whether a timer is due: either stops time.
+func (m *Model) urgency(s *State) (dying, due bool) {
 	for d := 0; d < 2; d++ {
 		for _, g := range s.segs(d) {
 			if int(g.Age) >= m.Timing.MSL {
@@ -158,48 +198,70 @@ func (m *Model) Successors(s *State, visit func(Succ)) int {
 			}
 		}
 	}
-	due := false
 	for x := 0; x < 2; x++ {
 		for k := 0; k < numTimers; k++ {
 			if s.E[x].Timers[k] == 1 {
 				due = true
-				if !dying {
-					m.fire(s, x, k, visit)
+			}
+		}
+	}
+	return dying, due
+}
+
+// Stutters reports whether time may pass in s without changing anything:
+// no timer is due or running and nothing is in flight, so the system can
+// stay in s for ever while the applications do nothing. Liveness checks
+// read it as a tick that loops on s.
+func (m *Model) Stutters(s *State) bool {
+	if dying, due := m.urgency(s); dying || due {
+		return false
+	}
+	_, changed := m.tick(s)
+	return !changed
+}
+
+func (g *successors) run(s *State) {
+	m := g.m
+	// A segment at the end of its life is delivered or lost before anything
+	// else happens at that instant: timers wait for it. So a FIN sent the
+	// moment the peer's last ACK arrives still reaches a TIME_WAIT of
+	// exactly 2 MSL, which is the bound RFC 9293 3.6.1 reasons with.
+	dying, due := m.urgency(s)
+	if due && !dying {
+		for x := 0; x < 2; x++ {
+			for k := 0; k < numTimers; k++ {
+				if s.E[x].Timers[k] == 1 {
+					g.fire(s, x, k)
 				}
 			}
 		}
 	}
 	for x := 0; x < 2; x++ {
-		m.appSteps(s, x, visit)
+		g.appSteps(s, x)
 	}
-	urgent := false
 	for d := 0; d < 2; d++ {
 		segs := s.segs(d)
-		for i, g := range segs {
-			if int(g.Age) >= m.Timing.MSL {
-				urgent = true
-			}
+		for i, seg := range segs {
 			if !m.Bounds.Reordering && i != m.oldest(segs) {
 				continue
 			}
-			m.deliver(s, d, i, false, visit)
+			g.deliver(s, d, i, false)
 			if m.Bounds.Duplication {
-				m.deliver(s, d, i, true, visit)
+				g.deliver(s, d, i, true)
 			}
 			if s.Losses > 0 {
 				n := *s
 				n.remove(d, i)
 				n.Losses--
-				visit(Succ{Label: Label{Kind: Lose, End: 1 - d, Seg: g}, Next: n})
+				g.emit(Label{Kind: Lose, End: 1 - d, Seg: seg}, &n)
 			}
 		}
 	}
-	if !due && !urgent {
+	if !due && !dying {
 		if n, changed := m.tick(s); changed {
-			visit(Succ{Label: Label{Kind: Tick}, Next: n})
+			g.emit(Label{Kind: Tick}, &n)
 		}
 	}
-	return m.blocked
 }
 
 // oldest is the index of the segment that a network without reordering
@@ -234,14 +296,15 @@ func (m *Model) tick(s *State) (State, bool) {
 	return n, changed
 }
 
-func (m *Model) fire(s *State, x, k int, visit func(Succ)) {
+func (g *successors) fire(s *State, x, k int) {
 	n := *s
 	n.E[x].Timers[k] = 0
 	e := timerOf[k].Expiry()
-	m.apply(&n, x, e, Label{Kind: Fire, End: x, Event: e}, nil, visit)
+	g.apply(&n, x, e, Label{Kind: Fire, End: x, Event: e}, nil)
 }
 
-func (m *Model) appSteps(s *State, x int, visit func(Succ)) {
+func (g *successors) appSteps(s *State, x int) {
+	m := g.m
 	e := &s.E[x]
 	switch {
 	case x == A && e.St == tcp.Closed && int(s.NextInc) <= m.Bounds.Incarnations:
@@ -259,11 +322,11 @@ func (m *Model) appSteps(s *State, x int, visit func(Succ)) {
 			}
 			ne := &n.E[A]
 			*ne = Endpoint{St: tcp.Closed, Inc: inc, Held: true}
-			m.apply(&n, A, tcp.AppOpenActive, Label{Kind: App, End: A, Event: tcp.AppOpenActive, Above: above}, nil, visit)
+			g.apply(&n, A, tcp.AppOpenActive, Label{Kind: App, End: A, Event: tcp.AppOpenActive, Above: above}, nil)
 		}
 	case x == B && e.St == tcp.Closed && int(s.NextInc) <= m.Bounds.Incarnations:
 		n := *s
-		m.apply(&n, B, tcp.AppOpenPassive, Label{Kind: App, End: B, Event: tcp.AppOpenPassive}, nil, visit)
+		g.apply(&n, B, tcp.AppOpenPassive, Label{Kind: App, End: B, Event: tcp.AppOpenPassive}, nil)
 	case e.Held && live(e.St) && !(x == B && e.St == tcp.SynReceived):
 		// The server's application holds a connection only once accept()
 		// returned it: not in SYN_RECEIVED.
@@ -272,8 +335,7 @@ func (m *Model) appSteps(s *State, x int, visit func(Succ)) {
 			calls = append(calls, tcp.AppShutdown)
 		}
 		for _, c := range calls {
-			t, ok := m.Step(m.Profile.Switches, e.St, c)
-			if !ok || t.Verdict != tcp.Move {
+			if m.cell(e.St, c).Verdict != tcp.Move {
 				continue // a refused call changes nothing
 			}
 			n := *s
@@ -283,7 +345,7 @@ func (m *Model) appSteps(s *State, x int, visit func(Succ)) {
 			case tcp.AppShutdown:
 				n.E[x].Shut = true
 			}
-			m.apply(&n, x, c, Label{Kind: App, End: x, Event: c}, nil, visit)
+			g.apply(&n, x, c, Label{Kind: App, End: x, Event: c}, nil)
 		}
 	}
 }
@@ -339,8 +401,9 @@ func (m *Model) classify(s *State, r *Endpoint, g Segment) (tcp.Event, bool) {
 	return 0, false
 }
 
-func (m *Model) deliver(s *State, d, i int, keep bool, visit func(Succ)) {
-	g := s.segs(d)[i]
+func (g *successors) deliver(s *State, d, i int, keep bool) {
+	m := g.m
+	seg := s.segs(d)[i]
 	x := 1 - d
 	n := *s
 	if !keep {
@@ -350,31 +413,34 @@ func (m *Model) deliver(s *State, d, i int, keep bool, visit func(Succ)) {
 	if keep {
 		kind = DeliverCopy
 	}
-	e, ok := m.classify(s, &s.E[x], g)
+	e, ok := m.classify(s, &s.E[x], seg)
 	if !ok {
 		if !keep {
-			visit(Succ{Label: Label{Kind: kind, End: x, Seg: g, From: s.E[x].St, To: s.E[x].St}, Next: n})
+			g.emit(Label{Kind: kind, End: x, Seg: seg, From: s.E[x].St, To: s.E[x].St}, &n)
 		}
 		return
 	}
-	m.apply(&n, x, e, Label{Kind: kind, End: x, Event: e, Seg: g}, &g, visit)
+	g.apply(&n, x, e, Label{Kind: kind, End: x, Event: e, Seg: seg}, &seg)
 }
 
 // apply steps endpoint x of n (a copy of the state, already changed by the cause)
-// through the table on event e, and reports the successor. g is the
+// through the table on event e, and reports the successor. seg is the
 // segment delivered, if the event is one.
-func (m *Model) apply(n *State, x int, e tcp.Event, l Label, g *Segment, visit func(Succ)) {
+func (g *successors) apply(n *State, x int, e tcp.Event, l Label, seg *Segment) {
+	m := g.m
 	ep := &n.E[x]
-	from := ep.St
-	t, ok := m.Step(m.Profile.Switches, from, e)
-	if !ok {
-		panic(fmt.Sprintf("table refuses valid input %s, %s", from, e))
-	}
+	from, rInc := ep.St, ep.Inc
+	t := m.cell(from, e)
 	l.From, l.To, l.Actions = from, t.Next, t.Actions
+	// An incarnation that takes in a segment TIME_WAIT does not guard it
+	// against is tainted: P8 no longer speaks for it.
+	if seg != nil && live(from) && rInc&Zombie == 0 && seg.Inc < rInc && n.Unguarded(*seg) && Accepted(l) {
+		n.Tainted |= incBit(rInc)
+	}
 	// A new connection: from LISTEN or a reopened TIME_WAIT the server
 	// takes the incarnation of the SYN; its application accepts it.
-	if g != nil && (from == tcp.Listen || from == tcp.TimeWait || from == tcp.Closed) && t.Next == tcp.SynReceived {
-		inc := g.Inc
+	if seg != nil && (from == tcp.Listen || from == tcp.TimeWait || from == tcp.Closed) && t.Next == tcp.SynReceived {
+		inc := seg.Inc
 		if inc <= ep.Done || from == tcp.TimeWait && inc <= ep.Inc {
 			inc |= Zombie // an old duplicate SYN, of a connection already ended here
 		}
@@ -386,13 +452,20 @@ func (m *Model) apply(n *State, x int, e tcp.Event, l Label, g *Segment, visit f
 	}
 	m.timers(ep, t)
 	tag := ep.Inc
-	if tag == 0 && g != nil {
-		tag = g.Inc // CLOSED and LISTEN answer in the incarnation of what they answer
+	if tag == 0 && seg != nil {
+		tag = seg.Inc // CLOSED and LISTEN answer in the incarnation of what they answer
 	}
 	rstTag := tag
-	if g != nil {
-		rstTag = g.Inc // a RST takes its sequence number from what it answers
+	if seg != nil {
+		rstTag = seg.Inc // a RST takes its sequence number from what it answers
 	}
+	// A RST answering a segment of another incarnation than the sender's
+	// own (an endpoint without a connection has none) is stray. The mark
+	// is left off where it cannot matter, so that fewer states differ by
+	// it: on a zombie's RST or one of the last incarnation (no later one
+	// can meet it), and on one of an incarnation that skipped TIME_WAIT
+	// (unguarded anyway, for good).
+	stray := rstTag != rInc && rstTag&Zombie == 0 && int(rstTag) < m.Bounds.Incarnations && !n.SkippedTimeWait(rstTag)
 	// Every segment carries ACK = RCV.NXT: it covers the peer's FIN once
 	// that has arrived, including the one being answered now.
 	ackFin := hasReceivedFIN(from) || hasReceivedFIN(t.Next) || e == tcp.RcvFin || e == tcp.RcvFinAck
@@ -402,11 +475,11 @@ func (m *Model) apply(n *State, x int, e tcp.Event, l Label, g *Segment, visit f
 		}
 		out := Segment{Kind: send.kind, AckFin: ackFin && send.kind != RST, Inc: tag}
 		if send.kind == RST {
-			out.Inc = rstTag
+			out.Inc, out.Stray = rstTag, stray
 		}
 		if !n.add(x, out, m.Bounds.Capacity) {
 			if n.Losses == 0 {
-				m.blocked++
+				g.blocked++
 				return // a full channel drops it: a loss, and none is left
 			}
 			n.Losses--
@@ -433,7 +506,7 @@ func (m *Model) apply(n *State, x int, e tcp.Event, l Label, g *Segment, visit f
 		}
 		*ep = Endpoint{St: t.Next, Done: done, Timers: ep.Timers}
 	}
-	visit(Succ{Label: l, Next: *n})
+	g.emit(l, n)
 }
 
 // sends maps the send actions of a transition to the segments they put

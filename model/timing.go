@@ -25,12 +25,21 @@ const DefaultMSL = 30 * time.Second
 
 // DefaultBounds are the bounds fsmgen check uses unless told otherwise:
 // two incarnations (so that TIME_WAIT's guard of the next one is tested),
-// one loss per incarnation, duplication and reordering, and one segment in
-// flight per direction. Two in flight with two incarnations exceed twenty
-// million states with this encoding: run it with -capacity 2 and
-// -max-states on a machine that has the memory.
+// two segments in flight per direction (a segment and its retransmission,
+// or a FIN behind an ACK), one loss per incarnation (the assumption
+// TIME_WAIT's guarantees rest on), duplication and reordering, and an MSL
+// of two ticks.
 func DefaultBounds() Bounds {
-	return Bounds{MSLTicks: 2, Capacity: 1, Incarnations: 2, Losses: 1, Loss: true, Duplication: true, Reordering: true}
+	return Bounds{MSLTicks: 2, Capacity: 2, Incarnations: 2, Losses: 1, Loss: true, Duplication: true, Reordering: true}
+}
+
+// QuickBounds are DefaultBounds with one segment in flight per direction:
+// a few seconds for every profile rather than minutes, for tests and for
+// the verification fsmgen gen records.
+func QuickBounds() Bounds {
+	b := DefaultBounds()
+	b.Capacity = 1
+	return b
 }
 
 // Limits on the bounds: beyond them the state space is beyond this machine,

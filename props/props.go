@@ -6,8 +6,9 @@
 // and on the spec's interpreter alike. P1 to P8 are properties of two
 // endpoints running the table over a lossy network with timers (package
 // model); model.go states each as a check.Property, with the
-// qualifications the RFCs make in its doc comment. Of P2 only the safety
-// half is checked: its liveness half needs fair-cycle detection.
+// qualifications the RFCs make in its doc comment. P2 has a safety half,
+// checked on every step, and a liveness half, checked on the state graph
+// under fairness.
 package props
 
 import "fmt"
@@ -17,20 +18,19 @@ type Property struct {
 	ID        string // "P1" .. "P9"
 	Name      string // a Go-style name: DeterministicAndTotal
 	Statement string // the guarantee, with the qualifications the RFCs make
-	Checked   bool   // whether fsmgen check checks it (P2: its safety half)
 }
 
 // All lists the properties in order, as the README states them.
 var All = []Property{
-	{ID: "P1", Checked: true, Name: "NoNewIncarnationDuring2MSL", Statement: "no new incarnation of a 4-tuple while an endpoint holds it in TIME_WAIT, except through the reopen rule: a SYN whose sequence number lies above everything the old incarnation used (RFC 9293 3.6.1 MAY-2, RFC 1122 4.2.2.13, RFC 6191)"},
-	{ID: "P2", Checked: true, Name: "EveryFINAcked", Statement: "a FIN that reaches a synchronized endpoint of its incarnation is ACKed, never answered by RST (checked); under fairness every FIN sent is eventually ACKed or its sender aborts by timer (not yet checked)"},
-	{ID: "P3", Checked: true, Name: "NoOldSegmentAccepted", Statement: "no segment of an incarnation that closed gracefully is accepted by a later one (moves it or reaches its application); acknowledgments are exact, and an incarnation aborted, flushed or reset before its close completed, which skips TIME_WAIT by design, is not covered"},
-	{ID: "P4", Checked: true, Name: "OnlyActiveCloserTimeWaits", Statement: "only an endpoint that sent its FIN first (or both, in a simultaneous close) enters TIME_WAIT"},
-	{ID: "P5", Checked: true, Name: "CloseWaitEndsOnlyByApplication", Statement: "CLOSE_WAIT is left only by the application's close, shutdown or abort, or by RST; no timer ends it (R2 and the user timeout would, with data or keep-alives unanswered, which the model does not run)"},
-	{ID: "P6", Checked: true, Name: "OrphanFinWait2Flushed", Statement: "where the profile has a flush interval, an orphaned FIN_WAIT_2 ends within it; one the application still holds has no such bound"},
-	{ID: "P7", Checked: true, Name: "NoDeadlock", Statement: "every reachable global state is final (both endpoints closed or listening) or can move; a state stuck only for want of room in a bounded channel is a limit of the bounds, not a deadlock"},
-	{ID: "P8", Checked: true, Name: "GracefulCloseNeverReset", Statement: "a graceful close (no abort, no endpoint flushed by a timer, no earlier reset) is never ended by RST in the middle (a FIN sent or received, not both ACKed), even when segments are lost"},
-	{ID: "P9", Name: "DeterministicAndTotal", Checked: true, Statement: "the table is deterministic and total: under every profile, every (state, event) cell is exactly one transition or an explicit ignore or reject with a reason"},
+	{ID: "P1", Name: "NoNewIncarnationDuring2MSL", Statement: "no new incarnation of a 4-tuple while an endpoint holds it in TIME_WAIT, except through the reopen rule: a SYN whose sequence number lies above everything the old incarnation used (RFC 9293 3.6.1 MAY-2, RFC 1122 4.2.2.13, RFC 6191)"},
+	{ID: "P2", Name: "EveryFINAcked", Statement: "a FIN that reaches a synchronized endpoint of its incarnation is ACKed, never answered by RST; and under fairness (time passes; losses are bounded) every FIN sent is eventually ACKed or its sender gives up (R2, user timeout, abort or RST)"},
+	{ID: "P3", Name: "NoOldSegmentAccepted", Statement: "no segment of an earlier incarnation is accepted by a later one (moves it or reaches its application); acknowledgments are exact; not covered, since only sequence-number choice can keep them out: segments of an incarnation aborted, flushed or reset before its close completed (it skips TIME_WAIT by design) and stray RSTs (sent by an endpoint without a connection in answer to an old segment)"},
+	{ID: "P4", Name: "OnlyActiveCloserTimeWaits", Statement: "only an endpoint that sent its FIN first (or both, in a simultaneous close) enters TIME_WAIT"},
+	{ID: "P5", Name: "CloseWaitEndsOnlyByApplication", Statement: "CLOSE_WAIT is left only by the application's close, shutdown or abort, or by RST; no timer ends it (R2 and the user timeout would, with data or keep-alives unanswered, which the model does not run)"},
+	{ID: "P6", Name: "OrphanFinWait2Flushed", Statement: "where the profile has a flush interval, an orphaned FIN_WAIT_2 ends within it; one the application still holds has no such bound"},
+	{ID: "P7", Name: "NoDeadlock", Statement: "every reachable global state is final (both endpoints closed or listening) or can move; a state stuck only for want of room in a bounded channel is a limit of the bounds, not a deadlock"},
+	{ID: "P8", Name: "GracefulCloseNeverReset", Statement: "a graceful close (no abort, no endpoint flushed by a timer, no earlier reset, no segment taken in that P3 does not cover) is never ended by RST in the middle (a FIN sent or received, not both ACKed), even when segments are lost"},
+	{ID: "P9", Name: "DeterministicAndTotal", Statement: "the table is deterministic and total: under every profile, every (state, event) cell is exactly one transition or an explicit ignore or reject with a reason"},
 }
 
 // Verdict is how a cell decides, as a Table reports it.

@@ -258,10 +258,35 @@ func (r *Rule) ActionString() string {
 
 // Profile is a named set of timer durations and switch settings.
 type Profile struct {
-	Name   string
-	Doc    string
-	Pos    Pos
-	Values []*Value // in spec order
+	Name     string
+	Doc      string
+	Pos      Pos
+	Values   []*Value   // in spec order
+	Findings []*Finding // in spec order
+}
+
+// Finding is a guarantee a profile is known not to give: a property (P1,
+// P2, ...) that the model checker finds violated under the profile, with
+// the cause in its citation. fsmgen check still reports it and its
+// counterexample, as a finding rather than a failure.
+type Finding struct {
+	Property string // "P3"
+	Pos      Pos
+	Cite     Citation
+}
+
+// FindingKeyword starts a finding in a profile, where values start with
+// the name of a timer, duration or switch.
+const FindingKeyword = "finding"
+
+// Finding returns the profile's finding about property id, or nil.
+func (p *Profile) Finding(id string) *Finding {
+	for _, f := range p.Findings {
+		if f.Property == id {
+			return f
+		}
+	}
+	return nil
 }
 
 // Value is one setting of a profile. Exactly one of Timer, Duration and

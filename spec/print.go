@@ -94,6 +94,9 @@ func Print(sp *Spec) []byte {
 		for _, v := range p.Values {
 			lines = append(lines, fline{kind: lMember, keyword: "profile", cols: []string{v.Name, valueText(v), "[" + v.Cite.String() + "]"}})
 		}
+		for _, f := range p.Findings {
+			lines = append(lines, fline{kind: lMember, keyword: "profile", cols: []string{FindingKeyword, f.Property, "[" + f.Cite.String() + "]"}})
+		}
 	}
 	return render(lines)
 }

@@ -132,6 +132,11 @@ func (p *parser) resolve() {
 	// A profile sets timers, durations and switches by name alone.
 	valueKind, valuePos, clash := map[string]string{}, map[string]Pos{}, map[string]bool{}
 	claim := func(kind, name string, pos Pos) {
+		if name == FindingKeyword {
+			p.errs.add(pos, "%s %q: %s starts a finding in a profile; choose another name", kind, name, FindingKeyword)
+			clash[name] = true
+			return
+		}
 		if first, dup := valuePos[name]; dup {
 			p.errs.add(pos, "%s %q has the name of the %s at line %d: profiles could not tell them apart", kind, name, valueKind[name], first.Line)
 			clash[name] = true
@@ -277,6 +282,10 @@ func (p *parser) resolve() {
 		sp.Profiles = append(sp.Profiles, prof)
 		seen := map[string]Pos{}
 		for _, rv := range rp.values {
+			if rv.name.name == FindingKeyword {
+				p.finding(prof, rv, seen, cite)
+				continue
+			}
 			v := &Value{Name: rv.name.name, Pos: rv.name.pos}
 			if first, dup := seen[v.Name]; dup {
 				p.errs.add(rv.name.pos, "profile %s sets %s twice (first at line %d)", prof.Name, v.Name, first.Line)
@@ -319,7 +328,7 @@ func (p *parser) resolve() {
 				}
 				v.Length = d
 			default:
-				all := append(append(append([]string{}, timers.names...), durations.names...), switches.names...)
+				all := append(append(append([]string{FindingKeyword}, timers.names...), durations.names...), switches.names...)
 				p.errs.add(rv.name.pos, "profile %s: unknown timer, duration or switch %q%s", prof.Name, v.Name, didYouMean(v.Name, all))
 				continue
 			}
@@ -327,17 +336,17 @@ func (p *parser) resolve() {
 			prof.Values = append(prof.Values, v)
 		}
 		for _, t := range sp.Timers {
-			if _, ok := seen[t.Name]; !ok {
+			if _, ok := seen[t.Name]; !ok && !clash[t.Name] {
 				p.errs.add(prof.Pos, "profile %s has no value for timer %s (give a duration or none)", prof.Name, t.Name)
 			}
 		}
 		for _, d := range sp.Durations {
-			if _, ok := seen[d.Name]; !ok {
+			if _, ok := seen[d.Name]; !ok && !clash[d.Name] {
 				p.errs.add(prof.Pos, "profile %s has no value for duration %s (give a duration or none)", prof.Name, d.Name)
 			}
 		}
 		for _, s := range sp.Switches {
-			if _, ok := seen[s.Name]; !ok {
+			if _, ok := seen[s.Name]; !ok && !clash[s.Name] {
 				p.errs.add(prof.Pos, "profile %s has no value for switch %s (give on or off)", prof.Name, s.Name)
 			}
 		}
@@ -345,6 +354,37 @@ func (p *parser) resolve() {
 	if len(sp.Profiles) == 0 && len(p.errs) == 0 {
 		p.errs.add(p.pos(1, 1), "no profiles declared: a spec needs at least one")
 	}
+}
+
+// finding resolves "finding PROPERTY [CITATION]" in profile prof: a
+// property the profile is known to break, and the cause. seen holds what
+// the profile has set so far, findings as "finding P3".
+func (p *parser) finding(prof *Profile, rv rawValue, seen map[string]Pos, cite func(*rawCite) Citation) {
+	id := rv.value.text
+	if !isPropertyID(id) {
+		p.errs.add(rv.pos, "finding wants a property like P3, not %q", id)
+		return
+	}
+	key := FindingKeyword + " " + id
+	if first, dup := seen[key]; dup {
+		p.errs.add(rv.pos, "profile %s declares finding %s twice (first at line %d)", prof.Name, id, first.Line)
+		return
+	}
+	seen[key] = rv.pos
+	prof.Findings = append(prof.Findings, &Finding{Property: id, Pos: rv.pos, Cite: cite(rv.cite)})
+}
+
+// isPropertyID reports whether s names a property: P and a number from 1.
+func isPropertyID(s string) bool {
+	if len(s) < 2 || len(s) > 4 || s[0] != 'P' || s[1] == '0' {
+		return false
+	}
+	for _, c := range s[1:] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // limits reports a spec too large for the generated types.

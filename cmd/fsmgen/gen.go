@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/tcpfsm/tcpfsm/gen"
+	"github.com/tcpfsm/tcpfsm/model"
 	"github.com/tcpfsm/tcpfsm/spec"
 )
 
@@ -18,7 +19,13 @@ func runGen(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("out", "generated/tcp", "output `directory`")
 	pkg := fs.String("pkg", "tcp", "package `name`")
 	importPath := fs.String("import", "", "import `path` of the output package (default: from go.mod above -out)")
+	unchecked := fs.Bool("unchecked", false, "write the table even if the check fails, and record that it was not verified")
+	mf := addModelFlagsWith(fs, model.QuickBounds())
 	sp, _, err := sf.load(args)
+	if err != nil {
+		return err
+	}
+	verification, err := verifyForGen(sp, mf, *unchecked, stderr)
 	if err != nil {
 		return err
 	}
@@ -33,6 +40,10 @@ func runGen(args []string, stdout, stderr io.Writer) error {
 		Package:    *pkg,
 		ImportPath: ip,
 		Command:    gen.Command(sp, filepath.ToSlash(dir), *pkg),
+		// The bounds are recorded in the verification, not the command:
+		// the header names the spec and the output, which is enough to
+		// make the package again.
+		Verification: verification,
 	})
 	if err != nil {
 		if _, ok := err.(spec.ErrorList); ok {
@@ -46,6 +57,25 @@ func runGen(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "fsmgen gen: %s: %d files, %d changed\n", filepath.ToSlash(dir), len(files), n)
 	return nil
+}
+
+// verifyForGen checks the spec as fsmgen check does, on its interpreter
+// (the table about to be written), and returns what to record in the
+// package documentation. A violation the spec does not declare as a
+// finding refuses the table unless unchecked is set.
+func verifyForGen(sp *spec.Spec, mf *modelFlags, unchecked bool, stderr io.Writer) ([]string, error) {
+	if unchecked {
+		return []string{"Not verified: generated with fsmgen gen -unchecked. Run fsmgen check on the spec."}, nil
+	}
+	rep, failures, err := runVerify(sp, sp.Profiles, mf, false, "fsmgen gen", stderr)
+	if err != nil {
+		return nil, err
+	}
+	if failures > 0 {
+		return nil, &exitError{code: 1, msg: fmt.Sprintf("fsmgen gen: the check fails, so no table is written (fsmgen check -spec %s shows the counterexamples; declare a known failure as a finding of its profile, or give -unchecked):\n  %s",
+			sp.File, strings.Join(rep.Failures(), "\n  "))}
+	}
+	return rep.Verification(), nil
 }
 
 // writeFiles writes every file whose content changed. Each is written to a

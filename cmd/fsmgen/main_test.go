@@ -12,7 +12,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tcpfsm/tcpfsm/gen"
+	"github.com/tcpfsm/tcpfsm/model"
 	"github.com/tcpfsm/tcpfsm/spec"
+	"github.com/tcpfsm/tcpfsm/verify"
 )
 
 // fsmgen runs the command in-process and returns its exit status and output.
@@ -83,7 +85,10 @@ func TestGenWritesWhatGenerateMakes(t *testing.T) {
 	assert.Contains(t, stdout, "6 files, 6 changed")
 	sp, err := spec.TCP()
 	require.NoError(t, err)
-	files, err := gen.Generate(sp, gen.Options{Package: "tcp", ImportPath: "example.com/tcp", Command: gen.Command(sp, filepath.ToSlash(dir), "tcp")})
+	rep, failures, err := verify.Run(sp, sp.Profiles, verify.Options{Bounds: model.QuickBounds()})
+	require.NoError(t, err)
+	require.Zero(t, failures)
+	files, err := gen.Generate(sp, gen.Options{Package: "tcp", ImportPath: "example.com/tcp", Command: gen.Command(sp, filepath.ToSlash(dir), "tcp"), Verification: rep.Verification()})
 	require.NoError(t, err)
 	for _, f := range files {
 		got, err := os.ReadFile(filepath.Join(dir, f.Name))
@@ -139,25 +144,30 @@ func TestDiagram(t *testing.T) {
 	assert.Contains(t, stderr, `unknown format "svg"`)
 }
 
+// TestCheck runs fsmgen check on the quick bounds (one segment in flight
+// each way): the default bounds take minutes.
 func TestCheck(t *testing.T) {
-	code, stdout, stderr := fsmgen("check")
-	require.Equal(t, 1, code, "the findings make check exit 1: %s", stderr)
+	code, stdout, stderr := fsmgen("check", "-capacity", "1")
+	require.Equal(t, 0, code, "every violation is a finding the spec declares: %s", stderr)
 	assert.Contains(t, stdout, "P9 is checked on the spec and on generated/tcp")
-	// The findings: P3 wherever a RST may end TIME_WAIT (all but bsd), P7
-	// under RFC 9293 alone (no FIN_WAIT_2 timer); check's own tests say why.
+	assert.Contains(t, stdout, "capacity 1 per direction")
+	// At these bounds one finding shows: P7 under RFC 9293 alone (no
+	// FIN_WAIT_2 timer). The others the spec declares need two segments in
+	// flight, and are noted as not reproduced.
 	for p, row := range map[string]string{
-		"rfc9293": "holds +holds +VIOLATED +holds +holds +holds +VIOLATED +holds +holds",
-		"linux":   "holds +holds +VIOLATED +holds +holds +holds +holds +holds +holds",
+		"rfc9293": "holds +holds +holds +holds +holds +holds +finding +holds +holds",
+		"linux":   "holds +holds +holds +holds +holds +holds +holds +holds +holds",
 		"bsd":     "holds +holds +holds +holds +holds +holds +holds +holds +holds",
-		"solaris": "holds +holds +VIOLATED +holds +holds +holds +holds +holds +holds",
-		"windows": "holds +holds +VIOLATED +holds +holds +holds +holds +holds +holds",
+		"solaris": "holds +holds +holds +holds +holds +holds +holds +holds +holds",
+		"windows": "holds +holds +holds +holds +holds +holds +holds +holds +holds",
 	} {
 		assert.Regexp(t, `(?m)^`+p+` +`+row+` +\d+ +\d+ `, stdout, "properties under %s", p)
 	}
-	assert.Contains(t, stdout, "P3 VIOLATED under linux:")
-	assert.Contains(t, stdout, "Not checked yet: the liveness half of P2")
+	assert.Contains(t, stdout, "Finding P7 under rfc9293, as the profile declares: RFC9293 3.6 no FIN-WAIT-2 timer")
+	assert.Contains(t, stdout, "P7 VIOLATED under rfc9293: nothing can happen any more, and A (client) is left in FIN_WAIT_2")
+	assert.Contains(t, stdout, "P3 holds under linux at these bounds, though the profile declares it a finding")
 
-	code, stdout, _ = fsmgen("check", "-profile", "bsd")
+	code, stdout, _ = fsmgen("check", "-capacity", "1", "-profile", "bsd")
 	assert.Equal(t, 0, code, "every property holds under bsd")
 	assert.Contains(t, stdout, "bsd ")
 	assert.NotContains(t, stdout, "linux ")
@@ -173,6 +183,25 @@ func TestCheck(t *testing.T) {
 	assert.NotContains(t, stdout, "generated/tcp")
 }
 
+// TestCheckFindings: a violation the spec does not declare fails the
+// check; declaring it as a finding of its profile makes it pass; a
+// finding about no property is bad input.
+func TestCheckFindings(t *testing.T) {
+	src := string(spec.TCPSource())
+	const finding = "  finding               P7    [RFC9293 3.6 no FIN-WAIT-2 timer: an orphaned FIN_WAIT_2 whose peer aborted, its RST lost, waits for ever]\n"
+	require.Contains(t, src, finding)
+	path := writeSpec(t, strings.Replace(src, finding, "", 1))
+	code, stdout, stderr := fsmgen("check", "-capacity", "1", "-profile", "rfc9293", "-spec", path)
+	assert.Equal(t, 1, code)
+	assert.Regexp(t, `(?m)^rfc9293( +holds){6} +VIOLATED `, stdout)
+	assert.Contains(t, stderr, "fsmgen check: 1 violation the spec does not declare")
+
+	path = writeSpec(t, strings.Replace(src, finding, strings.Replace(finding, "P7", "P12", 1), 1))
+	code, _, stderr = fsmgen("check", "-capacity", "1", "-spec", path)
+	assert.Equal(t, 2, code)
+	assert.Regexp(t, `bad.fsm:\d+:\d+: profile rfc9293: finding P12: there is no such property \(P1, P2, P3, P4, P5, P6, P7, P8, P9\)`, stderr)
+}
+
 // TestCompareGeneratedCatchesDrift: a spec that differs from the one
 // generated/tcp was made from, by one rule, is reported cell by cell.
 func TestCompareGeneratedCatchesDrift(t *testing.T) {
@@ -182,7 +211,7 @@ func TestCompareGeneratedCatchesDrift(t *testing.T) {
 	mutant := strings.Replace(src, rule, "rcv FIN                                          -> TIME_WAIT send ACK", 1)
 	sp, err := spec.Parse(spec.TCPFile, []byte(mutant))
 	require.NoError(t, err)
-	diff := compareGenerated(sp, sp.Profiles[0].Switches())
+	diff := verify.CompareGenerated(sp, sp.Profiles[0].Switches())
 	require.Len(t, diff, 1)
 	assert.Contains(t, diff[0], "(TIME_WAIT, rcv FIN): table says TIME_WAIT send ACK; restart time_wait, spec says TIME_WAIT send ACK")
 }
@@ -195,7 +224,7 @@ func TestCheckMutant(t *testing.T) {
 	const rule = "rcv FIN                 -> CLOSE_WAIT send ACK; restart keepalive; stop r2; tell end_of_stream"
 	require.Contains(t, src, rule)
 	path := writeSpec(t, strings.Replace(src, rule, "rcv FIN -> TIME_WAIT send ACK; stop keepalive; stop r2; start time_wait; tell end_of_stream", 1))
-	code, stdout, stderr := fsmgen("check", "-spec", path, "-profile", "linux")
+	code, stdout, stderr := fsmgen("check", "-capacity", "1", "-spec", path, "-profile", "linux")
 	assert.Equal(t, 1, code, stderr)
 	assert.Regexp(t, `(?m)^linux +holds +holds +holds +VIOLATED `, stdout, "P4, the fourth column")
 	assert.Regexp(t, `(?m)^linux( +\w+){8} +holds +\d+`, stdout, "P9 holds for the mutant spec")
@@ -210,14 +239,17 @@ func TestCheckMutant(t *testing.T) {
 	assert.Contains(t, stderr, "more than 1000 states")
 	code, _, stderr = fsmgen("check", "-profile", "linux", "-max-memory", "1")
 	assert.Equal(t, 2, code)
-	assert.Contains(t, stderr, "the heap passed 1 MiB")
+	assert.Contains(t, stderr, "the visited set would pass 1 MiB")
+	code, _, stderr = fsmgen("check", "-profile", "linux", "-max-states", "-5")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "-max-states -5: give a positive number")
 }
 
 func TestCheckJSONAndDiagram(t *testing.T) {
 	dir := t.TempDir()
 	diagram := filepath.Join(dir, "cx.mmd")
-	code, stdout, _ := fsmgen("check", "-profile", "linux", "-json", "-diagram", diagram)
-	assert.Equal(t, 1, code)
+	code, stdout, _ := fsmgen("check", "-capacity", "1", "-profile", "rfc9293", "-json", "-diagram", diagram)
+	assert.Equal(t, 0, code)
 	var rep struct {
 		Results []struct {
 			Profile     string  `json:"profile"`
@@ -229,6 +261,7 @@ func TestCheckJSONAndDiagram(t *testing.T) {
 				ID             string `json:"id"`
 				Name           string `json:"name"`
 				Holds          bool   `json:"holds"`
+				Finding        string `json:"finding"`
 				Counterexample []struct {
 					Step, State string
 				} `json:"counterexample"`
@@ -238,19 +271,57 @@ func TestCheckJSONAndDiagram(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(stdout), &rep))
 	require.Len(t, rep.Results, 1)
 	r := rep.Results[0]
-	assert.Equal(t, "linux", r.Profile)
-	assert.Equal(t, "30s", r.MSL, "linux has no MSL: the network's is 30 s")
+	assert.Equal(t, "rfc9293", r.Profile)
+	assert.Equal(t, "2m0s", r.MSL, "RFC 9293's MSL")
 	assert.Positive(t, r.States)
 	require.Len(t, r.Properties, 9)
 	for i, p := range r.Properties {
 		assert.Equal(t, fmt.Sprintf("P%d", i+1), p.ID)
 		assert.NotEmpty(t, p.Name)
-		assert.Equal(t, p.ID != "P3", p.Holds, p.ID)
+		assert.Equal(t, p.ID != "P7", p.Holds, p.ID)
 		assert.Equal(t, !p.Holds, len(p.Counterexample) > 0, p.ID)
+		assert.Equal(t, !p.Holds, p.Finding != "", p.ID)
 	}
 	data, err := os.ReadFile(diagram)
 	require.NoError(t, err)
 	assert.True(t, strings.HasPrefix(string(data), "sequenceDiagram\n"))
-	assert.Contains(t, string(data), "Note over B: rcv RST: TIME_WAIT → CLOSED")
+	assert.Contains(t, string(data), "Note over B: app ABORT: CLOSE_WAIT → CLOSED\n    Note over B: 1 sent into a full channel, lost")
 	assert.NotContains(t, string(data), "#1")
+}
+
+// TestGenRefusesAFailingCheck: fsmgen gen model-checks the spec first; a
+// violation the spec does not declare refuses the table, exit 1, and
+// nothing is written, unless -unchecked, which records that it was not
+// verified. The table it does write records what was verified.
+func TestGenRefusesAFailingCheck(t *testing.T) {
+	src := string(spec.TCPSource())
+	const finding = "  finding               P7    [RFC9293 3.6 no FIN-WAIT-2 timer: an orphaned FIN_WAIT_2 whose peer aborted, its RST lost, waits for ever]\n"
+	require.Contains(t, src, finding)
+	failing := writeSpec(t, strings.Replace(src, finding, "", 1))
+
+	dir := filepath.Join(t.TempDir(), "out")
+	args := []string{"gen", "-out", dir, "-import", "example.com/x", "-spec", failing}
+	code, _, stderr := fsmgen(args...)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "fsmgen gen: the check fails, so no table is written")
+	assert.Contains(t, stderr, "P7 under rfc9293: nothing can happen any more, and A (client) is left in FIN_WAIT_2")
+	entries, _ := os.ReadDir(dir)
+	assert.Empty(t, entries, "a table was written")
+
+	code, _, stderr = fsmgen(append(args, "-unchecked")...)
+	require.Equal(t, 0, code, stderr)
+	doc, err := os.ReadFile(filepath.Join(dir, "doc.go"))
+	require.NoError(t, err)
+	assert.Contains(t, string(doc), "Not verified: generated with fsmgen gen -unchecked.")
+
+	code, _, stderr = fsmgen("gen", "-out", dir, "-import", "example.com/x")
+	require.Equal(t, 0, code, stderr)
+	doc, err = os.ReadFile(filepath.Join(dir, "doc.go"))
+	require.NoError(t, err)
+	assert.Contains(t, string(doc), "Model-checked when generated: client A and server B over a network of capacity 1 per direction")
+	assert.Regexp(t, `rfc9293: \d+ states; P1 P2 P3 P4 P5 P6 P8 P9 hold; findings the profile declares: P7\.`, string(doc))
+
+	code, _, stderr = fsmgen("gen", "-out", dir, "-import", "example.com/x", "-capacity", "0")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "capacity 0 out of range")
 }

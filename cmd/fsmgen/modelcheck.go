@@ -7,10 +7,8 @@ import (
 	"time"
 
 	"github.com/tcpfsm/tcpfsm/check"
-	"github.com/tcpfsm/tcpfsm/generated/tcp"
 	"github.com/tcpfsm/tcpfsm/model"
-	"github.com/tcpfsm/tcpfsm/props"
-	"github.com/tcpfsm/tcpfsm/spec"
+	"github.com/tcpfsm/tcpfsm/verify"
 )
 
 // modelFlags are the bounds of the model exploration.
@@ -29,8 +27,10 @@ type modelFlags struct {
 
 // addModelFlags defines the model's bounds on fs, defaulting to
 // model.DefaultBounds.
-func addModelFlags(fs *flag.FlagSet) *modelFlags {
-	d := model.DefaultBounds()
+func addModelFlags(fs *flag.FlagSet) *modelFlags { return addModelFlagsWith(fs, model.DefaultBounds()) }
+
+// addModelFlagsWith defines the model's bounds on fs, defaulting to d.
+func addModelFlagsWith(fs *flag.FlagSet, d model.Bounds) *modelFlags {
 	return &modelFlags{
 		msl:          fs.Duration("msl", 0, "network `MSL` (default: the profile's own MSL, or 30s where it has none)"),
 		mslTicks:     fs.Int("msl-ticks", d.MSLTicks, "ticks per network MSL (`N`)"),
@@ -40,8 +40,8 @@ func addModelFlags(fs *flag.FlagSet) *modelFlags {
 		noLoss:       fs.Bool("no-loss", false, "a network that loses nothing"),
 		noDup:        fs.Bool("no-dup", false, "a network that duplicates nothing"),
 		noReorder:    fs.Bool("no-reorder", false, "a network that keeps order"),
-		maxStates:    fs.Int("max-states", 20_000_000, "stop a run past `N` states"),
-		maxMemory:    fs.Int("max-memory", 16<<10, "stop a run whose heap passes `MiB`"),
+		maxStates:    fs.Int("max-states", 200_000_000, "stop a run past `N` states"),
+		maxMemory:    fs.Int("max-memory", 16<<10, "stop a run whose visited set would pass `MiB`"),
 	}
 }
 
@@ -52,75 +52,15 @@ func (f *modelFlags) bounds() model.Bounds {
 	}
 }
 
-// modelCheck explores the model under each profile and adds the
-// model-checked properties to the profiles' results.
-func modelCheck(rep *checkReport, sp *spec.Spec, embedded bool, profiles []*spec.Profile, f *modelFlags) error {
-	step := tcp.StepWith
-	if !embedded {
-		s, err := check.Interpreter(sp)
-		if err != nil {
-			rep.Skipped = err.Error()
-			return nil
-		}
-		step = s
+// options are the verification options the flags give.
+func (f *modelFlags) options() (verify.Options, error) {
+	if *f.maxMemory <= 0 {
+		return verify.Options{}, fmt.Errorf("-max-memory %d: give a positive number of MiB", *f.maxMemory)
 	}
-	b := f.bounds()
-	rep.Bounds = fmt.Sprintf("client A and server B over a network of capacity %d per direction, loss %s, duplication %s, reordering %s; %d incarnation%s; MSL = %d ticks",
-		b.Capacity, onOffLoss(b), onOff(b.Duplication), onOff(b.Reordering), b.Incarnations, plural(b.Incarnations), b.MSLTicks)
-	names := map[string]string{}
-	for _, p := range props.All {
-		names[p.ID] = p.Name
+	if *f.maxStates <= 0 {
+		return verify.Options{}, fmt.Errorf("-max-states %d: give a positive number", *f.maxStates)
 	}
-	for i, sprof := range profiles {
-		p := check.Profile(sprof)
-		if embedded {
-			p, _ = tcp.ProfileByName(sprof.Name)
-		}
-		m, err := model.New(p, b, step)
-		if err != nil {
-			return usageErr("fsmgen check: profile %s: %v", sprof.Name, err)
-		}
-		if *f.maxMemory <= 0 {
-			return usageErr("fsmgen check: -max-memory %d: give a positive number of MiB", *f.maxMemory)
-		}
-		res, err := check.RunWithin(m, props.ModelChecked, *f.maxStates, uint64(*f.maxMemory)<<20)
-		if err != nil {
-			return &exitError{code: 2, msg: fmt.Sprintf("fsmgen check: profile %s: %v", sprof.Name, err)}
-		}
-		r := &rep.Results[i]
-		r.MSL = m.Timing.NetworkMSL.String()
-		r.Timing = m.Timing.String()
-		r.States, r.Transitions, r.Seconds = res.States, res.Transitions, res.Elapsed.Seconds()
-		var model []propResult
-		for _, prop := range props.ModelChecked {
-			pr := propResult{ID: prop.ID, Name: names[prop.ID], Holds: true}
-			if c, bad := res.Violations[prop.ID]; bad {
-				pr.Holds, pr.Problem, pr.trace = false, c.Problem, c
-				pr.Counterexample = append(pr.Counterexample, stepJSON{Step: "start", State: c.Initial.String()})
-				for _, s := range c.Steps {
-					pr.Counterexample = append(pr.Counterexample, stepJSON{Step: s.Label.String(), State: s.State.String()})
-				}
-			}
-			model = append(model, pr)
-		}
-		// P1..P8 before P9, in order.
-		r.Properties = append(model, r.Properties...)
-	}
-	return nil
-}
-
-func onOff(b bool) string {
-	if b {
-		return "on"
-	}
-	return "off"
-}
-
-func onOffLoss(b model.Bounds) string {
-	if !b.Loss || b.Losses == 0 {
-		return "off"
-	}
-	return fmt.Sprintf("up to %d per incarnation", b.Losses)
+	return verify.Options{Bounds: f.bounds(), MaxStates: *f.maxStates, MaxBytes: uint64(*f.maxMemory) << 20}, nil
 }
 
 // formatCounterexample numbers the steps of c, each with both endpoints'
@@ -130,7 +70,18 @@ func formatCounterexample(profile string, c *check.Counterexample) string {
 	fmt.Fprintf(&b, "%s VIOLATED under %s: %s\n", c.Property, profile, c.Problem)
 	fmt.Fprintf(&b, "  %2d. start               %s\n", 0, c.Initial)
 	for i, s := range c.Steps {
-		fmt.Fprintf(&b, "  %2d. %s\n      %s\n", i+1, s.Label, s.State)
+		if i == c.Loop {
+			if c.Stutter {
+				b.WriteString("      from here on, for ever:\n")
+			} else {
+				b.WriteString("      from here on, the steps below repeat for ever:\n")
+			}
+		}
+		label := s.Label.String()
+		if c.Stutter && i == c.Loop {
+			label = "time passes; nothing changes"
+		}
+		fmt.Fprintf(&b, "  %2d. %s\n      %s\n", i+1, label, s.State)
 	}
 	return b.String()
 }

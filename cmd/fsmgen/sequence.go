@@ -16,8 +16,15 @@ func sequenceDiagram(profile string, c *check.Counterexample) string {
 	fmt.Fprintf(&b, "    %%%% %s VIOLATED under %s: %s\n", c.Property, profile, mermaidText(c.Problem))
 	b.WriteString("    participant A as A (client)\n    participant B as B (server)\n")
 	name := [2]string{"A", "B"}
-	for _, s := range c.Steps {
+	for i, s := range c.Steps {
 		l := s.Label
+		if i == c.Loop {
+			if c.Stutter {
+				b.WriteString("    Note over A,B: time passes and nothing changes, for ever\n")
+				break
+			}
+			b.WriteString("    loop for ever\n")
+		}
 		change := ""
 		if l.From != l.To {
 			change = fmt.Sprintf(": %s → %s", l.From, l.To)
@@ -42,6 +49,9 @@ func sequenceDiagram(profile string, c *check.Counterexample) string {
 		if l.Lost > 0 {
 			fmt.Fprintf(&b, "    Note over %s: %d sent into a full channel, lost\n", name[l.End], l.Lost)
 		}
+	}
+	if c.Loop >= 0 && !c.Stutter {
+		b.WriteString("    end\n")
 	}
 	fmt.Fprintf(&b, "    Note over A,B: %s\n", mermaidText(c.Problem))
 	return b.String()

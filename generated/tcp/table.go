@@ -753,7 +753,7 @@ func (r RuleID) Event() Event {
 
 // The build breaks here when this file is stale: when types.go comes from another spec, or a constant moved.
 func _() {
-	_ = map[bool]int{false: 0, SpecHash == "sha256:9bbcd8cda461afe1f477acb60de5f4821a7380e884e2283b9ef036987264d5fb": 1}
+	_ = map[bool]int{false: 0, SpecHash == "sha256:dd97297f5d39910ded32ce27ef313b92c39d64e1cb3dd125c5d0ed7460a167ae": 1}
 	var x [1]struct{}
 	_ = x[Closed-1]
 	_ = x[Listen-2]

@@ -9,7 +9,7 @@ import (
 )
 
 // SpecHash identifies the spec this package was generated from; the other files check it at compile time.
-const SpecHash = "sha256:9bbcd8cda461afe1f477acb60de5f4821a7380e884e2283b9ef036987264d5fb"
+const SpecHash = "sha256:dd97297f5d39910ded32ce27ef313b92c39d64e1cb3dd125c5d0ed7460a167ae"
 
 // SpecFile is the spec this package was generated from.
 const SpecFile = "spec/tcp.fsm"

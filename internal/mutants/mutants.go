@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"golang.org/x/tools/txtar"
 
+	"github.com/tcpfsm/tcpfsm/model"
 	"github.com/tcpfsm/tcpfsm/spec"
 )
 
@@ -19,6 +21,23 @@ type Mutant struct {
 	Name   string
 	Expect []string // property IDs, sorted
 	Spec   *spec.Spec
+	// Profiles are the profiles to check it under (all when empty), and
+	// Bounds the bounds: model.QuickBounds, unless the archive's
+	// "capacity: N" line asks for more room in flight.
+	Profiles []string
+	Bounds   model.Bounds
+}
+
+// Check lists the profiles of m's spec to check it under.
+func (m Mutant) Check() []*spec.Profile {
+	if len(m.Profiles) == 0 {
+		return m.Spec.Profiles
+	}
+	var out []*spec.Profile
+	for _, name := range m.Profiles {
+		out = append(out, m.Spec.Profile(name))
+	}
+	return out
 }
 
 // Load reads every mutant under dir and applies it to the TCP spec.
@@ -37,10 +56,18 @@ func Load(dir string) ([]Mutant, error) {
 			return nil, err
 		}
 		a := txtar.Parse(data)
-		m := Mutant{Name: filepath.Base(path)}
+		m := Mutant{Name: filepath.Base(path), Bounds: model.QuickBounds()}
 		for _, line := range strings.Split(string(a.Comment), "\n") {
 			if v, ok := strings.CutPrefix(line, "expect: "); ok {
 				m.Expect = strings.Fields(v)
+			}
+			if v, ok := strings.CutPrefix(line, "profiles: "); ok {
+				m.Profiles = strings.Fields(v)
+			}
+			if v, ok := strings.CutPrefix(line, "capacity: "); ok {
+				if m.Bounds.Capacity, err = strconv.Atoi(v); err != nil {
+					return nil, fmt.Errorf("%s: capacity: %v", path, err)
+				}
 			}
 		}
 		if len(m.Expect) == 0 {
@@ -52,6 +79,11 @@ func Load(dir string) ([]Mutant, error) {
 		}
 		if m.Spec, err = spec.Parse(spec.TCPFile, src); err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		for _, name := range m.Profiles {
+			if m.Spec.Profile(name) == nil {
+				return nil, fmt.Errorf("%s: no profile %s", path, name)
+			}
 		}
 		out = append(out, m)
 	}

@@ -346,6 +346,9 @@ func draw(t *rapid.T) *model {
 		for _, v := range m.switches {
 			p.values = append(p.values, fmt.Sprintf("%s %s [%s]", v.name, rapid.SampledFrom([]string{"on", "off"}).Draw(t, "switch value"), drawCite(t, m.sources, "value cite")))
 		}
+		for _, id := range drawNames(t, []string{"P1", "P2", "P3", "P7", "P12"}, 0, 2, "findings") {
+			p.values = append(p.values, fmt.Sprintf("finding %s [%s]", id, drawCite(t, m.sources, "finding cite")))
+		}
 		p.values = rapid.Permutation(p.values).Draw(t, "value order")
 		m.profiles = append(m.profiles, p)
 	}

@@ -1,0 +1,321 @@
+package check
+
+import (
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/tcpfsm/tcpfsm/model"
+)
+
+// Liveness is checked on the state graph the exploration found. For each
+// obligation of a liveness property, the graph is cut down to the states
+// that owe it and the steps that keep owing the same tag, which the
+// exploration records as it goes (graph); the strongly connected
+// components of that subgraph (Tarjan's algorithm) are the ways to owe it
+// for ever. One is a violation when it is fair: time passes somewhere
+// along it, as a tick between two of its states or as a state where time
+// may pass and change nothing (model.Stutters).
+//
+// Why time passing is the whole of fairness here: a cycle can lose no
+// segment (the loss budget only shrinks within an incarnation, and the
+// incarnation number only grows), a segment must be delivered before it
+// outlives the MSL, and a due timer fires before time moves on; so once
+// time passes infinitely often, every segment sent is delivered and every
+// timer that runs out fires. A cycle without a tick is the network
+// delivering duplicates while time stands still, which no real network
+// does. Applications need no fairness: they may never call anything.
+
+// slot is one obligation of one liveness property: a bit in the flags of
+// the graph's edges.
+type slot struct{ prop, o int }
+
+const (
+	maxSlots = 7      // obligations a run may follow; bit 7 of an edge's flags is tickFlag
+	tickFlag = 1 << 7 // the edge is time passing
+	candBit  = 1 << 31
+)
+
+// candOf marks the i-th candidate of a worker's batch, whose index is known
+// only once it is merged.
+func candOf(i int) uint32 { return candBit | uint32(i) }
+
+func obligationSlots(props []Property) []slot {
+	var out []slot
+	for pi, p := range props {
+		if p.Owes == nil {
+			continue
+		}
+		for o := 0; o < p.Obligations; o++ {
+			out = append(out, slot{pi, o})
+		}
+	}
+	return out
+}
+
+// owes fills tags with what s owes in each slot and returns the slots it
+// owes something in.
+func (w *worker) owes(s *model.State, tags *[maxSlots]uint8) uint8 {
+	var owed uint8
+	for q, sl := range w.slots {
+		t := w.props[sl.prop].Owes(w.m, s, sl.o)
+		tags[q] = t
+		if t != 0 {
+			owed |= 1 << q
+		}
+	}
+	return owed
+}
+
+// graph is the liveness subgraph found while exploring: for each state,
+// numbered as the visited set numbers it, its steps that keep owing an
+// obligation, each with the slots it keeps owing and whether it is time
+// passing, and the slots it owes if time may pass in it unchanged.
+type graph struct {
+	start   []uint32 // the first edge of each state; one more at the end
+	to      []uint32
+	flags   []uint8
+	stutter []uint8
+}
+
+// add appends the states worker w expanded, in order.
+func (g *graph) add(w *worker) {
+	if g == nil {
+		return
+	}
+	k := 0
+	for j, ne := range w.nedges {
+		g.start = append(g.start, uint32(len(g.to)))
+		for e := 0; e < int(ne); e++ {
+			t := w.edges[k]
+			if t&candBit != 0 {
+				t = w.resolved[t&^candBit]
+			}
+			g.to = append(g.to, t)
+			g.flags = append(g.flags, w.flags[k])
+			k++
+		}
+		g.stutter = append(g.stutter, w.stutter[j])
+	}
+}
+
+func (g *graph) bytes() uint64 {
+	if g == nil {
+		return 0
+	}
+	return uint64(cap(g.start))*4 + uint64(cap(g.to))*4 + uint64(cap(g.flags)) + uint64(cap(g.stutter))
+}
+
+// out is the range of v's edges in to and flags.
+func (g *graph) out(v uint32) (int, int) { return int(g.start[v]), int(g.start[v+1]) }
+
+func checkLiveness(m *model.Model, st *store, g *graph, init model.State, props []Property, slots []slot, res *Result, opt Options, start time.Time) error {
+	if g == nil {
+		return nil
+	}
+	g.start = append(g.start, uint32(len(g.to)))
+	var todo []int // the slots of properties not already violated
+	for q, sl := range slots {
+		if res.Violations[props[sl.prop].ID] == nil {
+			todo = append(todo, q)
+		}
+	}
+	// The obligations are searched side by side, each with its own
+	// numbering of the states: 8 bytes a state apiece, and a bit.
+	if opt.MaxBytes > 0 && st.bytes()+g.bytes()+uint64(st.n)*9*uint64(len(todo)) > opt.MaxBytes {
+		return TooMuchMemory{opt.MaxBytes, int(st.n)}
+	}
+	lassos := make([]*Counterexample, len(slots))
+	var wg sync.WaitGroup
+	for i, q := range todo {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s := &sccSearch{m: m, st: st, g: g, p: props[slots[q].prop], o: slots[q].o, bit: 1 << q, start: start,
+				index: make([]uint32, st.n), low: make([]uint32, st.n), onStack: make([]uint64, (st.n+63)/64)}
+			if i == 0 {
+				s.progress = opt.Progress // one report is enough
+			}
+			lassos[q] = s.run(init)
+		}()
+	}
+	wg.Wait()
+	for q, c := range lassos {
+		if id := props[slots[q].prop].ID; c != nil && res.Violations[id] == nil {
+			res.Violations[id] = c
+		}
+	}
+	return nil
+}
+
+// sccSearch is Tarjan's algorithm, without recursion, on the states that
+// owe obligation o of property p: the edges of g with bit set.
+type sccSearch struct {
+	m        *model.Model
+	st       *store
+	g        *graph
+	p        Property
+	o        int
+	bit      uint8
+	progress func(Progress)
+	start    time.Time
+
+	index, low []uint32 // 0: not visited yet
+	onStack    []uint64 // a bit per state
+	stack      []uint32
+	frames     []frame
+	next       uint32
+	lastReport time.Time
+}
+
+type frame struct {
+	v       uint32
+	pos, hi int // the next edge of v to follow, and the end of its edges
+}
+
+func (s *sccSearch) push(v uint32) {
+	s.next++
+	s.index[v], s.low[v] = s.next, s.next
+	s.stack = append(s.stack, v)
+	s.onStack[v/64] |= 1 << (v % 64)
+	lo, hi := s.g.out(v)
+	s.frames = append(s.frames, frame{v: v, pos: lo, hi: hi})
+	if s.progress != nil && s.next&(1<<16-1) == 0 && time.Since(s.lastReport) >= time.Second {
+		s.lastReport = time.Now()
+		s.progress(Progress{Phase: "liveness", States: int(s.st.n), Done: int(s.next), Bytes: s.st.bytes() + s.g.bytes(), Elapsed: time.Since(s.start)})
+	}
+}
+
+func (s *sccSearch) on(v uint32) bool { return s.onStack[v/64]&(1<<(v%64)) != 0 }
+
+// owing reports whether state v takes part: it keeps owing along an edge,
+// or may wait for ever owing.
+func (s *sccSearch) owing(v uint32) bool {
+	if s.g.stutter[v]&s.bit != 0 {
+		return true
+	}
+	lo, hi := s.g.out(v)
+	for e := lo; e < hi; e++ {
+		if s.g.flags[e]&s.bit != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// run returns a lasso for the first fair component found, or nil.
+func (s *sccSearch) run(init model.State) *Counterexample {
+	for r := uint32(0); r < s.st.n; r++ {
+		if s.index[r] != 0 || !s.owing(r) {
+			continue
+		}
+		s.push(r)
+		for len(s.frames) > 0 {
+			f := &s.frames[len(s.frames)-1]
+			if f.pos < f.hi {
+				e := f.pos
+				f.pos++
+				if s.g.flags[e]&s.bit == 0 {
+					continue
+				}
+				w := s.g.to[e]
+				switch {
+				case s.index[w] == 0:
+					s.push(w)
+				case s.on(w):
+					s.low[f.v] = min(s.low[f.v], s.index[w])
+				}
+				continue
+			}
+			v := f.v
+			s.frames = s.frames[:len(s.frames)-1]
+			if len(s.frames) > 0 {
+				p := s.frames[len(s.frames)-1].v
+				s.low[p] = min(s.low[p], s.low[v])
+			}
+			if s.low[v] != s.index[v] {
+				continue
+			}
+			var comp []uint32
+			for {
+				w := s.stack[len(s.stack)-1]
+				s.stack = s.stack[:len(s.stack)-1]
+				s.onStack[w/64] &^= 1 << (w % 64)
+				comp = append(comp, w)
+				if w == v {
+					break
+				}
+			}
+			if c := s.fair(comp, init); c != nil {
+				return c
+			}
+		}
+	}
+	return nil
+}
+
+// fair returns a lasso through component comp if time can pass along it.
+func (s *sccSearch) fair(comp []uint32, init model.State) *Counterexample {
+	slices.Sort(comp)
+	in := func(w uint32) bool { _, ok := slices.BinarySearch(comp, w); return ok }
+	m, st, g := s.m, s.st, s.g
+	for _, u := range comp {
+		if g.stutter[u]&s.bit != 0 {
+			x := m.Unpack(st.state(u))
+			c := &Counterexample{Property: s.p.ID, Problem: s.p.Unmet(&x, s.o), Initial: init, Stutter: true}
+			c.Steps = steps(m, st, st.path(u))
+			c.Loop = len(c.Steps)
+			c.Steps = append(c.Steps, Step{Label: model.Label{Kind: model.Tick}, State: x})
+			return c
+		}
+	}
+	if len(comp) == 1 {
+		return nil
+	}
+	for _, u := range comp {
+		lo, hi := g.out(u)
+		for e := lo; e < hi; e++ {
+			if g.flags[e]&s.bit == 0 || g.flags[e]&tickFlag == 0 || !in(g.to[e]) {
+				continue
+			}
+			to := g.to[e]
+			x := m.Unpack(st.state(u))
+			c := &Counterexample{Property: s.p.ID, Problem: s.p.Unmet(&x, s.o), Initial: init}
+			c.Steps = steps(m, st, st.path(u))
+			c.Loop = len(c.Steps)
+			c.Steps = append(c.Steps, Step{Label: model.Label{Kind: model.Tick}, State: m.Unpack(st.state(to))})
+			c.Steps = append(c.Steps, steps(m, st, s.pathWithin(to, u, in))...)
+			return c
+		}
+	}
+	return nil
+}
+
+// pathWithin is a shortest path from a to b through states for which in
+// holds, breadth first along the edges that keep owing.
+func (s *sccSearch) pathWithin(a, b uint32, in func(uint32) bool) []uint32 {
+	prev := map[uint32]uint32{a: a}
+	queue := []uint32{a}
+	for len(queue) > 0 && b != a {
+		v := queue[0]
+		queue = queue[1:]
+		lo, hi := s.g.out(v)
+		for e := lo; e < hi; e++ {
+			w := s.g.to[e]
+			if _, seen := prev[w]; !seen && s.g.flags[e]&s.bit != 0 && in(w) {
+				prev[w] = v
+				queue = append(queue, w)
+			}
+		}
+		if _, ok := prev[b]; ok {
+			break
+		}
+	}
+	p := []uint32{b}
+	for v := b; v != a; {
+		v = prev[v]
+		p = append(p, v)
+	}
+	slices.Reverse(p)
+	return p
+}

@@ -1,0 +1,222 @@
+package model
+
+import (
+	"fmt"
+	"math/bits"
+)
+
+// MaxWords is the most words a packed state takes, at the widest bounds.
+const MaxWords = 6
+
+// codec packs a State into a few machine words: the explorer stores tens of
+// millions of them, so every bit counts. Each field is as wide as the
+// largest value it can take under the model's bounds and timing, so the
+// layout is particular to one Model. An endpoint, a segment and the ghosts
+// are each first packed into one word by straight-line shifts; those
+// pieces are then laid end to end.
+type codec struct {
+	words int
+	// Widths.
+	backoff, done, nextInc, loss uint
+	incSet                       uint // Above, Spoiled, Reset and Tainted: one bit per incarnation
+	count, age                   uint // segments in one direction, a segment's age
+	timers                       [numTimers]uint
+	// Offsets within an endpoint's piece, and the pieces' widths.
+	atDone, atFlags, atBackoff uint
+	atTimers                   [numTimers]uint
+	endpoint, segment, ghosts  uint
+}
+
+// width is the number of bits that hold every value from 0 to max.
+func width(max int) uint { return uint(bits.Len(uint(max))) }
+
+const (
+	numIncSets = 4 // Above, Spoiled, Reset, Tainted
+	stateBits  = 4 // tcp.State, 1..11
+	incBits    = 4 // an incarnation (1..MaxIncarnations) with the Zombie bit
+	flagBits   = 3 // Held, Shut, Closer
+	kindBits   = 3 // SYN .. PROBE
+)
+
+func newCodec(m *Model) codec {
+	t, b := m.Timing, m.Bounds
+	c := codec{
+		backoff: width(t.MaxBackoff),
+		done:    width(b.Incarnations),
+		nextInc: width(b.Incarnations + 1),
+		loss:    width(b.Losses),
+		incSet:  uint(b.Incarnations),
+		count:   width(b.Capacity),
+		age:     width(t.MSL),
+	}
+	// A timer holds its ticks plus one (0 is stopped, 1 is due).
+	c.timers[tRtx] = width(t.RTO<<t.MaxBackoff + 1)
+	c.timers[tR2] = width(max(t.R2, t.R2Syn) + 1)
+	c.timers[tTimeWait] = width(t.TimeWait + 1)
+	c.timers[tFinWait2] = width(t.FinWait2 + 1)
+	c.atDone = stateBits + incBits
+	c.atFlags = c.atDone + c.done
+	c.atBackoff = c.atFlags + flagBits
+	at := c.atBackoff + c.backoff
+	for k, w := range c.timers {
+		c.atTimers[k] = at
+		at += w
+	}
+	c.endpoint = at // at most 49 bits, within one word
+	c.segment = kindBits + 2 + incBits + c.age
+	c.ghosts = c.nextInc + c.loss + numIncSets*c.incSet
+	total := 2*c.endpoint + 2*(c.count+uint(b.Capacity)*c.segment) + c.ghosts
+	c.words = int((total + 63) / 64)
+	return c
+}
+
+// Words is how many words a packed state of m takes.
+func (m *Model) Words() int { return m.codec.words }
+
+// bitWriter appends fields to a packed state, a word at a time. A value
+// too wide for its field sets overflow, which Pack turns into a panic: a
+// field narrower than its values is a bug of the codec, never of the input.
+type bitWriter struct {
+	w        []uint64
+	i        int    // the word being filled
+	cur      uint64 // its bits so far
+	used     uint   // how many
+	overflow uint64
+}
+
+func (b *bitWriter) put(v uint64, n uint) {
+	b.overflow |= v >> n
+	b.cur |= v << b.used
+	b.used += n
+	if b.used >= 64 {
+		b.w[b.i] = b.cur
+		b.i++
+		b.used -= 64
+		b.cur = v >> (n - b.used) // the bits that did not fit
+	}
+}
+
+// flush writes the last, partly filled word, and clears the words after
+// it: a state with fewer segments in flight takes fewer bits.
+func (b *bitWriter) flush() {
+	if b.used > 0 {
+		b.w[b.i] = b.cur
+		b.i++
+	}
+	clear(b.w[b.i:])
+}
+
+// bitReader reads fields back in the order they were put.
+type bitReader struct {
+	w    []uint64
+	i    int
+	cur  uint64 // the bits of w[i] not read yet
+	left uint   // how many
+}
+
+func (b *bitReader) get(n uint) uint64 {
+	if n <= b.left {
+		v := b.cur & (1<<n - 1)
+		b.cur >>= n
+		b.left -= n
+		return v
+	}
+	v := b.cur
+	have := b.left
+	b.i++
+	b.cur, b.left = b.w[b.i], 64
+	v |= b.cur << have & (1<<n - 1)
+	b.cur >>= n - have
+	b.left -= n - have
+	return v
+}
+
+// Pack writes s into dst, which has at least Words() words.
+func (m *Model) Pack(s *State, dst []uint64) {
+	c := &m.codec
+	b := bitWriter{w: dst[:c.words]}
+	for x := range s.E {
+		b.put(c.packEndpoint(&s.E[x], &b.overflow), c.endpoint)
+	}
+	for d := 0; d < 2; d++ {
+		b.put(uint64(s.N[d]), c.count)
+		for _, g := range s.segs(d) {
+			b.put(c.packSegment(g, &b.overflow), c.segment)
+		}
+	}
+	at := c.nextInc + c.loss
+	g := uint64(s.NextInc) | uint64(s.Losses)<<c.nextInc
+	for k, set := range [numIncSets]uint8{s.Above, s.Spoiled, s.Reset, s.Tainted} {
+		g |= uint64(set>>1) << (at + uint(k)*c.incSet) // bit 0, incarnation 0, is never set
+		b.overflow |= uint64(set>>1) >> c.incSet
+	}
+	b.overflow |= uint64(s.NextInc)>>c.nextInc | uint64(s.Losses)>>c.loss
+	b.put(g, c.ghosts)
+	b.flush()
+	if b.overflow != 0 {
+		panic(fmt.Sprintf("model: a field of %v is wider than the codec allows", *s))
+	}
+}
+
+func flag(v bool) uint64 {
+	if v {
+		return 1
+	}
+	return 0
+}
+
+func (c *codec) packEndpoint(e *Endpoint, overflow *uint64) uint64 {
+	v := uint64(e.St) | uint64(e.Inc)<<stateBits | uint64(e.Done)<<c.atDone |
+		(flag(e.Held)|flag(e.Shut)<<1|flag(e.Closer)<<2)<<c.atFlags | uint64(e.Backoff)<<c.atBackoff
+	of := uint64(e.St)>>stateBits | uint64(e.Inc)>>incBits | uint64(e.Done)>>c.done | uint64(e.Backoff)>>c.backoff
+	for k, w := range c.timers {
+		v |= uint64(e.Timers[k]) << c.atTimers[k]
+		of |= uint64(e.Timers[k]) >> w
+	}
+	*overflow |= of
+	return v
+}
+
+func (c *codec) packSegment(g Segment, overflow *uint64) uint64 {
+	*overflow |= uint64(g.Kind)>>kindBits | uint64(g.Inc)>>incBits | uint64(g.Age)>>c.age
+	return uint64(g.Kind) | flag(g.AckFin)<<kindBits | flag(g.Stray)<<(kindBits+1) |
+		uint64(g.Inc)<<(kindBits+2) | uint64(g.Age)<<(kindBits+2+incBits)
+}
+
+func mask(n uint) uint64 { return 1<<n - 1 }
+
+// Unpack reads a state written by Pack.
+func (m *Model) Unpack(src []uint64) State {
+	c := &m.codec
+	var s State
+	b := bitReader{w: src[:c.words], i: -1}
+	for x := range s.E {
+		v := b.get(c.endpoint)
+		e := &s.E[x]
+		e.St = tcpState(uint8(v & mask(stateBits)))
+		e.Inc = uint8(v >> stateBits & mask(incBits))
+		e.Done = uint8(v >> c.atDone & mask(c.done))
+		f := v >> c.atFlags
+		e.Held, e.Shut, e.Closer = f&1 != 0, f&2 != 0, f&4 != 0
+		e.Backoff = uint8(v >> c.atBackoff & mask(c.backoff))
+		for k, w := range c.timers {
+			e.Timers[k] = uint8(v >> c.atTimers[k] & mask(w))
+		}
+	}
+	for d := 0; d < 2; d++ {
+		s.N[d] = uint8(b.get(c.count))
+		for i := 0; i < int(s.N[d]); i++ {
+			v := b.get(c.segment)
+			s.Net[d][i] = Segment{Kind: uint8(v & mask(kindBits)), AckFin: v>>kindBits&1 != 0, Stray: v>>(kindBits+1)&1 != 0,
+				Inc: uint8(v >> (kindBits + 2) & mask(incBits)), Age: uint8(v >> (kindBits + 2 + incBits) & mask(c.age))}
+		}
+	}
+	g := b.get(c.ghosts)
+	s.NextInc = uint8(g & mask(c.nextInc))
+	s.Losses = uint8(g >> c.nextInc & mask(c.loss))
+	at := c.nextInc + c.loss
+	for k, set := range [numIncSets]*uint8{&s.Above, &s.Spoiled, &s.Reset, &s.Tainted} {
+		*set = uint8(g>>(at+uint(k)*c.incSet)&mask(c.incSet)) << 1
+	}
+	return s
+}

@@ -1,0 +1,355 @@
+// Package verify runs every check on a spec under its profiles, P9 on the
+// table and P1 to P8 on the model, and says what holds, what is violated,
+// and which violations the profile declares as findings. fsmgen check
+// prints its report; fsmgen gen records it in the package it writes.
+package verify
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/tcpfsm/tcpfsm/check"
+	"github.com/tcpfsm/tcpfsm/generated/tcp"
+	"github.com/tcpfsm/tcpfsm/model"
+	"github.com/tcpfsm/tcpfsm/props"
+	"github.com/tcpfsm/tcpfsm/spec"
+)
+
+// Report is what a verification found, in the shape fsmgen check -json
+// prints.
+type Report struct {
+	Spec    string          `json:"spec"`
+	Bounds  string          `json:"bounds,omitempty"`
+	Results []ProfileResult `json:"results"`
+	Skipped string          `json:"model_skipped,omitempty"`
+}
+
+// ProfileResult is the verdict on every property under one profile.
+type ProfileResult struct {
+	Profile     string           `json:"profile"`
+	MSL         string           `json:"msl"`
+	Timing      string           `json:"timing,omitempty"`
+	States      int              `json:"states"`
+	Transitions int              `json:"transitions"`
+	Seconds     float64          `json:"seconds"`
+	Bytes       uint64           `json:"bytes,omitempty"` // the visited set at the end
+	Properties  []PropertyResult `json:"properties"`
+}
+
+// PropertyResult is the verdict on one property.
+type PropertyResult struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Holds   bool   `json:"holds"`
+	Problem string `json:"problem,omitempty"`
+	// Finding is the cause the profile declares for a violation it is known
+	// to have; a violation with a finding does not fail the check.
+	Finding        string `json:"finding,omitempty"`
+	Counterexample []Step `json:"counterexample,omitempty"`
+	// RepeatsFrom, for a liveness violation, is the index in Counterexample
+	// of the first step of the cycle that repeats for ever.
+	RepeatsFrom *int `json:"repeats_from,omitempty"`
+
+	// Trace is the counterexample as the checker found it.
+	Trace *check.Counterexample `json:"-"`
+}
+
+// Status is how a table shows the verdict: holds, finding or VIOLATED.
+func (p PropertyResult) Status() string {
+	switch {
+	case p.Holds:
+		return "holds"
+	case p.Finding != "":
+		return "finding"
+	}
+	return "VIOLATED"
+}
+
+// Step is one step of a counterexample, as text.
+type Step struct {
+	Step  string `json:"step"`
+	State string `json:"state"`
+}
+
+// Options are the bounds of a verification.
+type Options struct {
+	Bounds    model.Bounds
+	MaxStates int
+	MaxBytes  uint64
+	// Table, for the spec generated/tcp was made from, checks generated/tcp
+	// itself (the table programs import); otherwise the spec's interpreter.
+	Table bool
+	// Progress, if set, hears from a long exploration now and then.
+	Progress func(profile string, p check.Progress)
+}
+
+// BadBounds reports bounds the model refuses.
+type BadBounds struct{ Err error }
+
+func (e BadBounds) Error() string { return e.Err.Error() }
+
+// Run verifies sp under each of profiles. It returns the report and the
+// number of violations the profiles do not declare as findings: the
+// failures. The error is a spec.ErrorList for a finding about no property,
+// a BadBounds, or the explorer's TooLarge or TooMuchMemory.
+func Run(sp *spec.Spec, profiles []*spec.Profile, opt Options) (*Report, int, error) {
+	rep := &Report{Spec: sp.File}
+	if err := checkFindings(sp); err != nil {
+		return nil, 0, err
+	}
+	for _, p := range profiles {
+		rep.Results = append(rep.Results, tableResult(sp, p, opt.Table))
+	}
+	if err := modelCheck(rep, sp, profiles, opt); err != nil {
+		return nil, 0, err
+	}
+	return rep, applyFindings(rep, profiles), nil
+}
+
+// Failures lists the violations that no finding declares, one per line.
+func (r *Report) Failures() []string {
+	var out []string
+	for _, pr := range r.Results {
+		for _, p := range pr.Properties {
+			if !p.Holds && p.Finding == "" {
+				out = append(out, fmt.Sprintf("%s under %s: %s", p.ID, pr.Profile, p.Problem))
+			}
+		}
+	}
+	return out
+}
+
+// Verification is what a generated package records of the report: the
+// bounds, and per profile the states explored, what holds and which
+// findings the profile declares.
+func (r *Report) Verification() []string {
+	if r.Skipped != "" {
+		return []string{"P9 (deterministic and total) holds under every profile. P1 to P8 were not model-checked: " + r.Skipped + "."}
+	}
+	out := []string{"Model-checked when generated: " + r.Bounds + ". Per profile, the states explored and the properties that hold:"}
+	for _, pr := range r.Results {
+		var holds, findings []string
+		for _, p := range pr.Properties {
+			if p.Holds {
+				holds = append(holds, p.ID)
+			} else {
+				findings = append(findings, p.ID)
+			}
+		}
+		line := fmt.Sprintf("%s: %d states; %s hold", pr.Profile, pr.States, strings.Join(holds, " "))
+		if len(findings) > 0 {
+			line += "; findings the profile declares: " + strings.Join(findings, " ")
+		}
+		out = append(out, line+".")
+	}
+	return append(out, "P2 includes its liveness half. A finding is a guarantee the profile does not give, with its cause cited in the spec. fsmgen check explores larger bounds by default.")
+}
+
+// checkFindings refuses a finding about a property that does not exist.
+func checkFindings(sp *spec.Spec) error {
+	known := map[string]bool{}
+	var ids []string
+	for _, p := range props.All {
+		known[p.ID] = true
+		ids = append(ids, p.ID)
+	}
+	var errs spec.ErrorList
+	for _, p := range sp.Profiles {
+		for _, f := range p.Findings {
+			if !known[f.Property] {
+				errs = append(errs, &spec.Error{Pos: f.Pos, Msg: fmt.Sprintf("profile %s: finding %s: there is no such property (%s)", p.Name, f.Property, strings.Join(ids, ", "))})
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
+// applyFindings marks each violation that its profile declares as a
+// finding, and returns how many violations are left: the failures.
+func applyFindings(rep *Report, profiles []*spec.Profile) int {
+	failures := 0
+	for i := range rep.Results {
+		r := &rep.Results[i]
+		for j := range r.Properties {
+			p := &r.Properties[j]
+			if p.Holds {
+				continue
+			}
+			if f := profiles[i].Finding(p.ID); f != nil {
+				p.Finding = f.Cite.String()
+				continue
+			}
+			failures++
+		}
+	}
+	return failures
+}
+
+// tableResult checks P9 under profile p on the spec and, if table is set,
+// on generated/tcp, which must also decide every cell as the spec.
+func tableResult(sp *spec.Spec, p *spec.Profile, table bool) ProfileResult {
+	sw := p.Switches()
+	v := props.CheckDeterministicAndTotal(props.SpecTable(sp, sw))
+	if table {
+		v = append(v, props.CheckDeterministicAndTotal(generatedTable(sw))...)
+		for _, d := range CompareGenerated(sp, sw) {
+			v = append(v, props.Violation{Property: "P9", Where: "generated/tcp", Problem: d})
+		}
+	}
+	r := PropertyResult{ID: "P9", Name: "DeterministicAndTotal", Holds: len(v) == 0}
+	if !r.Holds {
+		var msgs []string
+		for _, x := range v {
+			msgs = append(msgs, x.String())
+		}
+		r.Problem = strings.Join(msgs, "; ")
+	}
+	msl := "none"
+	if v := p.DurationValue(durationNamed(sp, "msl")); v != nil && !v.None {
+		msl = v.Length.String()
+	}
+	return ProfileResult{Profile: p.Name, MSL: msl, Properties: []PropertyResult{r}}
+}
+
+func durationNamed(sp *spec.Spec, name string) *spec.Duration {
+	for _, d := range sp.Durations {
+		if d.Name == name {
+			return d
+		}
+	}
+	return nil
+}
+
+// modelCheck explores the model under each profile and adds the
+// model-checked properties to the profiles' results.
+func modelCheck(rep *Report, sp *spec.Spec, profiles []*spec.Profile, opt Options) error {
+	step := tcp.StepWith
+	if !opt.Table {
+		s, err := check.Interpreter(sp)
+		if err != nil {
+			rep.Skipped = err.Error()
+			return nil
+		}
+		step = s
+	}
+	rep.Bounds = DescribeBounds(opt.Bounds)
+	names := map[string]string{}
+	for _, p := range props.All {
+		names[p.ID] = p.Name
+	}
+	for i, sprof := range profiles {
+		p := check.Profile(sprof)
+		if opt.Table {
+			p, _ = tcp.ProfileByName(sprof.Name)
+		}
+		m, err := model.New(p, opt.Bounds, step)
+		if err != nil {
+			return BadBounds{fmt.Errorf("profile %s: %w", sprof.Name, err)}
+		}
+		co := check.Options{MaxStates: opt.MaxStates, MaxBytes: opt.MaxBytes}
+		if opt.Progress != nil {
+			co.Progress = func(pr check.Progress) { opt.Progress(sprof.Name, pr) }
+		}
+		res, err := check.Run(m, props.ModelChecked, co)
+		if err != nil {
+			return fmt.Errorf("profile %s: %w", sprof.Name, err)
+		}
+		r := &rep.Results[i]
+		r.MSL = m.Timing.NetworkMSL.String()
+		r.Timing = m.Timing.String()
+		r.States, r.Transitions, r.Seconds, r.Bytes = res.States, res.Transitions, res.Elapsed.Seconds(), res.Bytes
+		var found []PropertyResult
+		for _, prop := range props.ModelChecked {
+			pr := PropertyResult{ID: prop.ID, Name: names[prop.ID], Holds: true}
+			if c, bad := res.Violations[prop.ID]; bad {
+				pr.Holds, pr.Problem, pr.Trace = false, c.Problem, c
+				pr.Counterexample = append(pr.Counterexample, Step{Step: "start", State: c.Initial.String()})
+				for _, s := range c.Steps {
+					pr.Counterexample = append(pr.Counterexample, Step{Step: s.Label.String(), State: s.State.String()})
+				}
+				if c.Loop >= 0 {
+					loop := c.Loop + 1 // the list starts with the initial state
+					pr.RepeatsFrom = &loop
+				}
+			}
+			found = append(found, pr)
+		}
+		// P1..P8 before P9, in order.
+		r.Properties = append(found, r.Properties...)
+	}
+	return nil
+}
+
+// IsLimit reports whether err is a run that outgrew its bounds.
+func IsLimit(err error) bool {
+	var tl check.TooLarge
+	var tm check.TooMuchMemory
+	return errors.As(err, &tl) || errors.As(err, &tm)
+}
+
+// DescribeBounds says what the model explores, for reports.
+func DescribeBounds(b model.Bounds) string {
+	return fmt.Sprintf("client A and server B over a network of capacity %d per direction, loss %s, duplication %s, reordering %s; %d incarnation%s; MSL = %d ticks",
+		b.Capacity, onOffLoss(b), onOff(b.Duplication), onOff(b.Reordering), b.Incarnations, plural(b.Incarnations), b.MSLTicks)
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
+}
+
+func onOffLoss(b model.Bounds) string {
+	if !b.Loss || b.Losses == 0 {
+		return "off"
+	}
+	return fmt.Sprintf("up to %d per incarnation", b.Losses)
+}
+
+// generatedTable is generated/tcp under switch set sw, as a props.Table.
+type generatedTable tcp.Switches
+
+func (g generatedTable) Size() (int, int) { return int(tcp.NumStates) - 1, int(tcp.NumEvents) - 1 }
+func (g generatedTable) Name(s, e int) string {
+	return tcp.State(s).String() + ", " + tcp.Event(e).String()
+}
+func (g generatedTable) Decide(s, e int) (props.Cell, bool) {
+	t, ok := tcp.StepWith(tcp.Switches(g), tcp.State(s), tcp.Event(e))
+	if !ok || !t.Rule.Valid() {
+		return props.Cell{}, false
+	}
+	return props.Cell{Next: int(t.Next), Verdict: props.Verdict(t.Verdict), Reason: t.Rule.Reason(), Rules: 1}, true
+}
+
+// CompareGenerated lists the cells where generated/tcp and the spec differ
+// under switch set sw.
+func CompareGenerated(sp *spec.Spec, sw uint64) []string {
+	if tcp.SpecFile != sp.File || tcp.NumStates-1 != len(sp.States) || tcp.NumEvents-1 != len(sp.Events) {
+		return []string{"was generated from another spec"}
+	}
+	var out []string
+	for i, st := range sp.States {
+		for j, ev := range sp.Events {
+			r := sp.Decide(st, ev, sw)
+			t, _ := tcp.StepWith(tcp.Switches(sw), tcp.State(i+1), tcp.Event(j+1))
+			if t.Next.String() != r.Next.Name || t.Verdict.String() != r.Verdict.String() ||
+				uint64(t.Actions) != r.ActionBits() || int(t.Rule) != r.Index {
+				out = append(out, fmt.Sprintf("(%s, %s): table says %s %s, spec says %s %s",
+					st.Name, ev, t.Next, t.Actions, r.Next.Name, r.ActionString()))
+			}
+		}
+	}
+	return out
+}
