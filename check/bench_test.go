@@ -1,7 +1,6 @@
 package check_test
 
 import (
-	"runtime"
 	"testing"
 
 	"github.com/tcpfsm/tcpfsm/check"
@@ -10,33 +9,34 @@ import (
 	"github.com/tcpfsm/tcpfsm/props"
 )
 
-// BenchmarkCheck explores the default model under each profile with every
-// property, reporting states per second and the heap per state when the
-// exploration ends (the visited set, the parent links, and garbage not yet
-// collected: an upper bound of what a state costs).
+// BenchmarkCheck explores the TCP table under each profile with every
+// property, on the quick bounds (one segment in flight each way) and on
+// the default bounds fsmgen check uses (two), reporting the states, states
+// per second and the bytes per state the visited set and the liveness
+// subgraph hold at the end. The default bounds take minutes a profile:
+//
+//	go test ./check -run '^$' -bench 'BenchmarkCheck/default' -benchtime 1x -benchmem
 func BenchmarkCheck(b *testing.B) {
-	for _, p := range tcp.Profiles() {
-		b.Run(p.Name, func(b *testing.B) {
-			m, err := model.New(p, model.DefaultBounds(), nil)
-			if err != nil {
-				b.Fatal(err)
-			}
-			var states int
-			var heap uint64
-			for b.Loop() {
-				runtime.GC()
-				var before runtime.MemStats
-				runtime.ReadMemStats(&before)
-				res, err := check.Run(m, props.ModelChecked, check.Options{MaxStates: 100_000_000})
+	for _, bounds := range []struct {
+		name string
+		b    model.Bounds
+	}{{"quick", model.QuickBounds()}, {"default", model.DefaultBounds()}} {
+		for _, p := range tcp.Profiles() {
+			b.Run(bounds.name+"/"+p.Name, func(b *testing.B) {
+				m, err := model.New(p, bounds.b, nil)
 				if err != nil {
 					b.Fatal(err)
 				}
-				states = res.States
-				heap = res.Bytes
-			}
-			b.ReportMetric(float64(states), "states")
-			b.ReportMetric(float64(states)*float64(b.N)/b.Elapsed().Seconds(), "states/s")
-			b.ReportMetric(float64(heap)/float64(states), "heap-B/state")
-		})
+				var res *check.Result
+				for b.Loop() {
+					if res, err = check.Run(m, props.ModelChecked, check.Options{}); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(res.States), "states")
+				b.ReportMetric(float64(res.States)*float64(b.N)/b.Elapsed().Seconds(), "states/s")
+				b.ReportMetric(float64(res.Bytes)/float64(res.States), "B/state")
+			})
+		}
 	}
 }

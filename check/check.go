@@ -40,7 +40,18 @@ type Property struct {
 	Obligations int
 	Owes        func(m *model.Model, s *model.State, o int) uint8
 	Unmet       func(s *model.State, o int) string
+	// ExcusedStep and ExcusedState, for a property with a known weakness
+	// that a profile may declare as a finding (Options.Findings), tell
+	// whether a violation Step or State reports comes from that weakness.
+	// Under a profile that declares the finding, such a violation is
+	// reported as the finding (Result.Findings) and any other one as a
+	// violation; under any other profile every violation is a violation.
+	ExcusedStep  func(m *model.Model, from *model.State, su *model.Succ) bool
+	ExcusedState func(m *model.Model, s *model.State, stuck bool) bool
 }
+
+// excusable reports whether p has a known weakness a finding may declare.
+func (p Property) excusable() bool { return p.ExcusedStep != nil || p.ExcusedState != nil }
 
 // Step is one step of a counterexample: what happened, and the state after.
 type Step struct {
@@ -66,15 +77,21 @@ type Result struct {
 	Transitions int
 	Depth       int // the longest of the shortest paths to a state
 	Elapsed     time.Duration
-	Bytes       uint64                     // what the visited set holds: packed states, parent links, table
+	// Findings holds, by property ID, a shortest violation that comes from
+	// the weakness a declared finding names (see Property.ExcusedStep).
+	Findings map[string]*Counterexample
+	Bytes       uint64                     // what the search holds: the visited set (packed states, parent links, table) and the liveness subgraph
 	Violations  map[string]*Counterexample // by property ID
 }
 
 // Options bound and instrument a run.
 type Options struct {
 	MaxStates int    // stop with TooLarge past this many states
-	MaxBytes  uint64 // stop with TooMuchMemory once the visited set would pass this; 0: no bound
+	MaxBytes  uint64 // stop with TooMuchMemory once the search would hold more; 0: no bound
 	Workers   int    // goroutines expanding states; 0: one per core
+	// Findings are the IDs of the properties whose known weakness the
+	// profile declares as a finding.
+	Findings map[string]bool
 	// Progress, if set, is called about once a second with the run so far.
 	Progress func(Progress)
 }
@@ -103,7 +120,7 @@ type TooMuchMemory struct {
 }
 
 func (e TooMuchMemory) Error() string {
-	return fmt.Sprintf("the visited set would pass %d MiB after %d states: lower the bounds or raise -max-memory", e.Max>>20, e.States)
+	return fmt.Sprintf("the search would hold more than %d MiB after %d states: lower the bounds or raise -max-memory", e.Max>>20, e.States)
 }
 
 // batchSize is how many states one round expands before merging.
@@ -137,8 +154,14 @@ func Run(m *model.Model, props []Property, opt Options) (*Result, error) {
 	for i := range ws {
 		ws[i] = &worker{m: m, props: props, st: st, key: make([]uint64, m.Words()), slots: slots}
 	}
-	res := &Result{Violations: map[string]*Counterexample{}}
-	first := map[int]found{} // by property index: the first violation in exploration order
+	res := &Result{Violations: map[string]*Counterexample{}, Findings: map[string]*Counterexample{}}
+	first := map[int]found{} // by property index, and excused: the first violation in exploration order
+	for _, w := range ws {
+		w.declared = make([]bool, len(props))
+		for pi, p := range props {
+			w.declared[pi] = opt.Findings[p.ID] && p.excusable()
+		}
+	}
 	depthEnd, depth := uint32(1), 0
 	lastReport := time.Now()
 	for head := uint32(0); head < st.n; {
@@ -162,8 +185,8 @@ func Run(m *model.Model, props []Property, opt Options) (*Result, error) {
 		for _, w := range ws {
 			res.Transitions += w.transitions
 			for _, f := range w.found {
-				if f0, ok := first[f.prop]; !ok || f.before(f0) {
-					first[f.prop] = f
+				if f0, ok := first[f.key()]; !ok || f.before(f0) {
+					first[f.key()] = f
 				}
 			}
 			w.resolved = w.resolved[:0]
@@ -186,12 +209,17 @@ func Run(m *model.Model, props []Property, opt Options) (*Result, error) {
 		}
 		if opt.Progress != nil && time.Since(lastReport) >= time.Second {
 			lastReport = time.Now()
-			opt.Progress(Progress{Phase: "explore", States: int(st.n), Done: int(head), Depth: depth, Bytes: st.bytes(), Elapsed: time.Since(start)})
+			opt.Progress(Progress{Phase: "explore", States: int(st.n), Done: int(head), Depth: depth, Bytes: st.bytes() + g.bytes(), Elapsed: time.Since(start)})
 		}
 	}
-	res.States, res.Depth, res.Bytes = int(st.n), depth, st.bytes()
-	for pi, f := range first {
-		res.Violations[props[pi].ID] = counterexample(m, st, init, props[pi].ID, f)
+	res.States, res.Depth, res.Bytes = int(st.n), depth, st.bytes()+g.bytes()
+	for _, f := range first {
+		id := props[f.prop].ID
+		if f.excused {
+			res.Findings[id] = counterexample(m, st, init, id, f)
+		} else {
+			res.Violations[id] = counterexample(m, st, init, id, f)
+		}
 	}
 	if err := checkLiveness(m, st, g, init, props, slots, res, opt, start); err != nil {
 		return nil, err
@@ -204,10 +232,18 @@ func Run(m *model.Model, props []Property, opt Options) (*Result, error) {
 // step (or, for a State property, after all its steps).
 type found struct {
 	prop    int
+	excused bool // from the weakness a declared finding names
 	from    uint32
 	succ    int
 	problem string
 	via     *model.Succ // the violating step, for a Step property
+}
+
+func (f found) key() int {
+	if f.excused {
+		return 2*f.prop + 1
+	}
+	return 2 * f.prop
 }
 
 // before orders violations as a one-core search would meet them.
@@ -226,7 +262,11 @@ type worker struct {
 	props []Property
 	st    *store
 	key   []uint64
-	skip  []bool // properties already violated earlier: not checked again
+	// skip and skipExcused mark properties already violated earlier, in
+	// either way: a property is not checked once both are, or skip is and
+	// the profile declares no finding for it.
+	skip, skipExcused []bool
+	declared          []bool
 
 	// The state being expanded and the step being checked live here, not
 	// on the stack: handing their addresses to the properties would move
@@ -255,10 +295,12 @@ func (w *worker) reset(first map[int]found) {
 	w.transitions = 0
 	w.cands, w.hashes, w.parents, w.found = w.cands[:0], w.hashes[:0], w.parents[:0], w.found[:0]
 	w.edges, w.flags, w.nedges, w.stutter = w.edges[:0], w.flags[:0], w.nedges[:0], w.stutter[:0]
-	w.skip = w.skip[:0]
+	w.skip, w.skipExcused = w.skip[:0], w.skipExcused[:0]
 	for i := range w.props {
-		_, done := first[i]
+		_, done := first[2*i]
+		_, doneExcused := first[2*i+1]
 		w.skip = append(w.skip, done)
+		w.skipExcused = append(w.skipExcused, doneExcused || !w.declared[i])
 	}
 }
 
@@ -272,13 +314,16 @@ func (w *worker) expand(a, b uint32) {
 		blocked := m.Successors(s, func(su model.Succ) {
 			w.su = su
 			for pi, p := range w.props {
-				if p.Step == nil || w.skip[pi] {
+				if p.Step == nil || w.skip[pi] && w.skipExcused[pi] {
 					continue
 				}
 				if msg := p.Step(m, s, &w.su); msg != "" {
-					c := su
-					w.found = append(w.found, found{prop: pi, from: i, succ: n, problem: msg, via: &c})
-					w.skip[pi] = true
+					excused := w.declared[pi] && p.ExcusedStep != nil && p.ExcusedStep(m, s, &w.su)
+					if excused && !w.skipExcused[pi] || !excused && !w.skip[pi] {
+						c := su
+						w.found = append(w.found, found{prop: pi, excused: excused, from: i, succ: n, problem: msg, via: &c})
+						w.mark(pi, excused)
+					}
 				}
 			}
 			n++
@@ -319,14 +364,27 @@ func (w *worker) expand(a, b uint32) {
 			w.stutter = append(w.stutter, stut)
 		}
 		for pi, p := range w.props {
-			if p.State == nil || w.skip[pi] {
+			if p.State == nil || w.skip[pi] && w.skipExcused[pi] {
 				continue
 			}
-			if msg := p.State(m, s, n == 0 && blocked == 0); msg != "" {
-				w.found = append(w.found, found{prop: pi, from: i, succ: n, problem: msg})
-				w.skip[pi] = true
+			stuck := n == 0 && blocked == 0
+			if msg := p.State(m, s, stuck); msg != "" {
+				excused := w.declared[pi] && p.ExcusedState != nil && p.ExcusedState(m, s, stuck)
+				if excused && !w.skipExcused[pi] || !excused && !w.skip[pi] {
+					w.found = append(w.found, found{prop: pi, excused: excused, from: i, succ: n, problem: msg})
+					w.mark(pi, excused)
+				}
 			}
 		}
+	}
+}
+
+// mark notes that property pi was found violated, excused or not.
+func (w *worker) mark(pi int, excused bool) {
+	if excused {
+		w.skipExcused[pi] = true
+	} else {
+		w.skip[pi] = true
 	}
 }
 

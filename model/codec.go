@@ -18,7 +18,7 @@ type codec struct {
 	words int
 	// Widths.
 	backoff, done, nextInc, loss uint
-	incSet                       uint // Above, Spoiled, Reset and Tainted: one bit per incarnation
+	incSet                       uint // Above, Spoiled, Reset, Tainted and Cut: one bit per incarnation
 	count, age                   uint // segments in one direction, a segment's age
 	timers                       [numTimers]uint
 	// Offsets within an endpoint's piece, and the pieces' widths.
@@ -31,7 +31,7 @@ type codec struct {
 func width(max int) uint { return uint(bits.Len(uint(max))) }
 
 const (
-	numIncSets = 4 // Above, Spoiled, Reset, Tainted
+	numIncSets = 5 // Above, Spoiled, Reset, Tainted, Cut
 	stateBits  = 4 // tcp.State, 1..11
 	incBits    = 4 // an incarnation (1..MaxIncarnations) with the Zombie bit
 	flagBits   = 3 // Held, Shut, Closer
@@ -146,7 +146,7 @@ func (m *Model) Pack(s *State, dst []uint64) {
 	}
 	at := c.nextInc + c.loss
 	g := uint64(s.NextInc) | uint64(s.Losses)<<c.nextInc
-	for k, set := range [numIncSets]uint8{s.Above, s.Spoiled, s.Reset, s.Tainted} {
+	for k, set := range [numIncSets]uint8{s.Above, s.Spoiled, s.Reset, s.Tainted, s.Cut} {
 		g |= uint64(set>>1) << (at + uint(k)*c.incSet) // bit 0, incarnation 0, is never set
 		b.overflow |= uint64(set>>1) >> c.incSet
 	}
@@ -215,7 +215,7 @@ func (m *Model) Unpack(src []uint64) State {
 	s.NextInc = uint8(g & mask(c.nextInc))
 	s.Losses = uint8(g >> c.nextInc & mask(c.loss))
 	at := c.nextInc + c.loss
-	for k, set := range [numIncSets]*uint8{&s.Above, &s.Spoiled, &s.Reset, &s.Tainted} {
+	for k, set := range [numIncSets]*uint8{&s.Above, &s.Spoiled, &s.Reset, &s.Tainted, &s.Cut} {
 		*set = uint8(g>>(at+uint(k)*c.incSet)&mask(c.incSet)) << 1
 	}
 	return s

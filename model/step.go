@@ -497,6 +497,8 @@ func (g *successors) apply(n *State, x int, e tcp.Event, l Label, seg *Segment) 
 			n.Spoiled |= incBit(ep.Inc)
 		case e == tcp.RcvRst && from != tcp.TimeWait:
 			n.Reset |= incBit(ep.Inc)
+		case e == tcp.RcvRst:
+			n.Cut |= incBit(ep.Inc)
 		}
 	}
 	if t.Next == tcp.Closed || t.Next == tcp.Listen {

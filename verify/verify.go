@@ -43,8 +43,10 @@ type PropertyResult struct {
 	Name    string `json:"name"`
 	Holds   bool   `json:"holds"`
 	Problem string `json:"problem,omitempty"`
-	// Finding is the cause the profile declares for a violation it is known
-	// to have; a violation with a finding does not fail the check.
+	// Finding, for a violation that comes from the known weakness a finding
+	// of the profile names, is the finding's citation; such a violation does
+	// not fail the check. A violation with another cause does, finding or
+	// not.
 	Finding        string `json:"finding,omitempty"`
 	Counterexample []Step `json:"counterexample,omitempty"`
 	// RepeatsFrom, for a liveness violation, is the index in Counterexample
@@ -104,7 +106,7 @@ func Run(sp *spec.Spec, profiles []*spec.Profile, opt Options) (*Report, int, er
 	if err := modelCheck(rep, sp, profiles, opt); err != nil {
 		return nil, 0, err
 	}
-	return rep, applyFindings(rep, profiles), nil
+	return rep, failures(rep), nil
 }
 
 // Failures lists the violations that no finding declares, one per line.
@@ -146,19 +148,30 @@ func (r *Report) Verification() []string {
 	return append(out, "P2 includes its liveness half. A finding is a guarantee the profile does not give, with its cause cited in the spec. fsmgen check explores larger bounds by default.")
 }
 
-// checkFindings refuses a finding about a property that does not exist.
+// checkFindings refuses a finding about a property that does not exist, or
+// that has no known weakness a finding could name.
 func checkFindings(sp *spec.Spec) error {
 	known := map[string]bool{}
-	var ids []string
+	var ids, weak []string
 	for _, p := range props.All {
 		known[p.ID] = true
 		ids = append(ids, p.ID)
 	}
+	excusable := map[string]bool{}
+	for _, p := range props.ModelChecked {
+		if p.ExcusedStep != nil || p.ExcusedState != nil {
+			excusable[p.ID] = true
+			weak = append(weak, p.ID)
+		}
+	}
 	var errs spec.ErrorList
 	for _, p := range sp.Profiles {
 		for _, f := range p.Findings {
-			if !known[f.Property] {
+			switch {
+			case !known[f.Property]:
 				errs = append(errs, &spec.Error{Pos: f.Pos, Msg: fmt.Sprintf("profile %s: finding %s: there is no such property (%s)", p.Name, f.Property, strings.Join(ids, ", "))})
+			case !excusable[f.Property]:
+				errs = append(errs, &spec.Error{Pos: f.Pos, Msg: fmt.Sprintf("profile %s: finding %s: %s has no known weakness a finding can name (findings may name %s)", p.Name, f.Property, f.Property, strings.Join(weak, ", "))})
 			}
 		}
 	}
@@ -168,25 +181,17 @@ func checkFindings(sp *spec.Spec) error {
 	return nil
 }
 
-// applyFindings marks each violation that its profile declares as a
-// finding, and returns how many violations are left: the failures.
-func applyFindings(rep *Report, profiles []*spec.Profile) int {
-	failures := 0
-	for i := range rep.Results {
-		r := &rep.Results[i]
-		for j := range r.Properties {
-			p := &r.Properties[j]
-			if p.Holds {
-				continue
+// failures counts the violations no finding explains.
+func failures(rep *Report) int {
+	n := 0
+	for _, r := range rep.Results {
+		for _, p := range r.Properties {
+			if !p.Holds && p.Finding == "" {
+				n++
 			}
-			if f := profiles[i].Finding(p.ID); f != nil {
-				p.Finding = f.Cite.String()
-				continue
-			}
-			failures++
 		}
 	}
-	return failures
+	return n
 }
 
 // tableResult checks P9 under profile p on the spec and, if table is set,
@@ -250,7 +255,10 @@ func modelCheck(rep *Report, sp *spec.Spec, profiles []*spec.Profile, opt Option
 		if err != nil {
 			return BadBounds{fmt.Errorf("profile %s: %w", sprof.Name, err)}
 		}
-		co := check.Options{MaxStates: opt.MaxStates, MaxBytes: opt.MaxBytes}
+		co := check.Options{MaxStates: opt.MaxStates, MaxBytes: opt.MaxBytes, Findings: map[string]bool{}}
+		for _, f := range sprof.Findings {
+			co.Findings[f.Property] = true
+		}
 		if opt.Progress != nil {
 			co.Progress = func(pr check.Progress) { opt.Progress(sprof.Name, pr) }
 		}
@@ -265,7 +273,13 @@ func modelCheck(rep *Report, sp *spec.Spec, profiles []*spec.Profile, opt Option
 		var found []PropertyResult
 		for _, prop := range props.ModelChecked {
 			pr := PropertyResult{ID: prop.ID, Name: names[prop.ID], Holds: true}
-			if c, bad := res.Violations[prop.ID]; bad {
+			c, bad := res.Violations[prop.ID]
+			if !bad {
+				if c, bad = res.Findings[prop.ID]; bad {
+					pr.Finding = sprof.Finding(prop.ID).Cite.String()
+				}
+			}
+			if bad {
 				pr.Holds, pr.Problem, pr.Trace = false, c.Problem, c
 				pr.Counterexample = append(pr.Counterexample, Step{Step: "start", State: c.Initial.String()})
 				for _, s := range c.Steps {

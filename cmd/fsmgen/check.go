@@ -138,7 +138,7 @@ func printReport(w io.Writer, sp *spec.Spec, rep *verify.Report, profiles []*spe
 	}
 	if rep.Skipped == "" {
 		fmt.Fprintln(w, "P2 is checked on every step (a FIN is ACKed, never answered by RST) and on the state graph (under fairness every FIN is ACKed or its sender gives up).")
-		fmt.Fprintln(w, "A finding is a violation the profile declares in the spec, with its cause: it is reported, and does not fail the check.")
+		fmt.Fprintln(w, "A finding is a violation from a known weakness the profile declares in the spec, with its cause: it is reported, and does not fail the check.")
 	}
 	for i, r := range rep.Results {
 		for _, p := range r.Properties {
@@ -151,6 +151,8 @@ func printReport(w io.Writer, sp *spec.Spec, rep *verify.Report, profiles []*spe
 			fmt.Fprintln(w)
 			if p.Finding != "" {
 				fmt.Fprintf(w, "Finding %s under %s, as the profile declares: %s\n", p.ID, r.Profile, p.Finding)
+			} else if f := profiles[i].Finding(p.ID); f != nil {
+				fmt.Fprintf(w, "The profile declares a finding on %s, but this violation does not come from the weakness it names:\n", p.ID)
 			}
 			if p.Trace != nil {
 				fmt.Fprint(w, formatCounterexample(r.Profile, p.Trace))

@@ -167,6 +167,19 @@ func TestCheck(t *testing.T) {
 	assert.Contains(t, stdout, "P7 VIOLATED under rfc9293: nothing can happen any more, and A (client) is left in FIN_WAIT_2")
 	assert.Contains(t, stdout, "P3 holds under linux at these bounds, though the profile declares it a finding")
 
+	// A finding covers its weakness only: without TIME_WAIT, the lost
+	// final ACK resets LAST_ACK under linux too, whose finding on P8 is
+	// TIME-WAIT assassination.
+	noTimeWait := strings.NewReplacer(
+		"rcv FIN                 -> TIME_WAIT send ACK; stop fin_wait_2; stop keepalive; stop r2; start time_wait; tell end_of_stream", "rcv FIN -> CLOSED send ACK; stop fin_wait_2; stop keepalive; stop r2; tell end_of_stream",
+		"rcv FIN_ACK             -> TIME_WAIT send ACK; stop fin_wait_2; stop keepalive; stop r2; start time_wait; tell end_of_stream", "rcv FIN_ACK -> CLOSED send ACK; stop fin_wait_2; stop keepalive; stop r2; tell end_of_stream",
+	).Replace(string(spec.TCPSource()))
+	require.NotEqual(t, string(spec.TCPSource()), noTimeWait)
+	code, stdout, _ = fsmgen("check", "-capacity", "1", "-profile", "linux", "-spec", writeSpec(t, noTimeWait))
+	assert.Equal(t, 1, code)
+	assert.Regexp(t, `(?m)^linux( +holds){7} +VIOLATED `, stdout)
+	assert.Contains(t, stdout, "The profile declares a finding on P8, but this violation does not come from the weakness it names")
+
 	code, stdout, _ = fsmgen("check", "-capacity", "1", "-profile", "bsd")
 	assert.Equal(t, 0, code, "every property holds under bsd")
 	assert.Contains(t, stdout, "bsd ")
@@ -200,6 +213,11 @@ func TestCheckFindings(t *testing.T) {
 	code, _, stderr = fsmgen("check", "-capacity", "1", "-spec", path)
 	assert.Equal(t, 2, code)
 	assert.Regexp(t, `bad.fsm:\d+:\d+: profile rfc9293: finding P12: there is no such property \(P1, P2, P3, P4, P5, P6, P7, P8, P9\)`, stderr)
+
+	path = writeSpec(t, strings.Replace(src, finding, strings.Replace(finding, "P7", "P5", 1), 1))
+	code, _, stderr = fsmgen("check", "-capacity", "1", "-spec", path)
+	assert.Equal(t, 2, code)
+	assert.Regexp(t, `bad.fsm:\d+:\d+: profile rfc9293: finding P5: P5 has no known weakness a finding can name \(findings may name P3, P7, P8\)`, stderr)
 }
 
 // TestCompareGeneratedCatchesDrift: a spec that differs from the one
@@ -239,7 +257,7 @@ func TestCheckMutant(t *testing.T) {
 	assert.Contains(t, stderr, "more than 1000 states")
 	code, _, stderr = fsmgen("check", "-profile", "linux", "-max-memory", "1")
 	assert.Equal(t, 2, code)
-	assert.Contains(t, stderr, "the visited set would pass 1 MiB")
+	assert.Contains(t, stderr, "the search would hold more than 1 MiB")
 	code, _, stderr = fsmgen("check", "-profile", "linux", "-max-states", "-5")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "-max-states -5: give a positive number")
