@@ -23,7 +23,7 @@ type Mutant struct {
 	Spec   *spec.Spec
 	// Profiles are the profiles to check it under (all when empty), and
 	// Bounds the bounds: model.QuickBounds, unless the archive's
-	// "capacity: N" line asks for more room in flight.
+	// "capacity: N" or "duplication: off" lines change them.
 	Profiles []string
 	Bounds   model.Bounds
 }
@@ -68,6 +68,12 @@ func Load(dir string) ([]Mutant, error) {
 				if m.Bounds.Capacity, err = strconv.Atoi(v); err != nil {
 					return nil, fmt.Errorf("%s: capacity: %v", path, err)
 				}
+			}
+			if v, ok := strings.CutPrefix(line, "duplication: "); ok {
+				if v != "on" && v != "off" {
+					return nil, fmt.Errorf("%s: duplication: want on or off, not %q", path, v)
+				}
+				m.Bounds.Duplication = v == "on"
 			}
 		}
 		if len(m.Expect) == 0 {
