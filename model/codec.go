@@ -18,6 +18,7 @@ type codec struct {
 	words int
 	// Widths.
 	backoff, done, nextInc, loss uint
+	inc                          uint // an incarnation (0..Incarnations), then the Zombie bit
 	incSet                       uint // Above, Spoiled, Reset, Tainted and Cut: one bit per incarnation
 	count, age                   uint // segments in one direction, a segment's age
 	timers                       [numTimers]uint
@@ -33,7 +34,6 @@ func width(max int) uint { return uint(bits.Len(uint(max))) }
 const (
 	numIncSets = 5 // Above, Spoiled, Reset, Tainted, Cut
 	stateBits  = 4 // tcp.State, 1..11
-	incBits    = 4 // an incarnation (1..MaxIncarnations) with the Zombie bit
 	flagBits   = 3 // Held, Shut, Closer
 	kindBits   = 3 // SYN .. PROBE
 )
@@ -43,6 +43,7 @@ func newCodec(m *Model) codec {
 	c := codec{
 		backoff: width(t.MaxBackoff),
 		done:    width(b.Incarnations),
+		inc:     width(b.Incarnations) + 1,
 		nextInc: width(b.Incarnations + 1),
 		loss:    width(b.Losses),
 		incSet:  uint(b.Incarnations),
@@ -54,7 +55,7 @@ func newCodec(m *Model) codec {
 	c.timers[tR2] = width(max(t.R2, t.R2Syn) + 1)
 	c.timers[tTimeWait] = width(t.TimeWait + 1)
 	c.timers[tFinWait2] = width(t.FinWait2 + 1)
-	c.atDone = stateBits + incBits
+	c.atDone = stateBits + c.inc
 	c.atFlags = c.atDone + c.done
 	c.atBackoff = c.atFlags + flagBits
 	at := c.atBackoff + c.backoff
@@ -63,7 +64,7 @@ func newCodec(m *Model) codec {
 		at += w
 	}
 	c.endpoint = at // at most 49 bits, within one word
-	c.segment = kindBits + 2 + incBits + c.age
+	c.segment = kindBits + 2 + c.inc + c.age
 	c.ghosts = c.nextInc + c.loss + numIncSets*c.incSet
 	total := 2*c.endpoint + 2*(c.count+uint(b.Capacity)*c.segment) + c.ghosts
 	c.words = int((total + 63) / 64)
@@ -166,9 +167,9 @@ func flag(v bool) uint64 {
 }
 
 func (c *codec) packEndpoint(e *Endpoint, overflow *uint64) uint64 {
-	v := uint64(e.St) | uint64(e.Inc)<<stateBits | uint64(e.Done)<<c.atDone |
+	v := uint64(e.St) | c.packInc(e.Inc)<<stateBits | uint64(e.Done)<<c.atDone |
 		(flag(e.Held)|flag(e.Shut)<<1|flag(e.Closer)<<2)<<c.atFlags | uint64(e.Backoff)<<c.atBackoff
-	of := uint64(e.St)>>stateBits | uint64(e.Inc)>>incBits | uint64(e.Done)>>c.done | uint64(e.Backoff)>>c.backoff
+	of := uint64(e.St)>>stateBits | c.packInc(e.Inc)>>c.inc | uint64(e.Done)>>c.done | uint64(e.Backoff)>>c.backoff
 	for k, w := range c.timers {
 		v |= uint64(e.Timers[k]) << c.atTimers[k]
 		of |= uint64(e.Timers[k]) >> w
@@ -178,12 +179,33 @@ func (c *codec) packEndpoint(e *Endpoint, overflow *uint64) uint64 {
 }
 
 func (c *codec) packSegment(g Segment, overflow *uint64) uint64 {
-	*overflow |= uint64(g.Kind)>>kindBits | uint64(g.Inc)>>incBits | uint64(g.Age)>>c.age
+	*overflow |= uint64(g.Kind)>>kindBits | c.packInc(g.Inc)>>c.inc | uint64(g.Age)>>c.age
 	return uint64(g.Kind) | flag(g.AckFin)<<kindBits | flag(g.Stray)<<(kindBits+1) |
-		uint64(g.Inc)<<(kindBits+2) | uint64(g.Age)<<(kindBits+2+incBits)
+		c.packInc(g.Inc)<<(kindBits+2) | uint64(g.Age)<<(kindBits+2+c.inc)
 }
 
 func mask(n uint) uint64 { return 1<<n - 1 }
+
+// packInc writes an incarnation in c.inc bits: its number, then the
+// Zombie bit on top.
+func (c *codec) packInc(inc uint8) uint64 {
+	v := uint64(inc &^ Zombie)
+	if v>>(c.inc-1) != 0 {
+		return 1 << c.inc // too wide: Pack reports the overflow
+	}
+	if inc&Zombie != 0 {
+		v |= 1 << (c.inc - 1)
+	}
+	return v
+}
+
+func (c *codec) unpackInc(v uint64) uint8 {
+	inc := uint8(v & mask(c.inc-1))
+	if v>>(c.inc-1)&1 != 0 {
+		inc |= Zombie
+	}
+	return inc
+}
 
 // Unpack reads a state written by Pack.
 func (m *Model) Unpack(src []uint64) State {
@@ -194,7 +216,7 @@ func (m *Model) Unpack(src []uint64) State {
 		v := b.get(c.endpoint)
 		e := &s.E[x]
 		e.St = tcpState(uint8(v & mask(stateBits)))
-		e.Inc = uint8(v >> stateBits & mask(incBits))
+		e.Inc = c.unpackInc(v >> stateBits)
 		e.Done = uint8(v >> c.atDone & mask(c.done))
 		f := v >> c.atFlags
 		e.Held, e.Shut, e.Closer = f&1 != 0, f&2 != 0, f&4 != 0
@@ -208,7 +230,7 @@ func (m *Model) Unpack(src []uint64) State {
 		for i := 0; i < int(s.N[d]); i++ {
 			v := b.get(c.segment)
 			s.Net[d][i] = Segment{Kind: uint8(v & mask(kindBits)), AckFin: v>>kindBits&1 != 0, Stray: v>>(kindBits+1)&1 != 0,
-				Inc: uint8(v >> (kindBits + 2) & mask(incBits)), Age: uint8(v >> (kindBits + 2 + incBits) & mask(c.age))}
+				Inc: c.unpackInc(v >> (kindBits + 2)), Age: uint8(v >> (kindBits + 2 + c.inc) & mask(c.age))}
 		}
 	}
 	g := b.get(c.ghosts)
