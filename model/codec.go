@@ -19,7 +19,7 @@ type codec struct {
 	// Widths.
 	backoff, done, nextInc, loss uint
 	inc                          uint // an incarnation (0..Incarnations), then the Zombie bit
-	incSet                       uint // Above, Spoiled, Reset, Tainted and Cut: one bit per incarnation
+	incSet                       uint // each ghost set: one bit per incarnation
 	count, age                   uint // segments in one direction, a segment's age
 	timers                       [numTimers]uint
 	// Offsets within an endpoint's piece, and the pieces' widths.
@@ -32,7 +32,7 @@ type codec struct {
 func width(max int) uint { return uint(bits.Len(uint(max))) }
 
 const (
-	numIncSets = 5 // Above, Spoiled, Reset, Tainted, Cut
+	numIncSets = 6 // Above, Spoiled, Reset, Tainted, Cut, Derailed
 	stateBits  = 4 // tcp.State, 1..11
 	flagBits   = 3 // Held, Shut, Closer
 	kindBits   = 3 // SYN .. PROBE
@@ -147,7 +147,7 @@ func (m *Model) Pack(s *State, dst []uint64) {
 	}
 	at := c.nextInc + c.loss
 	g := uint64(s.NextInc) | uint64(s.Losses)<<c.nextInc
-	for k, set := range [numIncSets]uint8{s.Above, s.Spoiled, s.Reset, s.Tainted, s.Cut} {
+	for k, set := range [numIncSets]uint8{s.Above, s.Spoiled, s.Reset, s.Tainted, s.Cut, s.Derailed} {
 		g |= uint64(set>>1) << (at + uint(k)*c.incSet) // bit 0, incarnation 0, is never set
 		b.overflow |= uint64(set>>1) >> c.incSet
 	}
@@ -237,7 +237,7 @@ func (m *Model) Unpack(src []uint64) State {
 	s.NextInc = uint8(g & mask(c.nextInc))
 	s.Losses = uint8(g >> c.nextInc & mask(c.loss))
 	at := c.nextInc + c.loss
-	for k, set := range [numIncSets]*uint8{&s.Above, &s.Spoiled, &s.Reset, &s.Tainted, &s.Cut} {
+	for k, set := range [numIncSets]*uint8{&s.Above, &s.Spoiled, &s.Reset, &s.Tainted, &s.Cut, &s.Derailed} {
 		*set = uint8(g>>(at+uint(k)*c.incSet)&mask(c.incSet)) << 1
 	}
 	return s

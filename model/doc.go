@@ -46,8 +46,9 @@
 // which case it is out of window and dropped. Ghost sets record, per
 // incarnation, whether it chose such numbers (Above), was aborted or
 // flushed (Spoiled), was reset before its close completed (Reset), took
-// in a segment TIME_WAIT cannot guard it against (Tainted), or had its
-// TIME_WAIT ended by a RST (Cut: TIME-WAIT assassination, RFC 1337). Acknowledgments are exact: an
+// in a segment TIME_WAIT cannot guard it against (Tainted), had its
+// TIME_WAIT ended by a RST (Cut: TIME-WAIT assassination, RFC 1337), or
+// took in a segment of an incarnation whose TIME_WAIT was cut (Derailed). Acknowledgments are exact: an
 // old SYN,ACK never acknowledges the SYN of a new incarnation (it is a
 // SYN_ACK_OLD, RFC 9293 Figure 8). The client picks that choice
 // when it opens an incarnation after the first; a SYN so chosen is a

@@ -106,7 +106,8 @@ func TestPackRoundTrip(t *testing.T) {
 		}
 		s.NextInc = uint8(rapid.IntRange(1, b.Incarnations+1).Draw(t, "next"))
 		s.Losses = uint8(rapid.IntRange(0, b.Losses).Draw(t, "losses"))
-		s.Above, s.Spoiled, s.Reset, s.Tainted, s.Cut = set("above"), set("spoiled"), set("reset"), set("tainted"), set("cut")
+		s.Above, s.Spoiled, s.Reset, s.Tainted = set("above"), set("spoiled"), set("reset"), set("tainted")
+		s.Cut, s.Derailed = set("cut"), set("derailed")
 		key := make([]uint64, m.Words())
 		for i := range key {
 			key[i] = ^uint64(0) // Pack must not rely on a cleared buffer

@@ -96,16 +96,17 @@ type Endpoint struct {
 
 // State is a global state: both endpoints, the network and the ghosts.
 type State struct {
-	E       [2]Endpoint
-	Net     [2][MaxCapacity]Segment // [0] carries A to B, [1] B to A; sorted
-	N       [2]uint8                // segments in each direction
-	NextInc uint8                   // the incarnation the client opens next
-	Losses  uint8                   // losses left in this incarnation
-	Above   uint8                   // bit i: incarnation i chose sequence numbers above the old ones
-	Spoiled uint8                   // bit i: incarnation i was aborted by an application or flushed by a timer
-	Reset   uint8                   // bit i: a RST ended an endpoint of incarnation i before its close completed
-	Tainted uint8                   // bit i: incarnation i took in a segment TIME_WAIT does not guard against (see Unguarded)
-	Cut     uint8                   // bit i: a RST ended an endpoint's TIME_WAIT of incarnation i (TIME-WAIT assassination, RFC 1337)
+	E        [2]Endpoint
+	Net      [2][MaxCapacity]Segment // [0] carries A to B, [1] B to A; sorted
+	N        [2]uint8                // segments in each direction
+	NextInc  uint8                   // the incarnation the client opens next
+	Losses   uint8                   // losses left in this incarnation
+	Above    uint8                   // bit i: incarnation i chose sequence numbers above the old ones
+	Spoiled  uint8                   // bit i: incarnation i was aborted by an application or flushed by a timer
+	Reset    uint8                   // bit i: a RST ended an endpoint of incarnation i before its close completed
+	Tainted  uint8                   // bit i: incarnation i took in a segment TIME_WAIT does not guard against (see Unguarded)
+	Cut      uint8                   // bit i: a RST ended an endpoint's TIME_WAIT of incarnation i (TIME-WAIT assassination, RFC 1337)
+	Derailed uint8                   // bit i: incarnation i took in a segment of an incarnation whose TIME_WAIT was cut
 }
 
 // A and B name the endpoints.
@@ -120,7 +121,7 @@ func tcpState(v uint8) tcp.State { return tcp.State(v) }
 
 // canon clears what no later step and no property can read, so that states
 // that differ only there are one state: the ghost bits (Above, Spoiled,
-// Reset, Tainted, Cut) of an incarnation that no endpoint and no segment belongs to any
+// Reset, Tainted, Cut, Derailed) of an incarnation that no endpoint and no segment belongs to any
 // more, and of each endpoint's Done whatever does not change how it
 // compares with the incarnations still present.
 //
@@ -134,7 +135,7 @@ func tcpState(v uint8) tcp.State { return tcp.State(v) }
 // new incarnations lie above Done); so the largest present incarnation not
 // above Done answers every such question as Done does.
 func (s *State) canon() {
-	if s.Above|s.Spoiled|s.Reset|s.Tainted|s.Cut|s.E[A].Done|s.E[B].Done == 0 {
+	if s.Above|s.Spoiled|s.Reset|s.Tainted|s.Cut|s.Derailed|s.E[A].Done|s.E[B].Done == 0 {
 		return // nothing to clear
 	}
 	var present uint8 // bit i: incarnation i is present
@@ -151,6 +152,7 @@ func (s *State) canon() {
 	s.Reset &= present
 	s.Tainted &= present
 	s.Cut &= present
+	s.Derailed &= present
 	for x := range s.E {
 		e := &s.E[x]
 		low := present & (2<<e.Done - 1) // present incarnations up to Done
@@ -240,7 +242,7 @@ func (e *Endpoint) Running(t tcp.Timer) bool {
 	return false
 }
 
-// incBit is incarnation inc's bit in the sets Above, Spoiled, Reset, Tainted and Cut; a
+// incBit is incarnation inc's bit in the ghost sets of State; a
 // zombie, being no incarnation, has none.
 func incBit(inc uint8) uint8 {
 	if inc == 0 || inc&Zombie != 0 {
@@ -273,6 +275,11 @@ func (s *State) WasTainted(inc uint8) bool { return s.Tainted&incBit(inc) != 0 }
 // WasCut reports whether a RST ended the TIME_WAIT of an endpoint of
 // incarnation inc before its 2 MSL were up: TIME-WAIT assassination.
 func (s *State) WasCut(inc uint8) bool { return s.Cut&incBit(inc) != 0 }
+
+// WasDerailed reports whether incarnation inc took in a segment of an
+// incarnation whose TIME_WAIT was cut: what the assassination goes on to
+// do in the next connection.
+func (s *State) WasDerailed(inc uint8) bool { return s.Derailed&incBit(inc) != 0 }
 
 // Accepted reports whether a delivery took its segment in: moved the
 // receiver to another state, or told its application something.

@@ -434,8 +434,15 @@ func (g *successors) apply(n *State, x int, e tcp.Event, l Label, seg *Segment) 
 	l.From, l.To, l.Actions = from, t.Next, t.Actions
 	// An incarnation that takes in a segment TIME_WAIT does not guard it
 	// against is tainted: P8 no longer speaks for it.
-	if seg != nil && live(from) && rInc&Zombie == 0 && seg.Inc < rInc && n.Unguarded(*seg) && Accepted(l) {
-		n.Tainted |= incBit(rInc)
+	// One that takes in a segment of an incarnation whose TIME_WAIT was
+	// cut is derailed by the assassination.
+	if seg != nil && live(from) && rInc&Zombie == 0 && seg.Inc < rInc && Accepted(l) {
+		if n.Unguarded(*seg) {
+			n.Tainted |= incBit(rInc)
+		}
+		if n.WasCut(seg.Inc) {
+			n.Derailed |= incBit(rInc)
+		}
 	}
 	// A new connection: from LISTEN or a reopened TIME_WAIT the server
 	// takes the incarnation of the SYN; its application accepts it.
