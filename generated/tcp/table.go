@@ -753,7 +753,7 @@ func (r RuleID) Event() Event {
 
 // The build breaks here when this file is stale: when types.go comes from another spec, or a constant moved.
 func _() {
-	_ = map[bool]int{false: 0, SpecHash == "sha256:dd97297f5d39910ded32ce27ef313b92c39d64e1cb3dd125c5d0ed7460a167ae": 1}
+	_ = map[bool]int{false: 0, SpecHash == "sha256:4ed46d8c557669c238441ff830591eac251ee7ff3dcc56c356f68fcdec3c8969": 1}
 	var x [1]struct{}
 	_ = x[Closed-1]
 	_ = x[Listen-2]

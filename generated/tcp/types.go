@@ -9,7 +9,7 @@ import (
 )
 
 // SpecHash identifies the spec this package was generated from; the other files check it at compile time.
-const SpecHash = "sha256:dd97297f5d39910ded32ce27ef313b92c39d64e1cb3dd125c5d0ed7460a167ae"
+const SpecHash = "sha256:4ed46d8c557669c238441ff830591eac251ee7ff3dcc56c356f68fcdec3c8969"
 
 // SpecFile is the spec this package was generated from.
 const SpecFile = "spec/tcp.fsm"
