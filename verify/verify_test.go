@@ -1,0 +1,72 @@
+package verify
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/tcpfsm/tcpfsm/model"
+	"github.com/tcpfsm/tcpfsm/spec"
+)
+
+// TestRunTCP: the TCP spec on the quick bounds, through its interpreter:
+// no failure, one finding (P7 under RFC 9293), and a record that says so.
+func TestRunTCP(t *testing.T) {
+	sp, err := spec.TCP()
+	require.NoError(t, err)
+	rep, failures, err := Run(sp, sp.Profiles, Options{Bounds: model.QuickBounds()})
+	require.NoError(t, err)
+	assert.Zero(t, failures, rep.Failures())
+	require.Len(t, rep.Results, len(sp.Profiles))
+	for _, r := range rep.Results {
+		require.Len(t, r.Properties, 9, r.Profile)
+		for _, p := range r.Properties {
+			want := "holds"
+			if r.Profile == "rfc9293" && p.ID == "P7" {
+				want = "finding"
+				assert.Contains(t, p.Finding, "RFC9293 3.6 no FIN-WAIT-2 timer")
+				require.NotNil(t, p.Trace)
+				assert.Equal(t, "start", p.Counterexample[0].Step)
+				assert.Len(t, p.Counterexample, len(p.Trace.Steps)+1)
+			}
+			assert.Equal(t, want, p.Status(), "%s under %s", p.ID, r.Profile)
+		}
+	}
+	v := rep.Verification()
+	assert.True(t, strings.HasPrefix(v[0], "Model-checked when generated: client A and server B over a network of capacity 1"), v[0])
+	assert.Regexp(t, `^rfc9293: \d+ states; P1 P2 P3 P4 P5 P6 P8 P9 hold; findings the profile declares: P7\.$`, v[1])
+	assert.Regexp(t, `^bsd: \d+ states; P1 P2 P3 P4 P5 P6 P7 P8 P9 hold\.$`, v[3])
+}
+
+// TestRunRefusesBadFindings: a finding on no property, or on one with no
+// known weakness, is an error at its place.
+func TestRunRefusesBadFindings(t *testing.T) {
+	src := string(spec.TCPSource())
+	const line = "  finding               P7    [RFC9293 3.6"
+	require.Contains(t, src, line)
+	for id, want := range map[string]string{
+		"P12": "finding P12: there is no such property (P1, P2, P3, P4, P5, P6, P7, P8, P9)",
+		"P4":  "finding P4: P4 has no known weakness a finding can name (findings may name P3, P7, P8)",
+	} {
+		sp, err := spec.Parse("bad.fsm", []byte(strings.Replace(src, line, strings.Replace(line, "P7", id, 1), 1)))
+		require.NoError(t, err)
+		_, _, err = Run(sp, sp.Profiles, Options{Bounds: model.QuickBounds()})
+		var list spec.ErrorList
+		require.ErrorAs(t, err, &list, id)
+		require.Len(t, list, 1)
+		assert.Regexp(t, `^bad.fsm:\d+:25: profile rfc9293: `, list[0].Error(), "the place of the property")
+		assert.Contains(t, list[0].Error(), want)
+	}
+}
+
+// TestRunBadBounds: bounds the model refuses are a BadBounds.
+func TestRunBadBounds(t *testing.T) {
+	sp, err := spec.TCP()
+	require.NoError(t, err)
+	b := model.QuickBounds()
+	b.Incarnations = 9
+	_, _, err = Run(sp, sp.Profiles[:1], Options{Bounds: b})
+	assert.ErrorAs(t, err, &BadBounds{})
+	assert.ErrorContains(t, err, "incarnations 9 out of range 1..5")
+}
