@@ -56,6 +56,18 @@ func TestTimingRefusesMeaninglessScaling(t *testing.T) {
 	assert.ErrorContains(t, err, "ticks of")
 	_, err = New(tcp.Linux, Bounds{MSLTicks: 2, Capacity: 99, Incarnations: 2}, nil)
 	assert.ErrorContains(t, err, "capacity 99 out of range")
+	// A TIME_WAIT of 45 s against an MSL of 30 s is shorter than 2 MSL; at
+	// one tick per MSL it would round up to exactly 2 MSL.
+	p := tcp.Linux
+	p.TimeWait = 45 * time.Second
+	b = DefaultBounds()
+	b.MSLTicks = 1
+	_, err = NewTiming(p, b)
+	assert.ErrorContains(t, err, "profile linux: TIME_WAIT 45s against 2 x MSL 1m0s becomes 2 ticks against 2: the scaling changes their order")
+	b.MSLTicks = 2
+	tm, err := NewTiming(p, b)
+	require.NoError(t, err)
+	assert.Less(t, tm.TimeWait, 2*tm.MSL)
 }
 
 // TestPackRoundTrip: Unpack gives back what Pack packed, for any state

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"fmt"
 	"time"
 
@@ -106,6 +107,12 @@ func NewTiming(p tcp.Profile, b Bounds) (Timing, error) {
 		return Timing{}, fmt.Errorf("profile %s has no retransmission timeout", p.Name)
 	case t.R2 == 0:
 		return Timing{}, fmt.Errorf("profile %s has no R2", p.Name)
+	}
+	// Rounding up must not change what TIME_WAIT is measured against: a
+	// TIME_WAIT shorter than 2 MSL must stay shorter in ticks, or the model
+	// would prove what the profile does not give.
+	if real, scaled := cmp.Compare(p.TimeWait, 2*msl), cmp.Compare(t.TimeWait, 2*t.MSL); real != scaled {
+		return Timing{}, fmt.Errorf("profile %s: TIME_WAIT %v against 2 x MSL %v becomes %d ticks against %d: the scaling changes their order; use more MSL ticks", p.Name, p.TimeWait, 2*msl, t.TimeWait, 2*t.MSL)
 	}
 	for _, v := range []int{t.RTO, t.R2, t.R2Syn, t.TimeWait, t.FinWait2} {
 		if v > maxTicks {
