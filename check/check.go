@@ -268,11 +268,9 @@ type worker struct {
 	skip, skipExcused []bool
 	declared          []bool
 
-	// The state being expanded and the step being checked live here, not
-	// on the stack: handing their addresses to the properties would move
-	// them to the heap on every call.
-	s  model.State
-	su model.Succ
+	// The state being expanded lives here, not on the stack: handing its
+	// address to the properties would move it to the heap on every call.
+	s model.State
 
 	transitions int
 	cands       []uint64 // packed candidates, back to back
@@ -311,16 +309,15 @@ func (w *worker) expand(a, b uint32) {
 		*s = m.Unpack(st.state(i))
 		owed := w.owes(s, &w.tags)
 		n, edges := 0, len(w.edges)
-		blocked := m.Successors(s, func(su model.Succ) {
-			w.su = su
+		blocked := m.Each(s, func(su *model.Succ) {
 			for pi, p := range w.props {
 				if p.Step == nil || w.skip[pi] && w.skipExcused[pi] {
 					continue
 				}
-				if msg := p.Step(m, s, &w.su); msg != "" {
-					excused := w.declared[pi] && p.ExcusedStep != nil && p.ExcusedStep(m, s, &w.su)
+				if msg := p.Step(m, s, su); msg != "" {
+					excused := w.declared[pi] && p.ExcusedStep != nil && p.ExcusedStep(m, s, su)
 					if excused && !w.skipExcused[pi] || !excused && !w.skip[pi] {
-						c := su
+						c := *su
 						w.found = append(w.found, found{prop: pi, excused: excused, from: i, succ: n, problem: msg, via: &c})
 						w.mark(pi, excused)
 					}
@@ -330,14 +327,14 @@ func (w *worker) expand(a, b uint32) {
 			var kept uint8
 			if owed != 0 {
 				var next [maxSlots]uint8
-				kept = owed & w.owes(&w.su.Next, &next)
+				kept = owed & w.owes(&su.Next, &next)
 				for q := range w.slots {
 					if next[q] != w.tags[q] {
 						kept &^= 1 << q
 					}
 				}
 			}
-			m.Pack(&w.su.Next, w.key)
+			m.Pack(&su.Next, w.key)
 			h := hashWords(w.key)
 			to, ok := st.find(w.key, h)
 			if !ok {

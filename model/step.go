@@ -164,6 +164,12 @@ func PendingFIN(s tcp.State) bool {
 // successor is in canonical form (see State.canon). Successors may be
 // called from several goroutines at once.
 func (m *Model) Successors(s *State, visit func(Succ)) int {
+	return m.Each(s, func(su *Succ) { visit(*su) })
+}
+
+// Each is Successors without copies: visit sees each successor through a
+// pointer that is good only until it returns.
+func (m *Model) Each(s *State, visit func(*Succ)) int {
 	g := successors{m: m, from: s, visit: visit}
 	g.run(s)
 	return g.blocked
@@ -173,8 +179,9 @@ func (m *Model) Successors(s *State, visit func(Succ)) int {
 type successors struct {
 	m       *Model
 	from    *State
-	visit   func(Succ)
-	blocked int // moves refused for a full channel
+	visit   func(*Succ)
+	blocked int  // moves refused for a full channel
+	out     Succ // the successor being visited
 }
 
 // emit hands a successor, made canonical, to the caller. A duplicate
@@ -185,7 +192,8 @@ func (g *successors) emit(l Label, n *State) {
 	if l.Kind == DeliverCopy && *n == *g.from {
 		return
 	}
-	g.visit(Succ{Label: l, Next: *n})
+	g.out.Label, g.out.Next = l, *n
+	g.visit(&g.out)
 }
 
 // urgency reports whether a segment is at the end of its life (dying) and
