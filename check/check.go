@@ -388,7 +388,7 @@ func (w *worker) mark(pi int, excused bool) {
 // path is the states from the initial one to state i, by parent links.
 func (st *store) path(i uint32) []uint32 {
 	var p []uint32
-	for ; i != noParent; i = st.parent[i] {
+	for ; i != noParent; i = st.parent.at(int(i)) {
 		p = append(p, i)
 	}
 	for l, r := 0, len(p)-1; l < r; l, r = l+1, r-1 {

@@ -72,10 +72,10 @@ func (w *worker) owes(s *model.State, tags *[maxSlots]uint8) uint8 {
 // obligation, each with the slots it keeps owing and whether it is time
 // passing, and the slots it owes if time may pass in it unchanged.
 type graph struct {
-	start   []uint32 // the first edge of each state; one more at the end
-	to      []uint32
-	flags   []uint8
-	stutter []uint8
+	start   chunks[uint32] // the first edge of each state; one more at the end
+	to      chunks[uint32]
+	flags   chunks[uint8]
+	stutter chunks[uint8]
 }
 
 // add appends the states worker w expanded, in order.
@@ -85,17 +85,17 @@ func (g *graph) add(w *worker) {
 	}
 	k := 0
 	for j, ne := range w.nedges {
-		g.start = append(g.start, uint32(len(g.to)))
+		g.start.append(uint32(g.to.len()))
 		for e := 0; e < int(ne); e++ {
 			t := w.edges[k]
 			if t&candBit != 0 {
 				t = w.resolved[t&^candBit]
 			}
-			g.to = append(g.to, t)
-			g.flags = append(g.flags, w.flags[k])
+			g.to.append(t)
+			g.flags.append(w.flags[k])
 			k++
 		}
-		g.stutter = append(g.stutter, w.stutter[j])
+		g.stutter.append(w.stutter[j])
 	}
 }
 
@@ -103,17 +103,17 @@ func (g *graph) bytes() uint64 {
 	if g == nil {
 		return 0
 	}
-	return uint64(cap(g.start))*4 + uint64(cap(g.to))*4 + uint64(cap(g.flags)) + uint64(cap(g.stutter))
+	return g.start.bytes() + g.to.bytes() + g.flags.bytes() + g.stutter.bytes()
 }
 
 // out is the range of v's edges in to and flags.
-func (g *graph) out(v uint32) (int, int) { return int(g.start[v]), int(g.start[v+1]) }
+func (g *graph) out(v uint32) (int, int) { return int(g.start.at(int(v))), int(g.start.at(int(v) + 1)) }
 
 func checkLiveness(m *model.Model, st *store, g *graph, init model.State, props []Property, slots []slot, res *Result, opt Options, start time.Time) error {
 	if g == nil {
 		return nil
 	}
-	g.start = append(g.start, uint32(len(g.to)))
+	g.start.append(uint32(g.to.len()))
 	var todo []int // the slots of properties not already violated
 	for q, sl := range slots {
 		if res.Violations[props[sl.prop].ID] == nil {
@@ -191,12 +191,12 @@ func (s *sccSearch) on(v uint32) bool { return s.onStack[v/64]&(1<<(v%64)) != 0 
 // owing reports whether state v takes part: it keeps owing along an edge,
 // or may wait for ever owing.
 func (s *sccSearch) owing(v uint32) bool {
-	if s.g.stutter[v]&s.bit != 0 {
+	if s.g.stutter.at(int(v))&s.bit != 0 {
 		return true
 	}
 	lo, hi := s.g.out(v)
 	for e := lo; e < hi; e++ {
-		if s.g.flags[e]&s.bit != 0 {
+		if s.g.flags.at(e)&s.bit != 0 {
 			return true
 		}
 	}
@@ -215,10 +215,10 @@ func (s *sccSearch) run(init model.State) *Counterexample {
 			if f.pos < f.hi {
 				e := f.pos
 				f.pos++
-				if s.g.flags[e]&s.bit == 0 {
+				if s.g.flags.at(e)&s.bit == 0 {
 					continue
 				}
-				w := s.g.to[e]
+				w := s.g.to.at(e)
 				switch {
 				case s.index[w] == 0:
 					s.push(w)
@@ -260,7 +260,7 @@ func (s *sccSearch) fair(comp []uint32, init model.State) *Counterexample {
 	in := func(w uint32) bool { _, ok := slices.BinarySearch(comp, w); return ok }
 	m, st, g := s.m, s.st, s.g
 	for _, u := range comp {
-		if g.stutter[u]&s.bit != 0 {
+		if g.stutter.at(int(u))&s.bit != 0 {
 			x := m.Unpack(st.state(u))
 			c := &Counterexample{Property: s.p.ID, Problem: s.p.Unmet(&x, s.o), Initial: init, Stutter: true}
 			c.Steps = steps(m, st, st.path(u))
@@ -275,10 +275,10 @@ func (s *sccSearch) fair(comp []uint32, init model.State) *Counterexample {
 	for _, u := range comp {
 		lo, hi := g.out(u)
 		for e := lo; e < hi; e++ {
-			if g.flags[e]&s.bit == 0 || g.flags[e]&tickFlag == 0 || !in(g.to[e]) {
+			if f := g.flags.at(e); f&s.bit == 0 || f&tickFlag == 0 || !in(g.to.at(e)) {
 				continue
 			}
-			to := g.to[e]
+			to := g.to.at(e)
 			x := m.Unpack(st.state(u))
 			c := &Counterexample{Property: s.p.ID, Problem: s.p.Unmet(&x, s.o), Initial: init}
 			c.Steps = steps(m, st, st.path(u))
@@ -301,8 +301,8 @@ func (s *sccSearch) pathWithin(a, b uint32, in func(uint32) bool) []uint32 {
 		queue = queue[1:]
 		lo, hi := s.g.out(v)
 		for e := lo; e < hi; e++ {
-			w := s.g.to[e]
-			if _, seen := prev[w]; !seen && s.g.flags[e]&s.bit != 0 && in(w) {
+			w := s.g.to.at(e)
+			if _, seen := prev[w]; !seen && s.g.flags.at(e)&s.bit != 0 && in(w) {
 				prev[w] = v
 				queue = append(queue, w)
 			}

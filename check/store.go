@@ -10,7 +10,7 @@ import "math/bits"
 type store struct {
 	words  int
 	chunks [][]uint64
-	parent []uint32
+	parent chunks[uint32]
 	slots  []uint64 // 0: empty; else the hash's high half, then i+1 for state i
 	n      uint32
 }
@@ -95,7 +95,7 @@ func (st *store) insert(k []uint64, h uint64, parent uint32) (uint32, bool) {
 		st.chunks = append(st.chunks, make([]uint64, chunkStates*st.words))
 	}
 	copy(st.state(n), k)
-	st.parent = append(st.parent, parent)
+	st.parent.append(parent)
 	st.slots[i] = tableEntry(h, n)
 	st.n++
 	return n, true
@@ -121,7 +121,7 @@ func (st *store) grow() {
 
 // bytes is the memory the set holds: packed states, parent links, table.
 func (st *store) bytes() uint64 {
-	return uint64(len(st.chunks))*chunkStates*uint64(st.words)*8 + uint64(cap(st.parent))*4 + uint64(len(st.slots))*8
+	return uint64(len(st.chunks))*chunkStates*uint64(st.words)*8 + st.parent.bytes() + uint64(len(st.slots))*8
 }
 
 // bytesAfterGrowth is what bytes would be once the next state is in,
