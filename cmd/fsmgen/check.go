@@ -155,7 +155,7 @@ func printReport(w io.Writer, sp *spec.Spec, rep *verify.Report, profiles []*spe
 				fmt.Fprintf(w, "The profile declares a finding on %s, but this violation does not come from the weakness it names:\n", p.ID)
 			}
 			if p.Trace != nil {
-				fmt.Fprint(w, formatCounterexample(r.Profile, p.Trace))
+				fmt.Fprint(w, formatCounterexample(r.Profile, p.Status(), p.Trace))
 			} else {
 				fmt.Fprintf(w, "%s VIOLATED under %s: %s\n", p.ID, r.Profile, p.Problem)
 			}
@@ -170,7 +170,7 @@ func writeDiagrams(path string, rep *verify.Report) error {
 	for _, r := range rep.Results {
 		for _, p := range r.Properties {
 			if p.Trace != nil {
-				b.WriteString(sequenceDiagram(r.Profile, p.Trace))
+				b.WriteString(sequenceDiagram(r.Profile, p.Status(), p.Trace))
 				b.WriteString("\n")
 			}
 		}

@@ -65,9 +65,13 @@ func (f *modelFlags) options() (verify.Options, error) {
 
 // formatCounterexample numbers the steps of c, each with both endpoints'
 // states and the segments in flight after it.
-func formatCounterexample(profile string, c *check.Counterexample) string {
+func formatCounterexample(profile, status string, c *check.Counterexample) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s VIOLATED under %s: %s\n", c.Property, profile, c.Problem)
+	if status == "finding" {
+		fmt.Fprintf(&b, "%s under %s: %s\n", c.Property, profile, c.Problem)
+	} else {
+		fmt.Fprintf(&b, "%s %s under %s: %s\n", c.Property, status, profile, c.Problem)
+	}
 	fmt.Fprintf(&b, "  %2d. start               %s\n", 0, c.Initial)
 	for i, s := range c.Steps {
 		if i == c.Loop {

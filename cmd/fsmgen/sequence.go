@@ -10,10 +10,10 @@ import (
 
 // sequenceDiagram draws a counterexample as a Mermaid sequence diagram:
 // segments as arrows when they are delivered, everything else as notes.
-func sequenceDiagram(profile string, c *check.Counterexample) string {
+func sequenceDiagram(profile, status string, c *check.Counterexample) string {
 	var b strings.Builder
 	b.WriteString("sequenceDiagram\n")
-	fmt.Fprintf(&b, "    %%%% %s VIOLATED under %s: %s\n", c.Property, profile, mermaidText(c.Problem))
+	fmt.Fprintf(&b, "    %%%% %s %s under %s: %s\n", c.Property, status, profile, mermaidText(c.Problem))
 	b.WriteString("    participant A as A (client)\n    participant B as B (server)\n")
 	name := [2]string{"A", "B"}
 	for i, s := range c.Steps {
