@@ -85,15 +85,21 @@ type bitWriter struct {
 	overflow uint64
 }
 
+// put appends the n low bits of v. (Shift counts are masked with 63
+// throughout: they are always below 64, and the mask spares the checks Go
+// adds to a shift by a variable.)
 func (b *bitWriter) put(v uint64, n uint) {
-	b.overflow |= v >> n
-	b.cur |= v << b.used
+	b.overflow |= v >> (n & 63)
+	b.cur |= v << (b.used & 63)
 	b.used += n
 	if b.used >= 64 {
 		b.w[b.i] = b.cur
 		b.i++
 		b.used -= 64
-		b.cur = v >> (n - b.used) // the bits that did not fit
+		b.cur = v >> ((n - b.used) & 63) // the bits that did not fit
+		if b.used == 0 {
+			b.cur = 0
+		}
 	}
 }
 
@@ -117,8 +123,8 @@ type bitReader struct {
 
 func (b *bitReader) get(n uint) uint64 {
 	if n <= b.left {
-		v := b.cur & (1<<n - 1)
-		b.cur >>= n
+		v := b.cur & mask(n)
+		b.cur >>= n & 63
 		b.left -= n
 		return v
 	}
@@ -126,8 +132,8 @@ func (b *bitReader) get(n uint) uint64 {
 	have := b.left
 	b.i++
 	b.cur, b.left = b.w[b.i], 64
-	v |= b.cur << have & (1<<n - 1)
-	b.cur >>= n - have
+	v |= b.cur << (have & 63) & mask(n)
+	b.cur >>= (n - have) & 63
 	b.left -= n - have
 	return v
 }
@@ -146,12 +152,12 @@ func (m *Model) Pack(s *State, dst []uint64) {
 		}
 	}
 	at := c.nextInc + c.loss
-	g := uint64(s.NextInc) | uint64(s.Losses)<<c.nextInc
+	g := uint64(s.NextInc) | uint64(s.Losses)<<(c.nextInc&63)
 	for k, set := range [numIncSets]uint8{s.Above, s.Spoiled, s.Reset, s.Tainted, s.Cut, s.Derailed} {
-		g |= uint64(set>>1) << (at + uint(k)*c.incSet) // bit 0, incarnation 0, is never set
-		b.overflow |= uint64(set>>1) >> c.incSet
+		g |= uint64(set>>1) << ((at + uint(k)*c.incSet) & 63) // bit 0, incarnation 0, is never set
+		b.overflow |= uint64(set>>1) >> (c.incSet & 63)
 	}
-	b.overflow |= uint64(s.NextInc)>>c.nextInc | uint64(s.Losses)>>c.loss
+	b.overflow |= uint64(s.NextInc)>>(c.nextInc&63) | uint64(s.Losses)>>(c.loss&63)
 	b.put(g, c.ghosts)
 	b.flush()
 	if b.overflow != 0 {
@@ -167,44 +173,43 @@ func flag(v bool) uint64 {
 }
 
 func (c *codec) packEndpoint(e *Endpoint, overflow *uint64) uint64 {
-	v := uint64(e.St) | c.packInc(e.Inc)<<stateBits | uint64(e.Done)<<c.atDone |
-		(flag(e.Held)|flag(e.Shut)<<1|flag(e.Closer)<<2)<<c.atFlags | uint64(e.Backoff)<<c.atBackoff
-	of := uint64(e.St)>>stateBits | c.packInc(e.Inc)>>c.inc | uint64(e.Done)>>c.done | uint64(e.Backoff)>>c.backoff
-	for k, w := range c.timers {
-		v |= uint64(e.Timers[k]) << c.atTimers[k]
-		of |= uint64(e.Timers[k]) >> w
+	inc := c.packInc(e.Inc)
+	v := uint64(e.St) | inc<<stateBits | uint64(e.Done)<<(c.atDone&63) |
+		(flag(e.Held)|flag(e.Shut)<<1|flag(e.Closer)<<2)<<(c.atFlags&63) | uint64(e.Backoff)<<(c.atBackoff&63)
+	of := uint64(e.St)>>stateBits | inc>>(c.inc&63) | uint64(e.Done)>>(c.done&63) | uint64(e.Backoff)>>(c.backoff&63)
+	for k := range numTimers {
+		t := uint64(e.Timers[k])
+		v |= t << (c.atTimers[k] & 63)
+		of |= t >> (c.timers[k] & 63)
 	}
 	*overflow |= of
 	return v
 }
 
 func (c *codec) packSegment(g Segment, overflow *uint64) uint64 {
-	*overflow |= uint64(g.Kind)>>kindBits | c.packInc(g.Inc)>>c.inc | uint64(g.Age)>>c.age
+	inc := c.packInc(g.Inc)
+	*overflow |= uint64(g.Kind)>>kindBits | inc>>(c.inc&63) | uint64(g.Age)>>(c.age&63)
 	return uint64(g.Kind) | flag(g.AckFin)<<kindBits | flag(g.Stray)<<(kindBits+1) |
-		c.packInc(g.Inc)<<(kindBits+2) | uint64(g.Age)<<(kindBits+2+c.inc)
+		inc<<(kindBits+2) | uint64(g.Age)<<((kindBits+2+c.inc)&63)
 }
 
-func mask(n uint) uint64 { return 1<<n - 1 }
+func mask(n uint) uint64 { return 1<<(n&63) - 1 }
 
 // packInc writes an incarnation in c.inc bits: its number, then the
-// Zombie bit on top.
+// Zombie bit on top. One too wide for its bits comes out wider than
+// c.inc, for Pack to report.
 func (c *codec) packInc(inc uint8) uint64 {
+	top := (c.inc - 1) & 63
 	v := uint64(inc &^ Zombie)
-	if v>>(c.inc-1) != 0 {
-		return 1 << c.inc // too wide: Pack reports the overflow
+	if v>>top != 0 {
+		return 1 << (c.inc & 63)
 	}
-	if inc&Zombie != 0 {
-		v |= 1 << (c.inc - 1)
-	}
-	return v
+	return v | uint64(inc>>3&1)<<top
 }
 
 func (c *codec) unpackInc(v uint64) uint8 {
-	inc := uint8(v & mask(c.inc-1))
-	if v>>(c.inc-1)&1 != 0 {
-		inc |= Zombie
-	}
-	return inc
+	top := (c.inc - 1) & 63
+	return uint8(v&mask(top)) | uint8(v>>top&1)<<3
 }
 
 // Unpack reads a state written by Pack.
@@ -217,12 +222,12 @@ func (m *Model) Unpack(src []uint64) State {
 		e := &s.E[x]
 		e.St = tcpState(uint8(v & mask(stateBits)))
 		e.Inc = c.unpackInc(v >> stateBits)
-		e.Done = uint8(v >> c.atDone & mask(c.done))
-		f := v >> c.atFlags
+		e.Done = uint8(v >> (c.atDone & 63) & mask(c.done))
+		f := v >> (c.atFlags & 63)
 		e.Held, e.Shut, e.Closer = f&1 != 0, f&2 != 0, f&4 != 0
-		e.Backoff = uint8(v >> c.atBackoff & mask(c.backoff))
-		for k, w := range c.timers {
-			e.Timers[k] = uint8(v >> c.atTimers[k] & mask(w))
+		e.Backoff = uint8(v >> (c.atBackoff & 63) & mask(c.backoff))
+		for k := range numTimers {
+			e.Timers[k] = uint8(v >> (c.atTimers[k] & 63) & mask(c.timers[k]))
 		}
 	}
 	for d := 0; d < 2; d++ {
@@ -230,15 +235,15 @@ func (m *Model) Unpack(src []uint64) State {
 		for i := 0; i < int(s.N[d]); i++ {
 			v := b.get(c.segment)
 			s.Net[d][i] = Segment{Kind: uint8(v & mask(kindBits)), AckFin: v>>kindBits&1 != 0, Stray: v>>(kindBits+1)&1 != 0,
-				Inc: c.unpackInc(v >> (kindBits + 2)), Age: uint8(v >> (kindBits + 2 + c.inc) & mask(c.age))}
+				Inc: c.unpackInc(v >> (kindBits + 2)), Age: uint8(v >> ((kindBits + 2 + c.inc) & 63) & mask(c.age))}
 		}
 	}
 	g := b.get(c.ghosts)
 	s.NextInc = uint8(g & mask(c.nextInc))
-	s.Losses = uint8(g >> c.nextInc & mask(c.loss))
+	s.Losses = uint8(g >> (c.nextInc & 63) & mask(c.loss))
 	at := c.nextInc + c.loss
 	for k, set := range [numIncSets]*uint8{&s.Above, &s.Spoiled, &s.Reset, &s.Tainted, &s.Cut, &s.Derailed} {
-		*set = uint8(g>>(at+uint(k)*c.incSet)&mask(c.incSet)) << 1
+		*set = uint8(g>>((at+uint(k)*c.incSet)&63)&mask(c.incSet)) << 1
 	}
 	return s
 }
