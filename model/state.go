@@ -155,7 +155,7 @@ func (s *State) canon() {
 	s.Derailed &= present
 	for x := range s.E {
 		e := &s.E[x]
-		low := present & (2<<e.Done - 1) // present incarnations up to Done
+		low := present & (2<<(e.Done&7) - 1) // present incarnations up to Done
 		e.Done = 0
 		if low != 0 {
 			e.Done = uint8(7 - bits.LeadingZeros8(low))
@@ -248,7 +248,7 @@ func incBit(inc uint8) uint8 {
 	if inc == 0 || inc&Zombie != 0 {
 		return 0
 	}
-	return 1 << inc
+	return 1 << (inc & 7)
 }
 
 // HigherSeq reports whether incarnation inc chose sequence numbers above
