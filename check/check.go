@@ -79,9 +79,9 @@ type Result struct {
 	Elapsed     time.Duration
 	// Findings holds, by property ID, a shortest violation that comes from
 	// the weakness a declared finding names (see Property.ExcusedStep).
-	Findings map[string]*Counterexample
-	Bytes       uint64                     // what the search holds: the visited set (packed states, parent links, table) and the liveness subgraph
-	Violations  map[string]*Counterexample // by property ID
+	Findings   map[string]*Counterexample
+	Bytes      uint64                     // what the search holds: the visited set (packed states, parent links, table) and the liveness subgraph
+	Violations map[string]*Counterexample // by property ID
 }
 
 // Options bound and instrument a run.
