@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/tcpfsm/tcpfsm/spec"
@@ -24,6 +25,8 @@ Usage:
   fsmgen diagram [-spec FILE] [-format mermaid|dot]  draw the state diagram
   fsmgen fmt     [-spec FILE] [-w] [-l]              format a spec, keeping its comments
   fsmgen conform [-record DIR] [-scenario NAME] [-v]  run the live close scenarios against this kernel (root, Linux)
+  fsmgen promela [-spec FILE] [-profile NAME] [-msl D] [-capacity N] [-incarnations N] [-o FILE]
+                                                   export the model fsmgen check explores to Promela, for SPIN
 
 Without -spec, commands use the embedded TCP spec (spec/tcp.fsm).
 
@@ -35,6 +38,7 @@ Examples:
   fsmgen diagram -format dot | dot -Tsvg > tcp.svg
   fsmgen fmt -w -spec my.fsm         # format my.fsm in place
   sudo fsmgen conform                # hold the linux profile to this kernel
+  fsmgen promela -profile linux -capacity 1 -o tcp.pml   # then: spin -a tcp.pml
 
 Exit status: 0 success, 1 a check failed, 2 bad usage or bad input.
 `
@@ -52,6 +56,12 @@ func usageErr(format string, args ...any) error {
 }
 
 func main() {
+	// The explorer's memory is nearly all long-lived arrays without
+	// pointers, cheap for the collector to keep; collecting more often
+	// keeps the process close to what it holds (GOGC, if set, wins).
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(25)
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -75,6 +85,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runFmt(args[1:], stdout, stderr)
 	case "conform":
 		err = runConform(args[1:], stdout, stderr)
+	case "promela":
+		err = runPromela(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
