@@ -35,7 +35,7 @@ const (
 	numIncSets = 6 // Above, Spoiled, Reset, Tainted, Cut, Derailed
 	stateBits  = 4 // tcp.State, 1..11
 	flagBits   = 3 // Held, Shut, Closer
-	kindBits   = 3 // SYN .. PROBE
+	kindBits   = 3 // SYN .. RSTACK
 )
 
 func newCodec(m *Model) codec {

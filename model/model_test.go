@@ -64,6 +64,9 @@ func TestTimingRefusesMeaninglessScaling(t *testing.T) {
 	b.MSLTicks = 1
 	_, err = NewTiming(p, b)
 	assert.ErrorContains(t, err, "profile linux: TIME_WAIT 45s against 2 x MSL 1m0s becomes 2 ticks against 2: the scaling changes their order")
+	// At one tick per MSL the 1 s RTO rounds up to the whole MSL.
+	_, err = NewTiming(tcp.BSD, b)
+	assert.ErrorContains(t, err, "profile bsd: a retransmission timeout of 1s against an MSL of 30s becomes 1 ticks against 1: use more MSL ticks")
 	b.MSLTicks = 2
 	tm, err := NewTiming(p, b)
 	require.NoError(t, err)
@@ -108,7 +111,7 @@ func TestPackRoundTrip(t *testing.T) {
 			n := rapid.IntRange(0, b.Capacity).Draw(t, "n")
 			for i := 0; i < n; i++ {
 				s.add(d, Segment{
-					Kind:   uint8(rapid.IntRange(1, int(PROBE)).Draw(t, "kind")),
+					Kind:   uint8(rapid.IntRange(1, int(RSTACK)).Draw(t, "kind")),
 					AckFin: rapid.Bool().Draw(t, "ackfin"),
 					Inc:    inc("seginc") | uint8(rapid.SampledFrom([]int{0, int(Zombie)}).Draw(t, "zombie")),
 					Age:    uint8(rapid.IntRange(0, tm.MSL).Draw(t, "age")),
@@ -226,11 +229,39 @@ func TestClassify(t *testing.T) {
 		{&Endpoint{St: tcp.Established, Inc: 3}, Segment{Kind: FIN, Inc: 1}, tcp.RcvFin, true},      // worst case: in window
 		{&Endpoint{St: tcp.SynSent, Inc: 3}, Segment{Kind: SYNACK, Inc: 1}, tcp.RcvSynAckOld, true}, // acks an old SYN, not ours
 		{&Endpoint{St: tcp.SynSent, Inc: 3}, Segment{Kind: SYNACK, Inc: 3}, tcp.RcvSynAck, true},
+		// The RST that answered a SYN (sequence number 0) refuses that
+		// SYN's connection, and is out of window anywhere else.
+		{&Endpoint{St: tcp.SynSent, Inc: 2}, Segment{Kind: RSTACK, Inc: 2, Stray: true}, tcp.RcvRst, true},
+		{&Endpoint{St: tcp.SynSent, Inc: 2}, Segment{Kind: RSTACK, Inc: 1}, 0, false},
+		{est2, Segment{Kind: RSTACK, Inc: 2, Stray: true}, 0, false},
+		{&Endpoint{St: tcp.FinWait1, Inc: 2}, Segment{Kind: RSTACK, Inc: 2, Stray: true}, 0, false},
+		{est2, Segment{Kind: RST, Inc: 2}, tcp.RcvRst, true},
 	} {
 		e, ok := m.classify(&s, c.r, c.g)
 		assert.Equal(t, c.ok, ok, "%s at %s", c.g, c.r.St)
 		assert.Equal(t, c.want, e, "%s at %s", c.g, c.r.St)
 	}
+}
+
+// TestClosedAnswersSYNWithRSTACK: CLOSED answers a SYN with a RST that
+// acknowledges it and carries sequence number 0, and any other segment
+// with a plain RST.
+func TestClosedAnswersSYNWithRSTACK(t *testing.T) {
+	m := linuxModel(t)
+	s := m.Initial()
+	s.E[B] = Endpoint{St: tcp.Closed, Done: 1}
+	s.NextInc = 3
+	s.add(0, Segment{Kind: SYN, Inc: 2}, 2)
+	s.add(0, Segment{Kind: ACK, Inc: 2}, 2)
+	got := map[uint8]uint8{}
+	m.Successors(&s, func(su Succ) {
+		if su.Label.Kind == Deliver && su.Label.End == B {
+			for _, g := range su.Next.segs(1) {
+				got[su.Label.Seg.Kind] = g.Kind
+			}
+		}
+	})
+	assert.Equal(t, map[uint8]uint8{SYN: RSTACK, ACK: RST}, got)
 }
 
 // TestFinFromCloseWaitAcksPeerFin: the FIN sent from CLOSE_WAIT carries the

@@ -16,9 +16,13 @@ const (
 	FIN
 	RST
 	PROBE
+	// RSTACK is the RST that answers a SYN: with no ACK to take its
+	// sequence number from, it carries sequence number 0 and acknowledges
+	// the SYN (RFC 9293 3.10.7.1: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>).
+	RSTACK
 )
 
-var kindNames = [...]string{"", "SYN", "SYN,ACK", "ACK", "FIN", "RST", "PROBE"}
+var kindNames = [...]string{"", "SYN", "SYN,ACK", "ACK", "FIN", "RST", "PROBE", "RST,ACK"}
 
 // Segment is one element in flight.
 type Segment struct {
@@ -36,7 +40,7 @@ type Segment struct {
 
 func (s Segment) String() string {
 	ack := ""
-	if s.AckFin && s.Kind != RST {
+	if s.AckFin && s.Kind != RST && s.Kind != RSTACK {
 		ack = "+ackFIN"
 	}
 	stray := ""

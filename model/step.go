@@ -405,6 +405,15 @@ func (m *Model) classify(s *State, r *Endpoint, g Segment) (tcp.Event, bool) {
 			return 0, false
 		}
 		return tcp.RcvRst, true
+	case RSTACK:
+		// The answer to a SYN counts only in SYN_SENT, where it
+		// acknowledges our SYN: the connection is refused. Anywhere else
+		// its sequence number 0 lies outside the window (RFC 5961 3.2
+		// takes a RST only at exactly RCV.NXT), so it is dropped.
+		if r.St == tcp.SynSent && g.Inc == r.Inc {
+			return tcp.RcvRst, true
+		}
+		return 0, false
 	}
 	return 0, false
 }
@@ -491,6 +500,9 @@ func (g *successors) apply(n *State, x int, e tcp.Event, l Label, seg *Segment) 
 		out := Segment{Kind: send.kind, AckFin: ackFin && send.kind != RST, Inc: tag}
 		if send.kind == RST {
 			out.Inc, out.Stray = rstTag, stray
+			if seg != nil && seg.Kind == SYN {
+				out.Kind = RSTACK
+			}
 		}
 		if !n.add(x, out, m.Bounds.Capacity) {
 			if n.Losses == 0 {

@@ -114,6 +114,13 @@ func NewTiming(p tcp.Profile, b Bounds) (Timing, error) {
 	if real, scaled := cmp.Compare(p.TimeWait, 2*msl), cmp.Compare(t.TimeWait, 2*t.MSL); real != scaled {
 		return Timing{}, fmt.Errorf("profile %s: TIME_WAIT %v against 2 x MSL %v becomes %d ticks against %d: the scaling changes their order; use more MSL ticks", p.Name, p.TimeWait, 2*msl, t.TimeWait, 2*t.MSL)
 	}
+	// Nor may it make the first retransmission as late as a segment's
+	// death: TIME_WAIT's guarantees rest on a retransmitted FIN coming
+	// within the MSL, and a timeout rounded up to the MSL doubles past
+	// 2 MSL at its first backoff.
+	if p.Retransmission < msl && t.RTO >= t.MSL {
+		return Timing{}, fmt.Errorf("profile %s: a retransmission timeout of %v against an MSL of %v becomes %d ticks against %d: use more MSL ticks", p.Name, p.Retransmission, msl, t.RTO, t.MSL)
+	}
 	for _, v := range []int{t.RTO, t.R2, t.R2Syn, t.TimeWait, t.FinWait2} {
 		if v > maxTicks {
 			return Timing{}, fmt.Errorf("a duration of profile %s is %d ticks of %v; at most %d fit: use fewer MSL ticks or a longer network MSL", p.Name, v, tick, maxTicks)

@@ -89,6 +89,7 @@ const source = `/*
 #define SEG_FIN     4
 #define SEG_RST     5
 #define SEG_PROBE   6
+#define SEG_RST_ACK 7	/* the RST that answers a SYN: sequence number 0 */
 #define SENDS(k)    (1 << ((k) - 1))
 
 /* Modelled timers: timer k of endpoint x is tm[4*x+k]: 0 stopped, 1 due,
@@ -191,7 +192,7 @@ bit ticked;	/* the last step was time passing */
 
 /* ---- Scratch: hidden, so not part of any state ---- */
 hidden byte sc_kind, sc_ev, sc_from, sc_rinc, sc_lossav, sc_next, sc_sends, sc_timers, sc_einc, sc_tag, sc_rsttag;
-hidden byte sc_gk, sc_ginc, sc_k, sc_oinc, sc_j, sc_pos, sc_need, sc_present, sc_low;
+hidden byte sc_gk, sc_ginc, sc_k, sc_okind, sc_oinc, sc_j, sc_pos, sc_need, sc_present, sc_low;
 hidden short sc_cls;
 hidden byte sc_hasseg, sc_gaf, sc_gstray, sc_ok, sc_isdel, sc_tells, sc_accepted, sc_unguarded, sc_taint, sc_derail, sc_newconn;
 hidden byte sc_stray, sc_ackfin, sc_blocked, sc_found, sc_added, sc_oaf, sc_ostray, sc_ackours;
@@ -246,7 +247,8 @@ inline out_seg() {
 	sc_oaf = sc_ackfin && sc_k != SEG_RST;
 	sc_oinc = ((sc_k == SEG_RST) -> sc_rsttag : sc_tag);
 	sc_ostray = ((sc_k == SEG_RST) -> sc_stray : 0);
-	sc_cls = sc_k*64 + sc_ostray*32 + sc_oaf*16 + (sc_oinc & 15)
+	sc_okind = ((sc_k == SEG_RST && sc_hasseg && sc_gk == SEG_SYN) -> SEG_RST_ACK : sc_k);
+	sc_cls = sc_okind*64 + sc_ostray*32 + sc_oaf*16 + (sc_oinc & 15)
 }
 
 /* Is the segment out_seg made already in flight in direction D (at age 0)? */
@@ -287,7 +289,7 @@ inline add(D) {
 		:: sc_j > sc_pos -> copy_seg(D, sc_j, sc_j - 1); sc_j--
 		:: else -> break
 		od;
-		net[D].s[sc_pos].kind = sc_k;
+		net[D].s[sc_pos].kind = sc_okind;
 		net[D].s[sc_pos].ackfin = sc_oaf;
 		net[D].s[sc_pos].stray = sc_ostray;
 		net[D].s[sc_pos].inc = sc_oinc;
@@ -361,6 +363,11 @@ inline classify(X) {
 				if
 				:: st[X] == SYN_SENT && sc_ginc != inc[X] -> sc_ok = 0
 				:: else -> sc_ev = RCV_RST
+				fi
+			:: sc_gk == SEG_RST_ACK ->
+				if
+				:: st[X] == SYN_SENT && sc_ginc == inc[X] -> sc_ev = RCV_RST
+				:: else -> sc_ok = 0
 				fi
 			:: else -> sc_ok = 0
 			fi
