@@ -19,12 +19,12 @@ import (
 
 // mutantBudget is how many walks rapid may take to find a violation of a
 // mutant's primary property. The walks it took over six random seeds: 1 to
-// 42 for p1, p2, p4, p5, p6 and p8 (budget 1,000, forty times the mean);
-// 10 to 346 for p7 (5,000, about thirty times); 86 to 12,041 for p3, whose
-// old FIN must outlive a one-MSL TIME_WAIT by the one tick in which the next
-// handshake completes (50,000, about nine times the mean of 5,300: a
-// random seed misses it once in ten thousand). With mutantSeed they take
-// 5, 5, 14, 5, 44, 7, 128 and 58 walks, and p3 12,705.
+// 152 for p1, p2, p4, p5, p6 and p8 (budget 1,000, twenty times the worst
+// mean, p5's 48); 11 to 273 for p7 (5,000, over sixty times its mean of
+// 75); 138 to 21,789 for p3, whose old FIN must outlive a one-MSL
+// TIME_WAIT by the one tick in which the next handshake completes (50,000,
+// ten times its mean of 4,800). With mutantSeed they take 5, 5, 6, 5, 44,
+// 7, 6 and 7 walks, and p3 405.
 func mutantBudget(mu mutants.Mutant) int {
 	switch primary(mu) {
 	case "P3":
