@@ -41,7 +41,7 @@ func addModelFlagsWith(fs *flag.FlagSet, d model.Bounds) *modelFlags {
 		noDup:        fs.Bool("no-dup", false, "a network that duplicates nothing"),
 		noReorder:    fs.Bool("no-reorder", false, "a network that keeps order"),
 		maxStates:    fs.Int("max-states", 200_000_000, "stop a run past `N` states"),
-		maxMemory:    fs.Int("max-memory", 16<<10, "stop a run whose search would hold more than `MiB`"),
+		maxMemory:    fs.Int("max-memory", defaultMaxMemory(), "stop a run whose search would hold more than `MiB`; by default three fifths of this machine's memory, at most 16 GiB"),
 	}
 }
 
