@@ -32,7 +32,7 @@ type codec struct {
 func width(max int) uint { return uint(bits.Len(uint(max))) }
 
 const (
-	numIncSets = 6 // Above, Spoiled, Reset, Tainted, Cut, Derailed
+	numIncSets = 6 // State.ghostSets
 	stateBits  = 4 // tcp.State, 1..11
 	flagBits   = 3 // Held, Shut, Closer
 	kindBits   = 3 // SYN .. RSTACK
@@ -153,9 +153,9 @@ func (m *Model) Pack(s *State, dst []uint64) {
 	}
 	at := c.nextInc + c.loss
 	g := uint64(s.NextInc) | uint64(s.Losses)<<(c.nextInc&63)
-	for k, set := range [numIncSets]uint8{s.Above, s.Spoiled, s.Reset, s.Tainted, s.Cut, s.Derailed} {
-		g |= uint64(set>>1) << ((at + uint(k)*c.incSet) & 63) // bit 0, incarnation 0, is never set
-		b.overflow |= uint64(set>>1) >> (c.incSet & 63)
+	for k, set := range s.ghostSets() {
+		g |= uint64(*set>>1) << ((at + uint(k)*c.incSet) & 63) // bit 0, incarnation 0, is never set
+		b.overflow |= uint64(*set>>1) >> (c.incSet & 63)
 	}
 	b.overflow |= uint64(s.NextInc)>>(c.nextInc&63) | uint64(s.Losses)>>(c.loss&63)
 	b.put(g, c.ghosts)
@@ -242,7 +242,7 @@ func (m *Model) Unpack(src []uint64) State {
 	s.NextInc = uint8(g & mask(c.nextInc))
 	s.Losses = uint8(g >> (c.nextInc & 63) & mask(c.loss))
 	at := c.nextInc + c.loss
-	for k, set := range [numIncSets]*uint8{&s.Above, &s.Spoiled, &s.Reset, &s.Tainted, &s.Cut, &s.Derailed} {
+	for k, set := range s.ghostSets() {
 		*set = uint8(g>>((at+uint(k)*c.incSet)&63)&mask(c.incSet)) << 1
 	}
 	return s

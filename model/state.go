@@ -113,6 +113,12 @@ type State struct {
 	Derailed uint8                   // bit i: incarnation i took in a segment of an incarnation whose TIME_WAIT was cut
 }
 
+// ghostSets are the ghost sets of s that hold a bit per incarnation, in
+// the order Pack writes them: the one list to extend with a new set.
+func (s *State) ghostSets() [numIncSets]*uint8 {
+	return [...]*uint8{&s.Above, &s.Spoiled, &s.Reset, &s.Tainted, &s.Cut, &s.Derailed}
+}
+
 // A and B name the endpoints.
 const (
 	A = 0
@@ -139,7 +145,12 @@ func tcpState(v uint8) tcp.State { return tcp.State(v) }
 // new incarnations lie above Done); so the largest present incarnation not
 // above Done answers every such question as Done does.
 func (s *State) canon() {
-	if s.Above|s.Spoiled|s.Reset|s.Tainted|s.Cut|s.Derailed|s.E[A].Done|s.E[B].Done == 0 {
+	ghosts := s.ghostSets()
+	some := s.E[A].Done | s.E[B].Done
+	for _, g := range ghosts {
+		some |= *g
+	}
+	if some == 0 {
 		return // nothing to clear
 	}
 	var present uint8 // bit i: incarnation i is present
@@ -151,12 +162,9 @@ func (s *State) canon() {
 			present |= incBit(g.Inc)
 		}
 	}
-	s.Above &= present
-	s.Spoiled &= present
-	s.Reset &= present
-	s.Tainted &= present
-	s.Cut &= present
-	s.Derailed &= present
+	for _, g := range ghosts {
+		*g &= present
+	}
 	for x := range s.E {
 		e := &s.E[x]
 		low := present & (2<<(e.Done&7) - 1) // present incarnations up to Done

@@ -30,6 +30,21 @@ func loadMutant(t *testing.T, name string) mutants.Mutant {
 	return mutants.Mutant{}
 }
 
+// checkMutant builds the model of the mutant named name under linux on the
+// cross-check's bounds, exports it to Promela, and runs fsmgen check's
+// explorer on it.
+func checkMutant(t *testing.T, name string) (*model.Model, []byte, *check.Result) {
+	t.Helper()
+	mu := loadMutant(t, name)
+	m, src, err := promela.Build(mu.Spec, mu.Spec.Profile("linux"), crossBounds(), false)
+	require.NoError(t, err)
+	text, err := promela.Generate(m, src)
+	require.NoError(t, err)
+	res, err := check.Run(m, props.ModelChecked, check.Options{Findings: src.Findings()})
+	require.NoError(t, err)
+	return m, text, res
+}
+
 // property returns the model-checked property id.
 func property(t *testing.T, id string) check.Property {
 	for _, p := range props.ModelChecked {
@@ -49,13 +64,7 @@ func property(t *testing.T, id string) check.Property {
 // meets.
 func TestReplaySafety(t *testing.T) {
 	requireSPIN(t)
-	mu := loadMutant(t, "p8-no-time-wait")
-	m, src, err := promela.Build(mu.Spec, mu.Spec.Profile("linux"), crossBounds(), false)
-	require.NoError(t, err)
-	text, err := promela.Generate(m, src)
-	require.NoError(t, err)
-	res, err := check.Run(m, props.ModelChecked, check.Options{Findings: src.Findings()})
-	require.NoError(t, err)
+	m, text, res := checkMutant(t, "p8-no-time-wait")
 	cx := res.Violations["P8"]
 	require.NotNil(t, cx, "fsmgen check finds no violation of P8")
 	p8 := property(t, "P8")
@@ -93,13 +102,7 @@ func TestReplaySafety(t *testing.T) {
 // lasso too.
 func TestReplayLiveness(t *testing.T) {
 	requireSPIN(t)
-	mu := loadMutant(t, "p7-last-ack-gives-up-waiting")
-	m, src, err := promela.Build(mu.Spec, mu.Spec.Profile("linux"), crossBounds(), false)
-	require.NoError(t, err)
-	text, err := promela.Generate(m, src)
-	require.NoError(t, err)
-	res, err := check.Run(m, props.ModelChecked, check.Options{Findings: src.Findings()})
-	require.NoError(t, err)
+	m, text, res := checkMutant(t, "p7-last-ack-gives-up-waiting")
 	cx := res.Violations["P2"]
 	require.NotNil(t, cx, "fsmgen check finds no violation of P2")
 	require.GreaterOrEqual(t, cx.Loop, 0, "fsmgen check's P2 counterexample is a lasso")

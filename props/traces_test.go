@@ -92,19 +92,15 @@ func readTrace(path string) (*traceFile, error) {
 			tf.bounds.MSLTicks, _ = strconv.Atoi(m[6])
 			tf.steps, _ = strconv.Atoi(m[8])
 			if m[7] != "" {
-				for _, f := range strings.Split(m[7], ", ") {
-					switch f {
-					case "no duplication":
-						tf.features.noDup = true
-					case "no aborts":
-						tf.features.noAbort = true
-					case "no sequence numbers above":
-						tf.features.noAbove = true
-					case "applications reopen at once":
-						tf.features.eager = true
-					default:
-						return nil, bad("unknown feature %q", f)
+			names:
+				for _, name := range strings.Split(m[7], ", ") {
+					for _, x := range tf.features.named() {
+						if x.name == name {
+							*x.on = true
+							continue names
+						}
 					}
+					return nil, bad("unknown feature %q", name)
 				}
 			}
 			tf.bounds.Duplication = !tf.features.noDup

@@ -127,13 +127,22 @@ type features struct {
 	eager bool
 }
 
+// named lists the features with the names walks print and trace files
+// read, in the order walks draw them.
+func (f *features) named() []struct {
+	name string
+	on   *bool
+} {
+	return []struct {
+		name string
+		on   *bool
+	}{{"no duplication", &f.noDup}, {"no aborts", &f.noAbort}, {"no sequence numbers above", &f.noAbove}, {"applications reopen at once", &f.eager}}
+}
+
 func (f features) String() string {
 	var out []string
-	for _, x := range []struct {
-		on   bool
-		name string
-	}{{f.noDup, "no duplication"}, {f.noAbort, "no aborts"}, {f.noAbove, "no sequence numbers above"}, {f.eager, "applications reopen at once"}} {
-		if x.on {
+	for _, x := range f.named() {
+		if *x.on {
 			out = append(out, x.name)
 		}
 	}
@@ -193,12 +202,9 @@ func (ws walkSpec) draw(t *rapid.T) *walk {
 	b.Capacity = rapid.IntRange(1, model.MaxCapacity).Draw(t, "capacity")
 	// Each feature is drawn for three walks in four: the walks that go
 	// furthest leave out most.
-	feature := func(name string) bool { return rapid.IntRange(0, 3).Draw(t, name) > 0 }
-	f := features{
-		noDup:   feature("no duplication"),
-		noAbort: feature("no aborts"),
-		noAbove: feature("no sequence numbers above"),
-		eager:   feature("applications reopen at once"),
+	var f features
+	for _, x := range f.named() {
+		*x.on = rapid.IntRange(0, 3).Draw(t, x.name) > 0
 	}
 	b.Duplication = !f.noDup
 	incs, minMSL := model.MaxIncarnations, 1

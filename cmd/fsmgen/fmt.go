@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -71,16 +72,22 @@ func runFmt(args []string, stdout, stderr io.Writer) error {
 	return err
 }
 
-// writeFileAtomic replaces the file at path with data: it writes a
-// temporary file beside it, with the file's permissions, and renames it
-// over the file, so a failure leaves the file as it was. A symbolic link is
-// followed: the file it names is replaced, the link kept.
+// writeFileAtomic writes data to the file at path: it writes a temporary
+// file beside it, with the file's permissions (0644 for a new one), and
+// renames it over the file, so a failure leaves the file as it was, or
+// absent, never partial. A symbolic link is followed: the file it names is
+// replaced, the link kept.
 func writeFileAtomic(path string, data []byte) error {
 	if real, err := filepath.EvalSymlinks(path); err == nil {
 		path = real
 	}
-	st, err := os.Stat(path)
-	if err != nil {
+	perm := os.FileMode(0o644) // a new file
+	switch st, err := os.Stat(path); {
+	case err == nil && st.IsDir():
+		return fmt.Errorf("%s is a directory", path)
+	case err == nil:
+		perm = st.Mode().Perm()
+	case !errors.Is(err, os.ErrNotExist):
 		return err
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".fmt*")
@@ -97,7 +104,7 @@ func writeFileAtomic(path string, data []byte) error {
 	if _, err := tmp.Write(data); err != nil {
 		return err
 	}
-	if err := tmp.Chmod(st.Mode().Perm()); err != nil {
+	if err := tmp.Chmod(perm); err != nil {
 		return err
 	}
 	if err := tmp.Sync(); err != nil {

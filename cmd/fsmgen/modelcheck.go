@@ -11,8 +11,9 @@ import (
 	"github.com/tcpfsm/tcpfsm/verify"
 )
 
-// modelFlags are the bounds of the model exploration.
-type modelFlags struct {
+// boundsFlags are the bounds of the model: what fsmgen check explores and
+// fsmgen promela exports.
+type boundsFlags struct {
 	msl          *time.Duration
 	mslTicks     *int
 	capacity     *int
@@ -21,17 +22,11 @@ type modelFlags struct {
 	noLoss       *bool
 	noDup        *bool
 	noReorder    *bool
-	maxStates    *int
-	maxMemory    *int
 }
 
-// addModelFlags defines the model's bounds on fs, defaulting to
-// model.DefaultBounds.
-func addModelFlags(fs *flag.FlagSet) *modelFlags { return addModelFlagsWith(fs, model.DefaultBounds()) }
-
-// addModelFlagsWith defines the model's bounds on fs, defaulting to d.
-func addModelFlagsWith(fs *flag.FlagSet, d model.Bounds) *modelFlags {
-	return &modelFlags{
+// addBoundsFlags defines the model's bounds on fs, defaulting to d.
+func addBoundsFlags(fs *flag.FlagSet, d model.Bounds) boundsFlags {
+	return boundsFlags{
 		msl:          fs.Duration("msl", 0, "network `MSL` (default: the profile's own MSL, or 30s where it has none)"),
 		mslTicks:     fs.Int("msl-ticks", d.MSLTicks, "ticks per network MSL (`N`)"),
 		capacity:     fs.Int("capacity", d.Capacity, "distinct segments in flight per direction (`N`)"),
@@ -40,15 +35,35 @@ func addModelFlagsWith(fs *flag.FlagSet, d model.Bounds) *modelFlags {
 		noLoss:       fs.Bool("no-loss", false, "a network that loses nothing"),
 		noDup:        fs.Bool("no-dup", false, "a network that duplicates nothing"),
 		noReorder:    fs.Bool("no-reorder", false, "a network that keeps order"),
-		maxStates:    fs.Int("max-states", 200_000_000, "stop a run past `N` states"),
-		maxMemory:    fs.Int("max-memory", defaultMaxMemory(), "stop a run whose search would hold more than `MiB`; by default three fifths of this machine's memory, at most 16 GiB"),
 	}
 }
 
-func (f *modelFlags) bounds() model.Bounds {
+func (f boundsFlags) bounds() model.Bounds {
 	return model.Bounds{
 		NetworkMSL: *f.msl, MSLTicks: *f.mslTicks, Capacity: *f.capacity, Incarnations: *f.incarnations,
 		Losses: *f.losses, Loss: !*f.noLoss, Duplication: !*f.noDup, Reordering: !*f.noReorder,
+	}
+}
+
+// modelFlags are the bounds of a model exploration and the limits of the
+// run.
+type modelFlags struct {
+	boundsFlags
+	maxStates *int
+	maxMemory *int
+}
+
+// addModelFlags defines the model's bounds on fs, defaulting to
+// model.DefaultBounds.
+func addModelFlags(fs *flag.FlagSet) *modelFlags { return addModelFlagsWith(fs, model.DefaultBounds()) }
+
+// addModelFlagsWith defines the model's bounds on fs, defaulting to d, and
+// the run's limits.
+func addModelFlagsWith(fs *flag.FlagSet, d model.Bounds) *modelFlags {
+	return &modelFlags{
+		boundsFlags: addBoundsFlags(fs, d),
+		maxStates:   fs.Int("max-states", 200_000_000, "stop a run past `N` states"),
+		maxMemory:   fs.Int("max-memory", defaultMaxMemory(), "stop a run whose search would hold more than `MiB`; by default three fifths of this machine's memory, at most 16 GiB"),
 	}
 }
 
