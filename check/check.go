@@ -50,8 +50,8 @@ type Property struct {
 	ExcusedState func(m *model.Model, s *model.State, stuck bool) bool
 }
 
-// excusable reports whether p has a known weakness a finding may declare.
-func (p Property) excusable() bool { return p.ExcusedStep != nil || p.ExcusedState != nil }
+// Excusable reports whether p has a known weakness a finding may declare.
+func (p Property) Excusable() bool { return p.ExcusedStep != nil || p.ExcusedState != nil }
 
 // Step is one step of a counterexample: what happened, and the state after.
 type Step struct {
@@ -159,7 +159,7 @@ func Run(m *model.Model, props []Property, opt Options) (*Result, error) {
 	for _, w := range ws {
 		w.declared = make([]bool, len(props))
 		for pi, p := range props {
-			w.declared[pi] = opt.Findings[p.ID] && p.excusable()
+			w.declared[pi] = opt.Findings[p.ID] && p.Excusable()
 		}
 	}
 	depthEnd, depth := uint32(1), 0

@@ -28,7 +28,7 @@ func TestTCPFindings(t *testing.T) {
 		require.True(t, ok)
 		m, err := model.New(p, model.QuickBounds(), nil)
 		require.NoError(t, err)
-		res, err := check.Run(m, props.ModelChecked, check.Options{Findings: declared(sprof)})
+		res, err := check.Run(m, props.ModelChecked, check.Options{Findings: props.Declared(sprof)})
 		require.NoError(t, err)
 		for id, c := range res.Violations {
 			t.Errorf("%s under %s: %s", id, sprof.Name, c.Problem)

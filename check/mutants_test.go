@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/tcpfsm/tcpfsm/bind"
 	"github.com/tcpfsm/tcpfsm/check"
 	"github.com/tcpfsm/tcpfsm/generated/tcp"
 	"github.com/tcpfsm/tcpfsm/internal/mutants"
@@ -21,31 +22,19 @@ import (
 // (handshake, close, a second incarnation) takes about thirty steps.
 const maxCounterexample = 40
 
-// violations runs the model of sp under each of profiles with step on
-// bounds b, with the findings each profile declares, and returns, per
+// violations runs the model of mutant mu under each of its profiles on its
+// bounds, with the findings each profile declares, and returns, per
 // profile, the properties violated (beyond those findings) with their
-// counterexamples, and the number of states.
-func violations(t *testing.T, sp []*spec.Profile, b model.Bounds, step func(tcp.Switches, tcp.State, tcp.Event) (tcp.Transition, bool)) (map[string]map[string]*check.Counterexample, map[string]int) {
+// counterexamples.
+func violations(t *testing.T, mu mutants.Mutant) map[string]map[string]*check.Counterexample {
 	t.Helper()
 	out := map[string]map[string]*check.Counterexample{}
-	states := map[string]int{}
-	for _, sp := range sp {
-		p := check.Profile(sp)
-		m, err := model.New(p, b, step)
+	for _, sp := range mu.Check() {
+		m, err := mu.Model(sp)
 		require.NoError(t, err)
-		res, err := check.Run(m, props.ModelChecked, check.Options{MaxStates: 100_000_000, Findings: declared(sp)})
-		require.NoError(t, err, p.Name)
-		states[p.Name] = res.States
-		out[p.Name] = res.Violations
-	}
-	return out, states
-}
-
-// declared is the set of properties profile p declares findings on.
-func declared(p *spec.Profile) map[string]bool {
-	out := map[string]bool{}
-	for _, f := range p.Findings {
-		out[f.Property] = true
+		res, err := check.Run(m, props.ModelChecked, check.Options{MaxStates: 100_000_000, Findings: props.Declared(sp)})
+		require.NoError(t, err, sp.Name)
+		out[sp.Name] = res.Violations
 	}
 	return out
 }
@@ -58,16 +47,14 @@ func declared(p *spec.Profile) map[string]bool {
 // segment in flight beside a new handshake asks for two segments in
 // flight, under one profile.
 func TestMutants(t *testing.T) {
-	ms, err := mutants.Load("testdata/mutants")
+	ms, err := mutants.All()
 	require.NoError(t, err)
 	for _, mu := range ms {
 		t.Run(mu.Name, func(t *testing.T) {
 			if mu.Bounds != model.QuickBounds() && testing.Short() {
 				t.Skip("-short: this mutant is checked on the default bounds, which take minutes")
 			}
-			step, err := check.Interpreter(mu.Spec)
-			require.NoError(t, err)
-			got, _ := violations(t, mu.Check(), mu.Bounds, step)
+			got := violations(t, mu)
 			broken := map[string]*check.Counterexample{}
 			for _, vs := range got {
 				for id, c := range vs {
@@ -112,11 +99,9 @@ var quickBaseline = sync.OnceValue(func() map[string]*check.Result {
 func TestInterpreterAgrees(t *testing.T) {
 	sp, err := spec.TCP()
 	require.NoError(t, err)
-	step, err := check.Interpreter(sp)
-	require.NoError(t, err)
 	v1, s1 := map[string]map[string]*check.Counterexample{}, map[string]int{}
 	for _, sprof := range sp.Profiles {
-		m, err := model.New(check.Profile(sprof), model.QuickBounds(), step)
+		m, err := bind.Model(sp, sprof, model.QuickBounds(), bind.Interpreted)
 		require.NoError(t, err)
 		res, err := check.Run(m, props.ModelChecked, check.Options{})
 		require.NoError(t, err)

@@ -1,19 +1,17 @@
 package diagram
 
 import (
-	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/tcpfsm/tcpfsm/internal/specgen"
 	"github.com/tcpfsm/tcpfsm/spec"
 )
 
 func mini(t *testing.T) *spec.Spec {
 	t.Helper()
-	src, err := os.ReadFile("../spec/testdata/mini.fsm")
-	require.NoError(t, err)
-	sp, err := spec.Parse("mini.fsm", src)
+	sp, err := spec.Parse("mini.fsm", specgen.Mini)
 	require.NoError(t, err)
 	return sp
 }

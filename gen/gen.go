@@ -8,8 +8,6 @@ package gen
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"go/token"
 	"sort"
@@ -85,12 +83,6 @@ func Command(sp *spec.Spec, dir, pkg string) string {
 	return fmt.Sprintf("fsmgen gen -spec %s -out %s -pkg %s", sp.File, dir, pkg)
 }
 
-// Hash is the spec's identity in generated code: a hash of its text.
-func Hash(sp *spec.Spec) string {
-	sum := sha256.Sum256(sp.Source)
-	return "sha256:" + hex.EncodeToString(sum[:])
-}
-
 // generator holds the Go names given to the spec's parts.
 type generator struct {
 	sp        *spec.Spec
@@ -110,14 +102,14 @@ type generator struct {
 // that maps onto one of them is refused rather than silently shadowed.
 var fixedNames = []string{
 	"State", "Event", "Timer", "Action", "Verdict", "Switches", "Transition",
-	"Table", "Step", "StepWith", "RuleID", "Profile", "Profiles", "ProfileByName",
+	"Table", "Step", "StepWith", "StepFunc", "RuleID", "Profile", "Profiles", "ProfileByName",
 	"NumStates", "NumEvents", "NumTimers", "NumRules", "NumActions", "NumSwitchSets",
 	"SpecHash", "SpecFile", "Move", "Ignore", "Reject", "TableOf", "Machine",
 }
 
 func newGenerator(sp *spec.Spec, opt Options) (*generator, error) {
 	g := &generator{
-		sp: sp, opt: opt, hash: Hash(sp),
+		sp: sp, opt: opt, hash: sp.Hash(),
 		state: map[*spec.State]string{}, event: map[*spec.Event]string{},
 		timer: map[*spec.Timer]string{}, action: map[*spec.ActionDef]string{},
 		swName: map[*spec.Switch]string{}, profile: map[*spec.Profile]string{},

@@ -87,6 +87,20 @@ func (g *generator) profiles() (*jen.File, error) {
 		}),
 		jen.Return(jen.Lit(0)),
 	)
+	f.Add(comment("SetDuration sets the timer or duration the spec names name to d. It reports false for a name the spec does not declare, " +
+		"so that a profile built from another spec of this vocabulary cannot leave a timer silently zero."))
+	f.Func().Params(jen.Id("p").Op("*").Id("Profile")).Id("SetDuration").Params(jen.Id("name").String(), jen.Id("d").Qual("time", "Duration")).Bool().Block(
+		jen.Switch(jen.Id("name")).BlockFunc(func(b *jen.Group) {
+			for _, t := range sp.Timers {
+				b.Case(jen.Lit(t.Name)).Block(jen.Id("p").Dot(g.field[t.Name]).Op("=").Id("d"))
+			}
+			for _, d := range sp.Durations {
+				b.Case(jen.Lit(d.Name)).Block(jen.Id("p").Dot(g.field[d.Name]).Op("=").Id("d"))
+			}
+			b.Default().Block(jen.Return(jen.False()))
+		}),
+		jen.Return(jen.True()),
+	)
 	f.Comment("Step decides event e in state s under the profile's switches; see StepWith.")
 	f.Func().Params(jen.Id("p").Op("*").Id("Profile")).Id("Step").Params(jen.Id("s").Id("State"), jen.Id("e").Id("Event")).Params(jen.Id("Transition"), jen.Bool()).Block(
 		jen.Return(jen.Id("StepWith").Call(jen.Id("p").Dot("Switches"), jen.Id("s"), jen.Id("e"))),

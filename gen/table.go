@@ -121,6 +121,9 @@ func (g *generator) table() (*jen.File, error) {
 		),
 		jen.Return(jen.Id("tables").Index(jen.Id("sw")).Index(jen.Id("s")).Index(jen.Id("e")), jen.True()),
 	)
+	f.Add(comment("StepFunc is the shape of StepWith: a table that decides event e in state s under switch set sw. " +
+		"A checker or simulator that takes a StepFunc runs this table or any other of the same vocabulary, such as a spec's interpreter."))
+	f.Type().Id("StepFunc").Func().Params(jen.Id("sw").Id("Switches"), jen.Id("s").Id("State"), jen.Id("e").Id("Event")).Params(jen.Id("Transition"), jen.Bool())
 	f.Comment("TableOf returns a copy of the table under switch set sw, or ok=false for an invalid set.")
 	f.Func().Id("TableOf").Params(jen.Id("sw").Id("Switches")).Params(jen.Id("Table"), jen.Bool()).Block(
 		jen.If(jen.Id("sw").Op(">=").Id("NumSwitchSets")).Block(jen.Return(jen.Id("Table").Values(), jen.False())),

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tcpfsm/tcpfsm/bind"
 	"github.com/tcpfsm/tcpfsm/check"
 	"github.com/tcpfsm/tcpfsm/internal/mutants"
 	"github.com/tcpfsm/tcpfsm/model"
@@ -39,11 +40,11 @@ func crossBounds() model.Bounds { return model.QuickBounds() }
 
 // A crossCase is one model both checkers explore.
 type crossCase struct {
-	name      string
-	sp        *spec.Spec
-	prof      *spec.Profile
-	b         model.Bounds
-	generated bool
+	name  string
+	sp    *spec.Spec
+	prof  *spec.Profile
+	b     model.Bounds
+	table bind.Table
 }
 
 // mutantProfile is the profile a mutant is cross-checked under: the one
@@ -67,7 +68,7 @@ func boundsCases(t *testing.T) []crossCase {
 	vary := func(name, profile string, f func(*model.Bounds)) crossCase {
 		b := one
 		f(&b)
-		return crossCase{name: "bounds/" + name + "/" + profile, sp: sp, prof: sp.Profile(profile), b: b, generated: true}
+		return crossCase{name: "bounds/" + name + "/" + profile, sp: sp, prof: sp.Profile(profile), b: b, table: bind.Generated}
 	}
 	return []crossCase{
 		vary("no-loss-two-incarnations", "bsd", func(b *model.Bounds) { b.Loss, b.Incarnations = false, 2 }),
@@ -85,16 +86,16 @@ func crossCases(t *testing.T) []crossCase {
 	require.NoError(t, err)
 	var out []crossCase
 	for _, p := range sp.Profiles {
-		out = append(out, crossCase{name: "tcp/" + p.Name, sp: sp, prof: p, b: crossBounds(), generated: true})
+		out = append(out, crossCase{name: "tcp/" + p.Name, sp: sp, prof: p, b: crossBounds(), table: bind.Generated})
 	}
-	ms, err := mutants.Load("../check/testdata/mutants")
+	ms, err := mutants.All()
 	require.NoError(t, err)
 	for _, mu := range ms {
 		// The same bounds for every mutant: one (p3-time-wait-one-msl)
 		// asks for two segments in flight, which takes minutes; on these
 		// bounds both checkers agree that it breaks nothing.
 		p := mutantProfile(mu)
-		out = append(out, crossCase{name: strings.TrimSuffix(mu.Name, ".txtar") + "/" + p.Name, sp: mu.Spec, prof: p, b: crossBounds()})
+		out = append(out, crossCase{name: strings.TrimSuffix(mu.Name, ".txtar") + "/" + p.Name, sp: mu.Spec, prof: p, b: crossBounds(), table: bind.Interpreted})
 	}
 	return append(out, boundsCases(t)...)
 }
@@ -149,8 +150,8 @@ func TestCrossCheckLong(t *testing.T) {
 	require.NoError(t, err)
 	b := model.DefaultBounds()
 	b.Duplication = false
-	cases := []crossCase{{name: "tcp/linux/capacity-2-no-dup", sp: sp, prof: sp.Profile("linux"), b: b, generated: true}}
-	ms, err := mutants.Load("../check/testdata/mutants")
+	cases := []crossCase{{name: "tcp/linux/capacity-2-no-dup", sp: sp, prof: sp.Profile("linux"), b: b, table: bind.Generated}}
+	ms, err := mutants.All()
 	require.NoError(t, err)
 	for _, mu := range ms {
 		if mu.Bounds == crossBounds() {
@@ -168,7 +169,7 @@ func TestCrossCheckLong(t *testing.T) {
 // crossCheck explores case c with fsmgen check and with SPIN, its
 // verifiers compiled with cflags, and compares.
 func crossCheck(t *testing.T, c crossCase, cflags []string) {
-	m, src, err := promela.Build(c.sp, c.prof, c.b, c.generated)
+	m, src, err := promela.Build(c.sp, c.prof, c.b, c.table)
 	require.NoError(t, err)
 	text, err := promela.Generate(m, src)
 	require.NoError(t, err)

@@ -42,14 +42,12 @@ package promela
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
 	"text/template"
 
-	"github.com/tcpfsm/tcpfsm/check"
+	"github.com/tcpfsm/tcpfsm/bind"
 	"github.com/tcpfsm/tcpfsm/generated/tcp"
 	"github.com/tcpfsm/tcpfsm/model"
 	"github.com/tcpfsm/tcpfsm/props"
@@ -68,18 +66,6 @@ var Properties = []string{"P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8"}
 // incarnation had its TIME_WAIT cut, or took in a segment of one that had).
 var Excused = []string{"P3", "P7", "P8"}
 
-// excusable are the properties with a known weakness a finding may name,
-// as props.ModelChecked declares them.
-func excusable() map[string]bool {
-	out := map[string]bool{}
-	for _, p := range props.ModelChecked {
-		if p.ExcusedStep != nil || p.ExcusedState != nil {
-			out[p.ID] = true
-		}
-	}
-	return out
-}
-
 // Source says where a model comes from, for the header and the findings.
 type Source struct {
 	Spec    *spec.Spec
@@ -92,45 +78,19 @@ type Source struct {
 // Findings are the IDs of the properties whose known weakness the profile
 // declares as a finding (check.Options.Findings).
 func (s Source) Findings() map[string]bool {
-	out := map[string]bool{}
 	if s.Profile == nil {
-		return out
+		return map[string]bool{}
 	}
-	ex := excusable()
-	for _, f := range s.Profile.Findings {
-		if ex[f.Property] {
-			out[f.Property] = true
-		}
-	}
-	return out
+	return props.Declared(s.Profile)
 }
 
 // Build makes the model fsmgen check explores for profile prof of sp on
-// bounds b: generated/tcp's table and profile for the embedded spec
-// (generated says so), the spec's interpreter otherwise, as package verify
-// does.
-func Build(sp *spec.Spec, prof *spec.Profile, b model.Bounds, generated bool) (*model.Model, Source, error) {
-	src := Source{Spec: sp, Profile: prof, Table: "the spec's interpreter"}
-	p := check.Profile(prof)
-	step := tcp.StepWith
-	if generated {
-		gp, ok := tcp.ProfileByName(prof.Name)
-		if !ok {
-			return nil, src, fmt.Errorf("generated/tcp has no profile %s", prof.Name)
-		}
-		p, src.Table = gp, "generated/tcp"
-	} else {
-		s, err := check.Interpreter(sp)
-		if err != nil {
-			return nil, src, err
-		}
-		step = s
-	}
-	m, err := model.New(p, b, step)
-	if err != nil {
-		return nil, src, fmt.Errorf("profile %s: %w", prof.Name, err)
-	}
-	return m, src, nil
+// bounds b, stepping table t: the binding of package bind, with the
+// source the export's header names.
+func Build(sp *spec.Spec, prof *spec.Profile, b model.Bounds, t bind.Table) (*model.Model, Source, error) {
+	src := Source{Spec: sp, Profile: prof, Table: t.String()}
+	m, err := bind.Model(sp, prof, b, t)
+	return m, src, err
 }
 
 // timers are the modelled timers in the order of model's timer indices
@@ -268,8 +228,7 @@ func (d *data) SpecHash() string {
 	if d.Src.Spec == nil {
 		return ""
 	}
-	sum := sha256.Sum256(d.Src.Spec.Source)
-	return "sha256:" + hex.EncodeToString(sum[:])
+	return d.Src.Spec.Hash()
 }
 
 func (d *data) ProfileName() string { return d.M.Profile.Name }

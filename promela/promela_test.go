@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tcpfsm/tcpfsm/bind"
 	"github.com/tcpfsm/tcpfsm/generated/tcp"
 	"github.com/tcpfsm/tcpfsm/model"
 	"github.com/tcpfsm/tcpfsm/promela"
@@ -23,7 +24,7 @@ func tcpModel(t *testing.T, profile string, b model.Bounds) (*model.Model, prome
 	require.NoError(t, err)
 	p := sp.Profile(profile)
 	require.NotNil(t, p)
-	m, src, err := promela.Build(sp, p, b, true)
+	m, src, err := promela.Build(sp, p, b, bind.Generated)
 	require.NoError(t, err)
 	text, err := promela.Generate(m, src)
 	require.NoError(t, err)

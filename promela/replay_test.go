@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tcpfsm/tcpfsm/bind"
 	"github.com/tcpfsm/tcpfsm/check"
 	"github.com/tcpfsm/tcpfsm/internal/mutants"
 	"github.com/tcpfsm/tcpfsm/model"
@@ -16,27 +17,14 @@ import (
 	"github.com/tcpfsm/tcpfsm/props"
 )
 
-// loadMutant returns the mutant named name (without .txtar).
-func loadMutant(t *testing.T, name string) mutants.Mutant {
-	t.Helper()
-	ms, err := mutants.Load("../check/testdata/mutants")
-	require.NoError(t, err)
-	for _, mu := range ms {
-		if mu.Name == name+".txtar" {
-			return mu
-		}
-	}
-	t.Fatalf("no mutant %s", name)
-	return mutants.Mutant{}
-}
-
 // checkMutant builds the model of the mutant named name under linux on the
 // cross-check's bounds, exports it to Promela, and runs fsmgen check's
 // explorer on it.
 func checkMutant(t *testing.T, name string) (*model.Model, []byte, *check.Result) {
 	t.Helper()
-	mu := loadMutant(t, name)
-	m, src, err := promela.Build(mu.Spec, mu.Spec.Profile("linux"), crossBounds(), false)
+	mu, err := mutants.Named(name + ".txtar")
+	require.NoError(t, err)
+	m, src, err := promela.Build(mu.Spec, mu.Spec.Profile("linux"), crossBounds(), bind.Interpreted)
 	require.NoError(t, err)
 	text, err := promela.Generate(m, src)
 	require.NoError(t, err)

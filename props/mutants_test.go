@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/tcpfsm/tcpfsm/bind"
 	"github.com/tcpfsm/tcpfsm/check"
 	"github.com/tcpfsm/tcpfsm/internal/mutants"
 	"github.com/tcpfsm/tcpfsm/props"
@@ -55,11 +56,9 @@ func primary(mu mutants.Mutant) string {
 // (check.TestMutants), and reporting one would hide whether the primary
 // is found.
 func mutantWalks(t testing.TB, mu mutants.Mutant, list []check.Property) walkSpec {
-	step, err := check.Interpreter(mu.Spec)
-	require.NoError(t, err)
 	id := primary(mu)
 	require.Contains(t, mu.Expect, id, "%s: its primary property is not among those it expects", mu.Name)
-	return walkSpec{profiles: mu.Check(), step: step, list: list, only: id}
+	return walkSpec{spec: mu.Spec, table: bind.Interpreted, profiles: mu.Check(), list: list, only: id}
 }
 
 // caught is what rapid reported about a mutant.
@@ -195,14 +194,14 @@ func steps(report string) int {
 }
 
 // TestRapidCatchesMutants: for every mutant of the TCP spec
-// (check/testdata/mutants), the walk state machine of TestRandomWalks,
+// (internal/mutants/corpus), the walk state machine of TestRandomWalks,
 // run through the mutant's interpreter with every property of
 // props.ModelChecked, finds a violation of the mutant's primary property
 // within mutantBudget walks, and rapid shrinks it to a short trace. Only
 // the primary property counts: a mutant that breaks P8 on the way does
 // not pass for one made to break P3.
 func TestRapidCatchesMutants(t *testing.T) {
-	ms, err := mutants.Load("../check/testdata/mutants")
+	ms, err := mutants.All()
 	require.NoError(t, err)
 	for _, mu := range ms {
 		t.Run(mu.Name, func(t *testing.T) {
@@ -222,7 +221,7 @@ func TestRapidCatchesMutants(t *testing.T) {
 // what catches at least one mutant. Walks draw nothing from the list, so
 // these are the very walks that caught the mutant with the whole list.
 func TestRapidMutantsNeedEveryProperty(t *testing.T) {
-	ms, err := mutants.Load("../check/testdata/mutants")
+	ms, err := mutants.All()
 	require.NoError(t, err)
 	for _, p := range props.ModelChecked {
 		t.Run(p.ID, func(t *testing.T) {

@@ -13,8 +13,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"github.com/tcpfsm/tcpfsm/check"
-	"github.com/tcpfsm/tcpfsm/generated/tcp"
+	"github.com/tcpfsm/tcpfsm/bind"
 	"github.com/tcpfsm/tcpfsm/internal/mutants"
 	"github.com/tcpfsm/tcpfsm/model"
 	"github.com/tcpfsm/tcpfsm/props"
@@ -26,7 +25,7 @@ import (
 // whatever the random search does:
 //
 //	# what it shows (comment lines)
-//	spec: tcp, or the file name of a mutant under check/testdata/mutants
+//	spec: tcp, or the file name of a mutant under internal/mutants/corpus
 //	unsettled: yes, if the walks leave it unreported (see unsettled)
 //	P3 under bsd (capacity 2, 2 incarnations, 0 losses, MSL 2 ticks; no duplication) after 24 steps: what failed
 //	trace:
@@ -134,30 +133,20 @@ func readTrace(path string) (*traceFile, error) {
 // replay runs tf's trace through the model and returns the walk and the
 // first violation of tf's property it reports.
 func (tf *traceFile) replay(t *testing.T) (w *walk, id, problem string) {
-	var sp *spec.Spec
-	var step func(tcp.Switches, tcp.State, tcp.Event) (tcp.Transition, bool)
-	if tf.spec == "tcp" {
-		var err error
-		sp, err = spec.TCP()
+	s, err := spec.TCP()
+	require.NoError(t, err)
+	table := bind.Generated
+	if tf.spec != "tcp" {
+		mu, err := mutants.Named(tf.spec)
 		require.NoError(t, err)
-	} else {
-		ms, err := mutants.Load("../check/testdata/mutants")
-		require.NoError(t, err)
-		for _, mu := range ms {
-			if mu.Name == tf.spec {
-				sp = mu.Spec
-			}
-		}
-		require.NotNil(t, sp, "no mutant %s", tf.spec)
-		step, err = check.Interpreter(sp)
-		require.NoError(t, err)
+		s, table = mu.Spec, bind.Interpreted
 	}
-	profile := sp.Profile(tf.profile)
+	profile := s.Profile(tf.profile)
 	require.NotNil(t, profile, "no profile %s", tf.profile)
-	m, err := model.New(check.Profile(profile), tf.bounds, step)
+	m, err := bind.Model(s, profile, tf.bounds, table)
 	require.NoError(t, err)
 	w = &walk{m: m, profile: profile, bounds: tf.bounds, features: tf.features,
-		ws: walkSpec{list: props.ModelChecked, only: tf.property, everywhere: true}}
+		ws: walkSpec{spec: s, table: table, list: props.ModelChecked, only: tf.property, everywhere: true}}
 	w.moveTo(m.Initial())
 	if id, problem = w.stateViolation(); id != "" {
 		return w, id, problem

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"github.com/tcpfsm/tcpfsm/bind"
 	"github.com/tcpfsm/tcpfsm/check"
 	"github.com/tcpfsm/tcpfsm/generated/tcp"
 	"github.com/tcpfsm/tcpfsm/model"
@@ -151,9 +152,10 @@ func (f features) String() string {
 
 // walkSpec says what to walk.
 type walkSpec struct {
-	profiles []*spec.Profile                                                 // to draw from, with the findings each declares
-	step     func(tcp.Switches, tcp.State, tcp.Event) (tcp.Transition, bool) // nil: the generated table
-	list     []check.Property                                                // the invariant list
+	spec     *spec.Spec       // the spec the walks bind to the model
+	table    bind.Table       // the table the model runs
+	profiles []*spec.Profile  // to draw from, with the findings each declares
+	list     []check.Property // the invariant list
 	// only, if set, is the one property a walk reports: a mutant's
 	// primary property. The others are still checked, but a violation of
 	// one neither fails the walk nor ends it.
@@ -197,7 +199,6 @@ func (ws walkSpec) run(t *rapid.T) {
 
 func (ws walkSpec) draw(t *rapid.T) *walk {
 	sp := ws.profiles[rapid.IntRange(0, len(ws.profiles)-1).Draw(t, "profile")]
-	p := check.Profile(sp)
 	b := model.DefaultBounds()
 	b.Capacity = rapid.IntRange(1, model.MaxCapacity).Draw(t, "capacity")
 	// Each feature is drawn for three walks in four: the walks that go
@@ -224,7 +225,7 @@ func (ws walkSpec) draw(t *rapid.T) *walk {
 	var ticks []int
 	for k := minMSL; k <= maxMSLTicks; k++ {
 		b.MSLTicks = k
-		if _, err := model.NewTiming(p, b); err == nil {
+		if _, err := bind.Model(ws.spec, sp, b, ws.table); err == nil {
 			ticks = append(ticks, k)
 		}
 	}
@@ -232,7 +233,7 @@ func (ws walkSpec) draw(t *rapid.T) *walk {
 		t.Fatalf("no scaling of profile %s from %d to %d ticks per MSL", sp.Name, minMSL, maxMSLTicks)
 	}
 	b.MSLTicks = rapid.SampledFrom(ticks).Draw(t, "msl ticks")
-	m, err := model.New(p, b, ws.step)
+	m, err := bind.Model(ws.spec, sp, b, ws.table)
 	if err != nil {
 		t.Fatalf("%v", err)
 	}
@@ -562,7 +563,7 @@ func drain(m *model.Model, s model.State) drained {
 func tcpWalks(t require.TestingT) walkSpec {
 	sp, err := spec.TCP()
 	require.NoError(t, err)
-	return walkSpec{profiles: sp.Profiles, list: props.ModelChecked}
+	return walkSpec{spec: sp, table: bind.Generated, profiles: sp.Profiles, list: props.ModelChecked}
 }
 
 // TestRandomWalks drives the two endpoints through the generated table on

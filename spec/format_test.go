@@ -20,11 +20,8 @@ import (
 func validSpecs(t *testing.T) map[string][]byte {
 	t.Helper()
 	specs := map[string][]byte{}
-	for _, name := range []string{"tcp.fsm", "testdata/mini.fsm"} {
-		src, err := os.ReadFile(name)
-		require.NoError(t, err)
-		specs[name] = src
-	}
+	specs["tcp.fsm"] = TCPSource()
+	specs["mini.fsm"] = specgen.Mini
 	files, err := filepath.Glob("testdata/errors/*.txtar")
 	require.NoError(t, err)
 	for _, file := range files {
@@ -167,8 +164,7 @@ func TestFormatTCP(t *testing.T) {
 // TestFormatLineEnds: CRLF line ends and a missing final newline become
 // one "\n" per line.
 func TestFormatLineEnds(t *testing.T) {
-	src, err := os.ReadFile("testdata/mini.fsm")
-	require.NoError(t, err)
+	src := specgen.Mini
 	want, err := Format("mini.fsm", src)
 	require.NoError(t, err)
 	crlf := strings.ReplaceAll(string(src), "\n", "\r\n")
@@ -308,8 +304,7 @@ func TestFormatRefusesBadSpec(t *testing.T) {
 // refuses text that is a different spec, or no spec, with an error that is
 // not an ErrorList (the input was fine; the formatter was not).
 func TestFormatCheckRefusesChange(t *testing.T) {
-	src, err := os.ReadFile("testdata/mini.fsm")
-	require.NoError(t, err)
+	src := specgen.Mini
 	sp, err := Parse("mini.fsm", src)
 	require.NoError(t, err)
 	out, err := formatSource(src)
@@ -339,9 +334,7 @@ func TestFormatCheckRefusesChange(t *testing.T) {
 // is parsed twice and printed twice), which makes minimizing its mutants
 // stall the fuzzer.
 func FuzzFormat(f *testing.F) {
-	src, err := os.ReadFile("testdata/mini.fsm")
-	require.NoError(f, err)
-	f.Add(src)
+	f.Add(specgen.Mini)
 	files, err := filepath.Glob("testdata/format/*.txtar")
 	require.NoError(f, err)
 	for _, file := range files {

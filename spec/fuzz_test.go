@@ -1,11 +1,11 @@
 package spec
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"github.com/tcpfsm/tcpfsm/internal/specgen"
 	"golang.org/x/tools/txtar"
 )
 
@@ -16,11 +16,8 @@ import (
 //
 //	go test ./spec -run '^$' -fuzz FuzzParse -fuzztime 60s
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"testdata/mini.fsm", "tcp.fsm"} {
-		src, err := os.ReadFile(name)
-		require.NoError(f, err)
-		f.Add(src)
-	}
+	f.Add(specgen.Mini)
+	f.Add(TCPSource())
 	files, err := filepath.Glob("testdata/errors/*.txtar")
 	require.NoError(f, err)
 	for _, file := range files {

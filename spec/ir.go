@@ -1,6 +1,8 @@
 package spec
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"strings"
 	"time"
 )
@@ -355,6 +357,13 @@ func (sp *Spec) Decide(s *State, e *Event, sw uint64) *Rule {
 // CellRules returns the rules of the (s, e) cell, in spec order.
 func (sp *Spec) CellRules(s *State, e *Event) []*Rule {
 	return sp.cells[s.Index-1][e.Index-1].rules
+}
+
+// Hash is the spec's identity: a hash of its text, which generated code
+// records so that a table can be matched to the spec it came from.
+func (sp *Spec) Hash() string {
+	sum := sha256.Sum256(sp.Source)
+	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
 // State returns the state named name, or nil.

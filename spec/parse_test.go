@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/tcpfsm/tcpfsm/internal/specgen"
 )
 
 func TestLexLine(t *testing.T) {
@@ -160,9 +161,7 @@ func TestErrorListSort(t *testing.T) {
 
 // TestMini checks the IR of the small valid spec.
 func TestMini(t *testing.T) {
-	src, err := os.ReadFile("testdata/mini.fsm")
-	require.NoError(t, err)
-	sp, err := Parse("mini.fsm", src)
+	sp, err := Parse("mini.fsm", specgen.Mini)
 	require.NoError(t, err, "mini.fsm")
 	assert.Empty(t, checkDecided(sp), "mini.fsm")
 	check := func(what string, got, want any) {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/tcpfsm/tcpfsm/bind"
 	"github.com/tcpfsm/tcpfsm/check"
 	"github.com/tcpfsm/tcpfsm/generated/tcp"
 	"github.com/tcpfsm/tcpfsm/model"
@@ -79,14 +80,16 @@ type Options struct {
 	Bounds    model.Bounds
 	MaxStates int
 	MaxBytes  uint64
-	// Table, for the spec generated/tcp was made from, checks generated/tcp
-	// itself (the table programs import); otherwise the spec's interpreter.
-	Table bool
+	// Table is the table the model runs: bind.Generated (generated/tcp
+	// itself, which programs import, for the spec it was made from; P9 and
+	// the cell-by-cell comparison then cover it too) or bind.Interpreted.
+	Table bind.Table
 	// Progress, if set, hears from a long exploration now and then.
 	Progress func(profile string, p check.Progress)
 }
 
-// BadBounds reports bounds the model refuses.
+// BadBounds reports a model that cannot be built: bounds the model
+// refuses, or a table that does not fit the spec (package bind says which).
 type BadBounds struct{ Err error }
 
 func (e BadBounds) Error() string { return e.Err.Error() }
@@ -101,7 +104,7 @@ func Run(sp *spec.Spec, profiles []*spec.Profile, opt Options) (*Report, int, er
 		return nil, 0, err
 	}
 	for _, p := range profiles {
-		rep.Results = append(rep.Results, tableResult(sp, p, opt.Table))
+		rep.Results = append(rep.Results, tableResult(sp, p, opt.Table == bind.Generated))
 	}
 	if err := modelCheck(rep, sp, profiles, opt); err != nil {
 		return nil, 0, err
@@ -152,17 +155,15 @@ func (r *Report) Verification() []string {
 // that has no known weakness a finding could name.
 func checkFindings(sp *spec.Spec) error {
 	known := map[string]bool{}
-	var ids, weak []string
+	var ids []string
 	for _, p := range props.All {
 		known[p.ID] = true
 		ids = append(ids, p.ID)
 	}
+	weak := props.Excusable()
 	excusable := map[string]bool{}
-	for _, p := range props.ModelChecked {
-		if p.ExcusedStep != nil || p.ExcusedState != nil {
-			excusable[p.ID] = true
-			weak = append(weak, p.ID)
-		}
+	for _, id := range weak {
+		excusable[id] = true
 	}
 	var errs spec.ErrorList
 	for _, p := range sp.Profiles {
@@ -232,14 +233,11 @@ func durationNamed(sp *spec.Spec, name string) *spec.Duration {
 // modelCheck explores the model under each profile and adds the
 // model-checked properties to the profiles' results.
 func modelCheck(rep *Report, sp *spec.Spec, profiles []*spec.Profile, opt Options) error {
-	step := tcp.StepWith
-	if !opt.Table {
-		s, err := check.Interpreter(sp)
-		if err != nil {
+	if opt.Table == bind.Interpreted {
+		if _, err := bind.Interpreter(sp); err != nil {
 			rep.Skipped = err.Error()
 			return nil
 		}
-		step = s
 	}
 	rep.Bounds = DescribeBounds(opt.Bounds)
 	names := map[string]string{}
@@ -247,18 +245,11 @@ func modelCheck(rep *Report, sp *spec.Spec, profiles []*spec.Profile, opt Option
 		names[p.ID] = p.Name
 	}
 	for i, sprof := range profiles {
-		p := check.Profile(sprof)
-		if opt.Table {
-			p, _ = tcp.ProfileByName(sprof.Name)
-		}
-		m, err := model.New(p, opt.Bounds, step)
+		m, err := bind.Model(sp, sprof, opt.Bounds, opt.Table)
 		if err != nil {
-			return BadBounds{fmt.Errorf("profile %s: %w", sprof.Name, err)}
+			return BadBounds{err}
 		}
-		co := check.Options{MaxStates: opt.MaxStates, MaxBytes: opt.MaxBytes, Findings: map[string]bool{}}
-		for _, f := range sprof.Findings {
-			co.Findings[f.Property] = true
-		}
+		co := check.Options{MaxStates: opt.MaxStates, MaxBytes: opt.MaxBytes, Findings: props.Declared(sprof)}
 		if opt.Progress != nil {
 			co.Progress = func(pr check.Progress) { opt.Progress(sprof.Name, pr) }
 		}

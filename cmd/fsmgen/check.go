@@ -9,6 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/tcpfsm/tcpfsm/bind"
 	"github.com/tcpfsm/tcpfsm/check"
 	"github.com/tcpfsm/tcpfsm/spec"
 	"github.com/tcpfsm/tcpfsm/verify"
@@ -36,7 +37,11 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	// The embedded spec is the one generated/tcp comes from: check the
 	// table programs import, not only the spec it was made from.
 	embedded := path == ""
-	rep, failures, err := runVerify(sp, profiles, mf, embedded, "fsmgen check", stderr)
+	table := bind.Interpreted
+	if embedded {
+		table = bind.Generated
+	}
+	rep, failures, err := runVerify(sp, profiles, mf, table, "fsmgen check", stderr)
 	if err != nil {
 		return err
 	}
@@ -60,37 +65,55 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// runVerify runs package verify with the bounds of mf, reporting progress
-// on stderr when it is a terminal, and turns its errors into exit
-// statuses: 2 for bad bounds or a run past its limits.
-func runVerify(sp *spec.Spec, profiles []*spec.Profile, mf *modelFlags, table bool, cmd string, stderr io.Writer) (*verify.Report, int, error) {
-	opt, err := mf.options()
+// runVerify runs package verify with the bounds of mf on table, and
+// turns its errors into exit statuses (see verifyError).
+func runVerify(sp *spec.Spec, profiles []*spec.Profile, mf *modelFlags, table bind.Table, cmd string, stderr io.Writer) (*verify.Report, int, error) {
+	opt, done, err := verifyOptions(mf, table, cmd, stderr)
 	if err != nil {
-		return nil, 0, usageErr("%s: %v", cmd, err)
+		return nil, 0, err
+	}
+	rep, failures, err := verify.Run(sp, profiles, opt)
+	done()
+	if err != nil {
+		return nil, 0, verifyError(cmd, err)
+	}
+	return rep, failures, nil
+}
+
+// verifyOptions are the options of a verification with the bounds of mf on
+// table, reporting progress on stderr when it is a terminal; done clears
+// the progress line.
+func verifyOptions(mf *modelFlags, table bind.Table, cmd string, stderr io.Writer) (opt verify.Options, done func(), err error) {
+	opt, err = mf.options()
+	if err != nil {
+		return opt, nil, usageErr("%s: %v", cmd, err)
 	}
 	opt.Table = table
-	progress := terminal(stderr)
-	if progress != nil {
+	done = func() {}
+	if progress := terminal(stderr); progress != nil {
 		opt.Progress = func(profile string, pr check.Progress) {
 			fmt.Fprintf(progress, "\r\x1b[K%s: %s: %d states, %d done, depth %d, %d MiB, %.0f s",
 				profile, pr.Phase, pr.States, pr.Done, pr.Depth, pr.Bytes>>20, pr.Elapsed.Seconds())
 		}
+		done = func() { fmt.Fprint(progress, "\r\x1b[K") }
 	}
-	rep, failures, err := verify.Run(sp, profiles, opt)
-	if progress != nil {
-		fmt.Fprint(progress, "\r\x1b[K")
-	}
+	return opt, done, nil
+}
+
+// verifyError turns an error of package verify into an exit status: 1 for
+// a check that refuses a table, 2 for anything else (a spec problem, bad
+// bounds, a run past its limits, bad options).
+func verifyError(cmd string, err error) error {
 	var list spec.ErrorList
-	var bad verify.BadBounds
+	var refused verify.Refused
 	switch {
-	case err == nil:
-		return rep, failures, nil
 	case errors.As(err, &list):
-		return nil, 0, list
-	case errors.As(err, &bad), verify.IsLimit(err):
-		return nil, 0, usageErr("%s: %v", cmd, err)
+		return list
+	case errors.As(err, &refused):
+		return &exitError{code: 1, msg: fmt.Sprintf("%s: the check fails, so no table is written (fsmgen check -spec %s shows the counterexamples; declare a known failure as a finding of its profile, or give -unchecked):\n  %s",
+			cmd, refused.Spec, strings.Join(refused.Failures, "\n  "))}
 	}
-	return nil, 0, err
+	return usageErr("%s: %v", cmd, err)
 }
 
 // terminal returns w if it is a terminal, for progress reports, or nil.

@@ -9,15 +9,15 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/tcpfsm/tcpfsm/internal/specgen"
 	"github.com/tcpfsm/tcpfsm/spec"
 )
 
-// copyMini copies spec/testdata/mini.fsm, which fmt changes, into a
+// copyMini writes the test kit's mini.fsm, which fmt changes, into a
 // directory of its own, with mode perm, and returns its path and text.
 func copyMini(t *testing.T, perm os.FileMode) (string, []byte) {
 	t.Helper()
-	src, err := os.ReadFile("../../spec/testdata/mini.fsm")
-	require.NoError(t, err)
+	src := specgen.Mini
 	path := filepath.Join(t.TempDir(), "mini.fsm")
 	require.NoError(t, os.WriteFile(path, src, perm))
 	require.NoError(t, os.Chmod(path, perm))

@@ -8,9 +8,10 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/tcpfsm/tcpfsm/bind"
 	"github.com/tcpfsm/tcpfsm/gen"
 	"github.com/tcpfsm/tcpfsm/model"
-	"github.com/tcpfsm/tcpfsm/spec"
+	"github.com/tcpfsm/tcpfsm/verify"
 )
 
 func runGen(args []string, stdout, stderr io.Writer) error {
@@ -25,10 +26,6 @@ func runGen(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	verification, err := verifyForGen(sp, mf, *unchecked, stderr)
-	if err != nil {
-		return err
-	}
 	dir := filepath.Clean(*out)
 	ip := *importPath
 	if ip == "" {
@@ -36,20 +33,17 @@ func runGen(args []string, stdout, stderr io.Writer) error {
 			return usageErr("fsmgen gen: %v; give -import", err)
 		}
 	}
-	files, err := gen.Generate(sp, gen.Options{
-		Package:    *pkg,
-		ImportPath: ip,
-		Command:    gen.Command(sp, filepath.ToSlash(dir), *pkg),
-		// The bounds are recorded in the verification, not the command:
-		// the header names the spec and the output, which is enough to
-		// make the package again.
-		Verification: verification,
-	})
+	opt, done, err := verifyOptions(mf, bind.Interpreted, "fsmgen gen", stderr)
 	if err != nil {
-		if _, ok := err.(spec.ErrorList); ok {
-			return err
-		}
-		return usageErr("fsmgen gen: %v", err)
+		return err
+	}
+	// The bounds are recorded in the verification, not the command: the
+	// header names the spec and the output, which is enough to make the
+	// package again.
+	files, err := verify.Generate(sp, gen.Options{Package: *pkg, ImportPath: ip, Command: gen.Command(sp, filepath.ToSlash(dir), *pkg)}, opt, *unchecked)
+	done()
+	if err != nil {
+		return verifyError("fsmgen gen", err)
 	}
 	n, err := writeFiles(dir, files)
 	if err != nil {
@@ -57,25 +51,6 @@ func runGen(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "fsmgen gen: %s: %d files, %d changed\n", filepath.ToSlash(dir), len(files), n)
 	return nil
-}
-
-// verifyForGen checks the spec as fsmgen check does, on its interpreter
-// (the table about to be written), and returns what to record in the
-// package documentation. A violation the spec does not declare as a
-// finding refuses the table unless unchecked is set.
-func verifyForGen(sp *spec.Spec, mf *modelFlags, unchecked bool, stderr io.Writer) ([]string, error) {
-	if unchecked {
-		return []string{"Not verified: generated with fsmgen gen -unchecked. Run fsmgen check on the spec."}, nil
-	}
-	rep, failures, err := runVerify(sp, sp.Profiles, mf, false, "fsmgen gen", stderr)
-	if err != nil {
-		return nil, err
-	}
-	if failures > 0 {
-		return nil, &exitError{code: 1, msg: fmt.Sprintf("fsmgen gen: the check fails, so no table is written (fsmgen check -spec %s shows the counterexamples; declare a known failure as a finding of its profile, or give -unchecked):\n  %s",
-			sp.File, strings.Join(rep.Failures(), "\n  "))}
-	}
-	return rep.Verification(), nil
 }
 
 // writeFiles writes every file whose content changed. Each is written to a

@@ -53,7 +53,7 @@ func TestVet(t *testing.T) {
 	assert.Equal(t, 0, code)
 	assert.Contains(t, stdout, "spec/tcp.fsm: machine tcp: 11 states")
 
-	code, stdout, _ = fsmgen("vet", "../../spec/testdata/mini.fsm")
+	code, stdout, _ = fsmgen("vet", miniFile(t))
 	assert.Equal(t, 0, code, stdout)
 
 	bad := writeSpec(t, "machine m\nstate A\ninitial B\n")
@@ -189,7 +189,7 @@ func TestCheck(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, `unknown profile "plan9"`)
 
-	code, stdout, _ = fsmgen("check", "../../spec/testdata/mini.fsm")
+	code, stdout, _ = fsmgen("check", miniFile(t))
 	assert.Equal(t, 0, code)
 	assert.Contains(t, stdout, "Model checking skipped: ")
 	assert.Contains(t, stdout, "home")
@@ -342,4 +342,12 @@ func TestGenRefusesAFailingCheck(t *testing.T) {
 	code, _, stderr = fsmgen("gen", "-out", dir, "-import", "example.com/x", "-capacity", "0")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "capacity 0 out of range")
+}
+
+// miniFile writes the test kit's mini.fsm into a directory of its own and
+// returns its path.
+func miniFile(t *testing.T) string {
+	t.Helper()
+	path, _ := copyMini(t, 0o644)
+	return path
 }

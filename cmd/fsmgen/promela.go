@@ -4,6 +4,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/tcpfsm/tcpfsm/bind"
 	"github.com/tcpfsm/tcpfsm/model"
 	"github.com/tcpfsm/tcpfsm/promela"
 )
@@ -31,7 +32,11 @@ func runPromela(args []string, stdout, stderr io.Writer) error {
 	}
 	// The embedded spec is the one generated/tcp comes from: export the
 	// table fsmgen check explores for it, as package verify does.
-	m, src, err := promela.Build(sp, prof, bf.bounds(), path == "")
+	table := bind.Interpreted
+	if path == "" {
+		table = bind.Generated
+	}
+	m, src, err := promela.Build(sp, prof, bf.bounds(), table)
 	if err != nil {
 		return usageErr("fsmgen promela: %v", err)
 	}

@@ -216,6 +216,37 @@ func (p *Profile) Timer(t Timer) time.Duration {
 	return 0
 }
 
+// SetDuration sets the timer or duration the spec names name to d. It reports
+// false for a name the spec does not declare, so that a profile built from
+// another spec of this vocabulary cannot leave a timer silently zero.
+func (p *Profile) SetDuration(name string, d time.Duration) bool {
+	switch name {
+	case "retransmission":
+		p.Retransmission = d
+	case "r2":
+		p.R2 = d
+	case "time_wait":
+		p.TimeWait = d
+	case "fin_wait_2":
+		p.FinWait2 = d
+	case "keepalive":
+		p.Keepalive = d
+	case "user_timeout":
+		p.UserTimeout = d
+	case "persist":
+		p.Persist = d
+	case "msl":
+		p.MSL = d
+	case "r2_syn":
+		p.R2Syn = d
+	case "keepalive_interval":
+		p.KeepaliveInterval = d
+	default:
+		return false
+	}
+	return true
+}
+
 // Step decides event e in state s under the profile's switches; see StepWith.
 func (p *Profile) Step(s State, e Event) (Transition, bool) {
 	return StepWith(p.Switches, s, e)

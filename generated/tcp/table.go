@@ -384,6 +384,11 @@ func StepWith(sw Switches, s State, e Event) (Transition, bool) {
 	return tables[sw][s][e], true
 }
 
+// StepFunc is the shape of StepWith: a table that decides event e in state s
+// under switch set sw. A checker or simulator that takes a StepFunc runs this
+// table or any other of the same vocabulary, such as a spec's interpreter.
+type StepFunc func(sw Switches, s State, e Event) (Transition, bool)
+
 // TableOf returns a copy of the table under switch set sw, or ok=false for an invalid set.
 func TableOf(sw Switches) (Table, bool) {
 	if sw >= NumSwitchSets {

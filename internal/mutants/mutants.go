@@ -1,17 +1,18 @@
-// Package mutants applies the mutants of the TCP spec kept under
-// check/testdata/mutants: small edits, each made to break one guarantee,
-// that the model checker and the property tests must catch.
+// Package mutants applies the mutants of the TCP spec, an embedded corpus
+// of txtar archives (corpus/*.txtar): small edits, each made to break one
+// guarantee, that the model checker and the property tests must catch.
 package mutants
 
 import (
+	"embed"
 	"fmt"
-	"os"
-	"path/filepath"
+	"io/fs"
 	"strconv"
 	"strings"
 
 	"golang.org/x/tools/txtar"
 
+	"github.com/tcpfsm/tcpfsm/bind"
 	"github.com/tcpfsm/tcpfsm/model"
 	"github.com/tcpfsm/tcpfsm/spec"
 )
@@ -40,60 +41,95 @@ func (m Mutant) Check() []*spec.Profile {
 	return out
 }
 
-// Load reads every mutant under dir and applies it to the TCP spec.
-func Load(dir string) ([]Mutant, error) {
-	paths, err := filepath.Glob(filepath.Join(dir, "*.txtar"))
+//go:embed corpus/*.txtar
+var corpus embed.FS
+
+// All returns every mutant of the corpus, applied to the TCP spec, in the
+// order of their file names.
+func All() ([]Mutant, error) {
+	entries, err := fs.ReadDir(corpus, "corpus")
 	if err != nil {
 		return nil, err
 	}
-	if len(paths) == 0 {
-		return nil, fmt.Errorf("no mutants under %s", dir)
-	}
 	var out []Mutant
-	for _, path := range paths {
-		data, err := os.ReadFile(path)
+	for _, e := range entries {
+		data, err := corpus.ReadFile("corpus/" + e.Name())
 		if err != nil {
 			return nil, err
 		}
-		a := txtar.Parse(data)
-		m := Mutant{Name: filepath.Base(path), Bounds: model.QuickBounds()}
-		for _, line := range strings.Split(string(a.Comment), "\n") {
-			if v, ok := strings.CutPrefix(line, "expect: "); ok {
-				m.Expect = strings.Fields(v)
-			}
-			if v, ok := strings.CutPrefix(line, "profiles: "); ok {
-				m.Profiles = strings.Fields(v)
-			}
-			if v, ok := strings.CutPrefix(line, "capacity: "); ok {
-				if m.Bounds.Capacity, err = strconv.Atoi(v); err != nil {
-					return nil, fmt.Errorf("%s: capacity: %v", path, err)
-				}
-			}
-			if v, ok := strings.CutPrefix(line, "duplication: "); ok {
-				if v != "on" && v != "off" {
-					return nil, fmt.Errorf("%s: duplication: want on or off, not %q", path, v)
-				}
-				m.Bounds.Duplication = v == "on"
-			}
-		}
-		if len(m.Expect) == 0 {
-			return nil, fmt.Errorf("%s: no expect: line", path)
-		}
-		src, err := Apply(a)
+		m, err := parse(e.Name(), data)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		if m.Spec, err = spec.Parse(spec.TCPFile, src); err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		for _, name := range m.Profiles {
-			if m.Spec.Profile(name) == nil {
-				return nil, fmt.Errorf("%s: no profile %s", path, name)
-			}
+			return nil, fmt.Errorf("internal/mutants/corpus/%s: %w", e.Name(), err)
 		}
 		out = append(out, m)
 	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("internal/mutants/corpus: no mutants")
+	}
 	return out, nil
+}
+
+// Named returns the mutant of the corpus whose file is name.
+func Named(name string) (Mutant, error) {
+	ms, err := All()
+	if err != nil {
+		return Mutant{}, err
+	}
+	for _, m := range ms {
+		if m.Name == name {
+			return m, nil
+		}
+	}
+	return Mutant{}, fmt.Errorf("internal/mutants: no mutant %s", name)
+}
+
+// Model binds the mutant's spec under profile p on its bounds, decided by
+// the spec's interpreter (package bind).
+func (m Mutant) Model(p *spec.Profile) (*model.Model, error) {
+	return bind.Model(m.Spec, p, m.Bounds, bind.Interpreted)
+}
+
+// parse reads one archive: its comment's "expect:", "profiles:",
+// "capacity:" and "duplication:" lines, and its edits of the TCP spec.
+func parse(name string, data []byte) (Mutant, error) {
+	a := txtar.Parse(data)
+	m := Mutant{Name: name, Bounds: model.QuickBounds()}
+	var err error
+	for _, line := range strings.Split(string(a.Comment), "\n") {
+		if v, ok := strings.CutPrefix(line, "expect: "); ok {
+			m.Expect = strings.Fields(v)
+		}
+		if v, ok := strings.CutPrefix(line, "profiles: "); ok {
+			m.Profiles = strings.Fields(v)
+		}
+		if v, ok := strings.CutPrefix(line, "capacity: "); ok {
+			if m.Bounds.Capacity, err = strconv.Atoi(v); err != nil {
+				return m, fmt.Errorf("capacity: %v", err)
+			}
+		}
+		if v, ok := strings.CutPrefix(line, "duplication: "); ok {
+			if v != "on" && v != "off" {
+				return m, fmt.Errorf("duplication: want on or off, not %q", v)
+			}
+			m.Bounds.Duplication = v == "on"
+		}
+	}
+	if len(m.Expect) == 0 {
+		return m, fmt.Errorf("no expect: line")
+	}
+	src, err := Apply(a)
+	if err != nil {
+		return m, err
+	}
+	if m.Spec, err = spec.Parse(spec.TCPFile, src); err != nil {
+		return m, err
+	}
+	for _, name := range m.Profiles {
+		if m.Spec.Profile(name) == nil {
+			return m, fmt.Errorf("no profile %s", name)
+		}
+	}
+	return m, nil
 }
 
 // Apply replaces, in the TCP spec, the rule of each cell that the

@@ -1,0 +1,90 @@
+package bind_test
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tcpfsm/tcpfsm/bind"
+	"github.com/tcpfsm/tcpfsm/generated/tcp"
+	"github.com/tcpfsm/tcpfsm/model"
+	"github.com/tcpfsm/tcpfsm/spec"
+)
+
+// TestProfileMatchesGenerated: every profile of the TCP spec, turned into
+// the generated Profile by bind, is generated/tcp's own, value for value:
+// no timer or duration is lost on the way a mutant's profiles take.
+func TestProfileMatchesGenerated(t *testing.T) {
+	sp, err := spec.TCP()
+	require.NoError(t, err)
+	require.True(t, bind.IsGenerated(sp), "generated/tcp is stale: run go generate ./...")
+	for _, sprof := range sp.Profiles {
+		got, err := bind.Profile(sp, sprof)
+		require.NoError(t, err, sprof.Name)
+		want, ok := tcp.ProfileByName(sprof.Name)
+		require.True(t, ok, sprof.Name)
+		assert.Equal(t, want, got, sprof.Name)
+	}
+}
+
+// TestBothTablesBindTheSameModel: on the TCP spec the interpreted and the
+// generated table give models that decide every cell alike and start
+// alike, under every profile.
+func TestBothTablesBindTheSameModel(t *testing.T) {
+	sp, err := spec.TCP()
+	require.NoError(t, err)
+	for _, sprof := range sp.Profiles {
+		gm, err := bind.Model(sp, sprof, model.QuickBounds(), bind.Generated)
+		require.NoError(t, err, sprof.Name)
+		im, err := bind.Model(sp, sprof, model.QuickBounds(), bind.Interpreted)
+		require.NoError(t, err, sprof.Name)
+		assert.Equal(t, gm.Profile, im.Profile, sprof.Name)
+		assert.Equal(t, gm.Timing, im.Timing, sprof.Name)
+		for s := tcp.State(1); s < tcp.NumStates; s++ {
+			for e := tcp.Event(1); e < tcp.NumEvents; e++ {
+				g, _ := gm.Step(gm.Profile.Switches, s, e)
+				i, _ := im.Step(im.Profile.Switches, s, e)
+				assert.Equal(t, g, i, "%s: (%s, %s)", sprof.Name, s, e)
+			}
+		}
+	}
+}
+
+// edited parses the TCP spec with old replaced by new, once.
+func edited(t *testing.T, old, new string) *spec.Spec {
+	t.Helper()
+	src := spec.TCPSource()
+	require.Equal(t, 1, bytes.Count(src, []byte(old)), "the TCP spec should hold %q once", old)
+	sp, err := spec.Parse(spec.TCPFile, bytes.Replace(src, []byte(old), []byte(new), 1))
+	require.NoError(t, err)
+	return sp
+}
+
+// TestRefusals: each way a spec cannot be bound is an error that names
+// the spec, never a model with a silent zero or another spec's table.
+func TestRefusals(t *testing.T) {
+	sp, err := spec.TCP()
+	require.NoError(t, err)
+	linux := sp.Profile("linux")
+	require.NotNil(t, linux)
+
+	t.Run("generated table for another spec", func(t *testing.T) {
+		other := edited(t, "machine tcp", "machine tcp # another text")
+		_, err := bind.Model(other, other.Profile("linux"), model.QuickBounds(), bind.Generated)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "another spec")
+	})
+	t.Run("unknown table", func(t *testing.T) {
+		_, err := bind.Model(sp, linux, model.QuickBounds(), bind.Table(99))
+		assert.Error(t, err)
+	})
+	t.Run("bounds the model refuses", func(t *testing.T) {
+		b := model.QuickBounds()
+		b.Capacity = 0
+		_, err := bind.Model(sp, linux, b, bind.Interpreted)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "profile linux")
+	})
+}
