@@ -30,8 +30,9 @@ func TestProfileMatchesGenerated(t *testing.T) {
 }
 
 // TestBothTablesBindTheSameModel: on the TCP spec the interpreted and the
-// generated table give models that decide every cell alike and start
-// alike, under every profile.
+// generated table give models of the same profile and timing under every
+// profile (that they decide every cell alike is verify.CompareGenerated's
+// part, which fsmgen check runs).
 func TestBothTablesBindTheSameModel(t *testing.T) {
 	sp, err := spec.TCP()
 	require.NoError(t, err)
@@ -42,13 +43,6 @@ func TestBothTablesBindTheSameModel(t *testing.T) {
 		require.NoError(t, err, sprof.Name)
 		assert.Equal(t, gm.Profile, im.Profile, sprof.Name)
 		assert.Equal(t, gm.Timing, im.Timing, sprof.Name)
-		for s := tcp.State(1); s < tcp.NumStates; s++ {
-			for e := tcp.Event(1); e < tcp.NumEvents; e++ {
-				g, _ := gm.Step(gm.Profile.Switches, s, e)
-				i, _ := im.Step(im.Profile.Switches, s, e)
-				assert.Equal(t, g, i, "%s: (%s, %s)", sprof.Name, s, e)
-			}
-		}
 	}
 }
 

@@ -157,8 +157,9 @@ func (g *Guard) String() string {
 	return "unless " + g.Switch.Name
 }
 
-// holds reports whether the guard admits the switch set sw.
-func (g *Guard) holds(sw uint64) bool {
+// Holds reports whether the guard admits the switch set sw; a nil guard
+// admits every set.
+func (g *Guard) Holds(sw uint64) bool {
 	if g == nil {
 		return true
 	}
@@ -347,7 +348,7 @@ type cell struct {
 // set sw (bit Switch.Bit set for each switch that is on).
 func (sp *Spec) Decide(s *State, e *Event, sw uint64) *Rule {
 	for _, r := range sp.cells[s.Index-1][e.Index-1].rules {
-		if r.Guard.holds(sw) {
+		if r.Guard.Holds(sw) {
 			return r
 		}
 	}

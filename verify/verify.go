@@ -201,7 +201,7 @@ func tableResult(sp *spec.Spec, p *spec.Profile, table bool) ProfileResult {
 	sw := p.Switches()
 	v := props.CheckDeterministicAndTotal(props.SpecTable(sp, sw))
 	if table {
-		v = append(v, props.CheckDeterministicAndTotal(generatedTable(sw))...)
+		v = append(v, props.CheckDeterministicAndTotal(props.GeneratedTable(tcp.Switches(sw)))...)
 		for _, d := range CompareGenerated(sp, sw) {
 			v = append(v, props.Violation{Property: "P9", Where: "generated/tcp", Problem: d})
 		}
@@ -321,21 +321,6 @@ func onOffLoss(b model.Bounds) string {
 		return "off"
 	}
 	return fmt.Sprintf("up to %d per incarnation", b.Losses)
-}
-
-// generatedTable is generated/tcp under switch set sw, as a props.Table.
-type generatedTable tcp.Switches
-
-func (g generatedTable) Size() (int, int) { return int(tcp.NumStates) - 1, int(tcp.NumEvents) - 1 }
-func (g generatedTable) Name(s, e int) string {
-	return tcp.State(s).String() + ", " + tcp.Event(e).String()
-}
-func (g generatedTable) Decide(s, e int) (props.Cell, bool) {
-	t, ok := tcp.StepWith(tcp.Switches(g), tcp.State(s), tcp.Event(e))
-	if !ok || !t.Rule.Valid() {
-		return props.Cell{}, false
-	}
-	return props.Cell{Next: int(t.Next), Verdict: props.Verdict(t.Verdict), Reason: t.Rule.Reason(), Rules: 1}, true
 }
 
 // CompareGenerated lists the cells where generated/tcp and the spec differ

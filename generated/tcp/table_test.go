@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/tcpfsm/tcpfsm/generated/tcp"
 	"github.com/tcpfsm/tcpfsm/spec"
-	"pgregory.net/rapid"
+	"github.com/tcpfsm/tcpfsm/verify"
 )
 
 func allStates() []tcp.State {
@@ -66,20 +66,7 @@ func TestMatchesInterpreter(t *testing.T) {
 	require.Len(t, sp.States, int(tcp.NumStates)-1)
 	require.Len(t, sp.Events, int(tcp.NumEvents)-1)
 	for sw := tcp.Switches(0); sw < tcp.NumSwitchSets; sw++ {
-		for i, st := range sp.States {
-			for j, ev := range sp.Events {
-				s, e := tcp.State(i+1), tcp.Event(j+1)
-				require.Equal(t, st.Name, s.String())
-				require.Equal(t, ev.String(), e.String())
-				r := sp.Decide(st, ev, uint64(sw))
-				tr, _ := tcp.StepWith(sw, s, e)
-				where := fmt.Sprintf("(%s, %s) under %s", s, e, sw)
-				assert.Equal(t, r.Next.Name, tr.Next.String(), where)
-				assert.Equal(t, r.Verdict.String(), tr.Verdict.String(), where)
-				assert.Equal(t, r.Index, int(tr.Rule), where)
-				assert.Equal(t, r.ActionBits(), uint64(tr.Actions), where)
-			}
-		}
+		assert.Empty(t, verify.CompareGenerated(sp, uint64(sw)), "under %s", sw)
 	}
 	for _, p := range tcp.Profiles() {
 		sp := sp.Profile(p.Name)
@@ -345,34 +332,4 @@ func TestProfiles(t *testing.T) {
 	assert.Equal(t, 2*time.Minute, tcp.Windows.TimeWait, "TcpTimedWaitDelay")
 	assert.Zero(t, tcp.RFC9293.FinWait2, "the RFC has no FIN_WAIT_2 flush")
 	assert.NotZero(t, tcp.Windows.Switches&tcp.FlushHeldFinWait2)
-}
-
-// TestWalkAgainstInterpreter drives the generated table and the spec's
-// interpreter side by side along random walks of random events (invalid
-// ones among them) under random switch sets: both must agree at every
-// step, and an invalid event must leave the walk where it was.
-func TestWalkAgainstInterpreter(t *testing.T) {
-	sp, err := spec.TCP()
-	require.NoError(t, err)
-	rapid.Check(t, func(t *rapid.T) {
-		sw := tcp.Switches(rapid.IntRange(0, int(tcp.NumSwitchSets)-1).Draw(t, "switches"))
-		s := tcp.State(rapid.IntRange(1, int(tcp.NumStates)-1).Draw(t, "start"))
-		events := rapid.SliceOfN(rapid.IntRange(0, 255), 1, 200).Draw(t, "events")
-		for i, raw := range events {
-			e := tcp.Event(raw)
-			tr, ok := tcp.StepWith(sw, s, e)
-			if !e.Valid() {
-				if ok {
-					t.Fatalf("step %d: invalid event %d accepted in %s", i, raw, s)
-				}
-				continue
-			}
-			r := sp.Decide(sp.States[s-1], sp.Events[e-1], uint64(sw))
-			if !ok || tr.Next.String() != r.Next.Name || uint64(tr.Actions) != r.ActionBits() || int(tr.Rule) != r.Index {
-				t.Fatalf("step %d: %s + %s under %s: table says %s %s (rule %d), spec says %s %s (rule %d)",
-					i, s, e, sw, tr.Next, tr.Actions, tr.Rule, r.Next.Name, r.ActionString(), r.Index)
-			}
-			s = tr.Next
-		}
-	})
 }
