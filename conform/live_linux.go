@@ -69,7 +69,7 @@ func runScenario(ctx context.Context, name string, opts Options) (_ *Trace, err 
 		}
 	}()
 
-	runErr := sc.run(e)
+	runErr := sc.play(e)
 	if runErr == nil && ctx.Err() != nil {
 		// An interrupt or the scenario's time limit: what was recorded is
 		// not the whole scenario.
@@ -223,10 +223,16 @@ func isRST(g segment) bool { return g.rst }
 func isFIN(g segment) bool { return g.fin }
 func isSYN(g segment) bool { return g.syn }
 
-// awaitSeg waits until a segment of side matching flag has been captured
-// beyond the count before.
-func (e *env) awaitSeg(what string, side Side, flag func(segment) bool, before int, timeout time.Duration) error {
-	return e.await(fmt.Sprintf("%s from the %s", what, side), timeout, func() bool {
+// awaitSent runs act, which makes side send a segment matching flag, and
+// waits until the capture has one more such segment than before act. It
+// returns the mark of the recorded events from before act.
+func (e *env) awaitSent(what string, side Side, flag func(segment) bool, act func() error) (mark int, err error) {
+	before := e.countSegs(side, flag)
+	mark = e.rec.mark()
+	if err := act(); err != nil {
+		return mark, err
+	}
+	return mark, e.await(fmt.Sprintf("%s from the %s", what, side), waitStep, func() bool {
 		return e.rec.countSegs(isSeg(side, flag)) > before
 	})
 }
