@@ -1,4 +1,4 @@
-package conform
+package lab
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/tcpfsm/tcpfsm/conform"
 	"github.com/tcpfsm/tcpfsm/generated/tcp"
 )
 
@@ -14,7 +15,7 @@ import (
 // the states it is about have been seen. Waits for what the scenario
 // needs in order to go on are errors when they time out; waits for the
 // outcome it records (expect) are not: the trace shows what the kernel
-// did, and judging it is the verifier's job.
+// did, and judging it is conform.Verify's job.
 type scenario struct {
 	name string
 	// sysctl, when not empty, is the NAME=VALUE the scenario sets in its
@@ -63,11 +64,11 @@ func (e *env) expect(what string, timeout time.Duration, cond func() bool) {
 	}
 }
 
-func (e *env) expectState(side Side, st tcp.State, mark int, timeout time.Duration) {
+func (e *env) expectState(side conform.Side, st tcp.State, mark int, timeout time.Duration) {
 	e.expect(fmt.Sprintf("%s %s", side, st), timeout, func() bool { return e.rec.saw(side, st, mark) })
 }
 
-func (e *env) expectTimeWait(side Side, timeout time.Duration) {
+func (e *env) expectTimeWait(side conform.Side, timeout time.Duration) {
 	if err := e.awaitTimeWait(side, timeout); err != nil && e.ctx.Err() == nil {
 		e.opts.logf("%s: note: %v", e.name, err)
 	}
@@ -76,17 +77,17 @@ func (e *env) expectTimeWait(side Side, timeout time.Duration) {
 // expectBoth waits for both sides to be seen in st since mark, as
 // expectState does.
 func (e *env) expectBoth(st tcp.State, mark int, timeout time.Duration) {
-	e.expectState(Client, st, mark, timeout)
-	e.expectState(Server, st, mark, timeout)
+	e.expectState(conform.Client, st, mark, timeout)
+	e.expectState(conform.Server, st, mark, timeout)
 }
 
 // closeFirst has side first close: it waits for first's FIN_WAIT_2 and the
 // other side's CLOSE_WAIT, and has the other side read the end of stream.
-func (e *env) closeFirst(first Side) error { return e.finFirst(first, e.close) }
+func (e *env) closeFirst(first conform.Side) error { return e.finFirst(first, e.close) }
 
 // finFirst has side first send its FIN with fin (close or shutdown), and
 // goes on as closeFirst says.
-func (e *env) finFirst(first Side, fin func(Side) error) error {
+func (e *env) finFirst(first conform.Side, fin func(conform.Side) error) error {
 	m := e.rec.mark()
 	if err := fin(first); err != nil {
 		return err
@@ -102,7 +103,7 @@ func (e *env) finFirst(first Side, fin func(Side) error) error {
 
 // closeBoth has side first close, then the other: it waits for first's
 // TIME_WAIT with its timer and the other side's CLOSED.
-func (e *env) closeBoth(first Side) error {
+func (e *env) closeBoth(first conform.Side) error {
 	if err := e.closeFirst(first); err != nil {
 		return err
 	}
@@ -119,12 +120,12 @@ func (e *env) closeBoth(first Side) error {
 // resetByClient has the client send a RST with reset (abort or
 // closeUnread): the server's read fails with ECONNRESET, and both sides
 // are expected to end CLOSED.
-func (e *env) resetByClient(reset func(Side) error) error {
+func (e *env) resetByClient(reset func(conform.Side) error) error {
 	m := e.rec.mark()
-	if err := reset(Client); err != nil {
+	if err := reset(conform.Client); err != nil {
 		return err
 	}
-	if err := e.readReset(Server); err != nil {
+	if err := e.readReset(conform.Server); err != nil {
 		return err
 	}
 	e.expectBoth(tcp.Closed, m, waitStep)
@@ -133,7 +134,7 @@ func (e *env) resetByClient(reset func(Side) error) error {
 
 // nextSeq is the absolute sequence number just past what side has sent in
 // its latest connection, as captured: what its peer expects next.
-func (e *env) nextSeq(side Side) (uint32, error) {
+func (e *env) nextSeq(side conform.Side) (uint32, error) {
 	var next uint32
 	var ok bool
 	e.rec.with(func() { next, ok = e.rec.nextSeq(side) })
@@ -161,21 +162,21 @@ func (e *env) reconnect() error {
 // CLOSED.
 func runActiveClose(e *env) error {
 	msg := []byte("hello\n")
-	if err := e.write(Client, msg); err != nil {
+	if err := e.write(conform.Client, msg); err != nil {
 		return err
 	}
-	if err := e.readFull(Server, make([]byte, len(msg))); err != nil {
+	if err := e.readFull(conform.Server, make([]byte, len(msg))); err != nil {
 		return err
 	}
-	if err := e.closeFirst(Client); err != nil {
+	if err := e.closeFirst(conform.Client); err != nil {
 		return err
 	}
 	m := e.rec.mark()
-	if err := e.close(Server); err != nil {
+	if err := e.close(conform.Server); err != nil {
 		return err
 	}
-	e.expectTimeWait(Client, waitStep)
-	e.expectState(Server, tcp.Closed, m, waitStep)
+	e.expectTimeWait(conform.Client, waitStep)
+	e.expectState(conform.Server, tcp.Closed, m, waitStep)
 	return nil
 }
 
@@ -184,7 +185,7 @@ func runActiveClose(e *env) error {
 // stream and never closes. Neither FIN_WAIT_2 (held, not orphaned) nor
 // CLOSE_WAIT has a timer to end it: both are watched for a second.
 func runNeverClose(e *env) error {
-	if err := e.finFirst(Client, e.shutdown); err != nil {
+	if err := e.finFirst(conform.Client, e.shutdown); err != nil {
 		return err
 	}
 	return e.hold(time.Second)
@@ -196,24 +197,24 @@ func runNeverClose(e *env) error {
 // socket and draws a RST from the client's side.
 func runFinWait2Flush(e *env) error {
 	m := e.rec.mark()
-	if err := e.closeFirst(Client); err != nil {
+	if err := e.closeFirst(conform.Client); err != nil {
 		return err
 	}
 	if err := e.await("the client's orphaned FIN_WAIT_2 with its flush timer", waitStep, func() bool {
-		return e.rec.saw(Client, tcp.FinWait2, m) && e.rec.sawTimer(Client, "timewait", m)
+		return e.rec.saw(conform.Client, tcp.FinWait2, m) && e.rec.sawTimer(conform.Client, "timewait", m)
 	}); err != nil {
 		return err
 	}
 	// fin_timeout is 2 s; the timer wheel may add a little.
 	m = e.rec.mark()
-	e.expectState(Client, tcp.Closed, m, waitLong)
+	e.expectState(conform.Client, tcp.Closed, m, waitLong)
 	m = e.rec.mark()
-	rsts := e.countSegs(Client, isRST)
-	if err := e.close(Server); err != nil {
+	rsts := e.countSegs(conform.Client, isRST)
+	if err := e.close(conform.Server); err != nil {
 		return err
 	}
-	e.expect("a RST from the client's side", waitStep, func() bool { return e.rec.countSegs(isSeg(Client, isRST)) > rsts })
-	e.expectState(Server, tcp.Closed, m, waitStep)
+	e.expect("a RST from the client's side", waitStep, func() bool { return e.rec.countSegs(isSeg(conform.Client, isRST)) > rsts })
+	e.expectState(conform.Server, tcp.Closed, m, waitStep)
 	return nil
 }
 
@@ -239,19 +240,19 @@ func runSimultaneousClose(e *env) error {
 		return err
 	}
 	m := e.rec.mark()
-	if err := e.close(Client); err != nil {
+	if err := e.close(conform.Client); err != nil {
 		return err
 	}
-	if err := e.close(Server); err != nil {
+	if err := e.close(conform.Server); err != nil {
 		return err
 	}
 	if err := e.await("CLOSING on both sides", waitStep, func() bool {
-		return e.rec.saw(Client, tcp.Closing, m) && e.rec.saw(Server, tcp.Closing, m)
+		return e.rec.saw(conform.Client, tcp.Closing, m) && e.rec.saw(conform.Server, tcp.Closing, m)
 	}); err != nil {
 		return fmt.Errorf("the FINs did not cross: %w", err)
 	}
-	e.expectTimeWait(Client, waitStep)
-	e.expectTimeWait(Server, waitStep)
+	e.expectTimeWait(conform.Client, waitStep)
+	e.expectTimeWait(conform.Server, waitStep)
 	return nil
 }
 
@@ -263,10 +264,10 @@ func runAbortLinger(e *env) error { return e.resetByClient(e.abort) }
 // reads; the client's close() then sends a RST instead of a FIN (RFC 2525
 // 2.17) and the server's read fails with ECONNRESET.
 func runCloseUnread(e *env) error {
-	if err := e.write(Server, []byte("data the client never reads\n")); err != nil {
+	if err := e.write(conform.Server, []byte("data the client never reads\n")); err != nil {
 		return err
 	}
-	if err := e.pollFd(e.fd[Client], unix.POLLIN, waitStep, "the server's data to reach the client"); err != nil {
+	if err := e.pollFd(e.fd[conform.Client], unix.POLLIN, waitStep, "the server's data to reach the client"); err != nil {
 		return err
 	}
 	return e.resetByClient(e.closeUnread)
@@ -277,11 +278,11 @@ func runCloseUnread(e *env) error {
 // nobody can read any more. Linux answers it with a RST (RFC 9293 3.6.1
 // SHLD-3): the client's FIN_WAIT_2 ends, the server sees the reset.
 func runDataAfterClose(e *env) error {
-	if err := e.closeFirst(Client); err != nil {
+	if err := e.closeFirst(conform.Client); err != nil {
 		return err
 	}
 	m := e.rec.mark()
-	if err := e.write(Server, []byte("too late\n")); err != nil {
+	if err := e.write(conform.Server, []byte("too late\n")); err != nil {
 		return err
 	}
 	e.expectBoth(tcp.Closed, m, waitStep)
@@ -296,7 +297,7 @@ func runDataAfterClose(e *env) error {
 // they reach lo, so the trace cannot show them. After two resent FINs the
 // rule goes and the next answer lets the server reach CLOSED.
 func runLostFinalAck(e *env) error {
-	if err := e.closeFirst(Client); err != nil {
+	if err := e.closeFirst(conform.Client); err != nil {
 		return err
 	}
 	rule := fmt.Sprintf(`table inet %s {
@@ -309,20 +310,20 @@ func runLostFinalAck(e *env) error {
 	if err := e.nftAdd(rule); err != nil {
 		return err
 	}
-	fins := e.countSegs(Server, isFIN)
+	fins := e.countSegs(conform.Server, isFIN)
 	m := e.rec.mark()
-	if err := e.close(Server); err != nil {
+	if err := e.close(conform.Server); err != nil {
 		return err
 	}
-	if err := e.awaitState(Server, tcp.LastAck, m, waitStep); err != nil {
+	if err := e.awaitState(conform.Server, tcp.LastAck, m, waitStep); err != nil {
 		return err
 	}
-	if err := e.awaitTimeWait(Client, waitStep); err != nil {
+	if err := e.awaitTimeWait(conform.Client, waitStep); err != nil {
 		return err
 	}
 	// The FIN and two copies: RTO 200 ms, then 400 ms.
 	if err := e.await("the server's FIN sent again twice", waitLong, func() bool {
-		return e.rec.countSegs(isSeg(Server, isFIN)) >= fins+3
+		return e.rec.countSegs(isSeg(conform.Server, isFIN)) >= fins+3
 	}); err != nil {
 		return err
 	}
@@ -330,8 +331,8 @@ func runLostFinalAck(e *env) error {
 		return err
 	}
 	// The next copy comes about 0.8 s later and is answered.
-	e.expectState(Server, tcp.Closed, m, waitLong)
-	e.expectTimeWait(Client, waitStep)
+	e.expectState(conform.Server, tcp.Closed, m, waitLong)
+	e.expectTimeWait(conform.Client, waitStep)
 	return nil
 }
 
@@ -342,15 +343,15 @@ func runLostFinalAck(e *env) error {
 // is established on the same 4-tuple. Its segments and states belong to the
 // same two sides.
 func runReopenTimeWait(e *env) error {
-	if err := e.closeBoth(Server); err != nil {
+	if err := e.closeBoth(conform.Server); err != nil {
 		return err
 	}
 	// What the server's TIME_WAIT expects next from the client.
-	rcvNxt, err := e.nextSeq(Client)
+	rcvNxt, err := e.nextSeq(conform.Client)
 	if err != nil {
 		return err
 	}
-	m, err := e.awaitSent("the new SYN", Client, isSYN, e.reconnect)
+	m, err := e.awaitSent("the new SYN", conform.Client, isSYN, e.reconnect)
 	if err != nil {
 		return err
 	}
@@ -358,7 +359,7 @@ func runReopenTimeWait(e *env) error {
 	// itself checks that the new SYN lay above the old connection.
 	var syn uint32
 	var ok bool
-	e.rec.with(func() { syn, ok = e.rec.lastSYN(Client) })
+	e.rec.with(func() { syn, ok = e.rec.lastSYN(conform.Client) })
 	if !ok || int32(syn-rcvNxt) <= 0 {
 		return fmt.Errorf("the new SYN (seq %d) does not lie above the old connection (RCV.NXT %d): not the case this scenario is about", syn, rcvNxt)
 	}
@@ -373,7 +374,7 @@ func runReopenTimeWait(e *env) error {
 // only once a second has passed since the last timestamp it received
 // (tcp_twsk_unique); the new connection replaces the TIME_WAIT.
 func runReuseOwnTimeWait(e *env) error {
-	if err := e.closeBoth(Client); err != nil {
+	if err := e.closeBoth(conform.Client); err != nil {
 		return err
 	}
 	// ts_recent_stamp counts whole seconds: after 2.1 s one has surely
@@ -398,19 +399,19 @@ func runReuseOwnTimeWait(e *env) error {
 func runRstInTimeWait(e *env) error {
 	// The RST's sequence number comes from the capture: wait for it to
 	// have the server's FIN.
-	if _, err := e.awaitSent("the FIN", Server, isFIN, func() error { return e.closeBoth(Client) }); err != nil {
+	if _, err := e.awaitSent("the FIN", conform.Server, isFIN, func() error { return e.closeBoth(conform.Client) }); err != nil {
 		return err
 	}
-	seq, err := e.nextSeq(Server)
+	seq, err := e.nextSeq(conform.Server)
 	if err != nil {
 		return err
 	}
-	m, err := e.awaitSent("the injected RST", Server, isRST, func() error { return e.injectRST(seq) })
+	m, err := e.awaitSent("the injected RST", conform.Server, isRST, func() error { return e.injectRST(seq) })
 	if err != nil {
 		return err
 	}
 	if e.sysctls["net.ipv4.tcp_rfc1337"] == "0" {
-		e.expectState(Client, tcp.Closed, m, waitStep)
+		e.expectState(conform.Client, tcp.Closed, m, waitStep)
 		return nil
 	}
 	// Ignored: nothing will happen, so watch for a second that nothing does.
