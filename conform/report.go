@@ -8,16 +8,6 @@ import (
 	"github.com/tcpfsm/tcpfsm/generated/tcp"
 )
 
-// Check verifies a trace against the generated table under the linux
-// profile with the trace's sysctls applied.
-func Check(t *Trace) ([]Verdict, error) {
-	p, err := Profile(t)
-	if err != nil {
-		return nil, err
-	}
-	return Verify(t, p, tcp.StepWith), nil
-}
-
 // Report writes what a network engineer reads of one run: per side the
 // states the kernel showed with their times, the segments on the wire, and
 // the verdict with the table path that explains the states.

@@ -184,9 +184,7 @@ func Read(name string, r io.Reader) (*Trace, error) {
 		switch f[2] {
 		case "call":
 			e.Kind, e.Call = Call, f[3]
-			switch e.Call {
-			case Connect, Listen, Close, CloseUnread, Shutdown, Abort:
-			default:
+			if _, ok := callEvents[e.Call]; !ok {
 				return nil, bad("unknown call %q", e.Call)
 			}
 		case "state":

@@ -11,22 +11,23 @@ import (
 	"text/tabwriter"
 
 	"github.com/tcpfsm/tcpfsm/conform"
+	"github.com/tcpfsm/tcpfsm/conform/lab"
 )
 
 // The live side of fsmgen conform, replaced by tests: a real run needs
 // root and takes a minute.
 var (
-	conformAvailable = conform.Available
-	conformRun       = conform.Run
-	conformRunAll    = conform.RunAll
+	conformAvailable = lab.Available
+	conformRun       = lab.Run
+	conformRunAll    = lab.RunAll
 )
 
 // runConform runs the live conformance scenarios against this machine's
-// kernel, each in a network namespace of its own, checks every trace
-// against the table under the linux profile and prints the report; with
-// -record it also writes the traces as DIR/NAME.trace. It exits 2 when live
-// runs cannot happen here (saying why), 1 when a scenario failed or the
-// table rejects what the kernel did.
+// kernel, each in a network namespace of its own (package lab), checks
+// every trace against the table under the linux profile (package conform)
+// and prints the report; with -record it also writes the traces as
+// DIR/NAME.trace. It exits 2 when live runs cannot happen here (saying
+// why), 1 when a scenario failed or the table rejects what the kernel did.
 func runConform(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("conform", stderr)
 	record := fs.String("record", "", "also write each trace to `DIR`/NAME.trace")
@@ -38,8 +39,8 @@ func runConform(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() > 0 {
 		return usageErr("fsmgen conform: unexpected arguments %q", fs.Args())
 	}
-	if *only != "" && !slices.Contains(conform.Scenarios(), *only) {
-		return usageErr("fsmgen conform: unknown scenario %q; the scenarios are %s", *only, strings.Join(conform.Scenarios(), ", "))
+	if *only != "" && !slices.Contains(lab.Scenarios(), *only) {
+		return usageErr("fsmgen conform: unknown scenario %q; the scenarios are %s", *only, strings.Join(lab.Scenarios(), ", "))
 	}
 	if err := conformAvailable(); err != nil {
 		return usageErr("fsmgen conform: %v", err)
@@ -49,7 +50,7 @@ func runConform(args []string, stdout, stderr io.Writer) error {
 			return &exitError{code: 1, msg: fmt.Sprintf("fsmgen conform: %v", err)}
 		}
 	}
-	opts := conform.Options{Logf: func(format string, args ...any) {
+	opts := lab.Options{Logf: func(format string, args ...any) {
 		fmt.Fprintf(stderr, "fsmgen conform: "+format+"\n", args...)
 	}}
 	// Run and RunAll catch SIGINT and SIGTERM themselves, so an interrupt

@@ -11,16 +11,17 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tcpfsm/tcpfsm/conform"
+	"github.com/tcpfsm/tcpfsm/conform/lab"
 )
 
 // fakeConform replaces the live side of fsmgen conform for one test: live
-// runs need root and are tested in package conform.
+// runs need root and are tested in package lab.
 func fakeConform(t *testing.T, available error, traces []*conform.Trace, runErr error) {
 	t.Helper()
 	oldA, oldR, oldAll := conformAvailable, conformRun, conformRunAll
 	t.Cleanup(func() { conformAvailable, conformRun, conformRunAll = oldA, oldR, oldAll })
 	conformAvailable = func() error { return available }
-	conformRun = func(_ context.Context, name string, _ conform.Options) (*conform.Trace, error) {
+	conformRun = func(_ context.Context, name string, _ lab.Options) (*conform.Trace, error) {
 		for _, tr := range traces {
 			if tr.Scenario == name {
 				return tr, runErr
@@ -28,7 +29,7 @@ func fakeConform(t *testing.T, available error, traces []*conform.Trace, runErr 
 		}
 		return nil, runErr
 	}
-	conformRunAll = func(context.Context, conform.Options) ([]*conform.Trace, error) { return traces, runErr }
+	conformRunAll = func(context.Context, lab.Options) ([]*conform.Trace, error) { return traces, runErr }
 }
 
 // fakeTrace is a trace recorded from a kernel, as a live run returns it.

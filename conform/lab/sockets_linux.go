@@ -1,4 +1,4 @@
-package conform
+package lab
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/tcpfsm/tcpfsm/conform"
 	"github.com/tcpfsm/tcpfsm/generated/tcp"
 )
 
@@ -53,7 +54,7 @@ func (e *env) listen() error {
 		return fmt.Errorf("listener: %w", err)
 	}
 	e.listener = fd
-	e.rec.call(Server, Listen)
+	e.rec.call(conform.Server, conform.Listen)
 	if err := unix.Listen(fd, 8); err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
@@ -63,15 +64,15 @@ func (e *env) listen() error {
 // connect makes a client socket on clientPort and connects it to the
 // listener, waiting until the connection completes.
 func (e *env) connect() error {
-	if e.fd[Client] >= 0 {
+	if e.fd[conform.Client] >= 0 {
 		return errors.New("connect: the client socket is still open")
 	}
 	fd, err := e.newTCPSocket(clientPort)
 	if err != nil {
 		return fmt.Errorf("client: %w", err)
 	}
-	e.fd[Client] = fd
-	e.rec.call(Client, Connect)
+	e.fd[conform.Client] = fd
+	e.rec.call(conform.Client, conform.Connect)
 	err = unix.Connect(fd, &unix.SockaddrInet4{Port: serverPort, Addr: loopback})
 	if err != nil && err != unix.EINPROGRESS {
 		return fmt.Errorf("connect: %w", err)
@@ -91,7 +92,7 @@ func (e *env) connect() error {
 
 // accept takes the next connection from the listener as the server side.
 func (e *env) accept() error {
-	if e.fd[Server] >= 0 {
+	if e.fd[conform.Server] >= 0 {
 		return errors.New("accept: the server socket is still open")
 	}
 	if err := e.pollFd(e.listener, unix.POLLIN, waitStep, "a connection to accept"); err != nil {
@@ -101,7 +102,7 @@ func (e *env) accept() error {
 	if err != nil {
 		return fmt.Errorf("accept: %w", err)
 	}
-	e.fd[Server] = fd
+	e.fd[conform.Server] = fd
 	return nil
 }
 
@@ -120,10 +121,10 @@ func (e *env) establish() error {
 	if err := e.accept(); err != nil {
 		return err
 	}
-	if err := e.awaitState(Client, tcp.Established, m, waitStep); err != nil {
+	if err := e.awaitState(conform.Client, tcp.Established, m, waitStep); err != nil {
 		return err
 	}
-	return e.awaitState(Server, tcp.Established, m, waitStep)
+	return e.awaitState(conform.Server, tcp.Established, m, waitStep)
 }
 
 // pollFd waits until fd is ready for events, for at most timeout.
@@ -155,7 +156,7 @@ func (e *env) describe() string {
 }
 
 // write sends data from side, which must fit in the socket buffer at once.
-func (e *env) write(side Side, data []byte) error {
+func (e *env) write(side conform.Side, data []byte) error {
 	for {
 		n, err := unix.Write(e.fd[side], data)
 		if err == unix.EINTR {
@@ -173,7 +174,7 @@ func (e *env) write(side Side, data []byte) error {
 
 // read reads what side has received, waiting for something to arrive:
 // data, the end of the stream (n == 0) or an error such as ECONNRESET.
-func (e *env) read(side Side, buf []byte) (int, error) {
+func (e *env) read(side conform.Side, buf []byte) (int, error) {
 	if err := e.pollFd(e.fd[side], unix.POLLIN, waitStep, side.String()+" to have something to read"); err != nil {
 		return 0, err
 	}
@@ -192,7 +193,7 @@ func (e *env) read(side Side, buf []byte) (int, error) {
 }
 
 // readFull reads exactly len(buf) bytes on side.
-func (e *env) readFull(side Side, buf []byte) error {
+func (e *env) readFull(side conform.Side, buf []byte) error {
 	for got := 0; got < len(buf); {
 		n, err := e.read(side, buf[got:])
 		if err != nil {
@@ -208,7 +209,7 @@ func (e *env) readFull(side Side, buf []byte) error {
 
 // readEOF reads on side until the end of the stream: the peer's FIN as the
 // application sees it.
-func (e *env) readEOF(side Side) error {
+func (e *env) readEOF(side conform.Side) error {
 	buf := make([]byte, 4096)
 	for {
 		n, err := e.read(side, buf)
@@ -223,7 +224,7 @@ func (e *env) readEOF(side Side) error {
 
 // readReset reads on side and wants ECONNRESET: the peer's RST as the
 // application sees it.
-func (e *env) readReset(side Side) error {
+func (e *env) readReset(side conform.Side) error {
 	buf := make([]byte, 4096)
 	for {
 		n, err := e.read(side, buf)
@@ -239,12 +240,12 @@ func (e *env) readReset(side Side) error {
 }
 
 // unread says how many received bytes wait on side's socket (SIOCINQ).
-func (e *env) unread(side Side) (int, error) {
+func (e *env) unread(side conform.Side) (int, error) {
 	return unix.IoctlGetInt(e.fd[side], unix.SIOCINQ)
 }
 
 // closeFd closes side's socket as the application's call.
-func (e *env) closeFd(side Side, call string) error {
+func (e *env) closeFd(side conform.Side, call string) error {
 	fd := e.fd[side]
 	if fd < 0 {
 		return fmt.Errorf("%s %s: the socket is not open", side, call)
@@ -258,15 +259,15 @@ func (e *env) closeFd(side Side, call string) error {
 }
 
 // close is close() with nothing left unread: a FIN, the socket orphaned.
-func (e *env) close(side Side) error {
+func (e *env) close(side conform.Side) error {
 	if n, err := e.unread(side); err == nil && n > 0 {
 		return fmt.Errorf("%s close: %d bytes unread, which would make it close_unread", side, n)
 	}
-	return e.closeFd(side, Close)
+	return e.closeFd(side, conform.Close)
 }
 
 // closeUnread is close() with received data unread: RST (RFC 2525 2.17).
-func (e *env) closeUnread(side Side) error {
+func (e *env) closeUnread(side conform.Side) error {
 	n, err := e.unread(side)
 	if err != nil {
 		return fmt.Errorf("%s close_unread: SIOCINQ: %w", side, err)
@@ -274,20 +275,20 @@ func (e *env) closeUnread(side Side) error {
 	if n == 0 {
 		return fmt.Errorf("%s close_unread: nothing unread", side)
 	}
-	return e.closeFd(side, CloseUnread)
+	return e.closeFd(side, conform.CloseUnread)
 }
 
 // abort is SO_LINGER {on, 0} then close(): RST, no TIME_WAIT.
-func (e *env) abort(side Side) error {
+func (e *env) abort(side conform.Side) error {
 	if err := unix.SetsockoptLinger(e.fd[side], unix.SOL_SOCKET, unix.SO_LINGER, &unix.Linger{Onoff: 1, Linger: 0}); err != nil {
 		return fmt.Errorf("%s abort: SO_LINGER: %w", side, err)
 	}
-	return e.closeFd(side, Abort)
+	return e.closeFd(side, conform.Abort)
 }
 
 // shutdown is shutdown(SHUT_WR): a FIN, the socket still held.
-func (e *env) shutdown(side Side) error {
-	e.rec.call(side, Shutdown)
+func (e *env) shutdown(side conform.Side) error {
+	e.rec.call(side, conform.Shutdown)
 	if err := unix.Shutdown(e.fd[side], unix.SHUT_WR); err != nil {
 		return fmt.Errorf("%s shutdown: %w", side, err)
 	}

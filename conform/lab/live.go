@@ -1,4 +1,4 @@
-package conform
+package lab
 
 import (
 	"context"
@@ -12,6 +12,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/tcpfsm/tcpfsm/conform"
 )
 
 // Options tune a live run. The zero value is what the tests use.
@@ -108,14 +110,14 @@ func Available() error {
 // not stop the others; the error then names each failed scenario. An
 // interrupt (SIGINT, SIGTERM) or the end of ctx stops the run after the
 // current scenario has cleaned up.
-func RunAll(ctx context.Context, opts Options) ([]*Trace, error) {
+func RunAll(ctx context.Context, opts Options) ([]*conform.Trace, error) {
 	if err := Available(); err != nil {
 		return nil, err
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	sweepStaleNetns(opts)
-	var traces []*Trace
+	var traces []*conform.Trace
 	var errs []error
 	for _, name := range scenarioNames {
 		if ctx.Err() != nil {
@@ -136,7 +138,7 @@ func RunAll(ctx context.Context, opts Options) ([]*Trace, error) {
 // and returns its trace. The namespace, and every socket, qdisc, rule and
 // command it held, is gone when Run returns, also when ctx ends or the
 // process is sent SIGINT or SIGTERM meanwhile.
-func Run(ctx context.Context, name string, opts Options) (*Trace, error) {
+func Run(ctx context.Context, name string, opts Options) (*conform.Trace, error) {
 	if !slices.Contains(scenarioNames, name) {
 		return nil, fmt.Errorf("unknown scenario %q; the scenarios are %s", name, strings.Join(scenarioNames, ", "))
 	}
@@ -150,7 +152,7 @@ func Run(ctx context.Context, name string, opts Options) (*Trace, error) {
 }
 
 // runOne runs a known scenario and logs how it went.
-func runOne(ctx context.Context, name string, opts Options) (*Trace, error) {
+func runOne(ctx context.Context, name string, opts Options) (*conform.Trace, error) {
 	began := time.Now()
 	t, err := runScenario(ctx, name, opts)
 	if err != nil {

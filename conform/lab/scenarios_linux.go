@@ -1,11 +1,13 @@
-package conform
+package lab
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"golang.org/x/sys/unix"
 
+	"github.com/tcpfsm/tcpfsm/conform"
 	"github.com/tcpfsm/tcpfsm/generated/tcp"
 )
 
@@ -13,25 +15,44 @@ import (
 // the states it is about have been seen. Waits for what the scenario
 // needs in order to go on are errors when they time out; waits for the
 // outcome it records (expect) are not: the trace shows what the kernel
-// did, and judging it is the verifier's job.
+// did, and judging it is conform.Verify's job.
 type scenario struct {
 	name string
-	run  func(e *env) error
+	// sysctl, when not empty, is the NAME=VALUE the scenario sets in its
+	// namespace before the connection opens.
+	sysctl string
+	// run drives the scenario from an established connection.
+	run func(e *env) error
 }
 
 var scenarios = []scenario{
-	{"active-close", runActiveClose},
-	{"never-close", runNeverClose},
-	{"fin-wait-2-flush", runFinWait2Flush},
-	{"simultaneous-close", runSimultaneousClose},
-	{"abort-linger", runAbortLinger},
-	{"close-unread", runCloseUnread},
-	{"data-after-close", runDataAfterClose},
-	{"lost-final-ack", runLostFinalAck},
-	{"reopen-time-wait", runReopenTimeWait},
-	{"reuse-own-time-wait", runReuseOwnTimeWait},
-	{"rst-in-time-wait-rfc1337-0", func(e *env) error { return runRstInTimeWait(e, "0") }},
-	{"rst-in-time-wait-rfc1337-1", func(e *env) error { return runRstInTimeWait(e, "1") }},
+	{name: "active-close", run: runActiveClose},
+	{name: "never-close", run: runNeverClose},
+	{name: "fin-wait-2-flush", sysctl: "net.ipv4.tcp_fin_timeout=2", run: runFinWait2Flush},
+	{name: "simultaneous-close", run: runSimultaneousClose},
+	{name: "abort-linger", run: runAbortLinger},
+	{name: "close-unread", run: runCloseUnread},
+	{name: "data-after-close", run: runDataAfterClose},
+	{name: "lost-final-ack", run: runLostFinalAck},
+	{name: "reopen-time-wait", run: runReopenTimeWait},
+	{name: "reuse-own-time-wait", sysctl: "net.ipv4.tcp_tw_reuse=2", run: runReuseOwnTimeWait},
+	{name: "rst-in-time-wait-rfc1337-0", sysctl: "net.ipv4.tcp_rfc1337=0", run: runRstInTimeWait},
+	{name: "rst-in-time-wait-rfc1337-1", sysctl: "net.ipv4.tcp_rfc1337=1", run: runRstInTimeWait},
+}
+
+// play sets the scenario's sysctl, opens the connection (listen, connect,
+// accept) and runs the scenario from there.
+func (sc scenario) play(e *env) error {
+	if sc.sysctl != "" {
+		name, value, _ := strings.Cut(sc.sysctl, "=")
+		if err := e.sysctl(name, value); err != nil {
+			return err
+		}
+	}
+	if err := e.establish(); err != nil {
+		return err
+	}
+	return sc.run(e)
 }
 
 // expect waits for an outcome; when it does not come, it says so through
@@ -43,21 +64,32 @@ func (e *env) expect(what string, timeout time.Duration, cond func() bool) {
 	}
 }
 
-func (e *env) expectState(side Side, st tcp.State, mark int, timeout time.Duration) {
+func (e *env) expectState(side conform.Side, st tcp.State, mark int, timeout time.Duration) {
 	e.expect(fmt.Sprintf("%s %s", side, st), timeout, func() bool { return e.rec.saw(side, st, mark) })
 }
 
-func (e *env) expectTimeWait(side Side, timeout time.Duration) {
+func (e *env) expectTimeWait(side conform.Side, timeout time.Duration) {
 	if err := e.awaitTimeWait(side, timeout); err != nil && e.ctx.Err() == nil {
 		e.opts.logf("%s: note: %v", e.name, err)
 	}
 }
 
+// expectBoth waits for both sides to be seen in st since mark, as
+// expectState does.
+func (e *env) expectBoth(st tcp.State, mark int, timeout time.Duration) {
+	e.expectState(conform.Client, st, mark, timeout)
+	e.expectState(conform.Server, st, mark, timeout)
+}
+
 // closeFirst has side first close: it waits for first's FIN_WAIT_2 and the
 // other side's CLOSE_WAIT, and has the other side read the end of stream.
-func (e *env) closeFirst(first Side) error {
+func (e *env) closeFirst(first conform.Side) error { return e.finFirst(first, e.close) }
+
+// finFirst has side first send its FIN with fin (close or shutdown), and
+// goes on as closeFirst says.
+func (e *env) finFirst(first conform.Side, fin func(conform.Side) error) error {
 	m := e.rec.mark()
-	if err := e.close(first); err != nil {
+	if err := fin(first); err != nil {
 		return err
 	}
 	if err := e.awaitState(first, tcp.FinWait2, m, waitStep); err != nil {
@@ -69,30 +101,82 @@ func (e *env) closeFirst(first Side) error {
 	return e.readEOF(first.Other())
 }
 
+// closeBoth has side first close, then the other: it waits for first's
+// TIME_WAIT with its timer and the other side's CLOSED.
+func (e *env) closeBoth(first conform.Side) error {
+	if err := e.closeFirst(first); err != nil {
+		return err
+	}
+	m := e.rec.mark()
+	if err := e.close(first.Other()); err != nil {
+		return err
+	}
+	if err := e.awaitTimeWait(first, waitStep); err != nil {
+		return err
+	}
+	return e.awaitState(first.Other(), tcp.Closed, m, waitStep)
+}
+
+// resetByClient has the client send a RST with reset (abort or
+// closeUnread): the server's read fails with ECONNRESET, and both sides
+// are expected to end CLOSED.
+func (e *env) resetByClient(reset func(conform.Side) error) error {
+	m := e.rec.mark()
+	if err := reset(conform.Client); err != nil {
+		return err
+	}
+	if err := e.readReset(conform.Server); err != nil {
+		return err
+	}
+	e.expectBoth(tcp.Closed, m, waitStep)
+	return nil
+}
+
+// nextSeq is the absolute sequence number just past what side has sent in
+// its latest connection, as captured: what its peer expects next.
+func (e *env) nextSeq(side conform.Side) (uint32, error) {
+	var next uint32
+	var ok bool
+	e.rec.with(func() { next, ok = e.rec.nextSeq(side) })
+	if !ok {
+		return 0, fmt.Errorf("no segment from the %s captured: cannot tell what the %s expects next", side, side.Other())
+	}
+	return next, nil
+}
+
+// reconnect connects the client again from its old port, and the server
+// accepts the new connection.
+func (e *env) reconnect() error {
+	if err := e.connect(); err != nil {
+		return fmt.Errorf("reconnect: %w", err)
+	}
+	if err := e.accept(); err != nil {
+		return fmt.Errorf("reconnect: %w", err)
+	}
+	return nil
+}
+
 // runActiveClose drives active-close: the client sends a little data and
 // closes; the server reads it and the end of the stream, then closes.
 // Client: FIN_WAIT_1, FIN_WAIT_2, TIME_WAIT; server: CLOSE_WAIT, LAST_ACK,
 // CLOSED.
 func runActiveClose(e *env) error {
-	if err := e.establish(); err != nil {
-		return err
-	}
 	msg := []byte("hello\n")
-	if err := e.write(Client, msg); err != nil {
+	if err := e.write(conform.Client, msg); err != nil {
 		return err
 	}
-	if err := e.readFull(Server, make([]byte, len(msg))); err != nil {
+	if err := e.readFull(conform.Server, make([]byte, len(msg))); err != nil {
 		return err
 	}
-	if err := e.closeFirst(Client); err != nil {
+	if err := e.closeFirst(conform.Client); err != nil {
 		return err
 	}
 	m := e.rec.mark()
-	if err := e.close(Server); err != nil {
+	if err := e.close(conform.Server); err != nil {
 		return err
 	}
-	e.expectTimeWait(Client, waitStep)
-	e.expectState(Server, tcp.Closed, m, waitStep)
+	e.expectTimeWait(conform.Client, waitStep)
+	e.expectState(conform.Server, tcp.Closed, m, waitStep)
 	return nil
 }
 
@@ -101,20 +185,7 @@ func runActiveClose(e *env) error {
 // stream and never closes. Neither FIN_WAIT_2 (held, not orphaned) nor
 // CLOSE_WAIT has a timer to end it: both are watched for a second.
 func runNeverClose(e *env) error {
-	if err := e.establish(); err != nil {
-		return err
-	}
-	m := e.rec.mark()
-	if err := e.shutdown(Client); err != nil {
-		return err
-	}
-	if err := e.awaitState(Client, tcp.FinWait2, m, waitStep); err != nil {
-		return err
-	}
-	if err := e.awaitState(Server, tcp.CloseWait, m, waitStep); err != nil {
-		return err
-	}
-	if err := e.readEOF(Server); err != nil {
+	if err := e.finFirst(conform.Client, e.shutdown); err != nil {
 		return err
 	}
 	return e.hold(time.Second)
@@ -125,31 +196,25 @@ func runNeverClose(e *env) error {
 // flushed after about 2 s. When the server then closes, its FIN finds no
 // socket and draws a RST from the client's side.
 func runFinWait2Flush(e *env) error {
-	if err := e.sysctl("net.ipv4.tcp_fin_timeout", "2"); err != nil {
-		return err
-	}
-	if err := e.establish(); err != nil {
-		return err
-	}
 	m := e.rec.mark()
-	if err := e.closeFirst(Client); err != nil {
+	if err := e.closeFirst(conform.Client); err != nil {
 		return err
 	}
 	if err := e.await("the client's orphaned FIN_WAIT_2 with its flush timer", waitStep, func() bool {
-		return e.rec.saw(Client, tcp.FinWait2, m) && e.rec.sawTimer(Client, "timewait", m)
+		return e.rec.saw(conform.Client, tcp.FinWait2, m) && e.rec.sawTimer(conform.Client, "timewait", m)
 	}); err != nil {
 		return err
 	}
 	// fin_timeout is 2 s; the timer wheel may add a little.
 	m = e.rec.mark()
-	e.expectState(Client, tcp.Closed, m, waitLong)
+	e.expectState(conform.Client, tcp.Closed, m, waitLong)
 	m = e.rec.mark()
-	rsts := e.countSegs(Client, isRST)
-	if err := e.close(Server); err != nil {
+	rsts := e.countSegs(conform.Client, isRST)
+	if err := e.close(conform.Server); err != nil {
 		return err
 	}
-	e.expect("a RST from the client's side", waitStep, func() bool { return e.rec.countSegs(isSeg(Client, isRST)) > rsts })
-	e.expectState(Server, tcp.Closed, m, waitStep)
+	e.expect("a RST from the client's side", waitStep, func() bool { return e.rec.countSegs(isSeg(conform.Client, isRST)) > rsts })
+	e.expectState(conform.Server, tcp.Closed, m, waitStep)
 	return nil
 }
 
@@ -166,9 +231,6 @@ func runFinWait2Flush(e *env) error {
 // still comes well before the 200 ms RTO would resend a FIN. Each FIN then
 // carries the ACK number from before the other's FIN arrived.
 func runSimultaneousClose(e *env) error {
-	if err := e.establish(); err != nil {
-		return err
-	}
 	if err := e.tc([]string{"qdisc", "add", "dev", "lo", "root", "tbf", "rate", "15kbit", "burst", "100", "limit", "10000"},
 		[]string{"qdisc", "del", "dev", "lo", "root"}); err != nil {
 		return err
@@ -178,63 +240,37 @@ func runSimultaneousClose(e *env) error {
 		return err
 	}
 	m := e.rec.mark()
-	if err := e.close(Client); err != nil {
+	if err := e.close(conform.Client); err != nil {
 		return err
 	}
-	if err := e.close(Server); err != nil {
+	if err := e.close(conform.Server); err != nil {
 		return err
 	}
 	if err := e.await("CLOSING on both sides", waitStep, func() bool {
-		return e.rec.saw(Client, tcp.Closing, m) && e.rec.saw(Server, tcp.Closing, m)
+		return e.rec.saw(conform.Client, tcp.Closing, m) && e.rec.saw(conform.Server, tcp.Closing, m)
 	}); err != nil {
 		return fmt.Errorf("the FINs did not cross: %w", err)
 	}
-	e.expectTimeWait(Client, waitStep)
-	e.expectTimeWait(Server, waitStep)
+	e.expectTimeWait(conform.Client, waitStep)
+	e.expectTimeWait(conform.Server, waitStep)
 	return nil
 }
 
 // runAbortLinger drives abort-linger: the client sets SO_LINGER {on, 0} and
 // closes: a RST, no TIME_WAIT; the server's read fails with ECONNRESET.
-func runAbortLinger(e *env) error {
-	if err := e.establish(); err != nil {
-		return err
-	}
-	m := e.rec.mark()
-	if err := e.abort(Client); err != nil {
-		return err
-	}
-	if err := e.readReset(Server); err != nil {
-		return err
-	}
-	e.expectState(Client, tcp.Closed, m, waitStep)
-	e.expectState(Server, tcp.Closed, m, waitStep)
-	return nil
-}
+func runAbortLinger(e *env) error { return e.resetByClient(e.abort) }
 
 // runCloseUnread drives close-unread: the server sends data the client never
 // reads; the client's close() then sends a RST instead of a FIN (RFC 2525
 // 2.17) and the server's read fails with ECONNRESET.
 func runCloseUnread(e *env) error {
-	if err := e.establish(); err != nil {
+	if err := e.write(conform.Server, []byte("data the client never reads\n")); err != nil {
 		return err
 	}
-	if err := e.write(Server, []byte("data the client never reads\n")); err != nil {
+	if err := e.pollFd(e.fd[conform.Client], unix.POLLIN, waitStep, "the server's data to reach the client"); err != nil {
 		return err
 	}
-	if err := e.pollFd(e.fd[Client], unix.POLLIN, waitStep, "the server's data to reach the client"); err != nil {
-		return err
-	}
-	m := e.rec.mark()
-	if err := e.closeUnread(Client); err != nil {
-		return err
-	}
-	if err := e.readReset(Server); err != nil {
-		return err
-	}
-	e.expectState(Client, tcp.Closed, m, waitStep)
-	e.expectState(Server, tcp.Closed, m, waitStep)
-	return nil
+	return e.resetByClient(e.closeUnread)
 }
 
 // runDataAfterClose drives data-after-close: the client close()s, which
@@ -242,18 +278,14 @@ func runCloseUnread(e *env) error {
 // nobody can read any more. Linux answers it with a RST (RFC 9293 3.6.1
 // SHLD-3): the client's FIN_WAIT_2 ends, the server sees the reset.
 func runDataAfterClose(e *env) error {
-	if err := e.establish(); err != nil {
-		return err
-	}
-	if err := e.closeFirst(Client); err != nil {
+	if err := e.closeFirst(conform.Client); err != nil {
 		return err
 	}
 	m := e.rec.mark()
-	if err := e.write(Server, []byte("too late\n")); err != nil {
+	if err := e.write(conform.Server, []byte("too late\n")); err != nil {
 		return err
 	}
-	e.expectState(Client, tcp.Closed, m, waitStep)
-	e.expectState(Server, tcp.Closed, m, waitStep)
+	e.expectBoth(tcp.Closed, m, waitStep)
 	return nil
 }
 
@@ -265,10 +297,7 @@ func runDataAfterClose(e *env) error {
 // they reach lo, so the trace cannot show them. After two resent FINs the
 // rule goes and the next answer lets the server reach CLOSED.
 func runLostFinalAck(e *env) error {
-	if err := e.establish(); err != nil {
-		return err
-	}
-	if err := e.closeFirst(Client); err != nil {
+	if err := e.closeFirst(conform.Client); err != nil {
 		return err
 	}
 	rule := fmt.Sprintf(`table inet %s {
@@ -281,20 +310,20 @@ func runLostFinalAck(e *env) error {
 	if err := e.nftAdd(rule); err != nil {
 		return err
 	}
-	fins := e.countSegs(Server, isFIN)
+	fins := e.countSegs(conform.Server, isFIN)
 	m := e.rec.mark()
-	if err := e.close(Server); err != nil {
+	if err := e.close(conform.Server); err != nil {
 		return err
 	}
-	if err := e.awaitState(Server, tcp.LastAck, m, waitStep); err != nil {
+	if err := e.awaitState(conform.Server, tcp.LastAck, m, waitStep); err != nil {
 		return err
 	}
-	if err := e.awaitTimeWait(Client, waitStep); err != nil {
+	if err := e.awaitTimeWait(conform.Client, waitStep); err != nil {
 		return err
 	}
 	// The FIN and two copies: RTO 200 ms, then 400 ms.
 	if err := e.await("the server's FIN sent again twice", waitLong, func() bool {
-		return e.rec.countSegs(isSeg(Server, isFIN)) >= fins+3
+		return e.rec.countSegs(isSeg(conform.Server, isFIN)) >= fins+3
 	}); err != nil {
 		return err
 	}
@@ -302,8 +331,8 @@ func runLostFinalAck(e *env) error {
 		return err
 	}
 	// The next copy comes about 0.8 s later and is answered.
-	e.expectState(Server, tcp.Closed, m, waitLong)
-	e.expectTimeWait(Client, waitStep)
+	e.expectState(conform.Server, tcp.Closed, m, waitLong)
+	e.expectTimeWait(conform.Client, waitStep)
 	return nil
 }
 
@@ -314,49 +343,27 @@ func runLostFinalAck(e *env) error {
 // is established on the same 4-tuple. Its segments and states belong to the
 // same two sides.
 func runReopenTimeWait(e *env) error {
-	if err := e.establish(); err != nil {
-		return err
-	}
-	m := e.rec.mark()
-	if err := e.closeFirst(Server); err != nil {
-		return err
-	}
-	if err := e.close(Client); err != nil {
-		return err
-	}
-	if err := e.awaitTimeWait(Server, waitStep); err != nil {
-		return err
-	}
-	if err := e.awaitState(Client, tcp.Closed, m, waitStep); err != nil {
+	if err := e.closeBoth(conform.Server); err != nil {
 		return err
 	}
 	// What the server's TIME_WAIT expects next from the client.
-	var rcvNxt uint32
-	var ok bool
-	e.rec.with(func() { rcvNxt, ok = e.rec.nextSeq(Client) })
-	if !ok {
-		return fmt.Errorf("no segment from the client captured")
+	rcvNxt, err := e.nextSeq(conform.Client)
+	if err != nil {
+		return err
 	}
-	syns := e.countSegs(Client, isSYN)
-	m = e.rec.mark()
-	if err := e.connect(); err != nil {
-		return fmt.Errorf("reconnect: %w", err)
-	}
-	if err := e.accept(); err != nil {
-		return fmt.Errorf("reconnect: %w", err)
+	m, err := e.awaitSent("the new SYN", conform.Client, isSYN, e.reconnect)
+	if err != nil {
+		return err
 	}
 	// The trace numbers each connection from its own ISN, so the scenario
 	// itself checks that the new SYN lay above the old connection.
-	if err := e.awaitSeg("the new SYN", Client, isSYN, syns, waitStep); err != nil {
-		return err
-	}
 	var syn uint32
-	e.rec.with(func() { syn, ok = e.rec.lastSYN(Client) })
+	var ok bool
+	e.rec.with(func() { syn, ok = e.rec.lastSYN(conform.Client) })
 	if !ok || int32(syn-rcvNxt) <= 0 {
 		return fmt.Errorf("the new SYN (seq %d) does not lie above the old connection (RCV.NXT %d): not the case this scenario is about", syn, rcvNxt)
 	}
-	e.expectState(Client, tcp.Established, m, waitStep)
-	e.expectState(Server, tcp.Established, m, waitStep)
+	e.expectBoth(tcp.Established, m, waitStep)
 	return nil
 }
 
@@ -367,23 +374,7 @@ func runReopenTimeWait(e *env) error {
 // only once a second has passed since the last timestamp it received
 // (tcp_twsk_unique); the new connection replaces the TIME_WAIT.
 func runReuseOwnTimeWait(e *env) error {
-	if err := e.sysctl("net.ipv4.tcp_tw_reuse", "2"); err != nil {
-		return err
-	}
-	if err := e.establish(); err != nil {
-		return err
-	}
-	if err := e.closeFirst(Client); err != nil {
-		return err
-	}
-	m := e.rec.mark()
-	if err := e.close(Server); err != nil {
-		return err
-	}
-	if err := e.awaitTimeWait(Client, waitStep); err != nil {
-		return err
-	}
-	if err := e.awaitState(Server, tcp.Closed, m, waitStep); err != nil {
+	if err := e.closeBoth(conform.Client); err != nil {
 		return err
 	}
 	// ts_recent_stamp counts whole seconds: after 2.1 s one has surely
@@ -391,15 +382,11 @@ func runReuseOwnTimeWait(e *env) error {
 	if err := e.hold(2100 * time.Millisecond); err != nil {
 		return err
 	}
-	m = e.rec.mark()
-	if err := e.connect(); err != nil {
-		return fmt.Errorf("reconnect from the TIME_WAIT port: %w", err)
+	m := e.rec.mark()
+	if err := e.reconnect(); err != nil {
+		return err
 	}
-	if err := e.accept(); err != nil {
-		return fmt.Errorf("reconnect: %w", err)
-	}
-	e.expectState(Client, tcp.Established, m, waitStep)
-	e.expectState(Server, tcp.Established, m, waitStep)
+	e.expectBoth(tcp.Established, m, waitStep)
 	return nil
 }
 
@@ -407,50 +394,24 @@ func runReuseOwnTimeWait(e *env) error {
 // closes first and reaches TIME_WAIT; then a RST in its window (sequence
 // number = what it expects next, as learned from the capture) arrives from
 // the server's address and port, injected through a raw socket. With
-// tcp_rfc1337=0 the RST kills the TIME_WAIT (TIME-WAIT assassination); with
-// 1 it is ignored.
-func runRstInTimeWait(e *env, rfc1337 string) error {
-	if err := e.sysctl("net.ipv4.tcp_rfc1337", rfc1337); err != nil {
-		return err
-	}
-	if err := e.establish(); err != nil {
-		return err
-	}
-	if err := e.closeFirst(Client); err != nil {
-		return err
-	}
-	fins := e.countSegs(Server, isFIN)
-	m := e.rec.mark()
-	if err := e.close(Server); err != nil {
-		return err
-	}
-	if err := e.awaitTimeWait(Client, waitStep); err != nil {
-		return err
-	}
-	if err := e.awaitState(Server, tcp.Closed, m, waitStep); err != nil {
-		return err
-	}
+// tcp_rfc1337=0 (the scenario's sysctl) the RST kills the TIME_WAIT
+// (TIME-WAIT assassination); with 1 it is ignored.
+func runRstInTimeWait(e *env) error {
 	// The RST's sequence number comes from the capture: wait for it to
 	// have the server's FIN.
-	if err := e.awaitSeg("the FIN", Server, isFIN, fins, waitStep); err != nil {
+	if _, err := e.awaitSent("the FIN", conform.Server, isFIN, func() error { return e.closeBoth(conform.Client) }); err != nil {
 		return err
 	}
-	var seq uint32
-	var ok bool
-	e.rec.with(func() { seq, ok = e.rec.nextSeq(Server) })
-	if !ok {
-		return fmt.Errorf("no segment from the server captured: cannot tell the client's RCV.NXT")
-	}
-	rsts := e.countSegs(Server, isRST)
-	m = e.rec.mark()
-	if err := e.injectRST(seq); err != nil {
+	seq, err := e.nextSeq(conform.Server)
+	if err != nil {
 		return err
 	}
-	if err := e.awaitSeg("the injected RST", Server, isRST, rsts, waitStep); err != nil {
+	m, err := e.awaitSent("the injected RST", conform.Server, isRST, func() error { return e.injectRST(seq) })
+	if err != nil {
 		return err
 	}
-	if rfc1337 == "0" {
-		e.expectState(Client, tcp.Closed, m, waitStep)
+	if e.sysctls["net.ipv4.tcp_rfc1337"] == "0" {
+		e.expectState(conform.Client, tcp.Closed, m, waitStep)
 		return nil
 	}
 	// Ignored: nothing will happen, so watch for a second that nothing does.

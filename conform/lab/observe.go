@@ -1,4 +1,4 @@
-package conform
+package lab
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tcpfsm/tcpfsm/conform"
 	"github.com/tcpfsm/tcpfsm/generated/tcp"
 )
 
@@ -19,8 +20,8 @@ type recorder struct {
 	start      time.Time
 	clientPort uint16
 	serverPort uint16
-	events     []Event   // calls, states and timers, in the order recorded
-	segs       []segment // captured segments, in capture order
+	events     []conform.Event // calls, states and timers, in the order recorded
+	segs       []segment       // captured segments, in capture order
 	view       [2]sideView
 }
 
@@ -28,7 +29,7 @@ type recorder struct {
 // the trace's relative numbers are worked out once both ISNs are known.
 type segment struct {
 	at                 time.Duration
-	side               Side
+	side               conform.Side
 	syn, ack, fin, rst bool
 	seq, ackNum        uint32
 	len                int
@@ -68,21 +69,21 @@ func newRecorder(start time.Time, clientPort, serverPort uint16) *recorder {
 func (r *recorder) since() time.Duration { return time.Since(r.start) }
 
 // call records that side's application is about to make call.
-func (r *recorder) call(side Side, call string) {
+func (r *recorder) call(side conform.Side, call string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.events = append(r.events, Event{At: r.since(), Side: side, Kind: Call, Call: call})
+	r.events = append(r.events, conform.Event{At: r.since(), Side: side, Kind: conform.Call, Call: call})
 }
 
 // sideOf says which side a socket or segment with these local (source)
 // and remote (destination) ports belongs to; ok is false for the listener
 // and anything else.
-func (r *recorder) sideOf(local, remote uint16) (Side, bool) {
+func (r *recorder) sideOf(local, remote uint16) (conform.Side, bool) {
 	switch {
 	case local == r.clientPort && remote == r.serverPort:
-		return Client, true
+		return conform.Client, true
 	case local == r.serverPort && remote == r.clientPort:
-		return Server, true
+		return conform.Server, true
 	}
 	return 0, false
 }
@@ -110,23 +111,23 @@ func (r *recorder) observe(at time.Duration, socks []procSocket, final bool) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for side := Client; side <= Server; side++ {
+	for side := conform.Client; side <= conform.Server; side++ {
 		v := &r.view[side]
 		s := found[side]
 		if s == nil {
 			if v.present {
-				r.events = append(r.events, Event{At: at, Side: side, Kind: State, State: tcp.Closed})
+				r.events = append(r.events, conform.Event{At: at, Side: side, Kind: conform.State, State: tcp.Closed})
 				v.present, v.state, v.timer, v.left = false, tcp.Closed, 0, 0
 			}
 			continue
 		}
 		changed := !v.present || v.state != s.State
 		if changed || final {
-			r.events = append(r.events, Event{At: at, Side: side, Kind: State, State: s.State})
+			r.events = append(r.events, conform.Event{At: at, Side: side, Kind: conform.State, State: s.State})
 		}
 		if name := timerName(s.Timer); name != "" &&
 			(changed || s.Timer != v.timer || s.TimerLeft > v.left+restartSlack) {
-			r.events = append(r.events, Event{At: at, Side: side, Kind: Timer, Timer: name, TimerLeft: s.TimerLeft})
+			r.events = append(r.events, conform.Event{At: at, Side: side, Kind: conform.Timer, Timer: name, TimerLeft: s.TimerLeft})
 		}
 		v.seen, v.present, v.state, v.timer, v.left = true, true, s.State, s.Timer, s.TimerLeft
 	}
@@ -151,10 +152,10 @@ func (r *recorder) with(f func()) {
 
 // state is the side's state at the last poll: 0 before its socket was
 // ever seen, tcp.Closed once it is gone.
-func (r *recorder) state(side Side) tcp.State { return r.view[side].state }
+func (r *recorder) state(side conform.Side) tcp.State { return r.view[side].state }
 
 // timer is the side's timer kind (tr) and time left at the last poll.
-func (r *recorder) timer(side Side) (int, time.Duration) {
+func (r *recorder) timer(side conform.Side) (int, time.Duration) {
 	return r.view[side].timer, r.view[side].left
 }
 
@@ -166,9 +167,9 @@ func (r *recorder) mark() int {
 }
 
 // saw reports whether a state event put side in st at or after mark.
-func (r *recorder) saw(side Side, st tcp.State, mark int) bool {
+func (r *recorder) saw(side conform.Side, st tcp.State, mark int) bool {
 	for _, e := range r.events[min(mark, len(r.events)):] {
-		if e.Kind == State && e.Side == side && e.State == st {
+		if e.Kind == conform.State && e.Side == side && e.State == st {
 			return true
 		}
 	}
@@ -177,9 +178,9 @@ func (r *recorder) saw(side Side, st tcp.State, mark int) bool {
 
 // sawTimer reports whether a timer event of kind name was recorded for
 // side at or after mark.
-func (r *recorder) sawTimer(side Side, name string, mark int) bool {
+func (r *recorder) sawTimer(side conform.Side, name string, mark int) bool {
 	for _, e := range r.events[min(mark, len(r.events)):] {
-		if e.Kind == Timer && e.Side == side && e.Timer == name {
+		if e.Kind == conform.Timer && e.Side == side && e.Timer == name {
 			return true
 		}
 	}
@@ -200,7 +201,7 @@ func (r *recorder) countSegs(match func(segment) bool) int {
 // nextSeq is the absolute sequence number just past everything side has
 // sent in its latest connection: what its peer expects next. ok is false
 // before side sent anything.
-func (r *recorder) nextSeq(side Side) (next uint32, ok bool) {
+func (r *recorder) nextSeq(side conform.Side) (next uint32, ok bool) {
 	for _, g := range r.segs {
 		if g.side != side || g.rst {
 			continue
@@ -213,7 +214,7 @@ func (r *recorder) nextSeq(side Side) (next uint32, ok bool) {
 }
 
 // lastSYN is the absolute sequence number of the latest SYN side sent.
-func (r *recorder) lastSYN(side Side) (seq uint32, ok bool) {
+func (r *recorder) lastSYN(side conform.Side) (seq uint32, ok bool) {
 	for _, g := range r.segs {
 		if g.side == side && g.syn {
 			seq, ok = g.seq, true
@@ -224,7 +225,7 @@ func (r *recorder) lastSYN(side Side) (seq uint32, ok bool) {
 
 // describe says where both sides are, for error messages.
 func (r *recorder) describe() string {
-	name := func(s Side) string {
+	name := func(s conform.Side) string {
 		switch st := r.view[s].state; st {
 		case 0:
 			return "not seen"
@@ -235,7 +236,7 @@ func (r *recorder) describe() string {
 			return st.String()
 		}
 	}
-	return fmt.Sprintf("client %s; server %s; %d segments captured", name(Client), name(Server), len(r.segs))
+	return fmt.Sprintf("client %s; server %s; %d segments captured", name(conform.Client), name(conform.Server), len(r.segs))
 }
 
 // waitFor polls cond (called with r.mu held) every millisecond until it
@@ -270,24 +271,24 @@ func (r *recorder) waitFor(ctx context.Context, timeout time.Duration, what stri
 // each SYN it sends, the server's from each SYN,ACK. A later incarnation
 // on the same 4-tuple (reopen-time-wait) thus starts again from 0, and its
 // relation to the old one is not in the trace (the scenario checks it).
-func (r *recorder) trace() ([]Event, error) {
+func (r *recorder) trace() ([]conform.Event, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var isn [2]uint32
 	var known [2]bool
-	events := append([]Event(nil), r.events...)
+	events := append([]conform.Event(nil), r.events...)
 	for _, g := range r.segs {
-		if g.syn && g.ack == (g.side == Server) {
+		if g.syn && g.ack == (g.side == conform.Server) {
 			isn[g.side], known[g.side] = g.seq, true
 		}
 		if !known[g.side] || (g.ack && !known[g.side.Other()]) {
 			return nil, fmt.Errorf("captured a %s segment before the handshake that gives its ISNs: the capture missed the SYN or SYN,ACK", g.side)
 		}
-		seg := Segment{SYN: g.syn, ACK: g.ack, FIN: g.fin, RST: g.rst, Seq: g.seq - isn[g.side], Len: g.len}
+		seg := conform.Segment{SYN: g.syn, ACK: g.ack, FIN: g.fin, RST: g.rst, Seq: g.seq - isn[g.side], Len: g.len}
 		if g.ack {
 			seg.Ack = g.ackNum - isn[g.side.Other()]
 		}
-		events = append(events, Event{At: max(g.at, 0), Side: g.side, Kind: Send, Seg: seg})
+		events = append(events, conform.Event{At: max(g.at, 0), Side: g.side, Kind: conform.Send, Seg: seg})
 	}
 	sort.SliceStable(events, func(i, j int) bool { return events[i].At < events[j].At })
 	return events, nil

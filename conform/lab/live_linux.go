@@ -1,4 +1,4 @@
-package conform
+package lab
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/tcpfsm/tcpfsm/conform"
 	"github.com/tcpfsm/tcpfsm/generated/tcp"
 )
 
@@ -31,7 +32,7 @@ const (
 // scenario, stops the observers, and tears everything down (sockets,
 // qdiscs and rules, the namespace) whatever happened. Every error names
 // the scenario.
-func runScenario(ctx context.Context, name string, opts Options) (_ *Trace, err error) {
+func runScenario(ctx context.Context, name string, opts Options) (_ *conform.Trace, err error) {
 	i := slices.IndexFunc(scenarios, func(s scenario) bool { return s.name == name })
 	if i < 0 {
 		return nil, fmt.Errorf("%s: no such scenario", name)
@@ -69,7 +70,7 @@ func runScenario(ctx context.Context, name string, opts Options) (_ *Trace, err 
 		}
 	}()
 
-	runErr := sc.run(e)
+	runErr := sc.play(e)
 	if runErr == nil && ctx.Err() != nil {
 		// An interrupt or the scenario's time limit: what was recorded is
 		// not the whole scenario.
@@ -86,7 +87,7 @@ func runScenario(ctx context.Context, name string, opts Options) (_ *Trace, err 
 	if err != nil {
 		return nil, err
 	}
-	return &Trace{Scenario: name, Kernel: kernelRelease(), Sysctls: e.sysctls, Events: events}, nil
+	return &conform.Trace{Scenario: name, Kernel: kernelRelease(), Sysctls: e.sysctls, Events: events}, nil
 }
 
 // kernelRelease is uname -r, for the trace header.
@@ -190,12 +191,12 @@ func (e *env) await(what string, timeout time.Duration, cond func() bool) error 
 }
 
 // awaitState waits until side has been seen in st since mark.
-func (e *env) awaitState(side Side, st tcp.State, mark int, timeout time.Duration) error {
+func (e *env) awaitState(side conform.Side, st tcp.State, mark int, timeout time.Duration) error {
 	return e.await(fmt.Sprintf("%s %s", side, st), timeout, func() bool { return e.rec.saw(side, st, mark) })
 }
 
 // awaitTimeWait waits until side is in TIME_WAIT with its timer showing.
-func (e *env) awaitTimeWait(side Side, timeout time.Duration) error {
+func (e *env) awaitTimeWait(side conform.Side, timeout time.Duration) error {
 	return e.await(fmt.Sprintf("%s TIME_WAIT with its timer", side), timeout, func() bool {
 		tr, _ := e.rec.timer(side)
 		return e.rec.state(side) == tcp.TimeWait && tr == 3
@@ -215,7 +216,7 @@ func (e *env) hold(d time.Duration) error {
 }
 
 // isSeg is a segment condition for countSegs.
-func isSeg(side Side, flag func(segment) bool) func(segment) bool {
+func isSeg(side conform.Side, flag func(segment) bool) func(segment) bool {
 	return func(g segment) bool { return g.side == side && flag(g) }
 }
 
@@ -223,16 +224,22 @@ func isRST(g segment) bool { return g.rst }
 func isFIN(g segment) bool { return g.fin }
 func isSYN(g segment) bool { return g.syn }
 
-// awaitSeg waits until a segment of side matching flag has been captured
-// beyond the count before.
-func (e *env) awaitSeg(what string, side Side, flag func(segment) bool, before int, timeout time.Duration) error {
-	return e.await(fmt.Sprintf("%s from the %s", what, side), timeout, func() bool {
+// awaitSent runs act, which makes side send a segment matching flag, and
+// waits until the capture has one more such segment than before act. It
+// returns the mark of the recorded events from before act.
+func (e *env) awaitSent(what string, side conform.Side, flag func(segment) bool, act func() error) (mark int, err error) {
+	before := e.countSegs(side, flag)
+	mark = e.rec.mark()
+	if err := act(); err != nil {
+		return mark, err
+	}
+	return mark, e.await(fmt.Sprintf("%s from the %s", what, side), waitStep, func() bool {
 		return e.rec.countSegs(isSeg(side, flag)) > before
 	})
 }
 
 // countSegs counts the captured segments of side matching flag.
-func (e *env) countSegs(side Side, flag func(segment) bool) int {
+func (e *env) countSegs(side conform.Side, flag func(segment) bool) int {
 	var n int
 	e.rec.with(func() { n = e.rec.countSegs(isSeg(side, flag)) })
 	return n

@@ -1,10 +1,12 @@
 //go:build !linux
 
-package conform
+package lab
 
 import (
 	"context"
 	"errors"
+
+	"github.com/tcpfsm/tcpfsm/conform"
 )
 
 // Live runs need Linux; Available says so before any of these is reached.
@@ -15,4 +17,4 @@ func probeNetns() error { return errNotLinux }
 
 func sweepStaleNetns(Options) {}
 
-func runScenario(context.Context, string, Options) (*Trace, error) { return nil, errNotLinux }
+func runScenario(context.Context, string, Options) (*conform.Trace, error) { return nil, errNotLinux }
