@@ -12,6 +12,7 @@
 //
 // The package is pure: it reads and writes traces as text and needs no
 // root, no network and no Linux, so the traces recorded from a kernel
-// (testdata/traces) are replayed by a plain go test on any machine.
+// (conform/traces, embedded: Recorded) are replayed by a plain go test on
+// any machine.
 // Recording them is the job of package conform/lab.
 package conform

@@ -2,8 +2,6 @@ package conform
 
 import (
 	"maps"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -13,23 +11,12 @@ import (
 	"github.com/tcpfsm/tcpfsm/generated/tcp"
 )
 
-// recorded reads the traces recorded from this project's Linux machines,
-// each in testdata/traces/NAME.trace, NAME its scenario.
+// recorded is Recorded, which must succeed and find traces.
 func recorded(t *testing.T) map[string]*Trace {
 	t.Helper()
-	paths, err := filepath.Glob("testdata/traces/*.trace")
+	out, err := Recorded()
 	require.NoError(t, err)
-	require.NotEmpty(t, paths, "no recorded traces under testdata/traces")
-	out := map[string]*Trace{}
-	for _, p := range paths {
-		f, err := os.Open(p)
-		require.NoError(t, err)
-		tr, err := Read(p, f)
-		f.Close()
-		require.NoError(t, err, p)
-		require.Equal(t, strings.TrimSuffix(filepath.Base(p), ".trace"), tr.Scenario, "%s: the file is named after its scenario", p)
-		out[tr.Scenario] = tr
-	}
+	require.NotEmpty(t, out, "no recorded traces under conform/traces")
 	return out
 }
 

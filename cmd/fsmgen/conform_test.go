@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -34,17 +35,11 @@ func fakeConform(t *testing.T, available error, traces []*conform.Trace, runErr 
 
 // fakeTrace is a trace recorded from a kernel, as a live run returns it.
 func fakeTrace(name string) *conform.Trace {
-	path := filepath.Join("..", "..", "conform", "testdata", "traces", name+".trace")
-	f, err := os.Open(path)
-	if err != nil {
-		panic(err)
+	traces, err := conform.Recorded()
+	if err != nil || traces[name] == nil {
+		panic(fmt.Sprintf("no recorded trace %s: %v", name, err))
 	}
-	defer f.Close()
-	tr, err := conform.Read(path, f)
-	if err != nil {
-		panic(err)
-	}
-	return tr
+	return traces[name]
 }
 
 func TestConformUnavailable(t *testing.T) {
