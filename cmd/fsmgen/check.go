@@ -6,28 +6,30 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/tcpfsm/tcpfsm/spec"
 	"github.com/tcpfsm/tcpfsm/verify"
 )
 
-func runCheck(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("check", stderr)
-	sf := newSpecFlag(fs, defaultSpecUsage)
-	profile := fs.String("profile", "all", "profile `name` to check, or all")
-	asJSON := fs.Bool("json", false, "print the results as JSON")
-	diagram := fs.String("diagram", "", "write each counterexample as a Mermaid sequence diagram to `FILE`")
-	mf := addModelFlags(fs)
-	sp, path, err := sf.load(args)
+// runCheck verifies the spec under every profile, or the one -profile
+// names, and prints the report package verify writes: as text, or as JSON
+// for programs with -json; -diagram also writes the counterexamples as
+// sequence diagrams. The embedded spec is checked on generated/tcp too.
+// Exit status 1 for a violation the spec does not declare as a finding.
+func runCheck(c *specCommand, args []string, stdout, stderr io.Writer) error {
+	mf := addModelFlags(c.FlagSet)
+	profile := c.String("profile", "all", "profile `name` to check, or all")
+	asJSON := c.Bool("json", false, "print the results as JSON")
+	diagram := c.String("diagram", "", "write each counterexample as a Mermaid sequence diagram to `FILE`")
+	sp, path, err := c.load(args)
 	if err != nil {
 		return err
 	}
 	profiles := sp.Profiles
 	if *profile != "all" {
-		p := sp.Profile(*profile)
-		if p == nil {
-			return usageErr("fsmgen check: unknown profile %q: the spec has %s", *profile, strings.Join(sp.ProfileNames(), ", "))
+		p, err := c.profile(sp, *profile)
+		if err != nil {
+			return err
 		}
 		profiles = []*spec.Profile{p}
 	}
