@@ -184,19 +184,29 @@ func TestCheck(t *testing.T) {
 	assert.NotContains(t, stdout, "generated/tcp")
 }
 
+// p7Finding is the line of the TCP spec that declares RFC 9293's finding
+// on P7, the one finding that shows on the smallest bounds.
+const p7Finding = "  finding               P7    [RFC9293 3.6 no FIN-WAIT-2 timer: an orphaned FIN_WAIT_2 whose peer aborted, its RST lost, waits for ever]\n"
+
+// tcpWithFinding writes the TCP spec with p7Finding replaced by line to a
+// file and returns its path.
+func tcpWithFinding(t *testing.T, line string) string {
+	t.Helper()
+	src := string(spec.TCPSource())
+	require.Contains(t, src, p7Finding)
+	return writeSpec(t, strings.Replace(src, p7Finding, line, 1))
+}
+
 // TestCheckFindings: a violation the spec does not declare fails the
 // check, exit 1; a finding about no property is bad input, exit 2.
 func TestCheckFindings(t *testing.T) {
-	src := string(spec.TCPSource())
-	const finding = "  finding               P7    [RFC9293 3.6 no FIN-WAIT-2 timer: an orphaned FIN_WAIT_2 whose peer aborted, its RST lost, waits for ever]\n"
-	require.Contains(t, src, finding)
-	path := writeSpec(t, strings.Replace(src, finding, "", 1))
+	path := tcpWithFinding(t, "")
 	code, stdout, stderr := fsmgen(checkArgs("-profile", "rfc9293", "-spec", path)...)
 	assert.Equal(t, 1, code)
 	assert.Regexp(t, `(?m)^rfc9293( +holds){6} +VIOLATED `, stdout)
 	assert.Contains(t, stderr, "fsmgen check: 1 violation the spec does not declare")
 
-	path = writeSpec(t, strings.Replace(src, finding, strings.Replace(finding, "P7", "P12", 1), 1))
+	path = tcpWithFinding(t, strings.Replace(p7Finding, "P7", "P12", 1))
 	code, _, stderr = fsmgen(checkArgs("-spec", path)...)
 	assert.Equal(t, 2, code)
 	assert.Regexp(t, `bad.fsm:\d+:\d+: profile rfc9293: finding P12: there is no such property \(P1, P2, P3, P4, P5, P6, P7, P8, P9\)`, stderr)
@@ -257,10 +267,7 @@ func TestCheckJSONAndDiagram(t *testing.T) {
 // verified. The table it does write records what was verified, by
 // default on the quick bounds (here with one incarnation, to be quick).
 func TestGenRefusesAFailingCheck(t *testing.T) {
-	src := string(spec.TCPSource())
-	const finding = "  finding               P7    [RFC9293 3.6 no FIN-WAIT-2 timer: an orphaned FIN_WAIT_2 whose peer aborted, its RST lost, waits for ever]\n"
-	require.Contains(t, src, finding)
-	failing := writeSpec(t, strings.Replace(src, finding, "", 1))
+	failing := tcpWithFinding(t, "")
 
 	dir := filepath.Join(t.TempDir(), "out")
 	args := []string{"gen", "-out", dir, "-import", "example.com/x", "-incarnations", "1", "-spec", failing}
