@@ -24,6 +24,8 @@ type Report struct {
 	Bounds  string          `json:"bounds,omitempty"`
 	Results []ProfileResult `json:"results"`
 	Skipped string          `json:"model_skipped,omitempty"`
+	// Table is the table the model ran (Options.Table).
+	Table bind.Table `json:"-"`
 }
 
 // ProfileResult is the verdict on every property under one profile.
@@ -99,7 +101,7 @@ func (e BadBounds) Error() string { return e.Err.Error() }
 // failures. The error is a spec.ErrorList for a finding about no property,
 // a BadBounds, or the explorer's TooLarge or TooMuchMemory.
 func Run(sp *spec.Spec, profiles []*spec.Profile, opt Options) (*Report, int, error) {
-	rep := &Report{Spec: sp.File}
+	rep := &Report{Spec: sp.File, Table: opt.Table}
 	if err := checkFindings(sp); err != nil {
 		return nil, 0, err
 	}

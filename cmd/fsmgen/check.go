@@ -1,44 +1,44 @@
 package main
 
 import (
-	"encoding/json"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/tcpfsm/tcpfsm/bind"
-	"github.com/tcpfsm/tcpfsm/check"
 	"github.com/tcpfsm/tcpfsm/spec"
 	"github.com/tcpfsm/tcpfsm/verify"
 )
 
-func runCheck(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("check", stderr)
-	sf := newSpecFlag(fs, defaultSpecUsage)
-	profile := fs.String("profile", "all", "profile `name` to check, or all")
-	asJSON := fs.Bool("json", false, "print the results as JSON")
-	diagram := fs.String("diagram", "", "write each counterexample as a Mermaid sequence diagram to `FILE`")
-	mf := addModelFlags(fs)
-	sp, path, err := sf.load(args)
+// runCheck verifies the spec under every profile, or the one -profile
+// names, and prints the report package verify writes: as text, or as JSON
+// for programs with -json; -diagram also writes the counterexamples as
+// sequence diagrams. The embedded spec is checked on generated/tcp too.
+// Exit status 1 for a violation the spec does not declare as a finding.
+func runCheck(c *specCommand, args []string, stdout, stderr io.Writer) error {
+	mf := addModelFlags(c.FlagSet)
+	profile := c.String("profile", "all", "profile `name` to check, or all")
+	asJSON := c.Bool("json", false, "print the results as JSON")
+	diagram := c.String("diagram", "", "write each counterexample as a Mermaid sequence diagram to `FILE`")
+	sp, path, err := c.load(args)
 	if err != nil {
 		return err
 	}
 	profiles := sp.Profiles
 	if *profile != "all" {
-		p := sp.Profile(*profile)
-		if p == nil {
-			return usageErr("fsmgen check: unknown profile %q: the spec has %s", *profile, strings.Join(sp.ProfileNames(), ", "))
+		p, err := c.profile(sp, *profile)
+		if err != nil {
+			return err
 		}
 		profiles = []*spec.Profile{p}
 	}
 	// The embedded spec is the one generated/tcp comes from: check the
 	// table programs import, not only the spec it was made from.
-	embedded := path == ""
 	table := bind.Interpreted
-	if embedded {
+	if path == "" {
 		table = bind.Generated
 	}
 	rep, failures, err := runVerify(sp, profiles, mf, table, "fsmgen check", stderr)
@@ -51,13 +51,12 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
-			return err
-		}
+		err = rep.WriteJSON(stdout)
 	} else {
-		printReport(stdout, sp, rep, profiles, embedded)
+		err = rep.WriteText(stdout, sp)
+	}
+	if err != nil {
+		return err
 	}
 	if failures > 0 {
 		return &exitError{code: 1, msg: fmt.Sprintf("fsmgen check: %d violation%s the spec does not declare", failures, plural(failures))}
@@ -91,9 +90,8 @@ func verifyOptions(mf *modelFlags, table bind.Table, cmd string, stderr io.Write
 	opt.Table = table
 	done = func() {}
 	if progress := terminal(stderr); progress != nil {
-		opt.Progress = func(profile string, pr check.Progress) {
-			fmt.Fprintf(progress, "\r\x1b[K%s: %s: %d states, %d done, depth %d, %d MiB, %.0f s",
-				profile, pr.Phase, pr.States, pr.Done, pr.Depth, pr.Bytes>>20, pr.Elapsed.Seconds())
+		opt.Progress = func(profile string, pr verify.Progress) {
+			fmt.Fprint(progress, "\r\x1b[K"+verify.ProgressLine(profile, pr))
 		}
 		done = func() { fmt.Fprint(progress, "\r\x1b[K") }
 	}
@@ -128,75 +126,12 @@ func terminal(w io.Writer) io.Writer {
 	return w
 }
 
-func printReport(w io.Writer, sp *spec.Spec, rep *verify.Report, profiles []*spec.Profile, embedded bool) {
-	fmt.Fprintf(w, "%s: machine %s: %d states, %d events, %d rules\n\n", sp.File, sp.Machine, len(sp.States), len(sp.Events), len(sp.Rules))
-	if rep.Skipped != "" {
-		fmt.Fprintf(w, "Model checking skipped: %s.\n\n", rep.Skipped)
-	} else {
-		fmt.Fprintf(w, "Model: %s.\n", rep.Bounds)
-	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	var ids []string
-	for _, p := range rep.Results[0].Properties {
-		ids = append(ids, p.ID)
-	}
-	head := "profile\t" + strings.Join(ids, "\t")
-	if rep.Skipped == "" {
-		head += "\tstates\ttransitions\tseconds\tstates/s\ttiming"
-	}
-	fmt.Fprintln(tw, head)
-	for _, r := range rep.Results {
-		row := r.Profile
-		for _, p := range r.Properties {
-			row += "\t" + p.Status()
-		}
-		if rep.Skipped == "" {
-			row += fmt.Sprintf("\t%d\t%d\t%.1f\t%.0f\t%s", r.States, r.Transitions, r.Seconds, float64(r.States)/max(r.Seconds, 1e-9), r.Timing)
-		}
-		fmt.Fprintln(tw, row)
-	}
-	tw.Flush()
-	if embedded {
-		fmt.Fprintln(w, "P9 is checked on the spec and on generated/tcp, which decides every cell as the spec does.")
-	}
-	if rep.Skipped == "" {
-		fmt.Fprintln(w, "P2 is checked on every step (a FIN is ACKed, never answered by RST) and on the state graph (under fairness every FIN is ACKed or its sender gives up).")
-		fmt.Fprintln(w, "A finding is a violation from a known weakness the profile declares in the spec, with its cause: it is reported, and does not fail the check.")
-	}
-	for i, r := range rep.Results {
-		for _, p := range r.Properties {
-			if p.Holds {
-				if f := profiles[i].Finding(p.ID); f != nil && rep.Skipped == "" {
-					fmt.Fprintf(w, "\n%s holds under %s at these bounds, though the profile declares it a finding: %s\n", p.ID, r.Profile, f.Cite)
-				}
-				continue
-			}
-			fmt.Fprintln(w)
-			if p.Finding != "" {
-				fmt.Fprintf(w, "Finding %s under %s, as the profile declares: %s\n", p.ID, r.Profile, p.Finding)
-			} else if f := profiles[i].Finding(p.ID); f != nil {
-				fmt.Fprintf(w, "The profile declares a finding on %s, but this violation does not come from the weakness it names:\n", p.ID)
-			}
-			if p.Trace != nil {
-				fmt.Fprint(w, formatCounterexample(r.Profile, p.Status(), p.Trace))
-			} else {
-				fmt.Fprintf(w, "%s VIOLATED under %s: %s\n", p.ID, r.Profile, p.Problem)
-			}
-		}
-	}
-}
-
 // writeDiagrams writes every counterexample of rep as a Mermaid sequence
 // diagram, one after another, to path.
 func writeDiagrams(path string, rep *verify.Report) error {
-	var b strings.Builder
-	for _, r := range rep.Results {
-		for _, p := range r.Properties {
-			if p.Trace != nil {
-				b.WriteString(sequenceDiagram(r.Profile, p.Status(), p.Trace))
-				b.WriteString("\n")
-			}
-		}
+	var b bytes.Buffer
+	if err := rep.WriteDiagrams(&b); err != nil {
+		return err
 	}
-	return os.WriteFile(path, []byte(b.String()), 0o644)
+	return os.WriteFile(path, b.Bytes(), 0o644)
 }

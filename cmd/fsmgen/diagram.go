@@ -7,11 +7,11 @@ import (
 	"github.com/tcpfsm/tcpfsm/diagram"
 )
 
-func runDiagram(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("diagram", stderr)
-	sf := newSpecFlag(fs, defaultSpecUsage)
-	format := fs.String("format", "mermaid", "output `format`: mermaid or dot")
-	sp, _, err := sf.load(args)
+// runDiagram prints the state diagram of the spec: Mermaid, which renders
+// where Markdown does, or dot for Graphviz.
+func runDiagram(c *specCommand, args []string, stdout, stderr io.Writer) error {
+	format := c.String("format", "mermaid", "output `format`: mermaid or dot")
+	sp, _, err := c.load(args)
 	if err != nil {
 		return err
 	}

@@ -19,12 +19,11 @@ var formatSpec = spec.Format
 // back into the file, or with -l only naming it if it would change. It
 // refuses a spec with errors (exit 2) and any output that does not parse
 // back to the same spec (exit 1), writing nothing in either case.
-func runFmt(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("fmt", stderr)
-	sf := newSpecFlag(fs, "spec `file` (default: the embedded TCP spec, printed to stdout)")
-	write := fs.Bool("w", false, "write the result to the spec file (only if it changes) instead of stdout")
-	list := fs.Bool("l", false, "list the spec file if formatting would change it, instead of printing it")
-	path, err := sf.path(args)
+func runFmt(c *specCommand, args []string, stdout, stderr io.Writer) error {
+	c.Lookup("spec").Usage = "spec `file` (default: the embedded TCP spec, printed to stdout)"
+	write := c.Bool("w", false, "write the result to the spec file (only if it changes) instead of stdout")
+	list := c.Bool("l", false, "list the spec file if formatting would change it, instead of printing it")
+	path, err := c.path(args)
 	if err != nil {
 		return err
 	}

@@ -14,15 +14,13 @@ import (
 	"github.com/tcpfsm/tcpfsm/verify"
 )
 
-func runGen(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("gen", stderr)
-	sf := newSpecFlag(fs, defaultSpecUsage)
-	out := fs.String("out", "generated/tcp", "output `directory`")
-	pkg := fs.String("pkg", "tcp", "package `name`")
-	importPath := fs.String("import", "", "import `path` of the output package (default: from go.mod above -out)")
-	unchecked := fs.Bool("unchecked", false, "write the table even if the check fails, and record that it was not verified")
-	mf := addModelFlagsWith(fs, model.QuickBounds())
-	sp, _, err := sf.load(args)
+func runGen(c *specCommand, args []string, stdout, stderr io.Writer) error {
+	out := c.String("out", "generated/tcp", "output `directory`")
+	pkg := c.String("pkg", "tcp", "package `name`")
+	importPath := c.String("import", "", "import `path` of the output package (default: from go.mod above -out)")
+	unchecked := c.Bool("unchecked", false, "write the table even if the check fails, and record that it was not verified")
+	mf := addModelFlagsWith(c.FlagSet, model.QuickBounds())
+	sp, _, err := c.load(args)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"github.com/tcpfsm/tcpfsm/spec"
@@ -65,6 +66,15 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
+// specCommands are the commands that read a spec, by name. Each is given
+// its flag set, with the -spec flag every one of them takes, adds its own
+// flags and parses args with its load or path method. Each reports a
+// failure as an exitError, a spec.ErrorList or a plain error.
+var specCommands = map[string]func(c *specCommand, args []string, stdout, stderr io.Writer) error{
+	"check": runCheck, "vet": runVet, "gen": runGen, "diagram": runDiagram,
+	"fmt": runFmt, "promela": runPromela,
+}
+
 // run executes one command and returns its exit status.
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
@@ -72,26 +82,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	var err error
-	switch args[0] {
-	case "check":
-		err = runCheck(args[1:], stdout, stderr)
-	case "vet":
-		err = runVet(args[1:], stdout, stderr)
-	case "gen":
-		err = runGen(args[1:], stdout, stderr)
-	case "diagram":
-		err = runDiagram(args[1:], stdout, stderr)
-	case "fmt":
-		err = runFmt(args[1:], stdout, stderr)
-	case "conform":
+	switch name := args[0]; {
+	case specCommands[name] != nil:
+		err = specCommands[name](newSpecCommand(name, stderr), args[1:], stdout, stderr)
+	case name == "conform":
 		err = runConform(args[1:], stdout, stderr)
-	case "promela":
-		err = runPromela(args[1:], stdout, stderr)
-	case "-h", "-help", "--help", "help":
+	case slices.Contains([]string{"-h", "-help", "--help", "help"}, name):
 		fmt.Fprint(stdout, usage)
 		return 0
 	default:
-		fmt.Fprintf(stderr, "fsmgen: unknown command %q\n\n%s", args[0], usage)
+		fmt.Fprintf(stderr, "fsmgen: unknown command %q\n\n%s", name, usage)
 		return 2
 	}
 	if err == nil {
@@ -170,48 +170,63 @@ func loadSpec(path string) (*spec.Spec, error) {
 	return spec.Parse(strings.TrimPrefix(path, "./"), src)
 }
 
-// specFlag is the -spec flag every command takes. The spec may also be
-// given as the one argument, so both "fsmgen vet my.fsm" and
-// "fsmgen vet -spec my.fsm" work; without either, the embedded TCP spec.
-type specFlag struct {
-	fs    *flag.FlagSet
-	value *string
+// specCommand is the flag set of a command that reads a spec: its own
+// flags and the -spec flag they all take. The spec may also be given as
+// the one argument, so both "fsmgen vet my.fsm" and "fsmgen vet -spec
+// my.fsm" work; without either, the embedded TCP spec.
+type specCommand struct {
+	*flag.FlagSet
+	spec *string
 }
 
-func newSpecFlag(fs *flag.FlagSet, usage string) *specFlag {
-	return &specFlag{fs: fs, value: fs.String("spec", "", usage)}
+// newSpecCommand makes the flag set of the command name, reporting errors
+// to stderr, with the -spec flag.
+func newSpecCommand(name string, stderr io.Writer) *specCommand {
+	fs := newFlags(name, stderr)
+	return &specCommand{FlagSet: fs, spec: fs.String("spec", "", defaultSpecUsage)}
 }
 
 // path parses args and returns the spec's path, "" for the embedded spec.
-func (f *specFlag) path(args []string) (string, error) {
-	if err := parseFlags(f.fs, args); err != nil {
+func (c *specCommand) path(args []string) (string, error) {
+	if err := parseFlags(c.FlagSet, args); err != nil {
 		return "", err
 	}
-	switch f.fs.NArg() {
+	switch c.NArg() {
 	case 0:
-		return *f.value, nil
+		return *c.spec, nil
 	case 1:
-		if *f.value != "" {
+		if *c.spec != "" {
 			return "", usageErr("fsmgen: give the spec once, by -spec or as an argument")
 		}
-		return f.fs.Arg(0), nil
+		return c.Arg(0), nil
 	}
-	return "", usageErr("fsmgen: unexpected arguments %q", f.fs.Args()[1:])
+	return "", usageErr("fsmgen: unexpected arguments %q", c.Args()[1:])
 }
 
 // load parses args and the spec they name. path is "" for the embedded spec.
-func (f *specFlag) load(args []string) (sp *spec.Spec, path string, err error) {
-	if path, err = f.path(args); err != nil {
+func (c *specCommand) load(args []string) (sp *spec.Spec, path string, err error) {
+	if path, err = c.path(args); err != nil {
 		return nil, "", err
 	}
 	sp, err = loadSpec(path)
 	return sp, path, err
 }
 
+// profile is the profile of sp called name, or a usage error that lists
+// the profiles sp has.
+func (c *specCommand) profile(sp *spec.Spec, name string) (*spec.Profile, error) {
+	if p := sp.Profile(name); p != nil {
+		return p, nil
+	}
+	return nil, usageErr("%s: unknown profile %q: the spec has %s", c.Name(), name, strings.Join(sp.ProfileNames(), ", "))
+}
+
 const defaultSpecUsage = "spec `file` (default: the embedded TCP spec)"
 
-func runVet(args []string, stdout, stderr io.Writer) error {
-	sp, _, err := newSpecFlag(newFlags("vet", stderr), defaultSpecUsage).load(args)
+// runVet parses the spec and reports every problem in it at once, exit
+// status 2, or its size.
+func runVet(c *specCommand, args []string, stdout, _ io.Writer) error {
+	sp, _, err := c.load(args)
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"io"
-	"strings"
 
 	"github.com/tcpfsm/tcpfsm/bind"
 	"github.com/tcpfsm/tcpfsm/model"
@@ -11,13 +10,11 @@ import (
 
 // runPromela writes the Promela model of the system fsmgen check explores
 // under one profile and the given bounds.
-func runPromela(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("promela", stderr)
-	sf := newSpecFlag(fs, defaultSpecUsage)
-	profile := fs.String("profile", "", "profile `name` to export (default: the spec's first profile)")
-	out := fs.String("o", "", "write the model to `FILE` (default: standard output)")
-	bf := addBoundsFlags(fs, model.DefaultBounds())
-	sp, path, err := sf.load(args)
+func runPromela(c *specCommand, args []string, stdout, stderr io.Writer) error {
+	bf := addBoundsFlags(c.FlagSet, model.DefaultBounds())
+	profile := c.String("profile", "", "profile `name` to export (default: the spec's first profile)")
+	out := c.String("o", "", "write the model to `FILE` (default: standard output)")
+	sp, path, err := c.load(args)
 	if err != nil {
 		return err
 	}
@@ -26,8 +23,8 @@ func runPromela(args []string, stdout, stderr io.Writer) error {
 	}
 	prof := sp.Profiles[0]
 	if *profile != "" {
-		if prof = sp.Profile(*profile); prof == nil {
-			return usageErr("fsmgen promela: unknown profile %q: the spec has %s", *profile, strings.Join(sp.ProfileNames(), ", "))
+		if prof, err = c.profile(sp, *profile); err != nil {
+			return err
 		}
 	}
 	// The embedded spec is the one generated/tcp comes from: export the

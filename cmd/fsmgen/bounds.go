@@ -3,10 +3,8 @@ package main
 import (
 	"flag"
 	"fmt"
-	"strings"
 	"time"
 
-	"github.com/tcpfsm/tcpfsm/check"
 	"github.com/tcpfsm/tcpfsm/model"
 	"github.com/tcpfsm/tcpfsm/verify"
 )
@@ -76,31 +74,4 @@ func (f *modelFlags) options() (verify.Options, error) {
 		return verify.Options{}, fmt.Errorf("-max-states %d: give a positive number", *f.maxStates)
 	}
 	return verify.Options{Bounds: f.bounds(), MaxStates: *f.maxStates, MaxBytes: uint64(*f.maxMemory) << 20}, nil
-}
-
-// formatCounterexample numbers the steps of c, each with both endpoints'
-// states and the segments in flight after it.
-func formatCounterexample(profile, status string, c *check.Counterexample) string {
-	var b strings.Builder
-	if status == "finding" {
-		fmt.Fprintf(&b, "%s under %s: %s\n", c.Property, profile, c.Problem)
-	} else {
-		fmt.Fprintf(&b, "%s %s under %s: %s\n", c.Property, status, profile, c.Problem)
-	}
-	fmt.Fprintf(&b, "  %2d. start               %s\n", 0, c.Initial)
-	for i, s := range c.Steps {
-		if i == c.Loop {
-			if c.Stutter {
-				b.WriteString("      from here on, for ever:\n")
-			} else {
-				b.WriteString("      from here on, the steps below repeat for ever:\n")
-			}
-		}
-		label := s.Label.String()
-		if c.Stutter && i == c.Loop {
-			label = "time passes; nothing changes"
-		}
-		fmt.Fprintf(&b, "  %2d. %s\n      %s\n", i+1, label, s.State)
-	}
-	return b.String()
 }

@@ -1,0 +1,301 @@
+package verify
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/tcpfsm/tcpfsm/bind"
+	"github.com/tcpfsm/tcpfsm/check"
+	"github.com/tcpfsm/tcpfsm/diagram"
+	"github.com/tcpfsm/tcpfsm/generated/tcp"
+	"github.com/tcpfsm/tcpfsm/internal/specgen"
+	"github.com/tcpfsm/tcpfsm/model"
+	"github.com/tcpfsm/tcpfsm/spec"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// golden compares got with testdata/name, or with -update writes it.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+		return
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, string(want), got, "%s (go test -update rewrites it)", path)
+}
+
+// endpoint is an endpoint in state st, held by its application, of
+// incarnation 1 unless it has no connection.
+func endpoint(st tcp.State) model.Endpoint {
+	if st == tcp.Closed || st == tcp.Listen {
+		return model.Endpoint{St: st}
+	}
+	return model.Endpoint{St: st, Inc: 1, Held: true}
+}
+
+// state is a global state with A and B in states a and b and the given
+// segments in flight from A to B.
+func state(a, b tcp.State, toB ...model.Segment) model.State {
+	s := model.State{E: [2]model.Endpoint{endpoint(a), endpoint(b)}}
+	copy(s.Net[0][:], toB)
+	s.N[0] = uint8(len(toB))
+	return s
+}
+
+// lasso is a made-up liveness counterexample with a step of every kind:
+// an open, a delivery, a delivered copy, a loss, a tick and a timer that
+// fires and sends into a full channel, the last three repeating for ever.
+func lasso() *check.Counterexample {
+	fin := model.Segment{Kind: model.FIN, Inc: 1}
+	syn := model.Segment{Kind: model.SYN, Inc: 2, Stray: true, Age: 1}
+	return &check.Counterexample{
+		Property: "P2",
+		Problem:  "A's FIN is never ACKed; #1 waits",
+		Initial:  state(tcp.Closed, tcp.Listen),
+		Steps: []check.Step{
+			{Label: model.Label{Kind: model.App, End: model.A, Event: tcp.AppOpenActive, From: tcp.Closed, To: tcp.SynSent, Actions: tcp.SendSyn, Above: true}, State: state(tcp.SynSent, tcp.Listen, syn)},
+			{Label: model.Label{Kind: model.Deliver, End: model.B, Event: tcp.RcvSyn, Seg: syn, From: tcp.Listen, To: tcp.SynReceived}, State: state(tcp.SynSent, tcp.SynReceived)},
+			{Label: model.Label{Kind: model.DeliverCopy, End: model.B, Event: tcp.RcvFin, Seg: fin, From: tcp.Established, To: tcp.Established}, State: state(tcp.FinWait1, tcp.Established, fin)},
+			{Label: model.Label{Kind: model.Lose, End: model.B, Seg: fin}, State: state(tcp.FinWait1, tcp.Established)},
+			{Label: model.Label{Kind: model.Tick}, State: state(tcp.FinWait1, tcp.Established)},
+			{Label: model.Label{Kind: model.Fire, End: model.A, Event: tcp.TimeoutRetransmission, From: tcp.FinWait1, To: tcp.FinWait1, Actions: tcp.SendFin, Lost: 1}, State: state(tcp.FinWait1, tcp.Established, fin)},
+		},
+		Loop: 3,
+	}
+}
+
+// stutter is a made-up liveness counterexample whose cycle is time
+// passing in its last state.
+func stutter() *check.Counterexample {
+	return &check.Counterexample{
+		Property: "P7",
+		Problem:  "A is left in FIN_WAIT_2\nfor ever",
+		Initial:  state(tcp.Established, tcp.Established),
+		Steps: []check.Step{
+			{Label: model.Label{Kind: model.App, End: model.A, Event: tcp.AppClose, From: tcp.Established, To: tcp.FinWait1, Actions: tcp.SendFin}, State: state(tcp.FinWait1, tcp.Established)},
+			{Label: model.Label{Kind: model.Tick}, State: state(tcp.FinWait1, tcp.Established)},
+		},
+		Loop:    1,
+		Stutter: true,
+	}
+}
+
+// safety is a made-up safety counterexample of property id.
+func safety(id string) *check.Counterexample {
+	c := lasso()
+	c.Property, c.Problem, c.Steps, c.Loop = id, "B entered TIME_WAIT", c.Steps[:2], -1
+	return c
+}
+
+// TestExchangeGolden: the Mermaid sequence diagrams of made-up
+// counterexamples, which take every branch of the drawing.
+func TestExchangeGolden(t *testing.T) {
+	golden(t, "lasso.mmd", diagram.Sequence(Exchange("linux", "VIOLATED", lasso())))
+	golden(t, "stutter.mmd", diagram.Sequence(Exchange("rfc9293", "finding", stutter())))
+	golden(t, "safety.mmd", diagram.Sequence(Exchange("bsd", "VIOLATED", safety("P4"))))
+}
+
+// TestFormatCounterexampleGolden: the numbered steps of made-up
+// counterexamples.
+func TestFormatCounterexampleGolden(t *testing.T) {
+	golden(t, "lasso.txt", FormatCounterexample("linux", "VIOLATED", lasso())+
+		FormatCounterexample("rfc9293", "finding", stutter())+
+		FormatCounterexample("bsd", "VIOLATED", safety("P4")))
+}
+
+// madeUpReport is a report on the TCP spec with every kind of verdict:
+// holds, holds though the profile declares a finding, a finding, a
+// violation the profile declares a finding on but from another cause, and
+// a violation without a trace.
+func madeUpReport() *Report {
+	holds := func(id, name string) PropertyResult {
+		return PropertyResult{ID: id, Name: name, Holds: true}
+	}
+	withTrace := func(p PropertyResult, c *check.Counterexample) PropertyResult {
+		p.Problem, p.Trace = c.Problem, c
+		return p
+	}
+	return &Report{
+		Spec:   spec.TCPFile,
+		Table:  bind.Generated,
+		Bounds: "client A and server B over a network of capacity 1 per direction",
+		Results: []ProfileResult{
+			{Profile: "rfc9293", MSL: "2m0s", Timing: "tick 1m0s", States: 1000, Transitions: 4000, Seconds: 0.5,
+				Properties: []PropertyResult{
+					holds("P3", "NoOldDuplicate"),
+					withTrace(PropertyResult{ID: "P7", Name: "NoOrphan", Finding: "RFC9293 3.6 no FIN-WAIT-2 timer"}, stutter()),
+					holds("P9", "DeterministicAndTotal"),
+				}},
+			{Profile: "linux", MSL: "1m0s", Timing: "tick 30s", States: 7, Transitions: 9, Seconds: 0,
+				Properties: []PropertyResult{
+					withTrace(PropertyResult{ID: "P2", Name: "FinAcked"}, lasso()),
+					withTrace(PropertyResult{ID: "P8", Name: "CleanClose"}, safety("P8")),
+					{ID: "P9", Name: "DeterministicAndTotal", Problem: "(CLOSED, rcv FIN): no rule"},
+				}},
+		},
+	}
+}
+
+// TestWriteTextGolden: the text report of a made-up report, on the
+// embedded spec and on a spec the model does not run.
+func TestWriteTextGolden(t *testing.T) {
+	sp, err := spec.TCP()
+	require.NoError(t, err)
+	var b strings.Builder
+	require.NoError(t, madeUpReport().WriteText(&b, sp))
+	golden(t, "report.txt", b.String())
+
+	mini, err := spec.Parse("mini.fsm", specgen.Mini)
+	require.NoError(t, err)
+	skipped := &Report{Spec: mini.File, Skipped: "the model runs the TCP vocabulary", Results: []ProfileResult{
+		{Profile: "home", MSL: "none", Properties: []PropertyResult{{ID: "P9", Name: "DeterministicAndTotal", Holds: true}}},
+		{Profile: "office", MSL: "none", Properties: []PropertyResult{{ID: "P9", Name: "DeterministicAndTotal", Problem: "(OPEN, rcv BUMP): two rules"}}},
+	}}
+	b.Reset()
+	require.NoError(t, skipped.WriteText(&b, mini))
+	golden(t, "skipped.txt", b.String())
+	assert.NotContains(t, b.String(), "generated/tcp", "P9 was checked on the spec alone")
+}
+
+// TestWriteTextUnknownProfile: a report on a profile the spec does not
+// have (a report read against another spec) is written without the notes
+// on declared findings, not a panic.
+func TestWriteTextUnknownProfile(t *testing.T) {
+	sp, err := spec.TCP()
+	require.NoError(t, err)
+	rep := madeUpReport()
+	rep.Results[1].Profile = "plan9"
+	var b strings.Builder
+	require.NoError(t, rep.WriteText(&b, sp))
+	assert.Contains(t, b.String(), "P8 VIOLATED under plan9: B entered TIME_WAIT")
+	assert.NotContains(t, b.String(), "The profile declares a finding on P8")
+}
+
+// TestWriteJSON: the JSON report keeps its field names, leaves out empty
+// ones and the checker's own trace, and says where a lasso's cycle starts.
+func TestWriteJSON(t *testing.T) {
+	loop := 2
+	rep := &Report{Spec: "x.fsm", Bounds: "b", Results: []ProfileResult{{
+		Profile: "linux", MSL: "1m0s", Timing: "tick 30s", States: 3, Transitions: 4, Seconds: 0.5, Bytes: 64,
+		Properties: []PropertyResult{
+			{ID: "P1", Name: "NoHalfOpen", Holds: true},
+			{ID: "P2", Name: "FinAcked", Problem: "never ACKed", Finding: "RFC 1",
+				Counterexample: []Step{{Step: "start", State: "A CLOSED"}, {Step: "tick", State: "A CLOSED"}},
+				RepeatsFrom:    &loop, Trace: lasso()},
+		},
+	}}}
+	var b strings.Builder
+	require.NoError(t, rep.WriteJSON(&b))
+	golden(t, "report.json", b.String())
+}
+
+// TestReportOfRFC9293 verifies the embedded spec under RFC 9293 on the
+// quick bounds, where its one finding shows (P7: no FIN_WAIT_2 timer),
+// and writes the report all three ways.
+func TestReportOfRFC9293(t *testing.T) {
+	sp, err := spec.TCP()
+	require.NoError(t, err)
+	rep, failures, err := Run(sp, []*spec.Profile{sp.Profile("rfc9293")}, Options{Bounds: model.QuickBounds(), Table: bind.Generated})
+	require.NoError(t, err)
+	require.Zero(t, failures, rep.Failures())
+
+	var b strings.Builder
+	require.NoError(t, rep.WriteDiagrams(&b))
+	golden(t, "rfc9293.mmd", b.String())
+
+	b.Reset()
+	require.NoError(t, rep.WriteText(&b, sp))
+	text := b.String()
+	assert.Regexp(t, `(?m)^rfc9293 +holds +holds +holds +holds +holds +holds +finding +holds +holds +\d+ +\d+ `, text)
+	assert.Contains(t, text, "Model: client A and server B over a network of capacity 1 per direction")
+	assert.Contains(t, text, "P9 is checked on the spec and on generated/tcp")
+	assert.Contains(t, text, "Finding P7 under rfc9293, as the profile declares: RFC9293 3.6 no FIN-WAIT-2 timer")
+	assert.Contains(t, text, "\nP7 under rfc9293: nothing can happen any more, and A (client) is left in FIN_WAIT_2")
+	assert.Contains(t, text, "P3 holds under rfc9293 at these bounds, though the profile declares it a finding")
+
+	b.Reset()
+	require.NoError(t, rep.WriteJSON(&b))
+	var got struct {
+		Results []struct {
+			Profile    string  `json:"profile"`
+			MSL        string  `json:"msl"`
+			States     int     `json:"states"`
+			Seconds    float64 `json:"seconds"`
+			Properties []struct {
+				ID             string `json:"id"`
+				Name           string `json:"name"`
+				Holds          bool   `json:"holds"`
+				Finding        string `json:"finding"`
+				Counterexample []struct {
+					Step, State string
+				} `json:"counterexample"`
+			} `json:"properties"`
+		} `json:"results"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(b.String()), &got))
+	require.Len(t, got.Results, 1)
+	r := got.Results[0]
+	assert.Equal(t, "rfc9293", r.Profile)
+	assert.Equal(t, "2m0s", r.MSL, "RFC 9293's MSL")
+	assert.Positive(t, r.States)
+	require.Len(t, r.Properties, 9)
+	for i, p := range r.Properties {
+		assert.Equal(t, fmt.Sprintf("P%d", i+1), p.ID)
+		assert.NotEmpty(t, p.Name)
+		assert.Equal(t, p.ID != "P7", p.Holds, p.ID)
+		assert.Equal(t, !p.Holds, len(p.Counterexample) > 0, p.ID)
+		assert.Equal(t, !p.Holds, p.Finding != "", p.ID)
+	}
+}
+
+// tiny are the smallest bounds the TCP spec's model runs on: one segment
+// in flight each way and one incarnation. RFC 9293's finding shows.
+func tiny() model.Bounds {
+	b := model.QuickBounds()
+	b.Incarnations = 1
+	return b
+}
+
+// TestReportOfEveryProfile: the text report on the embedded spec has a
+// row per profile, in spec order, and points out the findings that do not
+// show at these bounds.
+func TestReportOfEveryProfile(t *testing.T) {
+	sp, err := spec.TCP()
+	require.NoError(t, err)
+	rep, failures, err := Run(sp, sp.Profiles, Options{Bounds: tiny(), Table: bind.Generated})
+	require.NoError(t, err)
+	require.Zero(t, failures, rep.Failures())
+	var b strings.Builder
+	require.NoError(t, rep.WriteText(&b, sp))
+	text := b.String()
+	for p, row := range map[string]string{
+		"rfc9293": "holds +holds +holds +holds +holds +holds +finding +holds +holds",
+		"linux":   "holds +holds +holds +holds +holds +holds +holds +holds +holds",
+		"bsd":     "holds +holds +holds +holds +holds +holds +holds +holds +holds",
+		"solaris": "holds +holds +holds +holds +holds +holds +holds +holds +holds",
+		"windows": "holds +holds +holds +holds +holds +holds +holds +holds +holds",
+	} {
+		assert.Regexp(t, `(?m)^`+p+` +`+row+` +\d+ +\d+ `, text, "properties under %s", p)
+	}
+	assert.Regexp(t, `(?s)\nrfc9293 .*\nlinux .*\nbsd .*\nsolaris .*\nwindows `, text, "rows in spec order")
+	assert.Contains(t, text, "1 incarnation;")
+	assert.Contains(t, text, "P3 holds under linux at these bounds, though the profile declares it a finding")
+}
+
+// TestProgressLine: what fsmgen check shows on a terminal while it runs.
+func TestProgressLine(t *testing.T) {
+	p := Progress{Phase: "explore", States: 1500, Done: 700, Depth: 12, Bytes: 3 << 20, Elapsed: 2500 * time.Millisecond}
+	assert.Equal(t, "linux: explore: 1500 states, 700 done, depth 12, 3 MiB, 2 s", ProgressLine("linux", p))
+}
