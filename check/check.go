@@ -82,6 +82,10 @@ type Result struct {
 	Findings   map[string]*Counterexample
 	Bytes      uint64                     // what the search holds: the visited set (packed states, parent links, table) and the liveness subgraph
 	Violations map[string]*Counterexample // by property ID
+	// Fired counts, per table cell (model.CellIndex), the transitions
+	// explored that the cell decided: which rules of the table the
+	// exploration exercised, and how often.
+	Fired []uint64
 }
 
 // Options bound and instrument a run.
@@ -152,7 +156,7 @@ func Run(m *model.Model, props []Property, opt Options) (*Result, error) {
 	}
 	ws := make([]*worker, workers)
 	for i := range ws {
-		ws[i] = &worker{m: m, props: props, st: st, key: make([]uint64, m.Words()), slots: slots}
+		ws[i] = &worker{m: m, props: props, st: st, key: make([]uint64, m.Words()), slots: slots, fired: make([]uint64, model.NumCells)}
 	}
 	res := &Result{Violations: map[string]*Counterexample{}, Findings: map[string]*Counterexample{}}
 	first := map[int]found{} // by property index, and excused: the first violation in exploration order
@@ -213,6 +217,12 @@ func Run(m *model.Model, props []Property, opt Options) (*Result, error) {
 		}
 	}
 	res.States, res.Depth, res.Bytes = int(st.n), depth, st.bytes()+g.bytes()
+	res.Fired = make([]uint64, model.NumCells)
+	for _, w := range ws {
+		for c, n := range w.fired {
+			res.Fired[c] += n
+		}
+	}
 	for _, f := range first {
 		id := props[f.prop].ID
 		if f.excused {
@@ -273,6 +283,7 @@ type worker struct {
 	s model.State
 
 	transitions int
+	fired       []uint64 // per table cell, the transitions it decided
 	cands       []uint64 // packed candidates, back to back
 	hashes      []uint64
 	parents     []uint32
@@ -324,6 +335,9 @@ func (w *worker) expand(a, b uint32) {
 				}
 			}
 			n++
+			if c, ok := su.Label.Cell(); ok {
+				w.fired[c]++
+			}
 			var kept uint8
 			if owed != 0 {
 				var next [maxSlots]uint8

@@ -38,6 +38,9 @@ type ProfileResult struct {
 	Seconds     float64          `json:"seconds"`
 	Bytes       uint64           `json:"bytes,omitempty"` // the visited set at the end
 	Properties  []PropertyResult `json:"properties"`
+	// Coverage, with Options.Coverage, says how often each rule of the
+	// spec fired, in spec order.
+	Coverage []RuleCoverage `json:"coverage,omitempty"`
 }
 
 // PropertyResult is the verdict on one property.
@@ -86,6 +89,8 @@ type Options struct {
 	// itself, which programs import, for the spec it was made from; P9 and
 	// the cell-by-cell comparison then cover it too) or bind.Interpreted.
 	Table bind.Table
+	// Coverage asks for each result's rule coverage.
+	Coverage bool
 	// Progress, if set, hears from a long exploration now and then.
 	Progress func(profile string, p check.Progress)
 }
@@ -263,6 +268,9 @@ func modelCheck(rep *Report, sp *spec.Spec, profiles []*spec.Profile, opt Option
 		r.MSL = m.Timing.NetworkMSL.String()
 		r.Timing = m.Timing.String()
 		r.States, r.Transitions, r.Seconds, r.Bytes = res.States, res.Transitions, res.Elapsed.Seconds(), res.Bytes
+		if opt.Coverage {
+			r.Coverage = coverage(sp, m, res.Fired)
+		}
 		var found []PropertyResult
 		for _, prop := range props.ModelChecked {
 			pr := PropertyResult{ID: prop.ID, Name: names[prop.ID], Holds: true}

@@ -23,6 +23,7 @@ func runCheck(c *specCommand, args []string, stdout, stderr io.Writer) error {
 	profile := c.String("profile", "all", "profile `name` to check, or all")
 	asJSON := c.Bool("json", false, "print the results as JSON")
 	diagram := c.String("diagram", "", "write each counterexample as a Mermaid sequence diagram to `FILE`")
+	cover := c.Bool("coverage", false, "report how often the exploration fired each rule of the spec, per profile (with -json, in each result)")
 	sp, path, err := c.load(args)
 	if err != nil {
 		return err
@@ -41,9 +42,15 @@ func runCheck(c *specCommand, args []string, stdout, stderr io.Writer) error {
 	if path == "" {
 		table = bind.Generated
 	}
-	rep, failures, err := runVerify(sp, profiles, mf, table, "fsmgen check", stderr)
+	opt, done, err := verifyOptions(mf, table, "fsmgen check", stderr)
 	if err != nil {
 		return err
+	}
+	opt.Coverage = *cover
+	rep, failures, err := verify.Run(sp, profiles, opt)
+	done()
+	if err != nil {
+		return verifyError("fsmgen check", err)
 	}
 	if *diagram != "" {
 		if err := writeDiagrams(*diagram, rep); err != nil {
@@ -54,6 +61,10 @@ func runCheck(c *specCommand, args []string, stdout, stderr io.Writer) error {
 		err = rep.WriteJSON(stdout)
 	} else {
 		err = rep.WriteText(stdout, sp)
+		if err == nil && *cover {
+			fmt.Fprintln(stdout)
+			err = rep.WriteCoverage(stdout, sp)
+		}
 	}
 	if err != nil {
 		return err
@@ -62,21 +73,6 @@ func runCheck(c *specCommand, args []string, stdout, stderr io.Writer) error {
 		return &exitError{code: 1, msg: fmt.Sprintf("fsmgen check: %d violation%s the spec does not declare", failures, plural(failures))}
 	}
 	return nil
-}
-
-// runVerify runs package verify with the bounds of mf on table, and
-// turns its errors into exit statuses (see verifyError).
-func runVerify(sp *spec.Spec, profiles []*spec.Profile, mf *modelFlags, table bind.Table, cmd string, stderr io.Writer) (*verify.Report, int, error) {
-	opt, done, err := verifyOptions(mf, table, cmd, stderr)
-	if err != nil {
-		return nil, 0, err
-	}
-	rep, failures, err := verify.Run(sp, profiles, opt)
-	done()
-	if err != nil {
-		return nil, 0, verifyError(cmd, err)
-	}
-	return rep, failures, nil
 }
 
 // verifyOptions are the options of a verification with the bounds of mf on

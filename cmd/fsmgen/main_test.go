@@ -305,3 +305,27 @@ func miniFile(t *testing.T) string {
 	path, _ := copyMini(t, 0o644)
 	return path
 }
+
+// TestCheckCoverage: -coverage adds the rule coverage to the text report,
+// and to each result with -json.
+func TestCheckCoverage(t *testing.T) {
+	code, stdout, stderr := fsmgen("check", "-capacity", "1", "-incarnations", "1", "-profile", "linux", "-coverage")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "Coverage: ")
+	assert.Contains(t, stdout, "never fired")
+
+	code, stdout, stderr = fsmgen("check", "-capacity", "1", "-incarnations", "1", "-profile", "linux", "-coverage", "-json")
+	require.Equal(t, 0, code, stderr)
+	var rep struct {
+		Results []struct {
+			Coverage []struct {
+				State string `json:"state"`
+				Line  int    `json:"line"`
+				Fired uint64 `json:"fired"`
+			} `json:"coverage"`
+		} `json:"results"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &rep))
+	require.Len(t, rep.Results, 1)
+	assert.NotEmpty(t, rep.Results[0].Coverage)
+}

@@ -1,0 +1,21 @@
+package model
+
+import "github.com/tcpfsm/tcpfsm/generated/tcp"
+
+// NumCells is the number of (state, event) cells of the table, the
+// invalid zero state and event included: the length of a count per cell.
+const NumCells = int(tcp.NumStates) * int(tcp.NumEvents)
+
+// CellIndex numbers cell (s, e) from 0 to NumCells-1.
+func CellIndex(s tcp.State, e tcp.Event) int { return int(s)*int(tcp.NumEvents) + int(e) }
+
+// Cell is the index (CellIndex) of the table cell that decided step l: an
+// application call, a timer that fired, or a segment delivered. Time
+// passing and a loss are decided by no cell: ok is false.
+func (l *Label) Cell() (cell int, ok bool) {
+	switch l.Kind {
+	case App, Fire, Deliver, DeliverCopy:
+		return CellIndex(l.From, l.Event), true
+	}
+	return 0, false
+}

@@ -1,0 +1,63 @@
+package verify
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tcpfsm/tcpfsm/model"
+	"github.com/tcpfsm/tcpfsm/spec"
+)
+
+// TestCoverage: with Options.Coverage each result lists every rule of the
+// spec in order; a rule the run must take fires, a rule whose guard the
+// profile does not meet never does, and no more transitions are counted
+// than were explored.
+func TestCoverage(t *testing.T) {
+	sp, err := spec.TCP()
+	require.NoError(t, err)
+	b := model.QuickBounds()
+	b.Incarnations = 1
+	rep, _, err := Run(sp, []*spec.Profile{sp.Profile("bsd"), sp.Profile("linux")}, Options{Bounds: b, Coverage: true})
+	require.NoError(t, err)
+	byProfile := map[string]ProfileResult{}
+	for _, r := range rep.Results {
+		require.Len(t, r.Coverage, len(sp.Rules), r.Profile)
+		var sum uint64
+		for i, c := range r.Coverage {
+			assert.Equal(t, sp.Rules[i].Pos.Line, c.Line, r.Profile)
+			sum += c.Fired
+		}
+		assert.NotZero(t, sum, r.Profile)
+		assert.LessOrEqual(t, sum, uint64(r.Transitions), "%s: more rule firings than transitions", r.Profile)
+		byProfile[r.Profile] = r
+	}
+	fired := func(profile, state, event, guard string) uint64 {
+		for _, c := range byProfile[profile].Coverage {
+			if c.State == state && c.Event == event && c.Guard == guard {
+				return c.Fired
+			}
+		}
+		t.Fatalf("no rule %s %s %s", state, event, guard)
+		return 0
+	}
+	for _, p := range []string{"bsd", "linux"} {
+		assert.NotZero(t, fired(p, "ESTABLISHED", "app CLOSE", ""), "%s: every close starts here", p)
+		assert.NotZero(t, fired(p, "LAST_ACK", "rcv ACK_OF_FIN", ""), "%s: the passive close ends here", p)
+	}
+	// bsd turns rfc1337 on, linux leaves it off: each fires only its side.
+	assert.Zero(t, fired("bsd", "TIME_WAIT", "rcv RST", "unless rfc1337"))
+	assert.Zero(t, fired("linux", "TIME_WAIT", "rcv RST", "if rfc1337"))
+
+	var text strings.Builder
+	require.NoError(t, rep.WriteCoverage(&text, sp))
+	assert.Contains(t, text.String(), "line  state")
+	assert.Contains(t, text.String(), "never fired")
+	assert.Regexp(t, `Coverage: \d+ of the \d+ rules that move, send or touch a timer fired under at least one profile; \d+ never did.`, text.String())
+
+	rep, _, err = Run(sp, []*spec.Profile{sp.Profile("bsd")}, Options{Bounds: b})
+	require.NoError(t, err)
+	assert.Empty(t, rep.Results[0].Coverage, "coverage only when asked")
+}
