@@ -30,7 +30,7 @@ func Parse(file string, src []byte) (*Spec, error) {
 		p.resolve()
 	}
 	if len(p.errs) == 0 {
-		p.check()
+		p.validate()
 	}
 	if len(p.errs) > 0 {
 		p.errs.sort()
