@@ -109,6 +109,8 @@ type parser struct {
 	example   []rawExampleStep
 	ins       []decl // the state of every "in" line
 	firstLine int    // the first line that is not blank, a comment or "machine"
+
+	scope scope // what resolve declared
 }
 
 // rawExampleStep is one event of the "example" walk.
