@@ -1,5 +1,67 @@
 package spec
 
+import (
+	"fmt"
+	"time"
+)
+
+// isValueLine reports whether toks have the shape of a profile value,
+// NAME VALUE [CITATION].
+func isValueLine(t []token) bool {
+	return len(t) >= 3 && t[0].kind == tName && (t[1].kind == tName || t[1].kind == tNumber) &&
+		(t[2].kind == tEOL || t[2].kind == tCite && t[3].kind == tEOL)
+}
+
+// parseValue reads NAME VALUE [CITATION] inside a profile.
+func (p *parser) parseValue(r *lineReader, prof *rawProfile) {
+	// A line that is not NAME VALUE [CITATION] may be a rule that lost its
+	// "in" line, or a misspelt keyword that was meant to end the profile.
+	if t, n := r.toks, len(r.toks); !isValueLine(t) {
+		if _, ok := eventKind(t[0]); ok && n >= 4 && t[1].kind == tName && (t[2].kind == tName || t[2].kind == tArrow) {
+			r.fail(t[0], "rule inside profile %s: rules belong under an \"in STATE\" line", prof.name)
+			return
+		}
+		if hint := didYouMean(t[0].text, keywords); hint != "" {
+			r.fail(t[0], "unknown keyword %q%s", t[0].text, hint)
+			return
+		}
+	}
+	d, ok := r.name("a timer, duration or switch name")
+	if !ok {
+		return
+	}
+	v := r.next()
+	if v.kind != tName && v.kind != tNumber {
+		r.fail(v, "expected a value (a duration, none, on or off) for %s, found %s", d.name, v.describe())
+		return
+	}
+	rv := rawValue{name: d, value: v, pos: r.at(v)}
+	rv.cite = r.optCite()
+	if r.bad {
+		return
+	}
+	if rv.cite == nil && r.peek().kind == tEOL {
+		r.fail(r.peek(), "missing citation: every profile value cites its source, like [linux include/net/tcp.h]")
+		return
+	}
+	r.end("the value")
+	if !r.bad {
+		prof.values = append(prof.values, rv)
+	}
+}
+
+// parseDuration reads a positive duration such as 60s, 2m or 200ms.
+func parseDuration(s string) (time.Duration, string) {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Sprintf("invalid duration %q: want a number and a unit, like 200ms, 60s, 2m or 2h", s)
+	}
+	if d <= 0 {
+		return 0, fmt.Sprintf("duration %q must be positive; write none for no timer", s)
+	}
+	return d, ""
+}
+
 // resolveProfiles resolves every profile, and reports a spec without one.
 func (p *parser) resolveProfiles() {
 	sp := p.sp

@@ -1,5 +1,138 @@
 package spec
 
+import "strings"
+
+// parseRule reads EVENT [GUARD] OUTCOME [CITATION].
+func (p *parser) parseRule(r *lineReader, state decl, text string) {
+	rr := rawRule{state: state, text: text}
+	kt := r.next()
+	rr.pos = r.at(kt)
+	kind, ok := eventKind(kt)
+	if !ok {
+		r.fail(kt, "expected app, rcv or timeout, found %s%s", kt.describe(), didYouMean(kt.text, append([]string{"app", "rcv", "timeout"}, keywords...)))
+		return
+	}
+	rr.kind, rr.kindPos = kind, r.at(kt)
+	if rr.event, ok = r.name("an event name"); !ok {
+		return
+	}
+	if t := r.peek(); t.kind == tName && (t.text == "if" || t.text == "unless") {
+		r.next()
+		g, ok := r.name("a switch name")
+		if !ok {
+			return
+		}
+		rr.guard, rr.guardOn = &g, t.text == "if"
+	}
+	t := r.next()
+	switch {
+	case t.kind == tArrow:
+		rr.verdict = Move
+		if rr.next, ok = r.name("the next state"); !ok {
+			return
+		}
+		if rr.actions, ok = p.parseActions(r); !ok {
+			return
+		}
+		rr.reason = r.optString()
+	case t.kind == tName && (t.text == "ignore" || t.text == "reject"):
+		rr.verdict = Ignore
+		if t.text == "reject" {
+			rr.verdict = Reject
+		}
+		rt := r.next()
+		if rt.kind != tString {
+			r.fail(rt, "%s needs a reason in quotes, found %s", t.text, rt.describe())
+			return
+		}
+		if strings.TrimSpace(rt.text) == "" {
+			r.fail(rt, "%s needs a reason: the quotes are empty", t.text)
+			return
+		}
+		rr.reason = rt.text
+		if rr.verdict == Reject {
+			if rr.actions, ok = p.parseActions(r); !ok {
+				return
+			}
+		} else if a := r.peek(); a.kind == tName && isAction(a.text) {
+			r.fail(a, "ignore takes no actions: use reject or \"-> STATE\" to act on the event")
+			return
+		}
+	default:
+		r.fail(t, "expected \"->\", ignore or reject, found %s", t.describe())
+		return
+	}
+	rr.cite = r.optCite()
+	if r.bad {
+		return
+	}
+	if rr.cite == nil {
+		if t := r.peek(); t.kind == tEOL {
+			r.fail(t, "missing citation: every rule cites the document that demands it, like [RFC9293 3.10.7.4]")
+			return
+		}
+	}
+	r.end("the rule")
+	if !r.bad {
+		p.rules = append(p.rules, rr)
+	}
+}
+
+// parseActions reads an optional ";"-separated action list.
+func (p *parser) parseActions(r *lineReader) ([]rawAction, bool) {
+	var out []rawAction
+	for {
+		t := r.peek()
+		if t.kind != tName {
+			if len(out) > 0 {
+				r.fail(t, "expected an action after \";\", found %s", t.describe())
+				return nil, false
+			}
+			return nil, true
+		}
+		var op Op
+		switch t.text {
+		case "send":
+			op = Send
+		case "start":
+			op = Start
+		case "restart":
+			op = Restart
+		case "stop":
+			op = Stop
+		case "tell":
+			op = Tell
+		default:
+			r.fail(t, "unknown action %q%s; actions are send, start, restart, stop and tell", t.text,
+				didYouMean(t.text, []string{"send", "start", "restart", "stop", "tell"}))
+			return nil, false
+		}
+		r.next()
+		what := map[Op]string{Send: "a segment", Start: "a timer", Restart: "a timer", Stop: "a timer", Tell: "a signal"}[op]
+		d, ok := r.name(what)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, rawAction{op: op, name: d, pos: r.at(t)})
+		if n := r.peek(); n.kind == tName && isAction(n.text) {
+			r.fail(n, "missing \";\" between actions, before %q", n.text)
+			return nil, false
+		}
+		if r.peek().kind != tSemi {
+			return out, true
+		}
+		r.next()
+	}
+}
+
+func isAction(s string) bool {
+	switch s {
+	case "send", "start", "restart", "stop", "tell":
+		return true
+	}
+	return false
+}
+
 // resolveActions makes every possible action, in bit order: sends, then
 // timer operations, then tells.
 func (p *parser) resolveActions() {
