@@ -105,15 +105,31 @@ func (g *generator) enum(f *jen.File, typ, typDoc, numDoc string, names, specNam
 func lower(s string) string { return strings.ToLower(s[:1]) + s[1:] }
 
 func (g *generator) types() (*jen.File, error) {
-	sp := g.sp
 	f := g.newFile(g.opt.Package)
+	g.specConsts(f)
+	g.enums(f)
+	g.timerEvents(f)
+	g.actionType(f)
+	g.actionString(f)
+	g.timerActions(f)
+	g.verdictType(f)
+	g.switchesType(f)
+	return f, nil
+}
+
+// specConsts emits what names the spec: its hash, its file and its machine.
+func (g *generator) specConsts(f *jen.File) {
 	f.Comment("SpecHash identifies the spec this package was generated from; the other files check it at compile time.")
 	f.Const().Id("SpecHash").Op("=").Lit(g.hash)
 	f.Comment("SpecFile is the spec this package was generated from.")
-	f.Const().Id("SpecFile").Op("=").Lit(sp.File)
+	f.Const().Id("SpecFile").Op("=").Lit(g.sp.File)
 	f.Comment("Machine is the name of the spec's machine.")
-	f.Const().Id("Machine").Op("=").Lit(sp.Machine)
+	f.Const().Id("Machine").Op("=").Lit(g.sp.Machine)
+}
 
+// enums emits the State, Event and Timer enumerations.
+func (g *generator) enums(f *jen.File) {
+	sp := g.sp
 	var names, specNames, docs []string
 	for _, s := range sp.States {
 		names, specNames, docs = append(names, g.state[s]), append(specNames, s.Name), append(docs, s.Doc)
@@ -134,8 +150,12 @@ func (g *generator) types() (*jen.File, error) {
 	}
 	g.enum(f, "Timer", "Timer is one of the connection's timers. Its expiry is an Event; Start, Restart and Stop actions arm and disarm it. The zero value is invalid.",
 		"NumTimers counts the Timers plus the invalid zero value.", names, specNames, docs)
+}
 
-	// Timer <-> Event and Timer -> Actions.
+// timerEvents emits the maps between a timer and its expiry event, both
+// ways.
+func (g *generator) timerEvents(f *jen.File) {
+	sp := g.sp
 	f.Var().Id("timerEvents").Op("=").Index(jen.Id("NumTimers")).Id("Event").ValuesFunc(func(v *jen.Group) {
 		v.Lit(0)
 		for _, t := range sp.Timers {
@@ -159,8 +179,12 @@ func (g *generator) types() (*jen.File, error) {
 		jen.If(jen.Op("!").Id("e").Dot("Valid").Call()).Block(jen.Return(jen.Lit(0))),
 		jen.Return(jen.Id("eventTimers").Index(jen.Id("e"))),
 	)
+}
 
-	// Actions.
+// actionType emits the Action bit set and one constant per possible
+// action, documented with its segment's or signal's description.
+func (g *generator) actionType(f *jen.File) {
+	sp := g.sp
 	f.Add(comment("Action is a set of things to do when a transition is taken, one bit each: send a segment, start, restart or stop a timer, tell the application. The zero Action is the empty set. A Start arms a stopped timer; a Restart arms it again from its full interval even when it runs (a retransmission timer backs off); a Stop disarms it. A send FIN queues the FIN behind any unsent data.")).Line().Type().Id("Action").Uint64()
 	f.Const().DefsFunc(func(d *jen.Group) {
 		for _, a := range sp.Actions {
@@ -180,8 +204,12 @@ func (g *generator) types() (*jen.File, error) {
 	})
 	f.Comment("NumActions is the number of distinct actions: the bits an Action may have.")
 	f.Const().Id("NumActions").Op("=").Lit(len(sp.Actions))
+}
+
+// actionString emits Action's names, Has and String.
+func (g *generator) actionString(f *jen.File) {
 	f.Var().Id("actionNames").Op("=").Index(jen.Id("NumActions")).String().ValuesFunc(func(v *jen.Group) {
-		for _, a := range sp.Actions {
+		for _, a := range g.sp.Actions {
 			v.Lit(a.String())
 		}
 	})
@@ -205,26 +233,31 @@ func (g *generator) types() (*jen.File, error) {
 		),
 		jen.Return(jen.Id("b").Dot("String").Call()),
 	)
-	timerAction := func(name, opName string, op spec.Op) {
+}
+
+// timerActions emits StartAction, RestartAction and StopAction: the
+// action of each timer operation.
+func (g *generator) timerActions(f *jen.File) {
+	for _, op := range []spec.Op{spec.Start, spec.Restart, spec.Stop} {
+		name := goName(op.String())
 		f.Var().Id("timer" + name).Op("=").Index(jen.Id("NumTimers")).Id("Action").ValuesFunc(func(v *jen.Group) {
 			v.Lit(0)
-			for _, a := range sp.Actions {
+			for _, a := range g.sp.Actions {
 				if a.Op == op {
 					v.Id(g.action[a])
 				}
 			}
 		})
-		f.Comment(fmt.Sprintf("%sAction returns the action that %ss t, or the empty Action for an invalid t.", name, opName))
+		f.Comment(fmt.Sprintf("%sAction returns the action that %ss t, or the empty Action for an invalid t.", name, op))
 		f.Func().Params(jen.Id("t").Id("Timer")).Id(name+"Action").Params().Id("Action").Block(
 			jen.If(jen.Op("!").Id("t").Dot("Valid").Call()).Block(jen.Return(jen.Lit(0))),
 			jen.Return(jen.Id("timer"+name).Index(jen.Id("t"))),
 		)
 	}
-	timerAction("Start", "start", spec.Start)
-	timerAction("Restart", "restart", spec.Restart)
-	timerAction("Stop", "stop", spec.Stop)
+}
 
-	// Verdict.
+// verdictType emits Verdict and its constants.
+func (g *generator) verdictType(f *jen.File) {
 	f.Comment("Verdict is how a cell decides its event. The zero value is invalid.")
 	f.Type().Id("Verdict").Uint8()
 	f.Const().Defs(
@@ -241,8 +274,12 @@ func (g *generator) types() (*jen.File, error) {
 		),
 		jen.Return(jen.Lit("Verdict(").Op("+").Qual("strconv", "Itoa").Call(jen.Int().Call(jen.Id("v"))).Op("+").Lit(")")),
 	)
+}
 
-	// Switches.
+// switchesType emits the Switches set, one constant per switch, and
+// String.
+func (g *generator) switchesType(f *jen.File) {
+	sp := g.sp
 	f.Comment("Switches is a set of behaviour switches, as a profile sets them. A cell that depends on a switch decides differently when it is on.")
 	f.Type().Id("Switches").Uint8()
 	if len(sp.Switches) > 0 {
@@ -274,5 +311,4 @@ func (g *generator) types() (*jen.File, error) {
 		),
 		jen.Return(jen.Qual("strings", "Join").Call(jen.Id("parts"), jen.Lit(" "))),
 	)
-	return f, nil
 }
