@@ -19,13 +19,11 @@ func (g *generator) actionsCode(r *spec.Rule) *jen.Statement {
 	return s
 }
 
-var verdictNames = map[spec.Verdict]string{spec.Move: "Move", spec.Ignore: "Ignore", spec.Reject: "Reject"}
-
 // transition renders the Transition a rule decides.
 func (g *generator) transition(r *spec.Rule) *jen.Statement {
 	return jen.ValuesFunc(func(v *jen.Group) {
 		v.Id("Next").Op(":").Id(g.state[r.Next])
-		v.Id("Verdict").Op(":").Id(verdictNames[r.Verdict])
+		v.Id("Verdict").Op(":").Id(goName(r.Verdict.String()))
 		v.Id("Rule").Op(":").Lit(r.Index)
 		if len(r.Actions) > 0 {
 			v.Id("Actions").Op(":").Add(g.actionsCode(r))
@@ -34,14 +32,7 @@ func (g *generator) transition(r *spec.Rule) *jen.Statement {
 }
 
 func (g *generator) table() (*jen.File, error) {
-	f := g.newFile(g.opt.Package)
-	g.tableTypes(f)
-	g.referenceTable(f)
-	g.switchedCells(f)
-	g.stepFuncs(f)
-	g.ruleInfo(f)
-	g.guards(f)
-	return f, nil
+	return g.file(g.tableTypes, g.referenceTable, g.switchedCells, g.stepFuncs, g.ruleInfo, g.guards), nil
 }
 
 // tableTypes emits RuleID, Transition and Table.
@@ -177,24 +168,28 @@ func (g *generator) ruleInfo(f *jen.File) {
 		}
 		v.Line()
 	})
-	accessor := func(name, field, typ, doc string, zero jen.Code) {
-		f.Comment(doc)
-		f.Func().Params(jen.Id("r").Id("RuleID")).Id(name).Params().Id(typ).Block(
-			jen.If(jen.Op("!").Id("r").Dot("Valid").Call()).Block(jen.Return(zero)),
-			jen.Return(jen.Id("rules").Index(jen.Id("r")).Dot(field)),
-		)
-	}
 	f.Comment("Valid reports whether r names a rule of the spec.")
 	f.Func().Params(jen.Id("r").Id("RuleID")).Id("Valid").Params().Bool().Block(
 		jen.Return(jen.Id("r").Op("!=").Lit(0).Op("&&").Id("r").Op("<").Id("NumRules")),
 	)
-	accessor("Spec", "spec", "string", `Spec returns where the rule stands in the spec, "file:line".`, jen.Lit(""))
-	accessor("Cite", "cite", "string", `Cite returns the document and section that demand the rule, such as "RFC9293 3.10.7.4 ...".`, jen.Lit(""))
-	accessor("Reason", "reason", "string", "Reason returns why an ignore or reject decides its cell, or the note of a move.", jen.Lit(""))
-	accessor("Guard", "guard", "string", `Guard returns the switch condition the rule holds under, "if rfc1337" or "unless rfc1337", or "" for every profile.`, jen.Lit(""))
-	accessor("Text", "text", "string", "Text returns the rule's line in the spec.", jen.Lit(""))
-	accessor("State", "state", "State", "State returns the state whose cell the rule decides.", jen.Lit(0))
-	accessor("Event", "event", "Event", "Event returns the event whose cell the rule decides.", jen.Lit(0))
+	f.Add(comment("info returns what the package knows of rule r. An invalid r gets rules[0], the zero RuleID's, which is empty."))
+	f.Func().Params(jen.Id("r").Id("RuleID")).Id("info").Params().Op("*").Id("ruleInfo").Block(
+		jen.If(jen.Op("!").Id("r").Dot("Valid").Call()).Block(jen.Return(jen.Op("&").Id("rules").Index(jen.Lit(0)))),
+		jen.Return(jen.Op("&").Id("rules").Index(jen.Id("r"))),
+	)
+	accessor := func(name, field, typ, doc string) {
+		f.Comment(doc)
+		f.Func().Params(jen.Id("r").Id("RuleID")).Id(name).Params().Id(typ).Block(
+			jen.Return(jen.Id("r").Dot("info").Call().Dot(field)),
+		)
+	}
+	accessor("Spec", "spec", "string", `Spec returns where the rule stands in the spec, "file:line".`)
+	accessor("Cite", "cite", "string", `Cite returns the document and section that demand the rule, such as "RFC9293 3.10.7.4 ...".`)
+	accessor("Reason", "reason", "string", "Reason returns why an ignore or reject decides its cell, or the note of a move.")
+	accessor("Guard", "guard", "string", `Guard returns the switch condition the rule holds under, "if rfc1337" or "unless rfc1337", or "" for every profile.`)
+	accessor("Text", "text", "string", "Text returns the rule's line in the spec.")
+	accessor("State", "state", "State", "State returns the state whose cell the rule decides.")
+	accessor("Event", "event", "Event", "Event returns the event whose cell the rule decides.")
 }
 
 // switchesCode renders a switch set as RFC1337 | SynReopensTimeWait, or 0.

@@ -90,31 +90,39 @@ func (g *generator) enum(f *jen.File, typ, typDoc, numDoc string, names, specNam
 	)
 	f.Comment(fmt.Sprintf("String returns the name the spec gives %s.", recv))
 	f.Func().Params(jen.Id(recv).Id(typ)).Id("String").Params().String().Block(
-		jen.If(jen.Op("!").Id(recv).Dot("Valid").Call()).Block(
-			jen.Return(jen.Lit(typ+"(").Op("+").Qual("strconv", "Itoa").Call(jen.Int().Call(jen.Id(recv))).Op("+").Lit(")")),
-		),
-		jen.Return(jen.Id(lower(typ)+"Names").Index(jen.Id(recv))),
+		jen.Return(jen.Id("enumString").Call(jen.Id(lower(typ)+"Names").Index(jen.Empty(), jen.Empty()), jen.Lit(typ), jen.Int().Call(jen.Id(recv)))),
 	)
 	f.Comment(fmt.Sprintf("Doc returns the spec's description of %s, or \"\" for an invalid %s.", recv, typ))
 	f.Func().Params(jen.Id(recv).Id(typ)).Id("Doc").Params().String().Block(
-		jen.If(jen.Op("!").Id(recv).Dot("Valid").Call()).Block(jen.Return(jen.Lit(""))),
-		jen.Return(jen.Id(lower(typ)+"Docs").Index(jen.Id(recv))),
+		jen.Return(jen.Id("enumDoc").Call(jen.Id(lower(typ)+"Docs").Index(jen.Empty(), jen.Empty()), jen.Int().Call(jen.Id(recv)))),
+	)
+}
+
+// enumHelpers emits the String and Doc that every enumeration shares:
+// State, Event, Timer and Verdict index a names array from 1, leaving 0
+// to the invalid zero value.
+func (g *generator) enumHelpers(f *jen.File) {
+	f.Add(comment("enumString is the String of an enumeration: names[i], or TYPE(i) for an i that is not declared, such as the zero value."))
+	f.Func().Id("enumString").Params(jen.Id("names").Index().String(), jen.Id("typ").String(), jen.Id("i").Int()).String().Block(
+		jen.If(jen.Id("i").Op("<=").Lit(0).Op("||").Id("i").Op(">=").Len(jen.Id("names"))).Block(
+			jen.Return(jen.Id("typ").Op("+").Lit("(").Op("+").Qual("strconv", "Itoa").Call(jen.Id("i")).Op("+").Lit(")")),
+		),
+		jen.Return(jen.Id("names").Index(jen.Id("i"))),
+	)
+	f.Add(comment("enumDoc is the Doc of an enumeration: docs[i], or \"\" for an i that is not declared, such as the zero value."))
+	f.Func().Id("enumDoc").Params(jen.Id("docs").Index().String(), jen.Id("i").Int()).String().Block(
+		jen.If(jen.Id("i").Op("<=").Lit(0).Op("||").Id("i").Op(">=").Len(jen.Id("docs"))).Block(
+			jen.Return(jen.Lit("")),
+		),
+		jen.Return(jen.Id("docs").Index(jen.Id("i"))),
 	)
 }
 
 func lower(s string) string { return strings.ToLower(s[:1]) + s[1:] }
 
 func (g *generator) types() (*jen.File, error) {
-	f := g.newFile(g.opt.Package)
-	g.specConsts(f)
-	g.enums(f)
-	g.timerEvents(f)
-	g.actionType(f)
-	g.actionString(f)
-	g.timerActions(f)
-	g.verdictType(f)
-	g.switchesType(f)
-	return f, nil
+	return g.file(g.specConsts, g.enums, g.enumHelpers, g.timerEvents,
+		g.actionType, g.actionString, g.timerActions, g.verdictType, g.switchesType), nil
 }
 
 // specConsts emits what names the spec: its hash, its file and its machine.
@@ -256,23 +264,38 @@ func (g *generator) timerActions(f *jen.File) {
 	}
 }
 
-// verdictType emits Verdict and its constants.
+// verdicts are the spec's verdicts, with what each does. The generated
+// constants and their String take the spec's names for them.
+var verdicts = []struct {
+	v   spec.Verdict
+	doc string
+}{
+	{spec.Move, "takes a transition, possibly back to the same state."},
+	{spec.Ignore, "drops the event: nothing happens."},
+	{spec.Reject, "refuses the event: an application call fails; the state stays."},
+}
+
+// verdictType emits Verdict, its constants and String.
 func (g *generator) verdictType(f *jen.File) {
 	f.Comment("Verdict is how a cell decides its event. The zero value is invalid.")
 	f.Type().Id("Verdict").Uint8()
-	f.Const().Defs(
-		jen.Comment("Move takes a transition, possibly back to the same state.").Line().Id("Move").Id("Verdict").Op("=").Lit(1),
-		jen.Comment("Ignore drops the event: nothing happens.").Line().Id("Ignore").Id("Verdict").Op("=").Lit(2),
-		jen.Comment("Reject refuses the event: an application call fails; the state stays.").Line().Id("Reject").Id("Verdict").Op("=").Lit(3),
-	)
-	f.Comment("String returns move, ignore or reject.")
+	var names []string
+	f.Const().DefsFunc(func(d *jen.Group) {
+		for _, v := range verdicts {
+			name := goName(v.v.String())
+			d.Comment(name + " " + v.doc).Line().Id(name).Id("Verdict").Op("=").Lit(int(v.v))
+			names = append(names, v.v.String())
+		}
+	})
+	f.Var().Id("verdictNames").Op("=").Index(jen.Op("...")).String().ValuesFunc(func(d *jen.Group) {
+		for _, v := range verdicts {
+			d.Id(goName(v.v.String())).Op(":").Lit(v.v.String())
+		}
+	})
+	last := len(names) - 1
+	f.Comment(fmt.Sprintf("String returns %s or %s.", strings.Join(names[:last], ", "), names[last]))
 	f.Func().Params(jen.Id("v").Id("Verdict")).Id("String").Params().String().Block(
-		jen.Switch(jen.Id("v")).Block(
-			jen.Case(jen.Id("Move")).Block(jen.Return(jen.Lit("move"))),
-			jen.Case(jen.Id("Ignore")).Block(jen.Return(jen.Lit("ignore"))),
-			jen.Case(jen.Id("Reject")).Block(jen.Return(jen.Lit("reject"))),
-		),
-		jen.Return(jen.Lit("Verdict(").Op("+").Qual("strconv", "Itoa").Call(jen.Int().Call(jen.Id("v"))).Op("+").Lit(")")),
+		jen.Return(jen.Id("enumString").Call(jen.Id("verdictNames").Index(jen.Empty(), jen.Empty()), jen.Lit("Verdict"), jen.Int().Call(jen.Id("v")))),
 	)
 }
 

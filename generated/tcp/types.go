@@ -83,18 +83,12 @@ func (s State) Valid() bool {
 
 // String returns the name the spec gives s.
 func (s State) String() string {
-	if !s.Valid() {
-		return "State(" + strconv.Itoa(int(s)) + ")"
-	}
-	return stateNames[s]
+	return enumString(stateNames[:], "State", int(s))
 }
 
 // Doc returns the spec's description of s, or "" for an invalid State.
 func (s State) Doc() string {
-	if !s.Valid() {
-		return ""
-	}
-	return stateDocs[s]
+	return enumDoc(stateDocs[:], int(s))
 }
 
 // Event is what a state decides about: an application call (App...), a
@@ -183,18 +177,12 @@ func (e Event) Valid() bool {
 
 // String returns the name the spec gives e.
 func (e Event) String() string {
-	if !e.Valid() {
-		return "Event(" + strconv.Itoa(int(e)) + ")"
-	}
-	return eventNames[e]
+	return enumString(eventNames[:], "Event", int(e))
 }
 
 // Doc returns the spec's description of e, or "" for an invalid Event.
 func (e Event) Doc() string {
-	if !e.Valid() {
-		return ""
-	}
-	return eventDocs[e]
+	return enumDoc(eventDocs[:], int(e))
 }
 
 // Timer is one of the connection's timers. Its expiry is an Event; Start,
@@ -245,18 +233,30 @@ func (t Timer) Valid() bool {
 
 // String returns the name the spec gives t.
 func (t Timer) String() string {
-	if !t.Valid() {
-		return "Timer(" + strconv.Itoa(int(t)) + ")"
-	}
-	return timerNames[t]
+	return enumString(timerNames[:], "Timer", int(t))
 }
 
 // Doc returns the spec's description of t, or "" for an invalid Timer.
 func (t Timer) Doc() string {
-	if !t.Valid() {
+	return enumDoc(timerDocs[:], int(t))
+}
+
+// enumString is the String of an enumeration: names[i], or TYPE(i) for an i
+// that is not declared, such as the zero value.
+func enumString(names []string, typ string, i int) string {
+	if i <= 0 || i >= len(names) {
+		return typ + "(" + strconv.Itoa(i) + ")"
+	}
+	return names[i]
+}
+
+// enumDoc is the Doc of an enumeration: docs[i], or "" for an i that is not
+// declared, such as the zero value.
+func enumDoc(docs []string, i int) string {
+	if i <= 0 || i >= len(docs) {
 		return ""
 	}
-	return timerDocs[t]
+	return docs[i]
 }
 
 var timerEvents = [NumTimers]Event{0, TimeoutRetransmission, TimeoutR2, TimeoutTimeWait, TimeoutFinWait2, TimeoutKeepalive, TimeoutUserTimeout, TimeoutPersist}
@@ -440,17 +440,11 @@ const (
 	Reject Verdict = 3
 )
 
+var verdictNames = [...]string{Move: "move", Ignore: "ignore", Reject: "reject"}
+
 // String returns move, ignore or reject.
 func (v Verdict) String() string {
-	switch v {
-	case Move:
-		return "move"
-	case Ignore:
-		return "ignore"
-	case Reject:
-		return "reject"
-	}
-	return "Verdict(" + strconv.Itoa(int(v)) + ")"
+	return enumString(verdictNames[:], "Verdict", int(v))
 }
 
 // Switches is a set of behaviour switches, as a profile sets them. A cell that depends on a switch decides differently when it is on.
