@@ -94,13 +94,13 @@ func (g *generator) enum(f *jen.File, typ, typDoc, numDoc string, names, specNam
 	)
 	f.Comment(fmt.Sprintf("Doc returns the spec's description of %s, or \"\" for an invalid %s.", recv, typ))
 	f.Func().Params(jen.Id(recv).Id(typ)).Id("Doc").Params().String().Block(
-		jen.Return(jen.Id("enumDoc").Call(jen.Id(lower(typ)+"Docs").Index(jen.Empty(), jen.Empty()), jen.Int().Call(jen.Id(recv)))),
+		jen.Return(valueAt(lower(typ)+"Docs", recv)),
 	)
 }
 
-// enumHelpers emits the String and Doc that every enumeration shares:
-// State, Event, Timer and Verdict index a names array from 1, leaving 0
-// to the invalid zero value.
+// enumHelpers emits what the methods of every enumeration share: State,
+// Event, Timer and Verdict index their arrays from 1, leaving 0 to the
+// invalid zero value.
 func (g *generator) enumHelpers(f *jen.File) {
 	f.Add(comment("enumString is the String of an enumeration: names[i], or TYPE(i) for an i that is not declared, such as the zero value."))
 	f.Func().Id("enumString").Params(jen.Id("names").Index().String(), jen.Id("typ").String(), jen.Id("i").Int()).String().Block(
@@ -109,13 +109,20 @@ func (g *generator) enumHelpers(f *jen.File) {
 		),
 		jen.Return(jen.Id("names").Index(jen.Id("i"))),
 	)
-	f.Add(comment("enumDoc is the Doc of an enumeration: docs[i], or \"\" for an i that is not declared, such as the zero value."))
-	f.Func().Id("enumDoc").Params(jen.Id("docs").Index().String(), jen.Id("i").Int()).String().Block(
-		jen.If(jen.Id("i").Op("<=").Lit(0).Op("||").Id("i").Op(">=").Len(jen.Id("docs"))).Block(
-			jen.Return(jen.Lit("")),
+	f.Add(comment("valueAt returns list[i], or the zero T for an i that is not declared, such as the zero value: what Doc, Expiry, Timer and the timer actions return."))
+	f.Func().Id("valueAt").Types(jen.Id("T").Any()).Params(jen.Id("list").Index().Id("T"), jen.Id("i").Int()).Id("T").Block(
+		jen.If(jen.Id("i").Op("<=").Lit(0).Op("||").Id("i").Op(">=").Len(jen.Id("list"))).Block(
+			jen.Var().Id("zero").Id("T"),
+			jen.Return(jen.Id("zero")),
 		),
-		jen.Return(jen.Id("docs").Index(jen.Id("i"))),
+		jen.Return(jen.Id("list").Index(jen.Id("i"))),
 	)
+}
+
+// valueAt renders valueAt(array[:], int(i)): the element of a generated
+// array that an enumeration value i indexes, or the zero value.
+func valueAt(array, i string) *jen.Statement {
+	return jen.Id("valueAt").Call(jen.Id(array).Index(jen.Empty(), jen.Empty()), jen.Int().Call(jen.Id(i)))
 }
 
 func lower(s string) string { return strings.ToLower(s[:1]) + s[1:] }
@@ -179,13 +186,11 @@ func (g *generator) timerEvents(f *jen.File) {
 	})
 	f.Comment("Expiry returns the event of t's expiry, or the zero Event for an invalid t.")
 	f.Func().Params(jen.Id("t").Id("Timer")).Id("Expiry").Params().Id("Event").Block(
-		jen.If(jen.Op("!").Id("t").Dot("Valid").Call()).Block(jen.Return(jen.Lit(0))),
-		jen.Return(jen.Id("timerEvents").Index(jen.Id("t"))),
+		jen.Return(valueAt("timerEvents", "t")),
 	)
 	f.Comment("Timer returns the timer whose expiry e is, or the zero Timer when e is not a timeout.")
 	f.Func().Params(jen.Id("e").Id("Event")).Id("Timer").Params().Id("Timer").Block(
-		jen.If(jen.Op("!").Id("e").Dot("Valid").Call()).Block(jen.Return(jen.Lit(0))),
-		jen.Return(jen.Id("eventTimers").Index(jen.Id("e"))),
+		jen.Return(valueAt("eventTimers", "e")),
 	)
 }
 
@@ -257,9 +262,8 @@ func (g *generator) timerActions(f *jen.File) {
 			}
 		})
 		f.Comment(fmt.Sprintf("%sAction returns the action that %ss t, or the empty Action for an invalid t.", name, op))
-		f.Func().Params(jen.Id("t").Id("Timer")).Id(name+"Action").Params().Id("Action").Block(
-			jen.If(jen.Op("!").Id("t").Dot("Valid").Call()).Block(jen.Return(jen.Lit(0))),
-			jen.Return(jen.Id("timer"+name).Index(jen.Id("t"))),
+		f.Func().Params(jen.Id("t").Id("Timer")).Id(name + "Action").Params().Id("Action").Block(
+			jen.Return(valueAt("timer"+name, "t")),
 		)
 	}
 }

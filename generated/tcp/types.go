@@ -88,7 +88,7 @@ func (s State) String() string {
 
 // Doc returns the spec's description of s, or "" for an invalid State.
 func (s State) Doc() string {
-	return enumDoc(stateDocs[:], int(s))
+	return valueAt(stateDocs[:], int(s))
 }
 
 // Event is what a state decides about: an application call (App...), a
@@ -182,7 +182,7 @@ func (e Event) String() string {
 
 // Doc returns the spec's description of e, or "" for an invalid Event.
 func (e Event) Doc() string {
-	return enumDoc(eventDocs[:], int(e))
+	return valueAt(eventDocs[:], int(e))
 }
 
 // Timer is one of the connection's timers. Its expiry is an Event; Start,
@@ -238,7 +238,7 @@ func (t Timer) String() string {
 
 // Doc returns the spec's description of t, or "" for an invalid Timer.
 func (t Timer) Doc() string {
-	return enumDoc(timerDocs[:], int(t))
+	return valueAt(timerDocs[:], int(t))
 }
 
 // enumString is the String of an enumeration: names[i], or TYPE(i) for an i
@@ -250,13 +250,14 @@ func enumString(names []string, typ string, i int) string {
 	return names[i]
 }
 
-// enumDoc is the Doc of an enumeration: docs[i], or "" for an i that is not
-// declared, such as the zero value.
-func enumDoc(docs []string, i int) string {
-	if i <= 0 || i >= len(docs) {
-		return ""
+// valueAt returns list[i], or the zero T for an i that is not declared, such
+// as the zero value: what Doc, Expiry, Timer and the timer actions return.
+func valueAt[T any](list []T, i int) T {
+	if i <= 0 || i >= len(list) {
+		var zero T
+		return zero
 	}
-	return docs[i]
+	return list[i]
 }
 
 var timerEvents = [NumTimers]Event{0, TimeoutRetransmission, TimeoutR2, TimeoutTimeWait, TimeoutFinWait2, TimeoutKeepalive, TimeoutUserTimeout, TimeoutPersist}
@@ -264,18 +265,12 @@ var eventTimers = [NumEvents]Timer{TimeoutRetransmission: RetransmissionTimer, T
 
 // Expiry returns the event of t's expiry, or the zero Event for an invalid t.
 func (t Timer) Expiry() Event {
-	if !t.Valid() {
-		return 0
-	}
-	return timerEvents[t]
+	return valueAt(timerEvents[:], int(t))
 }
 
 // Timer returns the timer whose expiry e is, or the zero Timer when e is not a timeout.
 func (e Event) Timer() Timer {
-	if !e.Valid() {
-		return 0
-	}
-	return eventTimers[e]
+	return valueAt(eventTimers[:], int(e))
 }
 
 // Action is a set of things to do when a transition is taken, one bit each:
@@ -402,30 +397,21 @@ var timerStart = [NumTimers]Action{0, StartRetransmission, StartR2, StartTimeWai
 
 // StartAction returns the action that starts t, or the empty Action for an invalid t.
 func (t Timer) StartAction() Action {
-	if !t.Valid() {
-		return 0
-	}
-	return timerStart[t]
+	return valueAt(timerStart[:], int(t))
 }
 
 var timerRestart = [NumTimers]Action{0, RestartRetransmission, RestartR2, RestartTimeWait, RestartFinWait2, RestartKeepalive, RestartUserTimeout, RestartPersist}
 
 // RestartAction returns the action that restarts t, or the empty Action for an invalid t.
 func (t Timer) RestartAction() Action {
-	if !t.Valid() {
-		return 0
-	}
-	return timerRestart[t]
+	return valueAt(timerRestart[:], int(t))
 }
 
 var timerStop = [NumTimers]Action{0, StopRetransmission, StopR2, StopTimeWait, StopFinWait2, StopKeepalive, StopUserTimeout, StopPersist}
 
 // StopAction returns the action that stops t, or the empty Action for an invalid t.
 func (t Timer) StopAction() Action {
-	if !t.Valid() {
-		return 0
-	}
-	return timerStop[t]
+	return valueAt(timerStop[:], int(t))
 }
 
 // Verdict is how a cell decides its event. The zero value is invalid.
