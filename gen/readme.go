@@ -59,11 +59,13 @@ func (g *generator) readmeDiagram(b *strings.Builder) {
 
 // readmeNames writes the tables of states and events.
 func (g *generator) readmeNames(b *strings.Builder) {
-	b.WriteString("## States\n\n| state | what it waits for |\n|---|---|\n")
+	b.WriteString("## States\n\n")
+	tableHead(b, "state", "what it waits for")
 	for _, s := range g.sp.States {
 		fmt.Fprintf(b, "| %s | %s |\n", s.Name, cellText(s.Doc))
 	}
-	b.WriteString("\n## Events\n\n| event | meaning |\n|---|---|\n")
+	b.WriteString("\n## Events\n\n")
+	tableHead(b, "event", "meaning")
 	for _, e := range g.sp.Events {
 		fmt.Fprintf(b, "| `%s` | %s |\n", e, cellText(e.Doc))
 	}
@@ -74,15 +76,7 @@ func (g *generator) readmeNames(b *strings.Builder) {
 func (g *generator) readmeProfiles(b *strings.Builder) {
 	sp := g.sp
 	b.WriteString("\n## Profiles\n\n")
-	b.WriteString("| value |")
-	for _, p := range sp.Profiles {
-		fmt.Fprintf(b, " %s |", p.Name)
-	}
-	b.WriteString("\n|---|")
-	for range sp.Profiles {
-		b.WriteString("---|")
-	}
-	b.WriteString("\n")
+	tableHead(b, append([]string{"value"}, sp.ProfileNames()...)...)
 	row := func(name string, get func(p *spec.Profile) *spec.Value) {
 		fmt.Fprintf(b, "| %s |", name)
 		for _, p := range sp.Profiles {
@@ -125,7 +119,8 @@ func (g *generator) readmeTransitions(b *strings.Builder) {
 	b.WriteString("\n## Transitions\n\n")
 	b.WriteString("Every (state, event) cell, as the spec decides it. A guard `if S` / `unless S` makes the cell depend on a profile's switch.\n")
 	for _, s := range sp.States {
-		fmt.Fprintf(b, "\n### %s\n\n| event | guard | outcome | actions | citation | spec |\n|---|---|---|---|---|---|\n", s.Name)
+		fmt.Fprintf(b, "\n### %s\n\n", s.Name)
+		tableHead(b, "event", "guard", "outcome", "actions", "citation", "spec")
 		for _, e := range sp.Events {
 			for _, r := range sp.CellRules(s, e) {
 				guard := ""
@@ -143,6 +138,11 @@ func (g *generator) readmeTransitions(b *strings.Builder) {
 			}
 		}
 	}
+}
+
+// tableHead writes the head of a Markdown table with columns cols.
+func tableHead(b *strings.Builder, cols ...string) {
+	b.WriteString("| " + strings.Join(cols, " | ") + " |\n|" + strings.Repeat("---|", len(cols)) + "\n")
 }
 
 // cellText escapes text for a Markdown table cell.
