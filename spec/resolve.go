@@ -73,7 +73,8 @@ type scope struct {
 }
 
 // resolve builds the IR from what parse read, resolving every name. Each
-// phase uses only what the phases before it declared.
+// phase uses only what the phases before it declared; their order is also
+// the order of problems reported at one place, which sorting keeps.
 func (p *parser) resolve() {
 	p.resolveNames()
 	p.resolveActions()
