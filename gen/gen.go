@@ -203,6 +203,15 @@ func (g *generator) newFile(pkg string) *jen.File {
 	return f
 }
 
+// file returns a new file of the package made of parts, in order.
+func (g *generator) file(parts ...func(*jen.File)) *jen.File {
+	f := g.newFile(g.opt.Package)
+	for _, part := range parts {
+		part(f)
+	}
+	return f
+}
+
 // comment renders text as // lines, wrapped at 76 columns, so that long
 // spec docs stay readable in the generated source.
 func comment(text string) *jen.Statement {

@@ -27,8 +27,12 @@ func durationCode(d time.Duration) *jen.Statement {
 }
 
 func (g *generator) profiles() (*jen.File, error) {
+	return g.file(g.profileType, g.profileVars, g.profileLookups, g.profileMethods), nil
+}
+
+// profileType emits the Profile struct: one field per timer and duration.
+func (g *generator) profileType(f *jen.File) {
 	sp := g.sp
-	f := g.newFile(g.opt.Package)
 	f.Add(comment("Profile is one operating system's (or the RFC's) choice of timer durations and behaviour switches. A zero duration means the profile has no such timer or value."))
 	f.Type().Id("Profile").StructFunc(func(s *jen.Group) {
 		s.Comment("Name is the profile's name in the spec, such as \"linux\".")
@@ -46,7 +50,12 @@ func (g *generator) profiles() (*jen.File, error) {
 			s.Id(g.field[d.Name]).Qual("time", "Duration")
 		}
 	})
-	for _, p := range sp.Profiles {
+}
+
+// profileVars emits one variable per profile, each value with its
+// citation.
+func (g *generator) profileVars(f *jen.File) {
+	for _, p := range g.sp.Profiles {
 		f.Add(comment(fmt.Sprintf("%s is profile %s: %s", g.profile[p], p.Name, sentence(p.Doc))))
 		f.Var().Id(g.profile[p]).Op("=").Id("Profile").ValuesFunc(func(v *jen.Group) {
 			v.Line().Id("Name").Op(":").Lit(p.Name)
@@ -61,6 +70,11 @@ func (g *generator) profiles() (*jen.File, error) {
 			v.Line()
 		})
 	}
+}
+
+// profileLookups emits Profiles, ProfileByName and Profile.Timer.
+func (g *generator) profileLookups(f *jen.File) {
+	sp := g.sp
 	f.Comment("Profiles returns every profile, in spec order.")
 	f.Func().Id("Profiles").Params().Index().Id("Profile").Block(
 		jen.Return(jen.Index().Id("Profile").ValuesFunc(func(v *jen.Group) {
@@ -87,6 +101,12 @@ func (g *generator) profiles() (*jen.File, error) {
 		}),
 		jen.Return(jen.Lit(0)),
 	)
+}
+
+// profileMethods emits SetDuration and Step, and the check that
+// this file and types.go come from one spec.
+func (g *generator) profileMethods(f *jen.File) {
+	sp := g.sp
 	f.Add(comment("SetDuration sets the timer or duration the spec names name to d. It reports false for a name the spec does not declare, " +
 		"so that a profile built from another spec of this vocabulary cannot leave a timer silently zero."))
 	f.Func().Params(jen.Id("p").Op("*").Id("Profile")).Id("SetDuration").Params(jen.Id("name").String(), jen.Id("d").Qual("time", "Duration")).Bool().Block(
@@ -109,7 +129,6 @@ func (g *generator) profiles() (*jen.File, error) {
 	f.Func().Id("_").Params().Block(
 		jen.Id("_").Op("=").Map(jen.Bool()).Int().Values(jen.Lit(false).Op(":").Lit(0), jen.Id("SpecHash").Op("==").Lit(g.hash).Op(":").Lit(1)),
 	)
-	return f, nil
 }
 
 // exampleWalk returns the events of the package example: the spec's own

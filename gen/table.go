@@ -19,13 +19,11 @@ func (g *generator) actionsCode(r *spec.Rule) *jen.Statement {
 	return s
 }
 
-var verdictNames = map[spec.Verdict]string{spec.Move: "Move", spec.Ignore: "Ignore", spec.Reject: "Reject"}
-
 // transition renders the Transition a rule decides.
 func (g *generator) transition(r *spec.Rule) *jen.Statement {
 	return jen.ValuesFunc(func(v *jen.Group) {
 		v.Id("Next").Op(":").Id(g.state[r.Next])
-		v.Id("Verdict").Op(":").Id(verdictNames[r.Verdict])
+		v.Id("Verdict").Op(":").Id(goName(r.Verdict.String()))
 		v.Id("Rule").Op(":").Lit(r.Index)
 		if len(r.Actions) > 0 {
 			v.Id("Actions").Op(":").Add(g.actionsCode(r))
@@ -34,14 +32,15 @@ func (g *generator) transition(r *spec.Rule) *jen.Statement {
 }
 
 func (g *generator) table() (*jen.File, error) {
-	sp := g.sp
-	f := g.newFile(g.opt.Package)
-	ref := g.reference.Switches()
+	return g.file(g.tableTypes, g.referenceTable, g.switchedCells, g.stepFuncs, g.ruleInfo, g.guards), nil
+}
 
+// tableTypes emits RuleID, Transition and Table.
+func (g *generator) tableTypes(f *jen.File) {
 	f.Comment("RuleID identifies a rule of the spec, counting from 1 in spec order; 0 is no rule.")
 	f.Type().Id("RuleID").Uint16()
 	f.Comment("NumRules counts the rules plus the zero RuleID.")
-	f.Const().Id("NumRules").Op("=").Lit(len(sp.Rules) + 1)
+	f.Const().Id("NumRules").Op("=").Lit(len(g.sp.Rules) + 1)
 
 	f.Add(comment("Transition is what a state does with an event: the verdict, the next state (the same state for Ignore and Reject), the actions to take, and the rule of the spec that decided it."))
 	f.Type().Id("Transition").Struct(
@@ -52,7 +51,13 @@ func (g *generator) table() (*jen.File, error) {
 	)
 	f.Add(comment("Table holds the Transition of every (State, Event) cell under one switch set. Row 0 and column 0 belong to the invalid zero values and stay zero."))
 	f.Type().Id("Table").Index(jen.Id("NumStates")).Index(jen.Id("NumEvents")).Id("Transition")
+}
 
+// referenceTable emits the table under the reference profile's switches,
+// every cell as the spec decides it.
+func (g *generator) referenceTable(f *jen.File) {
+	sp := g.sp
+	ref := g.reference.Switches()
 	f.Add(comment(fmt.Sprintf("reference is the table under the switches of profile %s (%s), cell by cell as the spec decides it.", g.reference.Name, switchList(sp, ref))))
 	f.Var().Id("reference").Op("=").Id("Table").ValuesFunc(func(rows *jen.Group) {
 		for _, s := range sp.States {
@@ -66,6 +71,12 @@ func (g *generator) table() (*jen.File, error) {
 		}
 		rows.Line()
 	})
+}
+
+// switchedCells emits the cells that depend on a switch, and the init
+// that fills one table per switch set from them and the reference table.
+func (g *generator) switchedCells(f *jen.File) {
+	sp := g.sp
 	f.Add(comment("switched lists the cells that depend on a switch, with the transition for each side."))
 	f.Var().Id("switched").Op("=").Index(jen.Op("...")).Struct(
 		jen.Id("state").Id("State"),
@@ -103,9 +114,12 @@ func (g *generator) table() (*jen.File, error) {
 			),
 		),
 	)
+}
 
+// stepFuncs emits Step, StepWith, StepFunc and TableOf.
+func (g *generator) stepFuncs(f *jen.File) {
 	f.Comment(fmt.Sprintf("referenceSwitches are the switches of profile %s, which Step follows.", g.reference.Name))
-	f.Const().Id("referenceSwitches").Op("=").Add(g.switchesCode(ref))
+	f.Const().Id("referenceSwitches").Op("=").Add(g.switchesCode(g.reference.Switches()))
 
 	f.Add(comment(fmt.Sprintf("Step decides event e in state s under the switches of profile %s. "+
 		"For an invalid state or event it returns the zero Transition and ok=false. It never allocates and never panics.", g.reference.Name)))
@@ -129,8 +143,12 @@ func (g *generator) table() (*jen.File, error) {
 		jen.If(jen.Id("sw").Op(">=").Id("NumSwitchSets")).Block(jen.Return(jen.Id("Table").Values(), jen.False())),
 		jen.Return(jen.Id("tables").Index(jen.Id("sw")), jen.True()),
 	)
+}
 
-	// Rule metadata.
+// ruleInfo emits what the package knows of each rule, and RuleID's
+// accessors for it.
+func (g *generator) ruleInfo(f *jen.File) {
+	sp := g.sp
 	f.Type().Id("ruleInfo").Struct(
 		jen.Id("state").Id("State"),
 		jen.Id("event").Id("Event"),
@@ -150,27 +168,28 @@ func (g *generator) table() (*jen.File, error) {
 		}
 		v.Line()
 	})
-	accessor := func(name, field, typ, doc string, zero jen.Code) {
-		f.Comment(doc)
-		f.Func().Params(jen.Id("r").Id("RuleID")).Id(name).Params().Id(typ).Block(
-			jen.If(jen.Op("!").Id("r").Dot("Valid").Call()).Block(jen.Return(zero)),
-			jen.Return(jen.Id("rules").Index(jen.Id("r")).Dot(field)),
-		)
-	}
 	f.Comment("Valid reports whether r names a rule of the spec.")
 	f.Func().Params(jen.Id("r").Id("RuleID")).Id("Valid").Params().Bool().Block(
 		jen.Return(jen.Id("r").Op("!=").Lit(0).Op("&&").Id("r").Op("<").Id("NumRules")),
 	)
-	accessor("Spec", "spec", "string", `Spec returns where the rule stands in the spec, "file:line".`, jen.Lit(""))
-	accessor("Cite", "cite", "string", `Cite returns the document and section that demand the rule, such as "RFC9293 3.10.7.4 ...".`, jen.Lit(""))
-	accessor("Reason", "reason", "string", "Reason returns why an ignore or reject decides its cell, or the note of a move.", jen.Lit(""))
-	accessor("Guard", "guard", "string", `Guard returns the switch condition the rule holds under, "if rfc1337" or "unless rfc1337", or "" for every profile.`, jen.Lit(""))
-	accessor("Text", "text", "string", "Text returns the rule's line in the spec.", jen.Lit(""))
-	accessor("State", "state", "State", "State returns the state whose cell the rule decides.", jen.Lit(0))
-	accessor("Event", "event", "Event", "Event returns the event whose cell the rule decides.", jen.Lit(0))
-
-	g.guards(f)
-	return f, nil
+	f.Add(comment("info returns what the package knows of rule r. An invalid r gets rules[0], the zero RuleID's, which is empty."))
+	f.Func().Params(jen.Id("r").Id("RuleID")).Id("info").Params().Op("*").Id("ruleInfo").Block(
+		jen.If(jen.Op("!").Id("r").Dot("Valid").Call()).Block(jen.Return(jen.Op("&").Id("rules").Index(jen.Lit(0)))),
+		jen.Return(jen.Op("&").Id("rules").Index(jen.Id("r"))),
+	)
+	accessor := func(name, field, typ, doc string) {
+		f.Comment(doc)
+		f.Func().Params(jen.Id("r").Id("RuleID")).Id(name).Params().Id(typ).Block(
+			jen.Return(jen.Id("r").Dot("info").Call().Dot(field)),
+		)
+	}
+	accessor("Spec", "spec", "string", `Spec returns where the rule stands in the spec, "file:line".`)
+	accessor("Cite", "cite", "string", `Cite returns the document and section that demand the rule, such as "RFC9293 3.10.7.4 ...".`)
+	accessor("Reason", "reason", "string", "Reason returns why an ignore or reject decides its cell, or the note of a move.")
+	accessor("Guard", "guard", "string", `Guard returns the switch condition the rule holds under, "if rfc1337" or "unless rfc1337", or "" for every profile.`)
+	accessor("Text", "text", "string", "Text returns the rule's line in the spec.")
+	accessor("State", "state", "State", "State returns the state whose cell the rule decides.")
+	accessor("Event", "event", "Event", "Event returns the event whose cell the rule decides.")
 }
 
 // switchesCode renders a switch set as RFC1337 | SynReopensTimeWait, or 0.

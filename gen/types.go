@@ -90,30 +90,61 @@ func (g *generator) enum(f *jen.File, typ, typDoc, numDoc string, names, specNam
 	)
 	f.Comment(fmt.Sprintf("String returns the name the spec gives %s.", recv))
 	f.Func().Params(jen.Id(recv).Id(typ)).Id("String").Params().String().Block(
-		jen.If(jen.Op("!").Id(recv).Dot("Valid").Call()).Block(
-			jen.Return(jen.Lit(typ+"(").Op("+").Qual("strconv", "Itoa").Call(jen.Int().Call(jen.Id(recv))).Op("+").Lit(")")),
-		),
-		jen.Return(jen.Id(lower(typ)+"Names").Index(jen.Id(recv))),
+		jen.Return(jen.Id("enumString").Call(jen.Id(lower(typ)+"Names").Index(jen.Empty(), jen.Empty()), jen.Lit(typ), jen.Int().Call(jen.Id(recv)))),
 	)
 	f.Comment(fmt.Sprintf("Doc returns the spec's description of %s, or \"\" for an invalid %s.", recv, typ))
 	f.Func().Params(jen.Id(recv).Id(typ)).Id("Doc").Params().String().Block(
-		jen.If(jen.Op("!").Id(recv).Dot("Valid").Call()).Block(jen.Return(jen.Lit(""))),
-		jen.Return(jen.Id(lower(typ)+"Docs").Index(jen.Id(recv))),
+		jen.Return(valueAt(lower(typ)+"Docs", recv)),
 	)
+}
+
+// enumHelpers emits what the methods of every enumeration share: State,
+// Event, Timer and Verdict index their arrays from 1, leaving 0 to the
+// invalid zero value.
+func (g *generator) enumHelpers(f *jen.File) {
+	f.Add(comment("enumString is the String of an enumeration: names[i], or TYPE(i) for an i that is not declared, such as the zero value."))
+	f.Func().Id("enumString").Params(jen.Id("names").Index().String(), jen.Id("typ").String(), jen.Id("i").Int()).String().Block(
+		jen.If(jen.Id("i").Op("<=").Lit(0).Op("||").Id("i").Op(">=").Len(jen.Id("names"))).Block(
+			jen.Return(jen.Id("typ").Op("+").Lit("(").Op("+").Qual("strconv", "Itoa").Call(jen.Id("i")).Op("+").Lit(")")),
+		),
+		jen.Return(jen.Id("names").Index(jen.Id("i"))),
+	)
+	f.Add(comment("valueAt returns list[i], or the zero T for an i that is not declared, such as the zero value: what Doc, Expiry, Timer and the timer actions return."))
+	f.Func().Id("valueAt").Types(jen.Id("T").Any()).Params(jen.Id("list").Index().Id("T"), jen.Id("i").Int()).Id("T").Block(
+		jen.If(jen.Id("i").Op("<=").Lit(0).Op("||").Id("i").Op(">=").Len(jen.Id("list"))).Block(
+			jen.Var().Id("zero").Id("T"),
+			jen.Return(jen.Id("zero")),
+		),
+		jen.Return(jen.Id("list").Index(jen.Id("i"))),
+	)
+}
+
+// valueAt renders valueAt(array[:], int(i)): the element of a generated
+// array that an enumeration value i indexes, or the zero value.
+func valueAt(array, i string) *jen.Statement {
+	return jen.Id("valueAt").Call(jen.Id(array).Index(jen.Empty(), jen.Empty()), jen.Int().Call(jen.Id(i)))
 }
 
 func lower(s string) string { return strings.ToLower(s[:1]) + s[1:] }
 
 func (g *generator) types() (*jen.File, error) {
-	sp := g.sp
-	f := g.newFile(g.opt.Package)
+	return g.file(g.specConsts, g.enums, g.enumHelpers, g.timerEvents,
+		g.actionType, g.actionString, g.timerActions, g.verdictType, g.switchesType), nil
+}
+
+// specConsts emits what names the spec: its hash, its file and its machine.
+func (g *generator) specConsts(f *jen.File) {
 	f.Comment("SpecHash identifies the spec this package was generated from; the other files check it at compile time.")
 	f.Const().Id("SpecHash").Op("=").Lit(g.hash)
 	f.Comment("SpecFile is the spec this package was generated from.")
-	f.Const().Id("SpecFile").Op("=").Lit(sp.File)
+	f.Const().Id("SpecFile").Op("=").Lit(g.sp.File)
 	f.Comment("Machine is the name of the spec's machine.")
-	f.Const().Id("Machine").Op("=").Lit(sp.Machine)
+	f.Const().Id("Machine").Op("=").Lit(g.sp.Machine)
+}
 
+// enums emits the State, Event and Timer enumerations.
+func (g *generator) enums(f *jen.File) {
+	sp := g.sp
 	var names, specNames, docs []string
 	for _, s := range sp.States {
 		names, specNames, docs = append(names, g.state[s]), append(specNames, s.Name), append(docs, s.Doc)
@@ -134,8 +165,12 @@ func (g *generator) types() (*jen.File, error) {
 	}
 	g.enum(f, "Timer", "Timer is one of the connection's timers. Its expiry is an Event; Start, Restart and Stop actions arm and disarm it. The zero value is invalid.",
 		"NumTimers counts the Timers plus the invalid zero value.", names, specNames, docs)
+}
 
-	// Timer <-> Event and Timer -> Actions.
+// timerEvents emits the maps between a timer and its expiry event, both
+// ways.
+func (g *generator) timerEvents(f *jen.File) {
+	sp := g.sp
 	f.Var().Id("timerEvents").Op("=").Index(jen.Id("NumTimers")).Id("Event").ValuesFunc(func(v *jen.Group) {
 		v.Lit(0)
 		for _, t := range sp.Timers {
@@ -151,16 +186,18 @@ func (g *generator) types() (*jen.File, error) {
 	})
 	f.Comment("Expiry returns the event of t's expiry, or the zero Event for an invalid t.")
 	f.Func().Params(jen.Id("t").Id("Timer")).Id("Expiry").Params().Id("Event").Block(
-		jen.If(jen.Op("!").Id("t").Dot("Valid").Call()).Block(jen.Return(jen.Lit(0))),
-		jen.Return(jen.Id("timerEvents").Index(jen.Id("t"))),
+		jen.Return(valueAt("timerEvents", "t")),
 	)
 	f.Comment("Timer returns the timer whose expiry e is, or the zero Timer when e is not a timeout.")
 	f.Func().Params(jen.Id("e").Id("Event")).Id("Timer").Params().Id("Timer").Block(
-		jen.If(jen.Op("!").Id("e").Dot("Valid").Call()).Block(jen.Return(jen.Lit(0))),
-		jen.Return(jen.Id("eventTimers").Index(jen.Id("e"))),
+		jen.Return(valueAt("eventTimers", "e")),
 	)
+}
 
-	// Actions.
+// actionType emits the Action bit set and one constant per possible
+// action, documented with its segment's or signal's description.
+func (g *generator) actionType(f *jen.File) {
+	sp := g.sp
 	f.Add(comment("Action is a set of things to do when a transition is taken, one bit each: send a segment, start, restart or stop a timer, tell the application. The zero Action is the empty set. A Start arms a stopped timer; a Restart arms it again from its full interval even when it runs (a retransmission timer backs off); a Stop disarms it. A send FIN queues the FIN behind any unsent data.")).Line().Type().Id("Action").Uint64()
 	f.Const().DefsFunc(func(d *jen.Group) {
 		for _, a := range sp.Actions {
@@ -180,8 +217,12 @@ func (g *generator) types() (*jen.File, error) {
 	})
 	f.Comment("NumActions is the number of distinct actions: the bits an Action may have.")
 	f.Const().Id("NumActions").Op("=").Lit(len(sp.Actions))
+}
+
+// actionString emits Action's names, Has and String.
+func (g *generator) actionString(f *jen.File) {
 	f.Var().Id("actionNames").Op("=").Index(jen.Id("NumActions")).String().ValuesFunc(func(v *jen.Group) {
-		for _, a := range sp.Actions {
+		for _, a := range g.sp.Actions {
 			v.Lit(a.String())
 		}
 	})
@@ -205,44 +246,67 @@ func (g *generator) types() (*jen.File, error) {
 		),
 		jen.Return(jen.Id("b").Dot("String").Call()),
 	)
-	timerAction := func(name, opName string, op spec.Op) {
+}
+
+// timerActions emits StartAction, RestartAction and StopAction: the
+// action of each timer operation.
+func (g *generator) timerActions(f *jen.File) {
+	for _, op := range []spec.Op{spec.Start, spec.Restart, spec.Stop} {
+		name := goName(op.String())
 		f.Var().Id("timer" + name).Op("=").Index(jen.Id("NumTimers")).Id("Action").ValuesFunc(func(v *jen.Group) {
 			v.Lit(0)
-			for _, a := range sp.Actions {
+			for _, a := range g.sp.Actions {
 				if a.Op == op {
 					v.Id(g.action[a])
 				}
 			}
 		})
-		f.Comment(fmt.Sprintf("%sAction returns the action that %ss t, or the empty Action for an invalid t.", name, opName))
-		f.Func().Params(jen.Id("t").Id("Timer")).Id(name+"Action").Params().Id("Action").Block(
-			jen.If(jen.Op("!").Id("t").Dot("Valid").Call()).Block(jen.Return(jen.Lit(0))),
-			jen.Return(jen.Id("timer"+name).Index(jen.Id("t"))),
+		f.Comment(fmt.Sprintf("%sAction returns the action that %ss t, or the empty Action for an invalid t.", name, op))
+		f.Func().Params(jen.Id("t").Id("Timer")).Id(name + "Action").Params().Id("Action").Block(
+			jen.Return(valueAt("timer"+name, "t")),
 		)
 	}
-	timerAction("Start", "start", spec.Start)
-	timerAction("Restart", "restart", spec.Restart)
-	timerAction("Stop", "stop", spec.Stop)
+}
 
-	// Verdict.
+// verdicts are the spec's verdicts, with what each does. The generated
+// constants and their String take the spec's names for them.
+var verdicts = []struct {
+	v   spec.Verdict
+	doc string
+}{
+	{spec.Move, "takes a transition, possibly back to the same state."},
+	{spec.Ignore, "drops the event: nothing happens."},
+	{spec.Reject, "refuses the event: an application call fails; the state stays."},
+}
+
+// verdictType emits Verdict, its constants and String.
+func (g *generator) verdictType(f *jen.File) {
 	f.Comment("Verdict is how a cell decides its event. The zero value is invalid.")
 	f.Type().Id("Verdict").Uint8()
-	f.Const().Defs(
-		jen.Comment("Move takes a transition, possibly back to the same state.").Line().Id("Move").Id("Verdict").Op("=").Lit(1),
-		jen.Comment("Ignore drops the event: nothing happens.").Line().Id("Ignore").Id("Verdict").Op("=").Lit(2),
-		jen.Comment("Reject refuses the event: an application call fails; the state stays.").Line().Id("Reject").Id("Verdict").Op("=").Lit(3),
-	)
-	f.Comment("String returns move, ignore or reject.")
+	var names []string
+	f.Const().DefsFunc(func(d *jen.Group) {
+		for _, v := range verdicts {
+			name := goName(v.v.String())
+			d.Comment(name + " " + v.doc).Line().Id(name).Id("Verdict").Op("=").Lit(int(v.v))
+			names = append(names, v.v.String())
+		}
+	})
+	f.Var().Id("verdictNames").Op("=").Index(jen.Op("...")).String().ValuesFunc(func(d *jen.Group) {
+		for _, v := range verdicts {
+			d.Id(goName(v.v.String())).Op(":").Lit(v.v.String())
+		}
+	})
+	last := len(names) - 1
+	f.Comment(fmt.Sprintf("String returns %s or %s.", strings.Join(names[:last], ", "), names[last]))
 	f.Func().Params(jen.Id("v").Id("Verdict")).Id("String").Params().String().Block(
-		jen.Switch(jen.Id("v")).Block(
-			jen.Case(jen.Id("Move")).Block(jen.Return(jen.Lit("move"))),
-			jen.Case(jen.Id("Ignore")).Block(jen.Return(jen.Lit("ignore"))),
-			jen.Case(jen.Id("Reject")).Block(jen.Return(jen.Lit("reject"))),
-		),
-		jen.Return(jen.Lit("Verdict(").Op("+").Qual("strconv", "Itoa").Call(jen.Int().Call(jen.Id("v"))).Op("+").Lit(")")),
+		jen.Return(jen.Id("enumString").Call(jen.Id("verdictNames").Index(jen.Empty(), jen.Empty()), jen.Lit("Verdict"), jen.Int().Call(jen.Id("v")))),
 	)
+}
 
-	// Switches.
+// switchesType emits the Switches set, one constant per switch, and
+// String.
+func (g *generator) switchesType(f *jen.File) {
+	sp := g.sp
 	f.Comment("Switches is a set of behaviour switches, as a profile sets them. A cell that depends on a switch decides differently when it is on.")
 	f.Type().Id("Switches").Uint8()
 	if len(sp.Switches) > 0 {
@@ -274,5 +338,4 @@ func (g *generator) types() (*jen.File, error) {
 		),
 		jen.Return(jen.Qual("strings", "Join").Call(jen.Id("parts"), jen.Lit(" "))),
 	)
-	return f, nil
 }

@@ -57,17 +57,9 @@ const (
 	Timeout                      // a timer expired
 )
 
-func (k EventKind) String() string {
-	switch k {
-	case App:
-		return "app"
-	case Rcv:
-		return "rcv"
-	case Timeout:
-		return "timeout"
-	}
-	return "invalid"
-}
+var eventKindNames = [...]string{App: "app", Rcv: "rcv", Timeout: "timeout"}
+
+func (k EventKind) String() string { return nameOf(eventKindNames[:], k) }
 
 // Event is something a state must decide about. Index counts from 1.
 type Event struct {
@@ -131,17 +123,11 @@ const (
 	Reject                    // the event is refused; an application call fails
 )
 
-func (v Verdict) String() string {
-	switch v {
-	case Move:
-		return "move"
-	case Ignore:
-		return "ignore"
-	case Reject:
-		return "reject"
-	}
-	return "invalid"
-}
+var verdictNames = [...]string{Move: "move", Ignore: "ignore", Reject: "reject"}
+
+// String names the verdict: move, ignore or reject. Generated code names
+// its Verdict constants after it.
+func (v Verdict) String() string { return nameOf(verdictNames[:], v) }
 
 // Guard makes a rule apply only when a switch is on (On) or off (!On).
 type Guard struct {
@@ -197,11 +183,15 @@ const (
 
 var opNames = [...]string{Send: "send", Start: "start", Restart: "restart", Stop: "stop", Tell: "tell"}
 
-func (o Op) String() string {
-	if o < Send || o > Tell {
+func (o Op) String() string { return nameOf(opNames[:], o) }
+
+// nameOf returns the name of v, an EventKind, Verdict or Op, whose names
+// count from 1; "invalid" when it has none.
+func nameOf[T ~int](names []string, v T) string {
+	if v < 1 || int(v) >= len(names) {
 		return "invalid"
 	}
-	return opNames[o]
+	return names[v]
 }
 
 // ActionDef is one possible action: one bit of an action set.

@@ -700,60 +700,48 @@ func (r RuleID) Valid() bool {
 	return r != 0 && r < NumRules
 }
 
+// info returns what the package knows of rule r. An invalid r gets rules[0],
+// the zero RuleID's, which is empty.
+func (r RuleID) info() *ruleInfo {
+	if !r.Valid() {
+		return &rules[0]
+	}
+	return &rules[r]
+}
+
 // Spec returns where the rule stands in the spec, "file:line".
 func (r RuleID) Spec() string {
-	if !r.Valid() {
-		return ""
-	}
-	return rules[r].spec
+	return r.info().spec
 }
 
 // Cite returns the document and section that demand the rule, such as "RFC9293 3.10.7.4 ...".
 func (r RuleID) Cite() string {
-	if !r.Valid() {
-		return ""
-	}
-	return rules[r].cite
+	return r.info().cite
 }
 
 // Reason returns why an ignore or reject decides its cell, or the note of a move.
 func (r RuleID) Reason() string {
-	if !r.Valid() {
-		return ""
-	}
-	return rules[r].reason
+	return r.info().reason
 }
 
 // Guard returns the switch condition the rule holds under, "if rfc1337" or "unless rfc1337", or "" for every profile.
 func (r RuleID) Guard() string {
-	if !r.Valid() {
-		return ""
-	}
-	return rules[r].guard
+	return r.info().guard
 }
 
 // Text returns the rule's line in the spec.
 func (r RuleID) Text() string {
-	if !r.Valid() {
-		return ""
-	}
-	return rules[r].text
+	return r.info().text
 }
 
 // State returns the state whose cell the rule decides.
 func (r RuleID) State() State {
-	if !r.Valid() {
-		return 0
-	}
-	return rules[r].state
+	return r.info().state
 }
 
 // Event returns the event whose cell the rule decides.
 func (r RuleID) Event() Event {
-	if !r.Valid() {
-		return 0
-	}
-	return rules[r].event
+	return r.info().event
 }
 
 // The build breaks here when this file is stale: when types.go comes from another spec, or a constant moved.

@@ -83,18 +83,12 @@ func (s State) Valid() bool {
 
 // String returns the name the spec gives s.
 func (s State) String() string {
-	if !s.Valid() {
-		return "State(" + strconv.Itoa(int(s)) + ")"
-	}
-	return stateNames[s]
+	return enumString(stateNames[:], "State", int(s))
 }
 
 // Doc returns the spec's description of s, or "" for an invalid State.
 func (s State) Doc() string {
-	if !s.Valid() {
-		return ""
-	}
-	return stateDocs[s]
+	return valueAt(stateDocs[:], int(s))
 }
 
 // Event is what a state decides about: an application call (App...), a
@@ -183,18 +177,12 @@ func (e Event) Valid() bool {
 
 // String returns the name the spec gives e.
 func (e Event) String() string {
-	if !e.Valid() {
-		return "Event(" + strconv.Itoa(int(e)) + ")"
-	}
-	return eventNames[e]
+	return enumString(eventNames[:], "Event", int(e))
 }
 
 // Doc returns the spec's description of e, or "" for an invalid Event.
 func (e Event) Doc() string {
-	if !e.Valid() {
-		return ""
-	}
-	return eventDocs[e]
+	return valueAt(eventDocs[:], int(e))
 }
 
 // Timer is one of the connection's timers. Its expiry is an Event; Start,
@@ -245,18 +233,31 @@ func (t Timer) Valid() bool {
 
 // String returns the name the spec gives t.
 func (t Timer) String() string {
-	if !t.Valid() {
-		return "Timer(" + strconv.Itoa(int(t)) + ")"
-	}
-	return timerNames[t]
+	return enumString(timerNames[:], "Timer", int(t))
 }
 
 // Doc returns the spec's description of t, or "" for an invalid Timer.
 func (t Timer) Doc() string {
-	if !t.Valid() {
-		return ""
+	return valueAt(timerDocs[:], int(t))
+}
+
+// enumString is the String of an enumeration: names[i], or TYPE(i) for an i
+// that is not declared, such as the zero value.
+func enumString(names []string, typ string, i int) string {
+	if i <= 0 || i >= len(names) {
+		return typ + "(" + strconv.Itoa(i) + ")"
 	}
-	return timerDocs[t]
+	return names[i]
+}
+
+// valueAt returns list[i], or the zero T for an i that is not declared, such
+// as the zero value: what Doc, Expiry, Timer and the timer actions return.
+func valueAt[T any](list []T, i int) T {
+	if i <= 0 || i >= len(list) {
+		var zero T
+		return zero
+	}
+	return list[i]
 }
 
 var timerEvents = [NumTimers]Event{0, TimeoutRetransmission, TimeoutR2, TimeoutTimeWait, TimeoutFinWait2, TimeoutKeepalive, TimeoutUserTimeout, TimeoutPersist}
@@ -264,18 +265,12 @@ var eventTimers = [NumEvents]Timer{TimeoutRetransmission: RetransmissionTimer, T
 
 // Expiry returns the event of t's expiry, or the zero Event for an invalid t.
 func (t Timer) Expiry() Event {
-	if !t.Valid() {
-		return 0
-	}
-	return timerEvents[t]
+	return valueAt(timerEvents[:], int(t))
 }
 
 // Timer returns the timer whose expiry e is, or the zero Timer when e is not a timeout.
 func (e Event) Timer() Timer {
-	if !e.Valid() {
-		return 0
-	}
-	return eventTimers[e]
+	return valueAt(eventTimers[:], int(e))
 }
 
 // Action is a set of things to do when a transition is taken, one bit each:
@@ -402,30 +397,21 @@ var timerStart = [NumTimers]Action{0, StartRetransmission, StartR2, StartTimeWai
 
 // StartAction returns the action that starts t, or the empty Action for an invalid t.
 func (t Timer) StartAction() Action {
-	if !t.Valid() {
-		return 0
-	}
-	return timerStart[t]
+	return valueAt(timerStart[:], int(t))
 }
 
 var timerRestart = [NumTimers]Action{0, RestartRetransmission, RestartR2, RestartTimeWait, RestartFinWait2, RestartKeepalive, RestartUserTimeout, RestartPersist}
 
 // RestartAction returns the action that restarts t, or the empty Action for an invalid t.
 func (t Timer) RestartAction() Action {
-	if !t.Valid() {
-		return 0
-	}
-	return timerRestart[t]
+	return valueAt(timerRestart[:], int(t))
 }
 
 var timerStop = [NumTimers]Action{0, StopRetransmission, StopR2, StopTimeWait, StopFinWait2, StopKeepalive, StopUserTimeout, StopPersist}
 
 // StopAction returns the action that stops t, or the empty Action for an invalid t.
 func (t Timer) StopAction() Action {
-	if !t.Valid() {
-		return 0
-	}
-	return timerStop[t]
+	return valueAt(timerStop[:], int(t))
 }
 
 // Verdict is how a cell decides its event. The zero value is invalid.
@@ -440,17 +426,11 @@ const (
 	Reject Verdict = 3
 )
 
+var verdictNames = [...]string{Move: "move", Ignore: "ignore", Reject: "reject"}
+
 // String returns move, ignore or reject.
 func (v Verdict) String() string {
-	switch v {
-	case Move:
-		return "move"
-	case Ignore:
-		return "ignore"
-	case Reject:
-		return "reject"
-	}
-	return "Verdict(" + strconv.Itoa(int(v)) + ")"
+	return enumString(verdictNames[:], "Verdict", int(v))
 }
 
 // Switches is a set of behaviour switches, as a profile sets them. A cell that depends on a switch decides differently when it is on.

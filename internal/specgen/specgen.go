@@ -175,8 +175,30 @@ func toNamed(t *rapid.T, names []string, label string, docs bool) []named {
 	return out
 }
 
+// draw draws a model. The order of the draws is part of what a seed means:
+// the differential tests replay seeds, so a change of order changes the
+// specs they test.
 func draw(t *rapid.T) *model {
 	m := &model{}
+	m.drawHeader(t)
+	m.drawEvents(t)
+	m.drawValues(t)
+	m.drawCells(t)
+	m.makeReachable(t)
+	m.handleTimers(t)
+	m.armTimers(t)
+	m.drawOrder(t)
+	m.drawProfiles(t)
+	m.profilesFirst = rapid.IntRange(0, 4).Draw(t, "profiles first") == 0
+	if rapid.Bool().Draw(t, "has example") {
+		m.example = rapid.SliceOfN(rapid.IntRange(0, len(m.events)-1), 1, 5).Draw(t, "example")
+	}
+	return m
+}
+
+// drawHeader draws the machine, the indent, the sources, the states, the
+// initial state and the highlighted ones.
+func (m *model) drawHeader(t *rapid.T) {
 	m.machine = rapid.SampledFrom(machinePool).Draw(t, "machine")
 	if rapid.Bool().Draw(t, "machine has doc") {
 		m.machineDoc = drawDoc(t, "machine doc")
@@ -189,7 +211,10 @@ func draw(t *rapid.T) *model {
 	if rapid.Bool().Draw(t, "has highlight") {
 		m.highlight = rapid.SliceOfNDistinct(rapid.IntRange(0, nStates-1), 1, nStates, rapid.ID[int]).Draw(t, "highlight")
 	}
+}
 
+// drawEvents draws the app and rcv events, at least one.
+func (m *model) drawEvents(t *rapid.T) {
 	for _, kind := range []string{"app", "rcv"} {
 		for _, n := range drawNames(t, eventPool, 0, 3, kind+" events") {
 			m.events = append(m.events, event{kind: kind, name: n})
@@ -204,7 +229,11 @@ func draw(t *rapid.T) *model {
 			m.events[i].doc = drawDoc(t, "event doc")
 		}
 	}
+}
 
+// drawValues draws the timers, with their timeout events, the durations
+// and switches, which share the value pool, then the segments and signals.
+func (m *model) drawValues(t *rapid.T) {
 	nTimers := rapid.IntRange(0, 4).Draw(t, "timers")
 	nDurations := rapid.IntRange(0, 2).Draw(t, "durations")
 	nSwitches := rapid.IntRange(0, 3).Draw(t, "switches")
@@ -215,7 +244,10 @@ func draw(t *rapid.T) *model {
 	}
 	m.segments = toNamed(t, drawNames(t, eventPool, 1, 3, "segments"), "segment", true)
 	m.signals = toNamed(t, drawNames(t, signalPool, 0, 3, "signals"), "signal", true)
+}
 
+// actions lists every possible action as rules write it.
+func (m *model) actions() []string {
 	var actions []string
 	for _, s := range m.segments {
 		actions = append(actions, "send "+s.name)
@@ -226,38 +258,22 @@ func draw(t *rapid.T) *model {
 	for _, s := range m.signals {
 		actions = append(actions, "tell "+s.name)
 	}
+	return actions
+}
 
-	outcome := func(r *rule, label string) {
-		switch rapid.IntRange(0, 3).Draw(t, label+" verdict") {
-		case 0, 1:
-			r.verdict = "move"
-			r.next = rapid.IntRange(0, nStates-1).Draw(t, label+" next")
-			r.actions = drawNames(t, actions, 0, 3, label+" actions")
-			if rapid.IntRange(0, 3).Draw(t, label+" has note") == 0 {
-				r.reason = drawReason(t, label+" note")
-			}
-		case 2:
-			r.verdict = "ignore"
-			r.reason = drawReason(t, label+" reason")
-		case 3:
-			r.verdict = "reject"
-			r.reason = drawReason(t, label+" reason")
-			r.actions = drawNames(t, actions, 0, 2, label+" actions")
-		}
-		r.cite = drawCite(t, m.sources, label+" cite")
-		if rapid.IntRange(0, 7).Draw(t, label+" has comment") == 0 {
-			r.comment = "# " + drawDoc(t, label+" comment")
-		}
-	}
-	m.cells = make([][][]*rule, nStates)
+// drawCells decides every cell: one rule, or one rule for each side of a
+// switch, in either order.
+func (m *model) drawCells(t *rapid.T) {
+	actions := m.actions()
+	m.cells = make([][][]*rule, len(m.states))
 	for s := range m.cells {
 		m.cells[s] = make([][]*rule, len(m.events))
 		for e := range m.cells[s] {
 			if len(m.switches) > 0 && rapid.IntRange(0, 3).Draw(t, "split") == 0 {
 				sw := rapid.SampledFrom(m.switches).Draw(t, "split switch").name
 				on, off := &rule{guard: "if " + sw}, &rule{guard: "unless " + sw}
-				outcome(on, "if")
-				outcome(off, "unless")
+				m.drawOutcome(t, on, actions, "if")
+				m.drawOutcome(t, off, actions, "unless")
 				m.cells[s][e] = []*rule{on, off}
 				if rapid.Bool().Draw(t, "unless first") {
 					m.cells[s][e] = []*rule{off, on}
@@ -265,15 +281,41 @@ func draw(t *rapid.T) *model {
 				continue
 			}
 			r := &rule{}
-			outcome(r, "rule")
+			m.drawOutcome(t, r, actions, "rule")
 			m.cells[s][e] = []*rule{r}
 		}
 	}
+}
 
-	// Every state reachable: a chain of moves from the initial state
-	// through all the others, each on a drawn event.
+// drawOutcome draws what rule r does, with its citation and comment.
+func (m *model) drawOutcome(t *rapid.T, r *rule, actions []string, label string) {
+	switch rapid.IntRange(0, 3).Draw(t, label+" verdict") {
+	case 0, 1:
+		r.verdict = "move"
+		r.next = rapid.IntRange(0, len(m.states)-1).Draw(t, label+" next")
+		r.actions = drawNames(t, actions, 0, 3, label+" actions")
+		if rapid.IntRange(0, 3).Draw(t, label+" has note") == 0 {
+			r.reason = drawReason(t, label+" note")
+		}
+	case 2:
+		r.verdict = "ignore"
+		r.reason = drawReason(t, label+" reason")
+	case 3:
+		r.verdict = "reject"
+		r.reason = drawReason(t, label+" reason")
+		r.actions = drawNames(t, actions, 0, 2, label+" actions")
+	}
+	r.cite = drawCite(t, m.sources, label+" cite")
+	if rapid.IntRange(0, 7).Draw(t, label+" has comment") == 0 {
+		r.comment = "# " + drawDoc(t, label+" comment")
+	}
+}
+
+// makeReachable makes every state reachable: a chain of moves from the
+// initial state through all the others, each on a drawn event.
+func (m *model) makeReachable(t *rapid.T) {
 	var others []int
-	for s := range nStates {
+	for s := range len(m.states) {
 		if s != m.initial {
 			others = append(others, s)
 		}
@@ -283,7 +325,12 @@ func draw(t *rapid.T) *model {
 		e := rapid.IntRange(0, len(m.events)-1).Draw(t, "chain event")
 		forceMove(m.cells[chain[i]][e][0], chain[i+1])
 	}
-	// Every timer handled: some state moves on its timeout.
+}
+
+// handleTimers makes every timer handled: some state moves on its
+// timeout.
+func (m *model) handleTimers(t *rapid.T) {
+	nStates := len(m.states)
 	nPlain := len(m.events) - len(m.timers)
 	for i := range m.timers {
 		e := nPlain + i
@@ -298,7 +345,11 @@ func draw(t *rapid.T) *model {
 			forceMove(m.cells[s][e][0], rapid.IntRange(0, nStates-1).Draw(t, "handler next"))
 		}
 	}
-	// Every timer started or restarted by some move or reject.
+}
+
+// armTimers makes every timer started or restarted by some move or
+// reject.
+func (m *model) armTimers(t *rapid.T) {
 	for _, tm := range m.timers {
 		var acting []*rule
 		armed := false
@@ -319,13 +370,16 @@ func draw(t *rapid.T) *model {
 			r.actions = append(r.actions, rapid.SampledFrom([]string{"start ", "restart "}).Draw(t, "arm op")+tm.name)
 		}
 	}
+}
 
-	allStates := make([]int, nStates)
+// drawOrder draws the order of the "in" blocks, and of the rules in each.
+func (m *model) drawOrder(t *rapid.T) {
+	allStates := make([]int, len(m.states))
 	for i := range allStates {
 		allStates[i] = i
 	}
 	m.stateOrder = rapid.Permutation(allStates).Draw(t, "state order")
-	m.cellOrder = make([][]int, nStates)
+	m.cellOrder = make([][]int, len(m.states))
 	allEvents := make([]int, len(m.events))
 	for i := range allEvents {
 		allEvents[i] = i
@@ -333,9 +387,12 @@ func draw(t *rapid.T) *model {
 	for s := range m.cellOrder {
 		m.cellOrder[s] = rapid.Permutation(allEvents).Draw(t, "cell order")
 	}
+}
 
-	profileNames := drawNames(t, profilePool, 1, 3, "profiles")
-	for _, pn := range profileNames {
+// drawProfiles draws the profiles: each sets every timer, duration and
+// switch, may declare findings, and lists its lines in a drawn order.
+func (m *model) drawProfiles(t *rapid.T) {
+	for _, pn := range drawNames(t, profilePool, 1, 3, "profiles") {
 		p := profile{name: pn}
 		if rapid.IntRange(0, 3).Draw(t, "profile has doc") > 0 {
 			p.doc = drawDoc(t, "profile doc")
@@ -352,11 +409,6 @@ func draw(t *rapid.T) *model {
 		p.values = rapid.Permutation(p.values).Draw(t, "value order")
 		m.profiles = append(m.profiles, p)
 	}
-	m.profilesFirst = rapid.IntRange(0, 4).Draw(t, "profiles first") == 0
-	if rapid.Bool().Draw(t, "has example") {
-		m.example = rapid.SliceOfN(rapid.IntRange(0, len(m.events)-1), 1, 5).Draw(t, "example")
-	}
-	return m
 }
 
 // forceMove makes r a move to next, keeping its actions when it had any.

@@ -1,14 +1,26 @@
 package spec
 
-// check validates the resolved spec: every cell decided exactly once,
-// every state reachable, every timer both started and handled.
-func (p *parser) check() {
+// validate checks the resolved spec: every cell decided exactly once,
+// every state reachable, every timer both started and handled, no state
+// highlighted twice.
+func (p *parser) validate() {
+	clashed := p.fillCells()
+	p.undecidedCells(clashed)
+	p.unreachableStates()
+	p.idleTimers()
+	p.repeatedHighlights()
+}
+
+// fillCells puts every rule in its cell, reporting a rule that clashes with
+// one already there. It returns the cells where that happened, so that
+// they are not also reported as half decided.
+func (p *parser) fillCells() map[*cell]bool {
 	sp := p.sp
 	sp.cells = make([][]cell, len(sp.States))
 	for i := range sp.cells {
 		sp.cells[i] = make([]cell, len(sp.Events))
 	}
-	clashed := map[*cell]bool{} // already reported: not also half decided
+	clashed := map[*cell]bool{}
 	for _, r := range sp.Rules {
 		c := &sp.cells[r.State.Index-1][r.Event.Index-1]
 		if prev := p.conflict(c, r); prev != nil {
@@ -24,6 +36,13 @@ func (p *parser) check() {
 		}
 		c.rules = append(c.rules, r)
 	}
+	return clashed
+}
+
+// undecidedCells reports a cell with no rule, and one decided for only
+// one side of its switch, unless it was reported as clashed.
+func (p *parser) undecidedCells(clashed map[*cell]bool) {
+	sp := p.sp
 	for _, s := range sp.States {
 		for _, e := range sp.Events {
 			c := &sp.cells[s.Index-1][e.Index-1]
@@ -41,15 +60,6 @@ func (p *parser) check() {
 					s.Name, e, g.Switch.Name, onOff(g.On), e, other, g.Switch.Name)
 			}
 		}
-	}
-	p.checkReachable()
-	p.checkTimers()
-	seen := map[*State]bool{}
-	for i, s := range sp.Highlight {
-		if seen[s] {
-			p.errs.add(p.highlight[i].pos, "state %s highlighted twice", s.Name)
-		}
-		seen[s] = true
 	}
 }
 
@@ -84,9 +94,9 @@ func onOff(on bool) string {
 	return "off"
 }
 
-// checkReachable reports states that no sequence of events leads to from
-// the initial state, under any switch setting.
-func (p *parser) checkReachable() {
+// unreachableStates reports states that no sequence of events leads to
+// from the initial state, under any switch setting.
+func (p *parser) unreachableStates() {
 	sp := p.sp
 	if sp.Initial == nil {
 		return
@@ -110,9 +120,9 @@ func (p *parser) checkReachable() {
 	}
 }
 
-// checkTimers reports a timer that is armed but whose expiry no state acts
+// idleTimers reports a timer that is armed but whose expiry no state acts
 // on, and one that is declared but never armed.
-func (p *parser) checkTimers() {
+func (p *parser) idleTimers() {
 	sp := p.sp
 	for _, t := range sp.Timers {
 		armed, handled := false, false
@@ -132,5 +142,16 @@ func (p *parser) checkTimers() {
 		case !armed:
 			p.errs.add(t.Pos, "timer %s is never started", t.Name)
 		}
+	}
+}
+
+// repeatedHighlights reports a state that the highlight line names twice.
+func (p *parser) repeatedHighlights() {
+	seen := map[*State]bool{}
+	for i, s := range p.sp.Highlight {
+		if seen[s] {
+			p.errs.add(p.highlight[i].pos, "state %s highlighted twice", s.Name)
+		}
+		seen[s] = true
 	}
 }
