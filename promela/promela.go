@@ -97,13 +97,6 @@ func Build(sp *spec.Spec, prof *spec.Profile, b model.Bounds, t bind.Table) (*mo
 // (tRtx, tR2, tTimeWait, tFinWait2): the index k of tm[4*x+k].
 var timers = [4]tcp.Timer{tcp.RetransmissionTimer, tcp.R2Timer, tcp.TimeWaitTimer, tcp.FinWait2Timer}
 
-// sendKinds maps the send actions to segment kinds, in the order a
-// transition puts them on the wire (model's sends).
-var sendKinds = [...]struct {
-	a    tcp.Action
-	kind uint8
-}{{tcp.SendSyn, model.SYN}, {tcp.SendSynAck, model.SYNACK}, {tcp.SendAck, model.ACK}, {tcp.SendFin, model.FIN}, {tcp.SendRst, model.RST}, {tcp.SendProbe, model.PROBE}}
-
 // tells are the actions that make a delivery accepted (model.Accepted).
 const tells = tcp.TellConnected | tcp.TellEndOfStream | tcp.TellReset | tcp.TellRefused | tcp.TellTimedOut
 
@@ -190,9 +183,9 @@ func (d *data) table() error {
 			}
 			d.Next[s][e] = int(tr.Next)
 			d.Verdict[s][e] = int(tr.Verdict)
-			for _, sk := range sendKinds {
-				if tr.Actions.Has(sk.a) {
-					d.Sends[s][e] |= 1 << (sk.kind - 1)
+			for _, sk := range model.Sends() {
+				if tr.Actions.Has(sk.Action) {
+					d.Sends[s][e] |= 1 << (sk.Kind - 1)
 				}
 			}
 			for k, tm := range timers {

@@ -321,7 +321,7 @@ func ParseState(m *model.Model, line string) (model.State, error) {
 		s.N[d] = v[0]
 		v = v[1:]
 		for i := 0; i < m.Bounds.Capacity; i++ {
-			s.Net[d][i] = model.Segment{Kind: v[0], AckFin: v[1] != 0, Stray: v[2] != 0, Inc: v[3], Age: v[4]}
+			s.Net[d][i] = model.Segment{Kind: model.SegKind(v[0]), AckFin: v[1] != 0, Stray: v[2] != 0, Inc: v[3], Age: v[4]}
 			v = v[5:]
 		}
 	}
