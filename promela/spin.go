@@ -310,7 +310,7 @@ func ParseState(m *model.Model, line string) (model.State, error) {
 	}
 	for x := range s.E {
 		e := &s.E[x]
-		e.St = tcpState(v[0])
+		e.St = tcp.State(v[0])
 		e.Inc, e.Done = v[1], v[2]
 		e.Held, e.Shut, e.Closer = v[3] != 0, v[4] != 0, v[5] != 0
 		e.Backoff = v[6]
@@ -356,5 +356,3 @@ func Replay(m *model.Model, states []model.State) ([]model.Succ, error) {
 	}
 	return out, nil
 }
-
-func tcpState(v uint8) tcp.State { return tcp.State(v) }
