@@ -21,10 +21,10 @@ type codec struct {
 	inc                          uint // an incarnation (0..Incarnations), then the Zombie bit
 	incSet                       uint // each ghost set: one bit per incarnation
 	count, age                   uint // segments in one direction, a segment's age
-	timers                       [numTimers]uint
+	timers                       [NumTimers]uint
 	// Offsets within an endpoint's piece, and the pieces' widths.
 	atDone, atFlags, atBackoff uint
-	atTimers                   [numTimers]uint
+	atTimers                   [NumTimers]uint
 	endpoint, segment, ghosts  uint
 }
 
@@ -51,10 +51,10 @@ func newCodec(m *Model) codec {
 		age:     width(t.MSL),
 	}
 	// A timer holds its ticks plus one (0 is stopped, 1 is due).
-	c.timers[tRtx] = width(t.RTO<<t.MaxBackoff + 1)
-	c.timers[tR2] = width(max(t.R2, t.R2Syn) + 1)
-	c.timers[tTimeWait] = width(t.TimeWait + 1)
-	c.timers[tFinWait2] = width(t.FinWait2 + 1)
+	c.timers[TimerRtx] = width(t.RTO<<t.MaxBackoff + 1)
+	c.timers[TimerR2] = width(max(t.R2, t.R2Syn) + 1)
+	c.timers[TimerTimeWait] = width(t.TimeWait + 1)
+	c.timers[TimerFinWait2] = width(t.FinWait2 + 1)
 	c.atDone = stateBits + c.inc
 	c.atFlags = c.atDone + c.done
 	c.atBackoff = c.atFlags + flagBits
@@ -177,7 +177,7 @@ func (c *codec) packEndpoint(e *Endpoint, overflow *uint64) uint64 {
 	v := uint64(e.St) | inc<<stateBits | uint64(e.Done)<<(c.atDone&63) |
 		(flag(e.Held)|flag(e.Shut)<<1|flag(e.Closer)<<2)<<(c.atFlags&63) | uint64(e.Backoff)<<(c.atBackoff&63)
 	of := uint64(e.St)>>stateBits | inc>>(c.inc&63) | uint64(e.Done)>>(c.done&63) | uint64(e.Backoff)>>(c.backoff&63)
-	for k := range numTimers {
+	for k := range NumTimers {
 		t := uint64(e.Timers[k])
 		v |= t << (c.atTimers[k] & 63)
 		of |= t >> (c.timers[k] & 63)
@@ -226,7 +226,7 @@ func (m *Model) Unpack(src []uint64) State {
 		f := v >> (c.atFlags & 63)
 		e.Held, e.Shut, e.Closer = f&1 != 0, f&2 != 0, f&4 != 0
 		e.Backoff = uint8(v >> (c.atBackoff & 63) & mask(c.backoff))
-		for k := range numTimers {
+		for k := range NumTimers {
 			e.Timers[k] = uint8(v >> (c.atTimers[k] & 63) & mask(c.timers[k]))
 		}
 	}
@@ -234,7 +234,7 @@ func (m *Model) Unpack(src []uint64) State {
 		s.N[d] = uint8(b.get(c.count))
 		for i := 0; i < int(s.N[d]); i++ {
 			v := b.get(c.segment)
-			s.Net[d][i] = Segment{Kind: uint8(v & mask(kindBits)), AckFin: v>>kindBits&1 != 0, Stray: v>>(kindBits+1)&1 != 0,
+			s.Net[d][i] = Segment{Kind: SegKind(v & mask(kindBits)), AckFin: v>>kindBits&1 != 0, Stray: v>>(kindBits+1)&1 != 0,
 				Inc: c.unpackInc(v >> (kindBits + 2)), Age: uint8(v >> ((kindBits + 2 + c.inc) & 63) & mask(c.age))}
 		}
 	}

@@ -89,7 +89,7 @@ func TestPackRoundTrip(t *testing.T) {
 			t.Skip(err)
 		}
 		tm := m.Timing
-		timerMax := [numTimers]int{tm.RTO<<tm.MaxBackoff + 1, max(tm.R2, tm.R2Syn) + 1, tm.TimeWait + 1, tm.FinWait2 + 1}
+		timerMax := [NumTimers]int{tm.RTO<<tm.MaxBackoff + 1, max(tm.R2, tm.R2Syn) + 1, tm.TimeWait + 1, tm.FinWait2 + 1}
 		inc := func(label string) uint8 { return uint8(rapid.IntRange(1, b.Incarnations).Draw(t, label)) }
 		set := func(label string) uint8 { return uint8(rapid.IntRange(0, 1<<b.Incarnations-1).Draw(t, label)) << 1 }
 		var s State
@@ -111,7 +111,7 @@ func TestPackRoundTrip(t *testing.T) {
 			n := rapid.IntRange(0, b.Capacity).Draw(t, "n")
 			for i := 0; i < n; i++ {
 				s.add(d, Segment{
-					Kind:   uint8(rapid.IntRange(1, int(RSTACK)).Draw(t, "kind")),
+					Kind:   SegKind(rapid.IntRange(1, int(RSTACK)).Draw(t, "kind")),
 					AckFin: rapid.Bool().Draw(t, "ackfin"),
 					Inc:    inc("seginc") | uint8(rapid.SampledFrom([]int{0, int(Zombie)}).Draw(t, "zombie")),
 					Age:    uint8(rapid.IntRange(0, tm.MSL).Draw(t, "age")),
@@ -138,7 +138,7 @@ func TestPackRoundTrip(t *testing.T) {
 func TestPackRefusesOverflow(t *testing.T) {
 	m := linuxModel(t)
 	s := m.Initial()
-	s.E[A].Timers[tTimeWait] = 200
+	s.E[A].Timers[TimerTimeWait] = 200
 	assert.PanicsWithValue(t, "model: a field of "+s.String()+" is wider than the codec allows", func() {
 		m.Pack(&s, make([]uint64, m.Words()))
 	})
@@ -253,7 +253,7 @@ func TestClosedAnswersSYNWithRSTACK(t *testing.T) {
 	s.NextInc = 3
 	s.add(0, Segment{Kind: SYN, Inc: 2}, 2)
 	s.add(0, Segment{Kind: ACK, Inc: 2}, 2)
-	got := map[uint8]uint8{}
+	got := map[SegKind]SegKind{}
 	m.Successors(&s, func(su Succ) {
 		if su.Label.Kind == Deliver && su.Label.End == B {
 			for _, g := range su.Next.segs(1) {
@@ -261,7 +261,7 @@ func TestClosedAnswersSYNWithRSTACK(t *testing.T) {
 			}
 		}
 	})
-	assert.Equal(t, map[uint8]uint8{SYN: RSTACK, ACK: RST}, got)
+	assert.Equal(t, map[SegKind]SegKind{SYN: RSTACK, ACK: RST}, got)
 }
 
 // TestFinFromCloseWaitAcksPeerFin: the FIN sent from CLOSE_WAIT carries the
@@ -298,13 +298,34 @@ func TestUrgency(t *testing.T) {
 	}
 	s := m.Initial()
 	s.E[A] = Endpoint{St: tcp.TimeWait, Inc: 1}
-	s.E[A].Timers[tTimeWait] = 3
+	s.E[A].Timers[TimerTimeWait] = 3
 	assert.True(t, hasTick(s))
-	s.E[A].Timers[tTimeWait] = 1
+	s.E[A].Timers[TimerTimeWait] = 1
 	assert.False(t, hasTick(s), "a due timer fires before time moves on")
-	s.E[A].Timers[tTimeWait] = 3
+	s.E[A].Timers[TimerTimeWait] = 3
 	s.add(0, Segment{Kind: ACK, Inc: 1, Age: uint8(m.Timing.MSL)}, 2)
 	assert.False(t, hasTick(s), "a segment at the MSL is delivered or lost first")
 	q := m.Initial()
 	assert.False(t, hasTick(q), "nothing runs: time passing changes nothing")
+}
+
+// TestNames: bounds, segment kinds and timer indexes say what they are.
+func TestNames(t *testing.T) {
+	b := QuickBounds()
+	assert.Equal(t, "client A and server B over a network of capacity 1 per direction, loss up to 1 per incarnation, duplication on, reordering on; 2 incarnations; MSL = 2 ticks", b.String())
+	b.Loss, b.Duplication, b.Incarnations = false, false, 1
+	assert.Equal(t, "client A and server B over a network of capacity 1 per direction, loss off, duplication off, reordering on; 1 incarnation; MSL = 2 ticks", b.String())
+	assert.Equal(t, "SYN,ACK", SYNACK.String())
+	assert.Equal(t, "RST,ACK", RSTACK.String())
+	assert.Equal(t, "SegKind(9)", SegKind(9).String())
+	for k := range NumTimers {
+		assert.Equal(t, timerOf[k], k.Timer())
+	}
+	assert.Equal(t, tcp.TimeWaitTimer.String(), TimerTimeWait.String())
+	// Sends are in the order of the kinds, SYN to PROBE: the order they
+	// leave, which the Promela export's loops over the kinds follow.
+	assert.Len(t, Sends(), int(PROBE))
+	for i, s := range Sends() {
+		assert.Equal(t, SegKind(i+1), s.Kind)
+	}
 }

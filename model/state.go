@@ -3,14 +3,19 @@ package model
 import (
 	"fmt"
 	"math/bits"
+	"slices"
 	"strings"
 
 	"github.com/tcpfsm/tcpfsm/generated/tcp"
 )
 
-// Segment kinds on the wire.
+// SegKind is the kind of a segment on the wire.
+type SegKind uint8
+
+// Segment kinds on the wire. SYN to PROBE are in the order a transition
+// sends them (Sends).
 const (
-	SYN uint8 = iota + 1
+	SYN SegKind = iota + 1
 	SYNACK
 	ACK
 	FIN
@@ -24,9 +29,32 @@ const (
 
 var kindNames = [...]string{"", "SYN", "SYN,ACK", "ACK", "FIN", "RST", "PROBE", "RST,ACK"}
 
+func (k SegKind) String() string {
+	if int(k) < len(kindNames) && k != 0 {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("SegKind(%d)", uint8(k))
+}
+
+// A Send is a send action of the table and the kind of segment it puts on
+// the wire.
+type Send struct {
+	Action tcp.Action
+	Kind   SegKind
+}
+
+// sends are the send actions, in the order a transition puts their
+// segments on the wire.
+var sends = [...]Send{{tcp.SendSyn, SYN}, {tcp.SendSynAck, SYNACK}, {tcp.SendAck, ACK}, {tcp.SendFin, FIN}, {tcp.SendRst, RST}, {tcp.SendProbe, PROBE}}
+
+// Sends lists the send actions of the table with the kinds of segment
+// they put on the wire, in the order a transition sends them. (A RST that
+// answers a SYN goes out as RSTACK.)
+func Sends() []Send { return slices.Clone(sends[:]) }
+
 // Segment is one element in flight.
 type Segment struct {
-	Kind   uint8
+	Kind   SegKind
 	AckFin bool  // its ACK covers the receiver's FIN: the sender had received it
 	Inc    uint8 // ghost: the incarnation it belongs to
 	Age    uint8 // ticks in flight
@@ -47,7 +75,7 @@ func (s Segment) String() string {
 	if s.Stray {
 		stray = "(stray)"
 	}
-	return fmt.Sprintf("%s%s%s#%d@%d", kindNames[s.Kind], ack, stray, s.Inc, s.Age)
+	return fmt.Sprintf("%s%s%s#%d@%d", s.Kind, ack, stray, s.Inc, s.Age)
 }
 
 // class is a segment without its age, for ordering a direction's set.
@@ -69,17 +97,26 @@ func segLess(a, b Segment) bool {
 	return a.Age < b.Age
 }
 
-// Timer values: 0 stopped, 1 due (fires before the next tick), n > 1 due
-// after n-1 more ticks.
+// TimerIndex is the index of a modelled timer in Endpoint.Timers. A
+// timer's value there is 0 stopped, 1 due (fires before the next tick),
+// n > 1 due after n-1 more ticks.
+type TimerIndex uint8
+
+// The modelled timers, by index.
 const (
-	tRtx = iota
-	tR2
-	tTimeWait
-	tFinWait2
-	numTimers
+	TimerRtx      TimerIndex = iota // retransmission
+	TimerR2                         // R2
+	TimerTimeWait                   // TIME_WAIT
+	TimerFinWait2                   // the FIN_WAIT_2 flush
+	NumTimers                       // how many
 )
 
-var timerOf = [numTimers]tcp.Timer{tcp.RetransmissionTimer, tcp.R2Timer, tcp.TimeWaitTimer, tcp.FinWait2Timer}
+var timerOf = [NumTimers]tcp.Timer{tcp.RetransmissionTimer, tcp.R2Timer, tcp.TimeWaitTimer, tcp.FinWait2Timer}
+
+// Timer is the table's timer at index k.
+func (k TimerIndex) Timer() tcp.Timer { return timerOf[k] }
+
+func (k TimerIndex) String() string { return k.Timer().String() }
 
 // Zombie marks the ghost of a connection that an old duplicate SYN opened
 // at a listener after its own incarnation had ended there (RFC 9293
@@ -95,7 +132,7 @@ type Endpoint struct {
 	Shut    bool  // the application shut down its sending side
 	Closer  bool  // it sent its FIN before receiving the peer's
 	Backoff uint8
-	Timers  [numTimers]uint8
+	Timers  [NumTimers]uint8
 }
 
 // State is a global state: both endpoints, the network and the ghosts.
@@ -299,6 +336,9 @@ func Accepted(l Label) bool {
 	if l.Kind != Deliver && l.Kind != DeliverCopy || l.Event == 0 {
 		return false
 	}
-	tells := tcp.TellConnected | tcp.TellEndOfStream | tcp.TellReset | tcp.TellRefused | tcp.TellTimedOut
-	return l.To != l.From || l.Actions&tells != 0
+	return l.To != l.From || l.Actions&Tells != 0
 }
+
+// Tells are the actions by which the table tells the application
+// something: a delivery with one of them is accepted (Accepted).
+const Tells = tcp.TellConnected | tcp.TellEndOfStream | tcp.TellReset | tcp.TellRefused | tcp.TellTimedOut

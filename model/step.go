@@ -207,7 +207,7 @@ func (m *Model) urgency(s *State) (dying, due bool) {
 		}
 	}
 	for x := 0; x < 2; x++ {
-		for k := 0; k < numTimers; k++ {
+		for k := range NumTimers {
 			if s.E[x].Timers[k] == 1 {
 				due = true
 			}
@@ -237,7 +237,7 @@ func (g *successors) run(s *State) {
 	dying, due := m.urgency(s)
 	if due && !dying {
 		for x := 0; x < 2; x++ {
-			for k := 0; k < numTimers; k++ {
+			for k := range NumTimers {
 				if s.E[x].Timers[k] == 1 {
 					g.fire(s, x, k)
 				}
@@ -304,7 +304,7 @@ func (m *Model) tick(s *State) (State, bool) {
 	return n, changed
 }
 
-func (g *successors) fire(s *State, x, k int) {
+func (g *successors) fire(s *State, x int, k TimerIndex) {
 	n := *s
 	n.E[x].Timers[k] = 0
 	e := timerOf[k].Expiry()
@@ -494,11 +494,11 @@ func (g *successors) apply(n *State, x int, e tcp.Event, l Label, seg *Segment) 
 	// that has arrived, including the one being answered now.
 	ackFin := hasReceivedFIN(from) || hasReceivedFIN(t.Next) || e == tcp.RcvFin || e == tcp.RcvFinAck
 	for _, send := range sends {
-		if !t.Actions.Has(send.a) {
+		if !t.Actions.Has(send.Action) {
 			continue
 		}
-		out := Segment{Kind: send.kind, AckFin: ackFin && send.kind != RST, Inc: tag}
-		if send.kind == RST {
+		out := Segment{Kind: send.Kind, AckFin: ackFin && send.Kind != RST, Inc: tag}
+		if send.Kind == RST {
 			out.Inc, out.Stray = rstTag, stray
 			if seg != nil && seg.Kind == SYN {
 				out.Kind = RSTACK
@@ -538,20 +538,14 @@ func (g *successors) apply(n *State, x int, e tcp.Event, l Label, seg *Segment) 
 	g.emit(l, n)
 }
 
-// sends maps the send actions of a transition to the segments they put
-// on the wire, in the order they leave.
-var sends = [...]struct {
-	a    tcp.Action
-	kind uint8
-}{{tcp.SendSyn, SYN}, {tcp.SendSynAck, SYNACK}, {tcp.SendAck, ACK}, {tcp.SendFin, FIN}, {tcp.SendRst, RST}, {tcp.SendProbe, PROBE}}
-
 // timers carries out the timer actions of t on the modelled timers.
 func (m *Model) timers(ep *Endpoint, t tcp.Transition) {
-	for k, tm := range timerOf {
+	for k := range NumTimers {
+		tm := timerOf[k]
 		switch {
 		case t.Actions.Has(tm.StopAction()):
 			ep.Timers[k] = 0
-			if k == tRtx {
+			if k == TimerRtx {
 				ep.Backoff = 0
 			}
 		case t.Actions.Has(tm.RestartAction()):
@@ -565,10 +559,10 @@ func (m *Model) timers(ep *Endpoint, t tcp.Transition) {
 }
 
 // arm sets timer k of ep running from its full interval.
-func (m *Model) arm(ep *Endpoint, k int, restart bool) {
+func (m *Model) arm(ep *Endpoint, k TimerIndex, restart bool) {
 	var d int
 	switch k {
-	case tRtx:
+	case TimerRtx:
 		if restart {
 			if int(ep.Backoff) < m.Timing.MaxBackoff {
 				ep.Backoff++
@@ -577,14 +571,14 @@ func (m *Model) arm(ep *Endpoint, k int, restart bool) {
 			ep.Backoff = 0
 		}
 		d = m.Timing.RTO << ep.Backoff
-	case tR2:
+	case TimerR2:
 		d = m.Timing.R2
 		if ep.St == tcp.SynSent || ep.St == tcp.SynReceived {
 			d = m.Timing.R2Syn
 		}
-	case tTimeWait:
+	case TimerTimeWait:
 		d = m.Timing.TimeWait
-	case tFinWait2:
+	case TimerFinWait2:
 		if m.Timing.FinWait2 == 0 || (ep.Held && !m.Timing.FlushHeld) {
 			return // no flush, or not for a socket the application still holds
 		}

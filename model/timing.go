@@ -20,6 +20,21 @@ type Bounds struct {
 	Reordering   bool
 }
 
+// String says what the model explores under b, for reports and headers.
+func (b Bounds) String() string {
+	onOff := map[bool]string{true: "on", false: "off"}
+	loss := "off"
+	if b.Loss && b.Losses > 0 {
+		loss = fmt.Sprintf("up to %d per incarnation", b.Losses)
+	}
+	incs := "incarnations"
+	if b.Incarnations == 1 {
+		incs = "incarnation"
+	}
+	return fmt.Sprintf("client A and server B over a network of capacity %d per direction, loss %s, duplication %s, reordering %s; %d %s; MSL = %d ticks",
+		b.Capacity, loss, onOff[b.Duplication], onOff[b.Reordering], b.Incarnations, incs, b.MSLTicks)
+}
+
 // DefaultMSL is the network MSL for a profile without one of its own: the
 // 30 s that BSD uses and that Linux's 60 s TIME_WAIT is twice.
 const DefaultMSL = 30 * time.Second

@@ -1,8 +1,10 @@
 package promela_test
 
 import (
+	"os"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -113,9 +115,13 @@ func TestHeader(t *testing.T) {
 	}
 	// The findings linux declares are asserted apart; P7, which it does
 	// not declare, is not.
-	assert.Contains(t, s, "assert(!P3_finding)")
-	assert.Contains(t, s, "assert(!P8_finding)")
-	assert.NotContains(t, s, "P7_finding =")
+	for _, c := range []string{"FINDING_P3   1", "FINDING_P7   0", "FINDING_P8   1"} {
+		assert.Contains(t, s, "#define "+c)
+	}
+	// The generated parts are in place of model.pml's #include lines.
+	assert.NotContains(t, s, `#include "`)
+	assert.Contains(t, s, "/* ---- end of defs.pml ---- */")
+	assert.Contains(t, s, "/* ---- end of steps.pml ---- */")
 }
 
 // TestBoundsShapeTheModel: capacity sizes the segment slots and the
@@ -191,14 +197,21 @@ func TestStateFieldsKnown(t *testing.T) {
 	assert.Len(t, model.Endpoint{}.Timers, 4, "the modelled timers changed")
 }
 
-// TestExcusedKnown: the properties the export tells findings apart for are
-// those props gives a known weakness.
+// TestExcusedKnown: model.pml tells apart the finding of every property
+// props gives a known weakness (FINDING_Pn, Pn_finding), and of no other.
 func TestExcusedKnown(t *testing.T) {
-	var got []string
-	for _, p := range props.ModelChecked {
-		if p.ExcusedStep != nil || p.ExcusedState != nil {
-			got = append(got, p.ID)
+	pml, err := os.ReadFile("model.pml")
+	require.NoError(t, err)
+	var used []string
+	for _, m := range regexp.MustCompile(`\bFINDING_(P\d)\b`).FindAllStringSubmatch(string(pml), -1) {
+		if !slices.Contains(used, m[1]) {
+			used = append(used, m[1])
 		}
 	}
-	assert.Equal(t, promela.Excused, got, "props changed which properties have a known weakness: the Promela export must follow")
+	slices.Sort(used)
+	assert.Equal(t, props.Excusable(), used, "props changed which properties have a known weakness: model.pml must follow")
+	for _, id := range used {
+		assert.Contains(t, string(pml), "assert(!V)", id)
+		assert.Regexp(t, `judge\(`+id+`_finding, `, string(pml), "%s's finding is asserted apart", id)
+	}
 }

@@ -310,7 +310,7 @@ func ParseState(m *model.Model, line string) (model.State, error) {
 	}
 	for x := range s.E {
 		e := &s.E[x]
-		e.St = tcpState(v[0])
+		e.St = tcp.State(v[0])
 		e.Inc, e.Done = v[1], v[2]
 		e.Held, e.Shut, e.Closer = v[3] != 0, v[4] != 0, v[5] != 0
 		e.Backoff = v[6]
@@ -321,7 +321,7 @@ func ParseState(m *model.Model, line string) (model.State, error) {
 		s.N[d] = v[0]
 		v = v[1:]
 		for i := 0; i < m.Bounds.Capacity; i++ {
-			s.Net[d][i] = model.Segment{Kind: v[0], AckFin: v[1] != 0, Stray: v[2] != 0, Inc: v[3], Age: v[4]}
+			s.Net[d][i] = model.Segment{Kind: model.SegKind(v[0]), AckFin: v[1] != 0, Stray: v[2] != 0, Inc: v[3], Age: v[4]}
 			v = v[5:]
 		}
 	}
@@ -356,5 +356,3 @@ func Replay(m *model.Model, states []model.State) ([]model.Succ, error) {
 	}
 	return out, nil
 }
-
-func tcpState(v uint8) tcp.State { return tcp.State(v) }

@@ -307,31 +307,7 @@ func IsLimit(err error) bool {
 }
 
 // DescribeBounds says what the model explores, for reports.
-func DescribeBounds(b model.Bounds) string {
-	return fmt.Sprintf("client A and server B over a network of capacity %d per direction, loss %s, duplication %s, reordering %s; %d incarnation%s; MSL = %d ticks",
-		b.Capacity, onOffLoss(b), onOff(b.Duplication), onOff(b.Reordering), b.Incarnations, plural(b.Incarnations), b.MSLTicks)
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
-}
-
-func onOff(b bool) string {
-	if b {
-		return "on"
-	}
-	return "off"
-}
-
-func onOffLoss(b model.Bounds) string {
-	if !b.Loss || b.Losses == 0 {
-		return "off"
-	}
-	return fmt.Sprintf("up to %d per incarnation", b.Losses)
-}
+func DescribeBounds(b model.Bounds) string { return b.String() }
 
 // CompareGenerated lists the cells where generated/tcp and the spec differ
 // under switch set sw.
