@@ -37,7 +37,7 @@ func TestPromelaDefaults(t *testing.T) {
 	assert.Contains(t, stdout, "profile:  rfc9293")
 	assert.Contains(t, stdout, "#define CAP          2")
 	assert.Contains(t, stdout, "#define INCS         2")
-	assert.Contains(t, stdout, "assert(!P7_finding)", "rfc9293 declares the orphaned FIN_WAIT_2 a finding")
+	assert.Contains(t, stdout, "#define FINDING_P7   1", "rfc9293 declares the orphaned FIN_WAIT_2 a finding")
 }
 
 // TestPromelaSpecFile: a spec given as a file (a mutant, say) runs through
