@@ -73,7 +73,7 @@ type fline struct {
 
 // aligned are the declarations whose runs align their names and docs.
 var aligned = map[string]int{ // keyword: the tokens before the doc
-	"source": 2, "state": 2, "event": 3, "timer": 2, "duration": 2,
+	"source": 2, "state": 2, "event": 3, "timer": 2, "giveup": 2, "duration": 2,
 	"switch": 2, "segment": 2, "signal": 2,
 }
 

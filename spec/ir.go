@@ -81,6 +81,12 @@ type Timer struct {
 	Pos   Pos
 	Index int
 	Event *Event
+
+	// GiveUp says why the timer may end a connection by giving up (a
+	// "giveup" declaration), or is empty when it does not. A connection
+	// may end only by the FIN exchange, a RST sent or received, or the
+	// expiry of a timer that gives up.
+	GiveUp string
 }
 
 // Duration is a profile value that is not a timer, such as the MSL.

@@ -9,6 +9,7 @@ import (
 var keywords = []string{
 	"machine", "source", "state", "initial", "highlight", "event", "timer",
 	"duration", "switch", "segment", "signal", "in", "profile", "example",
+	"giveup",
 }
 
 // Limits keep generated types small: actions are a 64-bit set and switch
@@ -101,6 +102,7 @@ type parser struct {
 	highlight []decl
 	events    []rawEvent
 	timers    []decl
+	giveups   []decl // the timer, and why it gives up as its doc
 	durations []decl
 	switches  []decl
 	segments  []decl
@@ -199,6 +201,8 @@ func (p *parser) parseDeclaration(r *lineReader, b *block) {
 		}
 	case "event":
 		p.parseEvent(r)
+	case "giveup":
+		p.parseGiveUp(r)
 	case "example":
 		p.parseExample(r)
 	case "in":

@@ -218,6 +218,20 @@ func TestMini(t *testing.T) {
 	check("office autolock citation", office.TimerValue(autolock.Timer).Cite.String(), "MANUAL 5")
 }
 
+// TestGiveUp: a giveup declaration marks its timer, with why; without one,
+// a timer does not give up.
+func TestGiveUp(t *testing.T) {
+	src := append([]byte(nil), specgen.Mini...)
+	src = append(src, "giveup autolock \"the door locks itself \\\"for good\\\"\"\n"...)
+	sp, err := Parse("mini.fsm", src)
+	require.NoError(t, err)
+	require.Len(t, sp.Timers, 1)
+	assert.Equal(t, `the door locks itself "for good"`, sp.Timers[0].GiveUp)
+	sp, err = Parse("mini.fsm", specgen.Mini)
+	require.NoError(t, err)
+	assert.Empty(t, sp.Timers[0].GiveUp, "a timer without a giveup declaration")
+}
+
 // TestTCP checks that the embedded TCP spec parses and decides every cell.
 func TestTCP(t *testing.T) {
 	sp, err := TCP()

@@ -8,7 +8,8 @@ import (
 
 // Print returns the canonical text of sp: the declarations in a fixed
 // order (machine, sources, states, initial, highlight, app and rcv events,
-// timers, durations, switches, segments, signals, example), then one
+// timers, the timers that give up in timer order, durations, switches,
+// segments, signals, example), then one
 // "in STATE" block per run of consecutive rules with the same state, in
 // sp.Rules order, then the profiles, columns aligned as Format aligns them.
 // The text parses back to a spec that decides every cell as sp does, and
@@ -61,6 +62,13 @@ func Print(sp *Spec) []byte {
 	}
 	section("event", len(events), func(i int) (string, string) { return events[i].String(), events[i].Doc })
 	section("timer", len(sp.Timers), func(i int) (string, string) { return sp.Timers[i].Name, sp.Timers[i].Doc })
+	var giveups []*Timer
+	for _, t := range sp.Timers {
+		if t.GiveUp != "" {
+			giveups = append(giveups, t)
+		}
+	}
+	section("giveup", len(giveups), func(i int) (string, string) { return giveups[i].Name, giveups[i].GiveUp })
 	section("duration", len(sp.Durations), func(i int) (string, string) { return sp.Durations[i].Name, sp.Durations[i].Doc })
 	section("switch", len(sp.Switches), func(i int) (string, string) { return sp.Switches[i].Name, sp.Switches[i].Doc })
 	section("segment", len(sp.Segments), func(i int) (string, string) { return sp.Segments[i].Name, sp.Segments[i].Doc })

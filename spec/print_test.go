@@ -82,6 +82,7 @@ func TestPrintMini(t *testing.T) {
 		`event app UNLOCK "turn the key"`,
 		`timer autolock "locks the door again"`,
 		`switch sticky "a bump does not close an open door"`,
+		`giveup autolock "the door locks itself for good"`,
 		`in LOCKED`,
 		`  app UNLOCK -> OPEN start autolock; tell opened [MANUAL 1]`,
 		`  rcv BUMP ignore "locked doors do not move" [MANUAL 1]`,
@@ -110,6 +111,8 @@ func TestPrintMini(t *testing.T) {
 		`event app UNLOCK "turn the key"`,
 		``,
 		`timer autolock "locks the door again"`,
+		``,
+		`giveup autolock "the door locks itself for good"`,
 		``,
 		`switch sticky "a bump does not close an open door"`,
 		``,
@@ -147,7 +150,7 @@ type tester interface {
 // assertSameSpec checks that a and b are the same spec: the same names and
 // docs of machine, sources, states, events, timers, durations, switches,
 // segments, signals, profiles; the same initial state, highlight and
-// example; the same rules in the same order; the same profile values
+// example; the same timers giving up, for the same reasons; the same rules in the same order; the same profile values
 // (length, none, on, citation); and, under every switch set, every cell
 // decided the same way (next state, verdict, actions, reason, citation).
 func assertSameSpec(t tester, name string, a, b *Spec) {
@@ -173,6 +176,9 @@ func assertSameSpec(t tester, name string, a, b *Spec) {
 		}
 		for _, x := range sp.Timers {
 			out = append(out, named{fmt.Sprint("timer ", x.Index, " ", x.Event.String()), x.Name, x.Doc})
+			if x.GiveUp != "" {
+				out = append(out, named{"giveup", x.Name, x.GiveUp})
+			}
 		}
 		for _, x := range sp.Durations {
 			out = append(out, named{fmt.Sprint("duration ", x.Index), x.Name, x.Doc})

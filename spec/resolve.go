@@ -81,6 +81,7 @@ func (p *parser) resolve() {
 	p.resolveRules()
 	p.resolveIns()
 	p.resolveExample()
+	p.resolveGiveUps()
 	p.resolveProfiles()
 }
 
