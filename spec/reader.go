@@ -46,8 +46,8 @@ func (r *lineReader) optString() string {
 	return ""
 }
 
-// reason reads the string that says why, which kw (ignore, reject or
-// giveup) requires and which may not be blank.
+// reason reads the string that says why, which kw (ignore, reject, giveup
+// or outside) requires and which may not be blank.
 func (r *lineReader) reason(kw string) (string, bool) {
 	t := r.next()
 	if t.kind != tString {

@@ -82,6 +82,7 @@ func (p *parser) resolve() {
 	p.resolveIns()
 	p.resolveExample()
 	p.resolveGiveUps()
+	p.resolveOutside()
 	p.resolveProfiles()
 }
 
