@@ -262,11 +262,19 @@ func TestOutside(t *testing.T) {
 	assert.Nil(t, sp.OutsideOf(sp.Decide(open, sp.Event(App, "PUSH"), 0)))
 }
 
-// TestTCP checks that the embedded TCP spec parses and decides every cell.
+// TestTCP checks that the embedded TCP spec parses, decides every cell and
+// lets r2, the user timeout and the FIN_WAIT_2 flush give up.
 func TestTCP(t *testing.T) {
 	sp, err := TCP()
 	require.NoError(t, err, TCPFile)
 	assert.Empty(t, checkDecided(sp), TCPFile)
+	var giveUp []string
+	for _, tm := range sp.Timers {
+		if tm.GiveUp != "" {
+			giveUp = append(giveUp, tm.Name)
+		}
+	}
+	assert.Equal(t, []string{"r2", "fin_wait_2", "user_timeout"}, giveUp, "the timers that give up")
 	src, err := os.ReadFile("tcp.fsm")
 	require.NoError(t, err)
 	got := TCPSource()
