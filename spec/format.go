@@ -71,10 +71,11 @@ type fline struct {
 	indent  bool     // lComment: indented with its block
 }
 
-// aligned are the declarations whose runs align their names and docs.
-var aligned = map[string]int{ // keyword: the tokens before the doc
-	"source": 2, "state": 2, "event": 3, "timer": 2, "duration": 2,
-	"switch": 2, "segment": 2, "signal": 2,
+// aligned are the declarations whose runs align their names and docs (an
+// outside line's event and states, and its reason).
+var aligned = map[string]int{ // keyword: the tokens before the doc; 0: all but a final string
+	"source": 2, "state": 2, "event": 3, "timer": 2, "giveup": 2, "duration": 2,
+	"switch": 2, "segment": 2, "signal": 2, "outside": 0,
 }
 
 // render lays lines out: it aligns the columns of each "in" block, each
@@ -237,10 +238,15 @@ func formatSource(src []byte) ([]byte, error) {
 	return render(lines), nil
 }
 
-// declCols splits a declaration into its name and its doc, for the
-// declarations that align, or keeps it as one column.
+// declCols splits a declaration into its name and its doc (for outside,
+// what it covers and its reason), for the declarations that align, or keeps
+// it as one column.
 func declCols(raw string, toks []token) []string {
-	if n, ok := aligned[toks[0].text]; ok && len(toks) > n {
+	n, ok := aligned[toks[0].text]
+	if ok && n == 0 && toks[len(toks)-1].kind == tString {
+		n = len(toks) - 1
+	}
+	if ok && n > 0 && len(toks) > n {
 		return []string{joinTokens(raw, toks[:n]), joinTokens(raw, toks[n:])}
 	}
 	return []string{joinTokens(raw, toks)}

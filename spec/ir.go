@@ -28,6 +28,7 @@ type Spec struct {
 	Profiles  []*Profile
 	Actions   []*ActionDef // every possible action, in bit order
 	Example   []*Event     // the events of the documented example walk, from Initial
+	Outside   []*Outside   // the rules the model cannot exercise, and why, in spec order
 
 	cells [][]cell // [state.Index-1][event.Index-1]
 }
@@ -81,6 +82,12 @@ type Timer struct {
 	Pos   Pos
 	Index int
 	Event *Event
+
+	// GiveUp says why the timer may end a connection by giving up (a
+	// "giveup" declaration), or is empty when it does not. A connection
+	// may end only by the FIN exchange, a RST sent or received, or the
+	// expiry of a timer that gives up.
+	GiveUp string
 }
 
 // Duration is a profile value that is not a timer, such as the MSL.
@@ -247,6 +254,42 @@ func (r *Rule) ActionString() string {
 		parts[i] = a.String()
 	}
 	return strings.Join(parts, "; ")
+}
+
+// Outside says why the model cannot exercise the rules of some cells: those
+// of Event in each of States, or in every state when States is nil.
+type Outside struct {
+	Event  *Event
+	States []*State // nil: every state
+	Reason string
+	Pos    Pos // of the "outside" keyword
+}
+
+// Covers reports whether o covers the cell (s, e).
+func (o *Outside) Covers(s *State, e *Event) bool {
+	if e != o.Event {
+		return false
+	}
+	if o.States == nil {
+		return true
+	}
+	for _, x := range o.States {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// OutsideOf returns the outside declaration that covers rule r's cell, or
+// nil when none does.
+func (sp *Spec) OutsideOf(r *Rule) *Outside {
+	for _, o := range sp.Outside {
+		if o.Covers(r.State, r.Event) {
+			return o
+		}
+	}
+	return nil
 }
 
 // Profile is a named set of timer durations and switch settings.

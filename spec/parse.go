@@ -9,6 +9,7 @@ import (
 var keywords = []string{
 	"machine", "source", "state", "initial", "highlight", "event", "timer",
 	"duration", "switch", "segment", "signal", "in", "profile", "example",
+	"giveup", "outside",
 }
 
 // Limits keep generated types small: actions are a 64-bit set and switch
@@ -101,6 +102,7 @@ type parser struct {
 	highlight []decl
 	events    []rawEvent
 	timers    []decl
+	giveups   []decl // the timer, and why it gives up as its doc
 	durations []decl
 	switches  []decl
 	segments  []decl
@@ -108,10 +110,20 @@ type parser struct {
 	rules     []rawRule
 	profiles  []*rawProfile
 	example   []rawExampleStep
+	outside   []rawOutside
 	ins       []decl // the state of every "in" line
 	firstLine int    // the first line that is not blank, a comment or "machine"
 
 	scope scope // what resolve declared
+}
+
+// rawOutside is an "outside" declaration.
+type rawOutside struct {
+	pos    Pos // of the keyword
+	kind   EventKind
+	event  decl
+	states []decl // after "in"; none when it covers every state
+	reason string
 }
 
 // rawExampleStep is one event of the "example" walk.
@@ -199,8 +211,12 @@ func (p *parser) parseDeclaration(r *lineReader, b *block) {
 		}
 	case "event":
 		p.parseEvent(r)
+	case "giveup":
+		p.parseGiveUp(r)
 	case "example":
 		p.parseExample(r)
+	case "outside":
+		p.parseOutside(r, kw)
 	case "in":
 		b.kind = "bad" // until the line is read
 		if d, ok := r.name("a state name"); ok {

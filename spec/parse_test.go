@@ -218,11 +218,63 @@ func TestMini(t *testing.T) {
 	check("office autolock citation", office.TimerValue(autolock.Timer).Cite.String(), "MANUAL 5")
 }
 
-// TestTCP checks that the embedded TCP spec parses and decides every cell.
+// TestGiveUp: a giveup declaration marks its timer, with why; without one,
+// a timer does not give up.
+func TestGiveUp(t *testing.T) {
+	src := append([]byte(nil), specgen.Mini...)
+	src = append(src, "giveup autolock \"the door locks itself \\\"for good\\\"\"\n"...)
+	sp, err := Parse("mini.fsm", src)
+	require.NoError(t, err)
+	require.Len(t, sp.Timers, 1)
+	assert.Equal(t, `the door locks itself "for good"`, sp.Timers[0].GiveUp)
+	sp, err = Parse("mini.fsm", specgen.Mini)
+	require.NoError(t, err)
+	assert.Empty(t, sp.Timers[0].GiveUp, "a timer without a giveup declaration")
+}
+
+// TestOutside: OutsideOf finds the declaration that covers a rule's cell,
+// one that lists its states or one for every state, and nil for a rule no
+// declaration covers.
+func TestOutside(t *testing.T) {
+	src := append([]byte(nil), specgen.Mini...)
+	src = append(src, "outside rcv BUMP in OPEN CLOSED \"nothing bumps an unlocked door\"\n"...)
+	src = append(src, "outside timeout autolock \"the lock never gives out\"\n"...)
+	sp, err := Parse("mini.fsm", src)
+	require.NoError(t, err)
+	require.Len(t, sp.Outside, 2)
+	bump, autolock := sp.Event(Rcv, "BUMP"), sp.Event(Timeout, "autolock")
+	open, closed, locked := sp.State("OPEN"), sp.State("CLOSED"), sp.State("LOCKED")
+	o := sp.Outside[0]
+	assert.Same(t, bump, o.Event)
+	assert.Equal(t, []*State{open, closed}, o.States)
+	assert.Equal(t, "nothing bumps an unlocked door", o.Reason)
+	assert.Equal(t, Pos{"mini.fsm", 45, 1}, o.Pos)
+	assert.Nil(t, sp.Outside[1].States, "outside without in covers every state")
+
+	for _, r := range sp.CellRules(open, bump) {
+		assert.Same(t, o, sp.OutsideOf(r), "%s", r.Text)
+	}
+	assert.Same(t, o, sp.OutsideOf(sp.Decide(closed, bump, 0)))
+	assert.Nil(t, sp.OutsideOf(sp.Decide(locked, bump, 0)), "LOCKED is not listed")
+	for _, s := range sp.States {
+		assert.Same(t, sp.Outside[1], sp.OutsideOf(sp.Decide(s, autolock, 0)), "timeout autolock in %s", s.Name)
+	}
+	assert.Nil(t, sp.OutsideOf(sp.Decide(open, sp.Event(App, "PUSH"), 0)))
+}
+
+// TestTCP checks that the embedded TCP spec parses, decides every cell and
+// lets r2, the user timeout and the FIN_WAIT_2 flush give up.
 func TestTCP(t *testing.T) {
 	sp, err := TCP()
 	require.NoError(t, err, TCPFile)
 	assert.Empty(t, checkDecided(sp), TCPFile)
+	var giveUp []string
+	for _, tm := range sp.Timers {
+		if tm.GiveUp != "" {
+			giveUp = append(giveUp, tm.Name)
+		}
+	}
+	assert.Equal(t, []string{"r2", "fin_wait_2", "user_timeout"}, giveUp, "the timers that give up")
 	src, err := os.ReadFile("tcp.fsm")
 	require.NoError(t, err)
 	got := TCPSource()

@@ -8,7 +8,9 @@ import (
 
 // Print returns the canonical text of sp: the declarations in a fixed
 // order (machine, sources, states, initial, highlight, app and rcv events,
-// timers, durations, switches, segments, signals, example), then one
+// timers, a giveup line per timer that gives up in timer order, durations,
+// switches, segments, signals, example, then the outside declarations in
+// sp.Outside order, the last declarations before the rules), then one
 // "in STATE" block per run of consecutive rules with the same state, in
 // sp.Rules order, then the profiles, columns aligned as Format aligns them.
 // The text parses back to a spec that decides every cell as sp does, and
@@ -61,6 +63,13 @@ func Print(sp *Spec) []byte {
 	}
 	section("event", len(events), func(i int) (string, string) { return events[i].String(), events[i].Doc })
 	section("timer", len(sp.Timers), func(i int) (string, string) { return sp.Timers[i].Name, sp.Timers[i].Doc })
+	var giveups []*Timer
+	for _, t := range sp.Timers {
+		if t.GiveUp != "" {
+			giveups = append(giveups, t)
+		}
+	}
+	section("giveup", len(giveups), func(i int) (string, string) { return giveups[i].Name, giveups[i].GiveUp })
 	section("duration", len(sp.Durations), func(i int) (string, string) { return sp.Durations[i].Name, sp.Durations[i].Doc })
 	section("switch", len(sp.Switches), func(i int) (string, string) { return sp.Switches[i].Name, sp.Switches[i].Doc })
 	section("segment", len(sp.Segments), func(i int) (string, string) { return sp.Segments[i].Name, sp.Segments[i].Doc })
@@ -73,6 +82,7 @@ func Print(sp *Spec) []byte {
 		blank()
 		decl("example", strings.Join(steps, "; "), "")
 	}
+	section("outside", len(sp.Outside), func(i int) (string, string) { return outsideHead(sp.Outside[i]), sp.Outside[i].Reason })
 
 	var in *State
 	for _, r := range sp.Rules {
@@ -99,6 +109,19 @@ func Print(sp *Spec) []byte {
 		}
 	}
 	return render(lines)
+}
+
+// outsideHead is what an outside declaration covers, as the spec writes
+// it: "rcv SYN" or "rcv SYN in LISTEN SYN_SENT".
+func outsideHead(o *Outside) string {
+	head := o.Event.String()
+	if o.States != nil {
+		head += " in"
+		for _, s := range o.States {
+			head += " " + s.Name
+		}
+	}
+	return head
 }
 
 // ruleOutcome is a rule's outcome as the spec writes it: "-> NEXT actions

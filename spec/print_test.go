@@ -73,6 +73,7 @@ func TestPrintMini(t *testing.T) {
 		`# a comment is not part of the IR`,
 		`machine door "a door with \"quotes\" and a \\ and a \ too"`,
 		`source MANUAL "the door's manual"`,
+		`outside rcv BUMP in OPEN LOCKED "nothing bumps \"the\" door"`,
 		`state LOCKED "locked"`,
 		`state OPEN`,
 		`initial LOCKED`,
@@ -82,6 +83,8 @@ func TestPrintMini(t *testing.T) {
 		`event app UNLOCK "turn the key"`,
 		`timer autolock "locks the door again"`,
 		`switch sticky "a bump does not close an open door"`,
+		`giveup autolock "the door locks itself for good"`,
+		`outside timeout autolock "never fires"`,
 		`in LOCKED`,
 		`  app UNLOCK -> OPEN start autolock; tell opened [MANUAL 1]`,
 		`  rcv BUMP ignore "locked doors do not move" [MANUAL 1]`,
@@ -111,11 +114,16 @@ func TestPrintMini(t *testing.T) {
 		``,
 		`timer autolock "locks the door again"`,
 		``,
+		`giveup autolock "the door locks itself for good"`,
+		``,
 		`switch sticky "a bump does not close an open door"`,
 		``,
 		`signal opened "tell the owner"`,
 		``,
 		`example app UNLOCK; timeout autolock`,
+		``,
+		`outside rcv BUMP in OPEN LOCKED "nothing bumps \"the\" door"`,
+		`outside timeout autolock        "never fires"`,
 		``,
 		`in LOCKED`,
 		`  app UNLOCK  -> OPEN start autolock; tell opened  [MANUAL 1]`,
@@ -147,7 +155,8 @@ type tester interface {
 // assertSameSpec checks that a and b are the same spec: the same names and
 // docs of machine, sources, states, events, timers, durations, switches,
 // segments, signals, profiles; the same initial state, highlight and
-// example; the same rules in the same order; the same profile values
+// example; the same timers giving up, for the same reasons; the same
+// outside declarations in the same order; the same rules in the same order; the same profile values
 // (length, none, on, citation); and, under every switch set, every cell
 // decided the same way (next state, verdict, actions, reason, citation).
 func assertSameSpec(t tester, name string, a, b *Spec) {
@@ -173,6 +182,9 @@ func assertSameSpec(t tester, name string, a, b *Spec) {
 		}
 		for _, x := range sp.Timers {
 			out = append(out, named{fmt.Sprint("timer ", x.Index, " ", x.Event.String()), x.Name, x.Doc})
+			if x.GiveUp != "" {
+				out = append(out, named{"giveup", x.Name, x.GiveUp})
+			}
 		}
 		for _, x := range sp.Durations {
 			out = append(out, named{fmt.Sprint("duration ", x.Index), x.Name, x.Doc})
@@ -191,6 +203,9 @@ func assertSameSpec(t tester, name string, a, b *Spec) {
 		}
 		for _, x := range sp.Example {
 			out = append(out, named{"example", x.String(), ""})
+		}
+		for _, x := range sp.Outside {
+			out = append(out, named{"outside", outsideHead(x), x.Reason})
 		}
 		for _, r := range sp.Rules {
 			guard := ""

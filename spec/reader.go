@@ -46,6 +46,21 @@ func (r *lineReader) optString() string {
 	return ""
 }
 
+// reason reads the string that says why, which kw (ignore, reject, giveup
+// or outside) requires and which may not be blank.
+func (r *lineReader) reason(kw string) (string, bool) {
+	t := r.next()
+	if t.kind != tString {
+		r.fail(t, "%s needs a reason in quotes, found %s", kw, t.describe())
+		return "", false
+	}
+	if strings.TrimSpace(t.text) == "" {
+		r.fail(t, "%s needs a reason: the quotes are empty", kw)
+		return "", false
+	}
+	return t.text, true
+}
+
 // end reports anything left on the line.
 func (r *lineReader) end(after string) {
 	if t := r.peek(); t.kind != tEOL {

@@ -81,6 +81,8 @@ func (p *parser) resolve() {
 	p.resolveRules()
 	p.resolveIns()
 	p.resolveExample()
+	p.resolveGiveUps()
+	p.resolveOutside()
 	p.resolveProfiles()
 }
 

@@ -1,7 +1,5 @@
 package spec
 
-import "strings"
-
 // parseRule reads EVENT [GUARD] OUTCOME [CITATION].
 func (p *parser) parseRule(r *lineReader, state decl, text string) {
 	rr := rawRule{state: state, text: text}
@@ -40,16 +38,9 @@ func (p *parser) parseRule(r *lineReader, state decl, text string) {
 		if t.text == "reject" {
 			rr.verdict = Reject
 		}
-		rt := r.next()
-		if rt.kind != tString {
-			r.fail(rt, "%s needs a reason in quotes, found %s", t.text, rt.describe())
+		if rr.reason, ok = r.reason(t.text); !ok {
 			return
 		}
-		if strings.TrimSpace(rt.text) == "" {
-			r.fail(rt, "%s needs a reason: the quotes are empty", t.text)
-			return
-		}
-		rr.reason = rt.text
 		if rr.verdict == Reject {
 			if rr.actions, ok = p.parseActions(r); !ok {
 				return

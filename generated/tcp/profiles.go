@@ -254,5 +254,5 @@ func (p *Profile) Step(s State, e Event) (Transition, bool) {
 
 // The build breaks here when types.go comes from another spec.
 func _() {
-	_ = map[bool]int{false: 0, SpecHash == "sha256:4ed46d8c557669c238441ff830591eac251ee7ff3dcc56c356f68fcdec3c8969": 1}
+	_ = map[bool]int{false: 0, SpecHash == "sha256:78d19b037e02057504495d37bf5c868037aa922e50ac36545dd6fb00506509ce": 1}
 }

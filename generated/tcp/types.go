@@ -9,7 +9,7 @@ import (
 )
 
 // SpecHash identifies the spec this package was generated from; the other files check it at compile time.
-const SpecHash = "sha256:4ed46d8c557669c238441ff830591eac251ee7ff3dcc56c356f68fcdec3c8969"
+const SpecHash = "sha256:78d19b037e02057504495d37bf5c868037aa922e50ac36545dd6fb00506509ce"
 
 // SpecFile is the spec this package was generated from.
 const SpecFile = "spec/tcp.fsm"
