@@ -51,6 +51,12 @@ func Model(sp *spec.Spec, prof *spec.Profile, b model.Bounds, t Table) (*model.M
 	if err != nil {
 		return nil, fmt.Errorf("profile %s: %w", prof.Name, err)
 	}
+	// Which timers may end a connection comes from the spec's giveup
+	// declarations, whichever table runs: the properties judge a
+	// connection's end by them.
+	for _, t := range sp.Timers {
+		m.GiveUp[t.Index] = t.GiveUp != ""
+	}
 	return m, nil
 }
 
@@ -58,6 +64,9 @@ func Model(sp *spec.Spec, prof *spec.Profile, b model.Bounds, t Table) (*model.M
 func table(sp *spec.Spec, prof *spec.Profile, t Table) (tcp.Profile, tcp.StepFunc, error) {
 	switch t {
 	case Generated:
+		if !IsGenerated(sp) && tcp.SpecFile == sp.File {
+			return tcp.Profile{}, nil, fmt.Errorf("generated/tcp is stale: it was made from another text of %s; run go generate ./...", sp.File)
+		}
 		if !IsGenerated(sp) {
 			return tcp.Profile{}, nil, fmt.Errorf("%s: generated/tcp was generated from another spec (%s)", sp.File, tcp.SpecFile)
 		}

@@ -68,7 +68,8 @@ func TestRefusals(t *testing.T) {
 		other := edited(t, "machine tcp", "machine tcp # another text")
 		_, err := bind.Model(other, other.Profile("linux"), model.QuickBounds(), bind.Generated)
 		require.Error(t, err)
-		assert.Contains(t, err.Error(), "another spec")
+		assert.Contains(t, err.Error(), "generated/tcp is stale")
+		assert.Contains(t, err.Error(), "run go generate ./...")
 	})
 	t.Run("unknown table", func(t *testing.T) {
 		_, err := bind.Model(sp, linux, model.QuickBounds(), bind.Table(99))

@@ -192,6 +192,18 @@ func (g *generator) timerEvents(f *jen.File) {
 	f.Func().Params(jen.Id("e").Id("Event")).Id("Timer").Params().Id("Timer").Block(
 		jen.Return(valueAt("eventTimers", "e")),
 	)
+	f.Var().Id("timerGivesUp").Op("=").Index(jen.Id("NumTimers")).Bool().ValuesFunc(func(v *jen.Group) {
+		for _, t := range sp.Timers {
+			if t.GiveUp != "" {
+				v.Id(g.timer[t]).Op(":").True()
+			}
+		}
+	})
+	f.Add(comment("GivesUp reports whether the spec declares t as a timer that may end a connection by giving up (giveup): " +
+		"with the FIN exchange and a RST sent or received, the only ways a connection may end."))
+	f.Func().Params(jen.Id("t").Id("Timer")).Id("GivesUp").Params().Bool().Block(
+		jen.Return(valueAt("timerGivesUp", "t")),
+	)
 }
 
 // actionType emits the Action bit set and one constant per possible

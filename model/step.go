@@ -13,7 +13,13 @@ type Model struct {
 	Timing  Timing
 	// Step is the table the endpoints run: the generated package's, or a
 	// spec interpreter's with the same meaning (for mutants).
-	Step func(sw tcp.Switches, s tcp.State, e tcp.Event) (tcp.Transition, bool)
+	Step tcp.StepFunc
+	// GiveUp marks the timers the spec declares as ending a connection by
+	// giving up (R2, say): with the FIN exchange and a RST sent or
+	// received, the only legitimate ways for a connection to end. New
+	// takes generated/tcp's (Timer.GivesUp); package bind sets it from the
+	// spec it binds.
+	GiveUp [tcp.NumTimers]bool
 
 	// cells is Step under the profile's switches, decided once: the
 	// explorer asks for a cell millions of times.
@@ -22,7 +28,7 @@ type Model struct {
 }
 
 // New builds the model of profile p under bounds b.
-func New(p tcp.Profile, b Bounds, step func(tcp.Switches, tcp.State, tcp.Event) (tcp.Transition, bool)) (*Model, error) {
+func New(p tcp.Profile, b Bounds, step tcp.StepFunc) (*Model, error) {
 	switch {
 	case b.Capacity < 1 || b.Capacity > MaxCapacity:
 		return nil, fmt.Errorf("capacity %d out of range 1..%d", b.Capacity, MaxCapacity)
@@ -39,6 +45,9 @@ func New(p tcp.Profile, b Bounds, step func(tcp.Switches, tcp.State, tcp.Event) 
 		step = tcp.StepWith
 	}
 	m := &Model{Profile: p, Bounds: b, Timing: t, Step: step}
+	for tm := tcp.Timer(1); tm < tcp.NumTimers; tm++ {
+		m.GiveUp[tm] = tm.GivesUp()
+	}
 	for st := tcp.State(1); st < tcp.NumStates; st++ {
 		for e := tcp.Event(1); e < tcp.NumEvents; e++ {
 			tr, ok := step(p.Switches, st, e)
@@ -471,7 +480,10 @@ func (g *successors) apply(n *State, x int, e tcp.Event, l Label, seg *Segment) 
 		*ep = Endpoint{St: from, Inc: inc, Done: ep.Done, Held: true, Timers: ep.Timers}
 	}
 	ep.St = t.Next
-	if t.Actions.Has(tcp.SendFin) && (from == tcp.Established || from == tcp.SynReceived) {
+	// The active closer is the side whose FIN left before the peer's FIN
+	// arrived: a FIN sent on the peer's FIN, or after it, is a passive
+	// close, whatever state the table moves to.
+	if t.Actions.Has(tcp.SendFin) && !hasReceivedFIN(from) && e != tcp.RcvFin && e != tcp.RcvFinAck {
 		ep.Closer = true
 	}
 	m.timers(ep, t)

@@ -6,7 +6,6 @@ import (
 
 	"github.com/tcpfsm/tcpfsm/generated/tcp"
 	"github.com/tcpfsm/tcpfsm/model"
-	"github.com/tcpfsm/tcpfsm/props"
 )
 
 // Timer operations in cell_timers, two bits per timer (OP_START ..).
@@ -127,7 +126,7 @@ func (d *data) defs() string {
 	d.defineNames(&w)
 	w.line("\n/* The findings the profile declares: where FINDING_Pn is 1, a violation")
 	w.line(" * of Pn from its known weakness fails Pn_finding rather than Pn_violated */")
-	for _, id := range props.Excusable() {
+	for _, id := range excused() {
 		w.define("FINDING_"+id, b2i(d.Findings[id]), "")
 	}
 	w.line("\n#define DYING %s\t/* a segment is at the end of its life */", d.dying())

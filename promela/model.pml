@@ -397,7 +397,8 @@ inline commit(X) {
 	fi;
 	st[X] = sc_next;
 	if
-	:: (sc_sends & SENDS(SEG_FIN)) != 0 && (sc_from == ESTABLISHED || sc_from == SYN_RECEIVED) -> closer[X] = 1
+	/* the active closer: its FIN left before the peer's FIN arrived */
+	:: (sc_sends & SENDS(SEG_FIN)) != 0 && !RCVD_FIN(sc_from) && sc_ev != RCV_FIN && sc_ev != RCV_FIN_ACK -> closer[X] = 1
 	:: else -> skip
 	fi;
 	timers(X);

@@ -75,7 +75,9 @@ import (
 )
 
 // Properties are the IDs of the properties the model asserts, in the
-// order of their bits in the CHECK mask (P1 is bit 0).
+// order of their bits in the CHECK mask (P1 is bit 0). The later ones
+// (P10 to P12) are fsmgen check's alone: the cross-check with SPIN
+// compares these.
 var Properties = []string{"P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8"}
 
 // Source says where a model comes from, for the header and the findings.
@@ -90,10 +92,29 @@ type Source struct {
 // Findings are the IDs of the properties whose known weakness the profile
 // declares as a finding (check.Options.Findings).
 func (s Source) Findings() map[string]bool {
+	out := map[string]bool{}
 	if s.Profile == nil {
-		return map[string]bool{}
+		return out
 	}
-	return props.Declared(s.Profile)
+	for id := range props.Declared(s.Profile) {
+		if slices.Contains(Properties, id) {
+			out[id] = true
+		}
+	}
+	return out
+}
+
+// excused are the properties the model asserts whose known weakness a
+// profile may declare as a finding: model.pml tells each one's finding
+// apart (FINDING_Pn, Pn_finding).
+func excused() []string {
+	var out []string
+	for _, id := range props.Excusable() {
+		if slices.Contains(Properties, id) {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // Build makes the model fsmgen check explores for profile prof of sp on

@@ -209,7 +209,13 @@ func TestExcusedKnown(t *testing.T) {
 		}
 	}
 	slices.Sort(used)
-	assert.Equal(t, props.Excusable(), used, "props changed which properties have a known weakness: model.pml must follow")
+	var want []string
+	for _, id := range props.Excusable() {
+		if slices.Contains(promela.Properties, id) {
+			want = append(want, id)
+		}
+	}
+	assert.Equal(t, want, used, "props changed which properties have a known weakness: model.pml must follow")
 	for _, id := range used {
 		assert.Contains(t, string(pml), "assert(!V)", id)
 		assert.Regexp(t, `judge\(`+id+`_finding, `, string(pml), "%s's finding is asserted apart", id)

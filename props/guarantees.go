@@ -97,7 +97,43 @@ var OrphanFinWait2Flushed = check.Property{
 // ModelChecked lists the properties fsmgen check explores the model for,
 // in order.
 var ModelChecked = []check.Property{NoNewIncarnationDuring2MSL, EveryFINAcked, NoOldSegmentAccepted, OnlyActiveCloserTimeWaits,
-	CloseWaitEndsOnlyByApplication, OrphanFinWait2Flushed, NoDeadlock, GracefulCloseNeverReset}
+	CloseWaitEndsOnlyByApplication, OrphanFinWait2Flushed, NoDeadlock, GracefulCloseNeverReset, TimeWaitBounded, ConnectionEndsLegitimately, FINNotGivenUp}
+
+// TimeWaitBounded is P10: a TIME_WAIT ends within the profile's time_wait.
+// Its timer runs for as long as the state lasts, its expiry ends the
+// state, and only the peer's retransmitted FIN restarts it (RFC 9293
+// 3.10.7.4 eighth: "restart the 2 MSL time-wait timeout"; 3.10.8). An
+// endpoint may leave TIME_WAIT early (a RST where the profile lets one end
+// it, the reopen rule); it may never hold the 4-tuple longer, which is what
+// a server full of TIME_WAIT sockets would otherwise be.
+var TimeWaitBounded = check.Property{
+	ID: "P10",
+	State: func(m *model.Model, s *model.State, stuck bool) string {
+		for x, e := range s.E {
+			if e.St == tcp.TimeWait && !e.Running(tcp.TimeWaitTimer) {
+				return fmt.Sprintf("%s is in TIME_WAIT with no time_wait timer running: nothing ends it", sides[x])
+			}
+		}
+		return ""
+	},
+	Step: func(m *model.Model, from *model.State, su *model.Succ) string {
+		l := su.Label
+		if l.Kind == model.Tick || l.Kind == model.Lose {
+			return ""
+		}
+		before, after := from.E[l.End], su.Next.E[l.End]
+		if before.St != tcp.TimeWait || after.St != tcp.TimeWait {
+			return ""
+		}
+		if l.Kind == model.Fire && l.Event == tcp.TimeoutTimeWait {
+			return fmt.Sprintf("%s's time_wait timer expired and TIME_WAIT went on", sides[l.End])
+		}
+		if k := model.TimerTimeWait; after.Timers[k] > before.Timers[k] && l.Event != tcp.RcvFin && l.Event != tcp.RcvFinAck {
+			return fmt.Sprintf("%s restarted its time_wait timer on %s: only the peer's retransmitted FIN may", sides[l.End], l.Event)
+		}
+		return ""
+	},
+}
 
 // synchronized: states in which an endpoint processes a FIN (RFC 9293
 // 3.10.7.4); SYN_SENT drops one (3.10.7.3 fifth).
@@ -249,3 +285,107 @@ var GracefulCloseNeverReset = check.Property{ID: "P8", Step: func(m *model.Model
 	inc := from.E[su.Label.End].Inc
 	return from.WasCut(inc) || from.WasDerailed(inc)
 }}
+
+// ConnectionEndsLegitimately is P11: a connection ends only by the FIN
+// exchange, by a RST sent or received, or by a timer the spec declares as
+// one that gives up (giveup: R2, the user timeout, a FIN_WAIT_2 flush).
+// The peer's FIN arriving after ours completes the exchange, wherever the
+// table then goes (whether it skips TIME_WAIT is for P3 and P8 to say).
+// An endpoint that has not yet both sent its FIN and received its peer's
+// (SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT) and
+// returns to CLOSED or LISTEN by any other step leaves its peer waiting
+// for a FIN or an ACK that will never come: an abort without a RST (RFC
+// 9293 3.10.5: "send a reset"), a close() that drops the connection
+// silently. In CLOSING, LAST_ACK and TIME_WAIT both FINs have been sent
+// and received, and the RFC lets an abort simply delete the TCB there.
+var ConnectionEndsLegitimately = check.Property{ID: "P11", Step: func(m *model.Model, from *model.State, su *model.Succ) string {
+	l := su.Label
+	if l.Kind == model.Tick || l.Kind == model.Lose || l.From == l.To || (l.To != tcp.Closed && l.To != tcp.Listen) {
+		return ""
+	}
+	switch l.From {
+	case tcp.SynReceived, tcp.Established, tcp.FinWait1, tcp.FinWait2, tcp.CloseWait:
+	default:
+		return ""
+	}
+	switch {
+	case l.Event == tcp.RcvRst, l.Actions.Has(tcp.SendRst):
+		return ""
+	case l.Kind == model.Fire && m.GiveUp[l.Event.Timer()]:
+		return ""
+	case (l.From == tcp.FinWait1 || l.From == tcp.FinWait2) && (l.Event == tcp.RcvFin || l.Event == tcp.RcvFinAck):
+		return "" // the peer's FIN completes the exchange; skipping TIME_WAIT is P3's and P8's concern
+	}
+	how := "on " + l.Event.String()
+	if l.Kind == model.Fire {
+		how = "when its " + l.Event.Timer().String() + " timer expired, which the spec does not declare as giving up"
+	}
+	return fmt.Sprintf("%s went from %s to %s %s, sending no RST: its peer is left waiting", sides[l.End], l.From, l.To, how)
+}}
+
+// FINNotGivenUp is P12: a FIN is acknowledged, not given up on. P2's
+// liveness half is met when the sender gives up, so a table whose closer
+// never takes the ACK of its FIN and always ends by R2 would pass it; this
+// is the line that reports giving up. Two halves: an ACK of its FIN that
+// reaches an endpoint still waiting for one (FIN_WAIT_1, CLOSING,
+// LAST_ACK) in an acceptable segment ends the wait (RFC 9293 3.10.7.4
+// fifth); and such an endpoint
+// does not end by a timer that gives up while its peer still holds the
+// connection (a synchronized state of the same incarnation), there to ACK
+// the FIN. Giving up on a peer that has gone (CLOSED, LISTEN, another
+// incarnation) is what R2 is for.
+//
+// Known weakness, which a profile may declare as a finding: an R2 shorter
+// than the time a FIN and its ACK may spend in the network (two MSL), as
+// RFC 9293's 100 s against its MSL of 2 minutes: there R2 may end the
+// connection while the FIN or its ACK is still in flight, or a
+// retransmission of the FIN is still to come. A give-up by R2 under a
+// profile whose R2 is shorter than two MSL, with the close still under
+// way, is that weakness; any other violation (an ACK that came and was not
+// taken) is not.
+var FINNotGivenUp = check.Property{ID: "P12", Step: func(m *model.Model, from *model.State, su *model.Succ) string {
+	l := su.Label
+	me := from.E[l.End]
+	// A plain ACK of the FIN is always taken; a FIN that carries one only
+	// where it is the peer's first (FIN_WAIT_1): in CLOSING and LAST_ACK a
+	// FIN is a retransmission, not acceptable (RFC 9293 3.10.7.4 first),
+	// and its ACK is not processed.
+	if (l.Kind == model.Deliver || l.Kind == model.DeliverCopy) && (l.Event == tcp.RcvAckOfFin || l.Event == tcp.RcvFinAck && l.From == tcp.FinWait1) &&
+		model.PendingFIN(l.From) && l.Seg.Inc == me.Inc && l.To == l.From {
+		return fmt.Sprintf("%s in %s took %s as %s and went on waiting for the ACK of its FIN", sides[l.End], l.From, l.Seg, l.Event)
+	}
+	if l.Kind != model.Fire || !m.GiveUp[l.Event.Timer()] || !model.PendingFIN(l.From) || l.To == l.From {
+		return ""
+	}
+	peer := from.E[1-l.End]
+	if !synchronized(peer.St) || peer.Inc != me.Inc || me.Inc&model.Zombie != 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s in %s gave up on its FIN when its %s timer expired, while %s in %s was still there to ACK it",
+		sides[l.End], l.From, l.Event.Timer(), sides[1-l.End], peer.St)
+}, ExcusedStep: func(m *model.Model, from *model.State, su *model.Succ) bool {
+	l := su.Label
+	return l.Kind == model.Fire && l.Event == tcp.TimeoutR2 && m.Timing.R2 < 2*m.Timing.MSL && closeUnderWay(from, l.End)
+}}
+
+// closeUnderWay reports whether endpoint x's close is still under way:
+// its FIN on the way to the peer, an ACK of it on the way back, or a
+// retransmission of it still to come. Giving up then is the profile's R2
+// being too short for the network, not the table failing to take an ACK.
+func closeUnderWay(s *model.State, x int) bool {
+	if s.E[x].Running(tcp.RetransmissionTimer) {
+		return true
+	}
+	inc := s.E[x].Inc
+	for i := range s.N[x] {
+		if g := s.Net[x][i]; g.Inc == inc && g.Kind == model.FIN {
+			return true
+		}
+	}
+	for i := range s.N[1-x] {
+		if g := s.Net[1-x][i]; g.Inc == inc && g.AckFin {
+			return true
+		}
+	}
+	return false
+}

@@ -3,9 +3,9 @@
 //
 // P9, that the table is deterministic and total, is a property of the table
 // itself and is checked here on the generated package that programs import
-// and on the spec's interpreter alike. P1 to P8 are properties of two
+// and on the spec's interpreter alike. The others are properties of two
 // endpoints running the table over a lossy network with timers (package
-// model); model.go states each as a check.Property, with the
+// model); guarantees.go states each as a check.Property, with the
 // qualifications the RFCs make in its doc comment. P2 has a safety half,
 // checked on every step, and a liveness half, checked on the state graph
 // under fairness.
@@ -15,7 +15,7 @@ import "fmt"
 
 // Property is one named guarantee.
 type Property struct {
-	ID        string // "P1" .. "P9"
+	ID        string // "P1", "P2", ...
 	Name      string // a Go-style name: DeterministicAndTotal
 	Statement string // the guarantee, with the qualifications the RFCs make
 }
@@ -31,6 +31,9 @@ var All = []Property{
 	{ID: "P7", Name: "NoDeadlock", Statement: "every reachable global state is final (both endpoints closed or listening) or can move; a state stuck only for want of room in a bounded channel is a limit of the bounds, not a deadlock"},
 	{ID: "P8", Name: "GracefulCloseNeverReset", Statement: "a graceful close (no abort, no endpoint flushed by a timer, no earlier reset, no segment taken in that P3 does not cover) is never ended by RST in the middle (a FIN sent or received, not both ACKed), even when segments are lost"},
 	{ID: "P9", Name: "DeterministicAndTotal", Statement: "the table is deterministic and total: under every profile, every (state, event) cell is exactly one transition or an explicit ignore or reject with a reason"},
+	{ID: "P10", Name: "TimeWaitBounded", Statement: "a TIME_WAIT ends within the profile's time_wait: its timer runs for as long as it lasts, its expiry ends it, and only the peer's retransmitted FIN restarts it; it may end earlier (a RST where the profile allows, the reopen rule), never later"},
+	{ID: "P11", Name: "ConnectionEndsLegitimately", Statement: "a connection ends only by the FIN exchange, a RST sent or received, or a timer the spec declares as giving up (giveup): an abort without RST or a close() that drops the connection silently is a violation"},
+	{ID: "P12", Name: "FINNotGivenUp", Statement: "a FIN is ACKed, not given up on: an endpoint whose FIN is not yet ACKed does not end by a timer that gives up while its peer still holds the connection to ACK it"},
 }
 
 // Verdict is how a cell decides, as a Table reports it.

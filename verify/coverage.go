@@ -57,6 +57,9 @@ func coverage(sp *spec.Spec, m *model.Model, fired []uint64) []RuleCoverage {
 		if r.Guard != nil {
 			c.Guard = r.Guard.String()
 		}
+		if o := sp.OutsideOf(r); o != nil {
+			c.Outside = o.Reason
+		}
 		if t, ok := m.Step(m.Profile.Switches, s, e); ok && int(t.Rule) == r.Index {
 			c.Fired = fired[model.CellIndex(s, e)]
 		}

@@ -1,12 +1,15 @@
 // Package verify runs every check on a spec under its profiles, P9 on the
-// table and P1 to P8 on the model, and says what holds, what is violated,
+// table and the others on the model, and says what holds, what is violated,
 // and which violations the profile declares as findings. fsmgen check
 // prints its report; fsmgen gen records it in the package it writes.
 package verify
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/tcpfsm/tcpfsm/bind"
@@ -137,7 +140,7 @@ func (r *Report) Failures() []string {
 // findings the profile declares.
 func (r *Report) Verification() []string {
 	if r.Skipped != "" {
-		return []string{"P9 (deterministic and total) holds under every profile. P1 to P8 were not model-checked: " + r.Skipped + "."}
+		return []string{"P9 (deterministic and total) holds under every profile. The other properties were not model-checked: " + r.Skipped + "."}
 	}
 	out := []string{"Model-checked when generated: " + r.Bounds + ". Per profile, the states explored and the properties that hold:"}
 	for _, pr := range r.Results {
@@ -293,10 +296,17 @@ func modelCheck(rep *Report, sp *spec.Spec, profiles []*spec.Profile, opt Option
 			}
 			found = append(found, pr)
 		}
-		// P1..P8 before P9, in order.
+		// In the order of their numbers: the model's, and P9 on the table.
 		r.Properties = append(found, r.Properties...)
+		slices.SortStableFunc(r.Properties, func(a, b PropertyResult) int { return cmp.Compare(number(a.ID), number(b.ID)) })
 	}
 	return nil
+}
+
+// number is the number of property id "Pn".
+func number(id string) int {
+	n, _ := strconv.Atoi(strings.TrimPrefix(id, "P"))
+	return n
 }
 
 // IsLimit reports whether err is a run that outgrew its bounds.

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tcpfsm/tcpfsm/model"
+	"github.com/tcpfsm/tcpfsm/props"
 	"github.com/tcpfsm/tcpfsm/spec"
 )
 
@@ -20,9 +21,13 @@ func TestRunTCP(t *testing.T) {
 	assert.Zero(t, failures, rep.Failures())
 	require.Len(t, rep.Results, len(sp.Profiles))
 	for _, r := range rep.Results {
-		require.Len(t, r.Properties, 9, r.Profile)
+		require.Len(t, r.Properties, len(props.All), r.Profile)
 		for _, p := range r.Properties {
 			want := "holds"
+			if r.Profile == "rfc9293" && p.ID == "P12" {
+				want = "finding"
+				assert.Contains(t, p.Finding, "RFC9293 3.8.3 SHLD-11")
+			}
 			if r.Profile == "rfc9293" && p.ID == "P7" {
 				want = "finding"
 				assert.Contains(t, p.Finding, "RFC9293 3.6 no FIN-WAIT-2 timer")
@@ -35,8 +40,8 @@ func TestRunTCP(t *testing.T) {
 	}
 	v := rep.Verification()
 	assert.True(t, strings.HasPrefix(v[0], "Model-checked when generated: client A and server B over a network of capacity 1"), v[0])
-	assert.Regexp(t, `^rfc9293: \d+ states; P1 P2 P3 P4 P5 P6 P8 P9 hold; findings the profile declares: P7\.$`, v[1])
-	assert.Regexp(t, `^bsd: \d+ states; P1 P2 P3 P4 P5 P6 P7 P8 P9 hold\.$`, v[3])
+	assert.Regexp(t, `^rfc9293: \d+ states; P1 P2 P3 P4 P5 P6 P8 P9 P10 P11 hold; findings the profile declares: P7 P12\.$`, v[1])
+	assert.Regexp(t, `^bsd: \d+ states; P1 P2 P3 P4 P5 P6 P7 P8 P9 P10 P11 P12 hold\.$`, v[3])
 }
 
 // TestRunRefusesBadFindings: a finding on no property, or on one with no
@@ -46,8 +51,8 @@ func TestRunRefusesBadFindings(t *testing.T) {
 	const line = "  finding               P7    [RFC9293 3.6"
 	require.Contains(t, src, line)
 	for id, want := range map[string]string{
-		"P12": "finding P12: there is no such property (P1, P2, P3, P4, P5, P6, P7, P8, P9)",
-		"P4":  "finding P4: P4 has no known weakness a finding can name (findings may name P3, P7, P8)",
+		"P13": "finding P13: there is no such property (P1, P2, P3, P4, P5, P6, P7, P8, P9, P10, P11, P12)",
+		"P4":  "finding P4: P4 has no known weakness a finding can name (findings may name P3, P7, P8, P12)",
 	} {
 		sp, err := spec.Parse("bad.fsm", []byte(strings.Replace(src, line, strings.Replace(line, "P7", id, 1), 1)))
 		require.NoError(t, err)

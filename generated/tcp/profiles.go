@@ -254,5 +254,5 @@ func (p *Profile) Step(s State, e Event) (Transition, bool) {
 
 // The build breaks here when types.go comes from another spec.
 func _() {
-	_ = map[bool]int{false: 0, SpecHash == "sha256:78d19b037e02057504495d37bf5c868037aa922e50ac36545dd6fb00506509ce": 1}
+	_ = map[bool]int{false: 0, SpecHash == "sha256:1c1eebb3d24013cf62755766a494d195bc419501b3e23a37c03b3dfa1eb676ca": 1}
 }

@@ -746,7 +746,7 @@ func (r RuleID) Event() Event {
 
 // The build breaks here when this file is stale: when types.go comes from another spec, or a constant moved.
 func _() {
-	_ = map[bool]int{false: 0, SpecHash == "sha256:78d19b037e02057504495d37bf5c868037aa922e50ac36545dd6fb00506509ce": 1}
+	_ = map[bool]int{false: 0, SpecHash == "sha256:1c1eebb3d24013cf62755766a494d195bc419501b3e23a37c03b3dfa1eb676ca": 1}
 	var x [1]struct{}
 	_ = x[Closed-1]
 	_ = x[Listen-2]

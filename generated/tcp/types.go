@@ -9,7 +9,7 @@ import (
 )
 
 // SpecHash identifies the spec this package was generated from; the other files check it at compile time.
-const SpecHash = "sha256:78d19b037e02057504495d37bf5c868037aa922e50ac36545dd6fb00506509ce"
+const SpecHash = "sha256:1c1eebb3d24013cf62755766a494d195bc419501b3e23a37c03b3dfa1eb676ca"
 
 // SpecFile is the spec this package was generated from.
 const SpecFile = "spec/tcp.fsm"
@@ -271,6 +271,15 @@ func (t Timer) Expiry() Event {
 // Timer returns the timer whose expiry e is, or the zero Timer when e is not a timeout.
 func (e Event) Timer() Timer {
 	return valueAt(eventTimers[:], int(e))
+}
+
+var timerGivesUp = [NumTimers]bool{R2Timer: true, FinWait2Timer: true, UserTimeoutTimer: true}
+
+// GivesUp reports whether the spec declares t as a timer that may end a
+// connection by giving up (giveup): with the FIN exchange and a RST sent or
+// received, the only ways a connection may end.
+func (t Timer) GivesUp() bool {
+	return valueAt(timerGivesUp[:], int(t))
 }
 
 // Action is a set of things to do when a transition is taken, one bit each:

@@ -20,7 +20,7 @@ import (
 // Mutant is one edit of the TCP spec and the properties it must break.
 type Mutant struct {
 	Name   string
-	Expect []string // property IDs, sorted
+	Expect []string // property IDs, in the order of the expect line
 	Spec   *spec.Spec
 	// Profiles are the profiles to check it under (all when empty), and
 	// Bounds the bounds: model.QuickBounds, unless the archive's
