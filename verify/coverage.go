@@ -68,9 +68,10 @@ func coverage(sp *spec.Spec, m *model.Model, fired []uint64) []RuleCoverage {
 	return out
 }
 
-// WriteCoverage writes, for every rule of sp, the transitions it fired
-// under each profile of the report, one column per profile: the rules that
-// move, send or touch a timer, those that fired under no profile marked. Only results that carry coverage (Options.Coverage) count.
+// WriteCoverage writes, for every rule of sp that moves, sends or touches
+// a timer, the transitions it fired under each profile of the report, one
+// column per profile, and the rules that fired under no profile: declared
+// outside the model (with the spec's reason) or never fired. Only results that carry coverage (Options.Coverage) count.
 func (r *Report) WriteCoverage(w io.Writer, sp *spec.Spec) error {
 	var results []ProfileResult
 	for _, pr := range r.Results {
@@ -88,7 +89,7 @@ func (r *Report) WriteCoverage(w io.Writer, sp *spec.Spec) error {
 		head = append(head, pr.Profile)
 	}
 	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
-	var consequential, unexercised int
+	var consequential, fired, outside, stale int
 	for i, rule := range sp.Rules {
 		if !Consequential(rule) {
 			continue
@@ -101,8 +102,18 @@ func (r *Report) WriteCoverage(w io.Writer, sp *spec.Spec) error {
 			any = any || n > 0
 			row = append(row, fmt.Sprint(n))
 		}
-		if !any {
-			unexercised++
+		why := results[0].Coverage[i].Outside
+		switch {
+		case any && why != "":
+			fired++
+			stale++
+			row = append(row, "fired, though declared outside the model")
+		case any:
+			fired++
+		case why != "":
+			outside++
+			row = append(row, "outside: "+why)
+		default:
 			row = append(row, "never fired")
 		}
 		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
@@ -110,7 +121,13 @@ func (r *Report) WriteCoverage(w io.Writer, sp *spec.Spec) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "\nCoverage: %d of the %d rules that move, send or touch a timer fired under at least one profile; %d never did.\n",
-		consequential-unexercised, consequential, unexercised)
+	_, err := fmt.Fprintf(w, "\nCoverage: of the %d rules that move, send or touch a timer, %d fired under at least one profile, %d are declared outside the model, and %d neither (never fired)",
+		consequential, fired, outside, consequential-fired-outside)
+	if err == nil && stale > 0 {
+		_, err = fmt.Fprintf(w, "; %d fired though declared outside: the declaration is stale", stale)
+	}
+	if err == nil {
+		_, err = fmt.Fprintln(w, ".")
+	}
 	return err
 }

@@ -746,7 +746,7 @@ func (r RuleID) Event() Event {
 
 // The build breaks here when this file is stale: when types.go comes from another spec, or a constant moved.
 func _() {
-	_ = map[bool]int{false: 0, SpecHash == "sha256:1c1eebb3d24013cf62755766a494d195bc419501b3e23a37c03b3dfa1eb676ca": 1}
+	_ = map[bool]int{false: 0, SpecHash == "sha256:87180f55b40601da267c80262ed749a38cb8f3f5047fd641c95d8377dad76a2b": 1}
 	var x [1]struct{}
 	_ = x[Closed-1]
 	_ = x[Listen-2]

@@ -9,7 +9,7 @@ import (
 )
 
 // SpecHash identifies the spec this package was generated from; the other files check it at compile time.
-const SpecHash = "sha256:1c1eebb3d24013cf62755766a494d195bc419501b3e23a37c03b3dfa1eb676ca"
+const SpecHash = "sha256:87180f55b40601da267c80262ed749a38cb8f3f5047fd641c95d8377dad76a2b"
 
 // SpecFile is the spec this package was generated from.
 const SpecFile = "spec/tcp.fsm"
