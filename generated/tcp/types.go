@@ -9,7 +9,7 @@ import (
 )
 
 // SpecHash identifies the spec this package was generated from; the other files check it at compile time.
-const SpecHash = "sha256:87180f55b40601da267c80262ed749a38cb8f3f5047fd641c95d8377dad76a2b"
+const SpecHash = "sha256:453eb88c3b788ac563522db82cfd56ac2d555f73fab33c501b5daf2b566488e2"
 
 // SpecFile is the spec this package was generated from.
 const SpecFile = "spec/tcp.fsm"
