@@ -48,3 +48,30 @@ func TestLayout(t *testing.T) {
 	assert.Equal(t, packages, sorted, "the README's package map against the module's packages")
 	assert.Len(t, mapped, len(slices.Compact(sorted)), "a package named twice in the map")
 }
+
+// TestReadmeExample: the README's first example is code that runs: every
+// statement of it stands in generated/tcp's Example_useTheTable, whose
+// output go test checks.
+func TestReadmeExample(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	example, err := os.ReadFile("generated/tcp/example_use_test.go")
+	require.NoError(t, err)
+	_, section, ok := strings.Cut(string(readme), "\n## Use the table in your program\n")
+	require.True(t, ok, "README.md has no \"Use the table in your program\" section")
+	section, _, _ = strings.Cut(section, "\n## ")
+	code := 0
+	for _, line := range strings.Split(section, "\n") {
+		if !strings.HasPrefix(line, "    ") {
+			continue
+		}
+		stmt, _, _ := strings.Cut(strings.TrimSpace(line), "//")
+		stmt = strings.TrimSpace(stmt)
+		if stmt == "" || strings.HasPrefix(stmt, "import ") {
+			continue
+		}
+		code++
+		assert.Contains(t, string(example), stmt, "a line of the README's example that Example_useTheTable does not run")
+	}
+	assert.NotZero(t, code, "the README's example has no code")
+}
