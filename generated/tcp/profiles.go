@@ -254,5 +254,5 @@ func (p *Profile) Step(s State, e Event) (Transition, bool) {
 
 // The build breaks here when types.go comes from another spec.
 func _() {
-	_ = map[bool]int{false: 0, SpecHash == "sha256:453eb88c3b788ac563522db82cfd56ac2d555f73fab33c501b5daf2b566488e2": 1}
+	_ = map[bool]int{false: 0, SpecHash == "sha256:2140d7b4d452e48e1a40b557755e8520cabbca4093018801871fcb59ddf8d87c": 1}
 }

@@ -9,7 +9,7 @@ import (
 )
 
 // SpecHash identifies the spec this package was generated from; the other files check it at compile time.
-const SpecHash = "sha256:453eb88c3b788ac563522db82cfd56ac2d555f73fab33c501b5daf2b566488e2"
+const SpecHash = "sha256:2140d7b4d452e48e1a40b557755e8520cabbca4093018801871fcb59ddf8d87c"
 
 // SpecFile is the spec this package was generated from.
 const SpecFile = "spec/tcp.fsm"
