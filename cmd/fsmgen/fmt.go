@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -28,7 +29,7 @@ func runFmt(c *specCommand, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if path == "" && *write {
-		return usageErr("fsmgen fmt: -w needs a spec file; the embedded spec is read-only (edit spec/tcp.fsm)")
+		return usageErr("-w needs a spec file; the embedded spec is read-only (edit spec/tcp.fsm)")
 	}
 	sp, err := loadSpec(path)
 	if err != nil {
@@ -40,16 +41,16 @@ func runFmt(c *specCommand, args []string, stdout, stderr io.Writer) error {
 		if _, ok := err.(spec.ErrorList); ok {
 			return err
 		}
-		return &exitError{code: 1, msg: fmt.Sprintf("fsmgen fmt: %v; nothing written", err)}
+		return &exitError{code: 1, msg: fmt.Sprintf("%v; nothing written", err)}
 	}
 	// Check what is about to be written, whatever the formatter: it must
 	// parse to the spec that was read.
 	again, err := spec.Parse(sp.File, out)
 	if err != nil {
-		return &exitError{code: 1, msg: fmt.Sprintf("fsmgen fmt: %s: the formatted text does not parse (a bug in the formatter); nothing written:\n%v", sp.File, err)}
+		return &exitError{code: 1, msg: fmt.Sprintf("%s: the formatted text does not parse (a bug in the formatter); nothing written:\n%v", sp.File, err)}
 	}
 	if !bytes.Equal(spec.Print(sp), spec.Print(again)) {
-		return &exitError{code: 1, msg: fmt.Sprintf("fsmgen fmt: %s: the formatted text is a different spec (a bug in the formatter); nothing written", sp.File)}
+		return &exitError{code: 1, msg: fmt.Sprintf("%s: the formatted text is a different spec (a bug in the formatter); nothing written", sp.File)}
 	}
 
 	changed := !bytes.Equal(out, src)
@@ -60,10 +61,7 @@ func runFmt(c *specCommand, args []string, stdout, stderr io.Writer) error {
 		if !changed {
 			return nil
 		}
-		if err := writeFileAtomic(path, out); err != nil {
-			return &exitError{code: 1, msg: fmt.Sprintf("fsmgen fmt: %v", err)}
-		}
-		return nil
+		return writeFileAtomic(path, out)
 	}
 	if !*list {
 		_, err = stdout.Write(out)
@@ -75,15 +73,35 @@ func runFmt(c *specCommand, args []string, stdout, stderr io.Writer) error {
 // file beside it, with the file's permissions (0644 for a new one), and
 // renames it over the file, so a failure leaves the file as it was, or
 // absent, never partial. A symbolic link is followed: the file it names is
-// replaced, the link kept.
+// replaced, the link kept. An error names path as given, "write PATH:
+// WHY", whatever file failed on the way.
 func writeFileAtomic(path string, data []byte) error {
+	if err := replaceFile(path, data); err != nil {
+		var pe *fs.PathError
+		var le *os.LinkError
+		switch {
+		case errors.As(err, &pe):
+			err = pe.Err
+		case errors.As(err, &le):
+			err = le.Err
+		}
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// errIsDir is the error of writing over a directory.
+var errIsDir = errors.New("is a directory")
+
+// replaceFile does what writeFileAtomic says.
+func replaceFile(path string, data []byte) error {
 	if real, err := filepath.EvalSymlinks(path); err == nil {
 		path = real
 	}
 	perm := os.FileMode(0o644) // a new file
 	switch st, err := os.Stat(path); {
 	case err == nil && st.IsDir():
-		return fmt.Errorf("%s is a directory", path)
+		return errIsDir
 	case err == nil:
 		perm = st.Mode().Perm()
 	case !errors.Is(err, os.ErrNotExist):

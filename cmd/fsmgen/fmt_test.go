@@ -37,9 +37,9 @@ func dirNames(t *testing.T, dir string) []string {
 }
 
 func TestFmtUsage(t *testing.T) {
-	code, stdout, _ := fsmgen("-h")
+	code, stdout, _ := fsmgen("fmt", "-h")
 	assert.Equal(t, 0, code)
-	assert.Contains(t, stdout, "fsmgen fmt     [-spec FILE] [-w] [-l]")
+	assert.Contains(t, stdout, "fsmgen fmt [-l] [-w] [FILE]")
 	code, _, stderr := fsmgen("fmt", "-w")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "-w needs a spec file")

@@ -28,7 +28,7 @@ func runGen(c *specCommand, args []string, stdout, stderr io.Writer) error {
 	ip := *importPath
 	if ip == "" {
 		if ip, err = modulePath(dir); err != nil {
-			return usageErr("fsmgen gen: %v; give -import", err)
+			return usageErr("%v; give -import", err)
 		}
 	}
 	opt, done, err := verifyOptions(mf, bind.Interpreted, "fsmgen gen", stderr)
@@ -45,7 +45,7 @@ func runGen(c *specCommand, args []string, stdout, stderr io.Writer) error {
 	}
 	n, err := writeFiles(dir, files)
 	if err != nil {
-		return err
+		return usageErr("%v", err)
 	}
 	fmt.Fprintf(stdout, "fsmgen gen: %s: %d files, %d changed\n", filepath.ToSlash(dir), len(files), n)
 	return nil

@@ -39,7 +39,7 @@ func TestUsage(t *testing.T) {
 	assert.Contains(t, stderr, "Usage:")
 	code, _, stderr = fsmgen("frobnicate")
 	assert.Equal(t, 2, code)
-	assert.Contains(t, stderr, `unknown command "frobnicate"`)
+	assert.Equal(t, "fsmgen frobnicate: unknown command; fsmgen help lists the commands\n", stderr)
 	code, stdout, _ := fsmgen("-h")
 	assert.Equal(t, 0, code)
 	assert.Contains(t, stdout, "Examples:")
@@ -100,6 +100,7 @@ func TestGenWritesWhatGenerateMakes(t *testing.T) {
 		got, err := os.ReadFile(filepath.Join(dir, f.Name))
 		require.NoError(t, err)
 		assert.True(t, bytes.Equal(f.Data, got), f.Name)
+		assert.NotContains(t, string(got), "fsmgen "+version(), "%s: the generated code is the same whatever fsmgen made it", f.Name)
 	}
 	code, stdout, _ = fsmgen(args...)
 	require.Equal(t, 0, code)
@@ -164,6 +165,7 @@ func checkArgs(args ...string) []string { return append(append([]string{"check"}
 func TestCheck(t *testing.T) {
 	code, stdout, stderr := fsmgen(checkArgs()...)
 	require.Equal(t, 0, code, "every violation is a finding the spec declares: %s", stderr)
+	assert.True(t, strings.HasPrefix(stdout, "embedded spec (fsmgen "+version()+"): machine tcp: "), "the embedded spec is named by the fsmgen it is built into: %.80s", stdout)
 	assert.Contains(t, stdout, "P9 is checked on the spec and on generated/tcp")
 	assert.Contains(t, stdout, "capacity 1 per direction")
 	assert.Contains(t, stdout, "1 incarnation;")
@@ -180,8 +182,10 @@ func TestCheck(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, `unknown profile "plan9"`)
 
-	code, stdout, _ = fsmgen("check", miniFile(t))
+	mini := miniFile(t)
+	code, stdout, _ = fsmgen("check", mini)
 	assert.Equal(t, 0, code)
+	assert.True(t, strings.HasPrefix(stdout, mini+": machine "), "a spec file is named by its path")
 	assert.Contains(t, stdout, "Model checking skipped: ")
 	assert.Contains(t, stdout, "home")
 	assert.NotContains(t, stdout, "generated/tcp")
@@ -213,7 +217,7 @@ func TestCheckFindings(t *testing.T) {
 	code, _, stderr = fsmgen(checkArgs("-spec", path)...)
 	assert.Equal(t, 2, code)
 	assert.Regexp(t, `bad.fsm:\d+:\d+: profile rfc9293: finding P13: there is no such property \(P1, P2, P3, P4, P5, P6, P7, P8, P9, P10, P11, P12\)`, stderr)
-	assert.Contains(t, stderr, "fsmgen: 1 problem in the spec")
+	assert.Contains(t, stderr, "\nfsmgen check: 1 problem in the spec\n")
 }
 
 // TestCheckBounds: bounds the model refuses, and runs past their limits,
