@@ -85,7 +85,7 @@ func usage() string {
 	}
 	b.WriteString(`
 The commands that read a spec take it as FILE or -spec FILE; without either,
-the spec embedded in fsmgen (spec/tcp.fsm).
+the spec embedded in fsmgen (spec/tcp.fsm), but fmt reads standard input.
 
 Examples:
   fsmgen check -capacity 1           # the embedded spec, every profile, in seconds

@@ -41,6 +41,9 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
+// stdin is what fsmgen fmt reads without a file; tests replace it.
+var stdin io.Reader = os.Stdin
+
 // specCommands are the commands that read a spec, by name. Each is given
 // its flag set, with the -spec flag every one of them takes, adds its own
 // flags and parses args with its load or path method. Each reports a
@@ -151,7 +154,7 @@ func plural(n int) string {
 	return "s"
 }
 
-// maxSpecSize bounds what loadSpec reads: a spec is a page of text, and
+// maxSpecSize bounds what readSource reads: a spec is a page of text, and
 // anything far larger is a mistake.
 const maxSpecSize = 4 << 20
 
@@ -161,6 +164,18 @@ func loadSpec(path string) (*spec.Spec, error) {
 	if path == "" {
 		return spec.TCP()
 	}
+	src, err := readSpecFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return spec.Parse(specName(path), src)
+}
+
+// specName is the name a spec file goes by in positions and reports.
+func specName(path string) string { return strings.TrimPrefix(path, "./") }
+
+// readSpecFile reads the text of the spec file at path.
+func readSpecFile(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, usageErr("%v", err)
@@ -169,14 +184,19 @@ func loadSpec(path string) (*spec.Spec, error) {
 	if st, err := f.Stat(); err == nil && st.IsDir() {
 		return nil, usageErr("%s is a directory, not a spec file", path)
 	}
-	src, err := io.ReadAll(io.LimitReader(f, maxSpecSize+1))
+	return readSource(f, path)
+}
+
+// readSource reads a spec's text from r, called name in messages.
+func readSource(r io.Reader, name string) ([]byte, error) {
+	src, err := io.ReadAll(io.LimitReader(r, maxSpecSize+1))
 	if err != nil {
-		return nil, usageErr("read %s: %v", path, err)
+		return nil, usageErr("read %s: %v", name, err)
 	}
 	if len(src) > maxSpecSize {
-		return nil, usageErr("%s is larger than %d MiB; a spec is a page of text", path, maxSpecSize>>20)
+		return nil, usageErr("%s is larger than %d MiB; a spec is a page of text", name, maxSpecSize>>20)
 	}
-	return spec.Parse(strings.TrimPrefix(path, "./"), src)
+	return src, nil
 }
 
 // shownSpec is sp as a report names it: a spec file by its path, the
