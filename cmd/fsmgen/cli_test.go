@@ -27,6 +27,9 @@ type errorCase struct {
 func TestErrorPaths(t *testing.T) {
 	dir := t.TempDir()
 	missing := filepath.Join(dir, "missing.fsm")
+	// A spec whose check fails, exit 1: a command that exits 2 with it
+	// found its error before checking.
+	failing := tcpWithFinding(t, "")
 	for name, c := range map[string]errorCase{
 		"unknown command":          {[]string{"frobnicate"}, 2, "frobnicate", "fsmgen frobnicate: unknown command; fsmgen help lists the commands"},
 		"misspelt command":         {[]string{"chek"}, 2, "chek", "unknown command (did you mean check?)"},
@@ -55,7 +58,9 @@ func TestErrorPaths(t *testing.T) {
 		"unknown format":           {[]string{"diagram", "-format", "svg"}, 2, "diagram", `unknown format "svg": want mermaid or dot`},
 		"promela into a directory": {[]string{"promela", "-capacity", "1", "-incarnations", "1", "-o", dir}, 2, "promela", "fsmgen promela: write " + dir + ": is a directory"},
 		"promela nowhere":          {[]string{"promela", "-capacity", "1", "-incarnations", "1", "-o", filepath.Join(missing, "x.pml")}, 2, "promela", "write " + filepath.Join(missing, "x.pml") + ": no such file or directory"},
-		"failed check":             {checkArgs("-profile", "rfc9293", "-spec", tcpWithFinding(t, "")), 1, "check", "fsmgen check: 1 violation the spec does not declare"},
+		"gen into a file":          {[]string{"gen", "-spec", failing, "-out", failing}, 2, "gen", "-out " + failing + ": " + failing + " is a file, not a directory"},
+		"gen below a file":         {[]string{"gen", "-spec", failing, "-out", filepath.Join(failing, "tcp")}, 2, "gen", "-out " + filepath.Join(failing, "tcp") + ": " + failing + " is a file, not a directory"},
+		"failed check":             {checkArgs("-profile", "rfc9293", "-spec", failing), 1, "check", "fsmgen check: 1 violation the spec does not declare"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			code, stdout, stderr := fsmgen(c.args...)

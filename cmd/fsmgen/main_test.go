@@ -123,6 +123,44 @@ func TestGenBadInputWritesNothing(t *testing.T) {
 	}
 }
 
+// TestGenDefaultOut: without -out, gen writes generated/tcp in the module
+// root from any directory of the module, and the header names it so, as
+// it does a -out given from the root; outside a module it says so before
+// any check.
+func TestGenDefaultOut(t *testing.T) {
+	root := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(root, "go.mod"), []byte("module example.com/m\n\ngo 1.26\n"), 0o644))
+	sub := filepath.Join(root, "a", "b")
+	require.NoError(t, os.MkdirAll(sub, 0o755))
+	t.Chdir(sub)
+	code, stdout, stderr := fsmgen("gen", "-incarnations", "1")
+	require.Equal(t, 0, code, stderr)
+	assert.Equal(t, "fsmgen gen: generated/tcp: 6 files, 6 changed\n", stdout)
+	doc, err := os.ReadFile(filepath.Join(root, "generated", "tcp", "doc.go"))
+	require.NoError(t, err)
+	assert.Contains(t, string(doc), "fsmgen gen -spec spec/tcp.fsm -out generated/tcp -pkg tcp")
+	example, err := os.ReadFile(filepath.Join(root, "generated", "tcp", "example_test.go"))
+	require.NoError(t, err)
+	assert.Contains(t, string(example), `"example.com/m/generated/tcp"`, "the import path from go.mod")
+
+	t.Chdir(root)
+	code, stdout, stderr = fsmgen("gen", "-incarnations", "1", "-out", "generated/tcp")
+	require.Equal(t, 0, code, stderr)
+	assert.Equal(t, "fsmgen gen: generated/tcp: 6 files, 0 changed\n", stdout, "the same files from the root")
+	code, _, stderr = fsmgen("gen", "-incarnations", "1", "-out", filepath.Join(root, "generated", "tcp"))
+	require.Equal(t, 0, code, stderr)
+
+	outside := t.TempDir()
+	if _, err := moduleRoot(outside); err == nil {
+		t.Skip("the temporary directory is inside a module")
+	}
+	t.Chdir(outside)
+	code, stdout, stderr = fsmgen("gen", "-spec", tcpWithFinding(t, ""))
+	assert.Equal(t, 2, code, "refused before the check, which fails")
+	assert.Empty(t, stdout)
+	assert.Equal(t, "fsmgen gen: the default -out generated/tcp is in the module root, and there is no go.mod in "+outside+" or above it; give -out DIR\n", stderr)
+}
+
 func TestGenFindsImportPath(t *testing.T) {
 	root := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(root, "go.mod"), []byte("module example.com/m\n\ngo 1.26\n"), 0o644))
