@@ -39,7 +39,7 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	case errors.Is(err, flag.ErrHelp):
 		return &helpRequest{fs}
 	}
-	return usageErr("%s; fsmgen help %s lists the flags", flagProblem(fs, err), strings.TrimPrefix(fs.Name(), "fsmgen "))
+	return usageErr("%s", flagProblem(fs, err))
 }
 
 var (
@@ -51,26 +51,34 @@ var (
 
 // flagProblem says what the flag package's err means, in the words of the
 // command line: "-msl 30: missing unit, e.g. 30s", "unknown flag -capcity
-// (did you mean -capacity?)".
+// (did you mean -capacity?); fsmgen help check lists the flags".
 func flagProblem(fs *flag.FlagSet, err error) string {
 	msg := err.Error()
 	if m := badValue.FindStringSubmatch(msg); m != nil {
-		value, _ := strconv.Unquote(m[1])
-		return fmt.Sprintf("-%s %s: %s", m[2], value, valueProblem(fs.Lookup(m[2]), m[3]))
+		return fmt.Sprintf("-%s %s: %s", m[2], shownValue(m[1]), valueProblem(fs.Lookup(m[2]), m[3]))
 	}
 	if m := badBool.FindStringSubmatch(msg); m != nil {
-		value, _ := strconv.Unquote(m[1])
-		return fmt.Sprintf("-%s=%s: want true or false", m[2], value)
-	}
-	if m := undefined.FindStringSubmatch(msg); m != nil {
-		var names []string
-		fs.VisitAll(func(f *flag.Flag) { names = append(names, "-"+f.Name) })
-		return fmt.Sprintf("unknown flag -%s%s", m[1], spec.DidYouMean("-"+m[1], names))
+		return fmt.Sprintf("-%s=%s: want true or false", m[2], shownValue(m[1]))
 	}
 	if m := needsValue.FindStringSubmatch(msg); m != nil {
 		return fmt.Sprintf("-%s needs a value", m[1])
 	}
-	return msg
+	if m := undefined.FindStringSubmatch(msg); m != nil {
+		var names []string
+		fs.VisitAll(func(f *flag.Flag) { names = append(names, "-"+f.Name) })
+		msg = fmt.Sprintf("unknown flag -%s%s", m[1], spec.DidYouMean("-"+m[1], names))
+	}
+	return fmt.Sprintf("%s; fsmgen help %s lists the flags", msg, strings.TrimPrefix(fs.Name(), "fsmgen "))
+}
+
+// shownValue is a flag's value, quoted as the flag package quotes it, as
+// the user typed it unless it has spaces or what does not print.
+func shownValue(quoted string) string {
+	v, err := strconv.Unquote(quoted)
+	if err != nil || v == "" || strings.ContainsFunc(v, func(r rune) bool { return !strconv.IsGraphic(r) || r == ' ' }) {
+		return quoted
+	}
+	return v
 }
 
 // valueProblem words the flag package's reason why a value of f does not
