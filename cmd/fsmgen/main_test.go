@@ -203,7 +203,8 @@ func checkArgs(args ...string) []string { return append(append([]string{"check"}
 func TestCheck(t *testing.T) {
 	code, stdout, stderr := fsmgen(checkArgs()...)
 	require.Equal(t, 0, code, "every violation is a finding the spec declares: %s", stderr)
-	assert.True(t, strings.HasPrefix(stdout, "embedded spec (fsmgen "+version()+"): machine tcp: "), "the embedded spec is named by the fsmgen it is built into: %.80s", stdout)
+	assert.True(t, strings.HasPrefix(stdout, embeddedSpec()+": machine tcp: "), "the embedded spec is named by the fsmgen it is built into: %.80s", stdout)
+	assert.Regexp(t, `^embedded spec \(fsmgen [^()]+\)$`, embeddedSpec())
 	assert.Contains(t, stdout, "P9 is checked on the spec and on generated/tcp")
 	assert.Contains(t, stdout, "capacity 1 per direction")
 	assert.Contains(t, stdout, "1 incarnation;")

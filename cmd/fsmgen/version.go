@@ -47,8 +47,11 @@ func moduleVersion(info *debug.BuildInfo) string {
 }
 
 // embeddedSpec is the name of the embedded spec in reports: the fsmgen it
-// is built into says which text it is.
-func embeddedSpec() string { return "embedded spec (fsmgen " + version() + ")" }
+// is built into says which text it is, "embedded spec (fsmgen v0.3.0)" or
+// "embedded spec (fsmgen devel)".
+func embeddedSpec() string {
+	return "embedded spec (fsmgen " + strings.Replace(version(), "(devel)", "devel", 1) + ")"
+}
 
 // runVersion prints fsmgen's version and the Go version it was built with.
 func runVersion(args []string, stdout, _ io.Writer) error {
