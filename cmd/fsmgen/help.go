@@ -32,8 +32,8 @@ type commandDoc struct {
 // docs are the sections of helpText.
 var docs = parseDocs(helpText)
 
-// parseDocs splits text into the sections of commands helpText says it
-// has.
+// parseDocs reads the sections of text, written as helpText is: a line
+// that begins "# " begins a section.
 func parseDocs(text string) []commandDoc {
 	var docs []commandDoc
 	for _, sec := range strings.Split("\n"+text, "\n# ")[1:] {
