@@ -69,6 +69,11 @@ func didYouMean(name string, candidates []string) string {
 	return ""
 }
 
+// DidYouMean is didYouMean for programs that check names against a
+// spec's, as fsmgen does its -profile: " (did you mean X?)" for the
+// candidate closest to name, ignoring case, or "".
+func DidYouMean(name string, candidates []string) string { return didYouMean(name, candidates) }
+
 // closest returns the candidate closest to name, or "" when none is close
 // enough to be a likely misspelling.
 func closest(name string, candidates []string) string {

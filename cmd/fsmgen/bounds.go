@@ -25,7 +25,7 @@ type boundsFlags struct {
 // addBoundsFlags defines the model's bounds on fs, defaulting to d.
 func addBoundsFlags(fs *flag.FlagSet, d model.Bounds) boundsFlags {
 	return boundsFlags{
-		msl:          fs.Duration("msl", 0, "network `MSL` (default: the profile's own MSL, or 30s where it has none)"),
+		msl:          durationFlag(fs, "msl", "leave -msl out for each profile's own MSL", "network `MSL` (default: the profile's own MSL, or 30s where it has none)"),
 		mslTicks:     fs.Int("msl-ticks", d.MSLTicks, "ticks per network MSL (`N`)"),
 		capacity:     fs.Int("capacity", d.Capacity, "distinct segments in flight per direction (`N`)"),
 		incarnations: fs.Int("incarnations", d.Incarnations, "connections the client may open on the 4-tuple (`N`)"),

@@ -60,7 +60,7 @@ func runCheck(c *specCommand, args []string, stdout, stderr io.Writer) error {
 	if *asJSON {
 		err = rep.WriteJSON(stdout)
 	} else {
-		err = rep.WriteText(stdout, sp)
+		err = rep.WriteText(stdout, shownSpec(sp, path))
 		if err == nil && *cover {
 			fmt.Fprintln(stdout)
 			err = rep.WriteCoverage(stdout, sp)

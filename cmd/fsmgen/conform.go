@@ -12,6 +12,7 @@ import (
 
 	"github.com/tcpfsm/tcpfsm/conform"
 	"github.com/tcpfsm/tcpfsm/conform/lab"
+	"github.com/tcpfsm/tcpfsm/spec"
 )
 
 // The live side of fsmgen conform, replaced by tests: a real run needs
@@ -29,7 +30,7 @@ var (
 // DIR/NAME.trace. It exits 2 when live runs cannot happen here (saying
 // why), 1 when a scenario failed or the table rejects what the kernel did.
 func runConform(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("conform", stderr)
+	fs := newFlags("conform")
 	record := fs.String("record", "", "also write each trace to `DIR`/NAME.trace")
 	only := fs.String("scenario", "", "run only the scenario `NAME` (default: all of them)")
 	verbose := fs.Bool("v", false, "also print every trace in full")
@@ -37,17 +38,17 @@ func runConform(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usageErr("fsmgen conform: unexpected arguments %q", fs.Args())
+		return usageErr("unexpected arguments %q", fs.Args())
 	}
 	if *only != "" && !slices.Contains(lab.Scenarios(), *only) {
-		return usageErr("fsmgen conform: unknown scenario %q; the scenarios are %s", *only, strings.Join(lab.Scenarios(), ", "))
+		return usageErr("fsmgen conform: unknown scenario %q%s; the scenarios are %s", *only, spec.DidYouMean(*only, lab.Scenarios()), strings.Join(lab.Scenarios(), ", "))
 	}
 	if err := conformAvailable(); err != nil {
 		return usageErr("fsmgen conform: %v", err)
 	}
 	if *record != "" {
 		if err := os.MkdirAll(*record, 0o755); err != nil {
-			return &exitError{code: 1, msg: fmt.Sprintf("fsmgen conform: %v", err)}
+			return usageErr("-record %s: %v", *record, err)
 		}
 	}
 	opts := lab.Options{Logf: func(format string, args ...any) {
@@ -95,7 +96,7 @@ func runConform(args []string, stdout, stderr io.Writer) error {
 		}
 		if *record != "" {
 			if err := writeTrace(filepath.Join(*record, t.Scenario+".trace"), t); err != nil {
-				return &exitError{code: 1, msg: fmt.Sprintf("fsmgen conform: %v", err)}
+				return usageErr("%v", err)
 			}
 		}
 	}

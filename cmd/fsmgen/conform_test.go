@@ -59,11 +59,14 @@ func TestConformUsage(t *testing.T) {
 	code, _, stderr = fsmgen("conform", "extra")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "unexpected arguments")
+	code, _, stderr = fsmgen("conform", "-scenario", "actve-close")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, `fsmgen conform: unknown scenario "actve-close" (did you mean active-close?)`)
 	code, _, _ = fsmgen("conform", "-nosuchflag")
 	assert.Equal(t, 2, code)
-	code, stdout, _ := fsmgen("-h")
+	code, stdout, _ := fsmgen("help", "conform")
 	assert.Equal(t, 0, code)
-	assert.Contains(t, stdout, "fsmgen conform [-record DIR] [-scenario NAME]")
+	assert.Contains(t, stdout, "fsmgen conform [-scenario NAME] [-record DIR] [-v]")
 }
 
 func TestConformPrintsAndRecords(t *testing.T) {

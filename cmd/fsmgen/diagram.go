@@ -22,7 +22,7 @@ func runDiagram(c *specCommand, args []string, stdout, stderr io.Writer) error {
 	case "dot":
 		render = func() string { return diagram.Dot(sp) }
 	default:
-		return usageErr("fsmgen diagram: unknown format %q: want mermaid or dot", *format)
+		return usageErr("unknown format %q: want mermaid or dot", *format)
 	}
 	_, err = fmt.Fprint(stdout, render())
 	return err

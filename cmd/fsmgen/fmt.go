@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -15,57 +16,98 @@ import (
 // command refuses output that is not the same spec.
 var formatSpec = spec.Format
 
-// runFmt formats a spec file, keeping its comments: to stdout, or with -w
-// back into the file, or with -l only naming it if it would change. It
-// refuses a spec with errors (exit 2) and any output that does not parse
-// back to the same spec (exit 1), writing nothing in either case.
-func runFmt(c *specCommand, args []string, stdout, stderr io.Writer) error {
-	c.Lookup("spec").Usage = "spec `file` (default: the embedded TCP spec, printed to stdout)"
-	write := c.Bool("w", false, "write the result to the spec file (only if it changes) instead of stdout")
-	list := c.Bool("l", false, "list the spec file if formatting would change it, instead of printing it")
-	path, err := c.path(args)
+// stdinName is the name of standard input in fsmgen fmt's messages.
+const stdinName = "<standard input>"
+
+// fmtMode is what fsmgen fmt does with a spec, as gofmt does with Go: with
+// none of its flags, print it formatted.
+type fmtMode struct{ list, diff, write bool }
+
+// runFmt formats specs, keeping their comments, as gofmt formats Go: each
+// file named (by -spec or as arguments), or standard input to standard
+// output. -l lists the files whose formatting differs, -d prints the
+// differences as a unified diff, -w rewrites the files in place. It refuses
+// a spec with errors (exit 2) and any output that does not parse back to
+// the same spec (exit 1), writing nothing in either case; with several
+// files, it goes on to the next and exits with the worst status.
+func runFmt(c *specCommand, args []string, stdout, _ io.Writer) error {
+	c.Lookup("spec").Usage = "spec `file` to format, as an argument would (default: standard input)"
+	var m fmtMode
+	c.BoolVar(&m.list, "l", false, "list the files whose formatting differs from fsmgen fmt's, instead of printing them")
+	c.BoolVar(&m.diff, "d", false, "print the differences as a unified diff, instead of the formatted spec")
+	c.BoolVar(&m.write, "w", false, "write the result to the file (only if it changes) instead of standard output")
+	if err := parseFlags(c.FlagSet, args); err != nil {
+		return err
+	}
+	paths := c.Args()
+	if *c.spec != "" {
+		if len(paths) > 0 {
+			return usageErr("give the specs by -spec or as arguments, not both")
+		}
+		paths = []string{*c.spec}
+	}
+	if len(paths) == 0 {
+		if m.write {
+			return usageErr("cannot use -w with standard input; name the spec file")
+		}
+		src, err := readSource(stdin, stdinName)
+		if err != nil {
+			return err
+		}
+		return formatOne(stdout, stdinName, "", src, m)
+	}
+	var errs []error
+	for _, path := range paths {
+		src, err := readSpecFile(path)
+		if err == nil {
+			err = formatOne(stdout, specName(path), path, src, m)
+		}
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// formatOne formats src, the spec called name, read from the file at path
+// ("" for standard input), as m says.
+func formatOne(stdout io.Writer, name, path string, src []byte, m fmtMode) error {
+	sp, err := spec.Parse(name, src)
 	if err != nil {
 		return err
 	}
-	if path == "" && *write {
-		return usageErr("fsmgen fmt: -w needs a spec file; the embedded spec is read-only (edit spec/tcp.fsm)")
-	}
-	sp, err := loadSpec(path)
-	if err != nil {
-		return err
-	}
-	src := sp.Source
-	out, err := formatSpec(sp.File, src)
+	out, err := formatSpec(name, src)
 	if err != nil {
 		if _, ok := err.(spec.ErrorList); ok {
 			return err
 		}
-		return &exitError{code: 1, msg: fmt.Sprintf("fsmgen fmt: %v; nothing written", err)}
+		return &exitError{code: 1, msg: fmt.Sprintf("%v; nothing written", err)}
 	}
 	// Check what is about to be written, whatever the formatter: it must
 	// parse to the spec that was read.
-	again, err := spec.Parse(sp.File, out)
+	again, err := spec.Parse(name, out)
 	if err != nil {
-		return &exitError{code: 1, msg: fmt.Sprintf("fsmgen fmt: %s: the formatted text does not parse (a bug in the formatter); nothing written:\n%v", sp.File, err)}
+		return &exitError{code: 1, msg: fmt.Sprintf("%s: the formatted text does not parse (a bug in the formatter); nothing written:\n%v", name, err)}
 	}
 	if !bytes.Equal(spec.Print(sp), spec.Print(again)) {
-		return &exitError{code: 1, msg: fmt.Sprintf("fsmgen fmt: %s: the formatted text is a different spec (a bug in the formatter); nothing written", sp.File)}
+		return &exitError{code: 1, msg: fmt.Sprintf("%s: the formatted text is a different spec (a bug in the formatter); nothing written", name)}
 	}
 
 	changed := !bytes.Equal(out, src)
-	if *list && changed {
-		fmt.Fprintln(stdout, sp.File)
-	}
-	if *write {
-		if !changed {
-			return nil
+	if m.list && changed {
+		if _, err := fmt.Fprintln(stdout, name); err != nil {
+			return err
 		}
+	}
+	if m.write && changed {
 		if err := writeFileAtomic(path, out); err != nil {
-			return &exitError{code: 1, msg: fmt.Sprintf("fsmgen fmt: %v", err)}
+			return err
 		}
-		return nil
 	}
-	if !*list {
+	if m.diff && changed {
+		if _, err := stdout.Write(unifiedDiff(name+".orig", name, src, out)); err != nil {
+			return err
+		}
+	}
+	if !m.list && !m.write && !m.diff {
 		_, err = stdout.Write(out)
 	}
 	return err
@@ -75,15 +117,35 @@ func runFmt(c *specCommand, args []string, stdout, stderr io.Writer) error {
 // file beside it, with the file's permissions (0644 for a new one), and
 // renames it over the file, so a failure leaves the file as it was, or
 // absent, never partial. A symbolic link is followed: the file it names is
-// replaced, the link kept.
+// replaced, the link kept. An error names path as given, "write PATH:
+// WHY", whatever file failed on the way.
 func writeFileAtomic(path string, data []byte) error {
+	if err := replaceFile(path, data); err != nil {
+		var pe *fs.PathError
+		var le *os.LinkError
+		switch {
+		case errors.As(err, &pe):
+			err = pe.Err
+		case errors.As(err, &le):
+			err = le.Err
+		}
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// errIsDir is the error of writing over a directory.
+var errIsDir = errors.New("is a directory")
+
+// replaceFile does what writeFileAtomic says.
+func replaceFile(path string, data []byte) error {
 	if real, err := filepath.EvalSymlinks(path); err == nil {
 		path = real
 	}
 	perm := os.FileMode(0o644) // a new file
 	switch st, err := os.Stat(path); {
 	case err == nil && st.IsDir():
-		return fmt.Errorf("%s is a directory", path)
+		return errIsDir
 	case err == nil:
 		perm = st.Mode().Perm()
 	case !errors.Is(err, os.ErrNotExist):

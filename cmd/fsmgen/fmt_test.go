@@ -37,12 +37,17 @@ func dirNames(t *testing.T, dir string) []string {
 }
 
 func TestFmtUsage(t *testing.T) {
-	code, stdout, _ := fsmgen("-h")
+	code, stdout, _ := fsmgen("fmt", "-h")
 	assert.Equal(t, 0, code)
-	assert.Contains(t, stdout, "fsmgen fmt     [-spec FILE] [-w] [-l]")
-	code, _, stderr := fsmgen("fmt", "-w")
+	assert.Contains(t, stdout, "fsmgen fmt [-l] [-d] [-w] [FILE ...]")
+	withStdin(t, string(specgen.Mini))
+	code, stdout, stderr := fsmgen("fmt", "-w")
 	assert.Equal(t, 2, code)
-	assert.Contains(t, stderr, "-w needs a spec file")
+	assert.Empty(t, stdout)
+	assert.Equal(t, "fsmgen fmt: cannot use -w with standard input; name the spec file\n", stderr)
+	code, _, stderr = fsmgen("fmt", "-spec", "a.fsm", "b.fsm")
+	assert.Equal(t, 2, code)
+	assert.Equal(t, "fsmgen fmt: give the specs by -spec or as arguments, not both\n", stderr)
 	code, _, _ = fsmgen("fmt", "-x")
 	assert.Equal(t, 2, code)
 }
@@ -65,12 +70,90 @@ func TestFmtStdout(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, string(src), string(got), "the file changed")
 
-	// Without a spec: the embedded one.
+	// Without a spec: standard input.
+	withStdin(t, string(src))
 	code, stdout, stderr = fsmgen("fmt")
 	require.Equal(t, 0, code, stderr)
-	want, err = spec.Format(spec.TCPFile, spec.TCPSource())
-	require.NoError(t, err)
 	assert.Equal(t, string(want), stdout)
+}
+
+// withStdin makes text what fsmgen reads as standard input for one test.
+func withStdin(t *testing.T, text string) {
+	t.Helper()
+	old := stdin
+	stdin = strings.NewReader(text)
+	t.Cleanup(func() { stdin = old })
+}
+
+// TestFmtStdin: standard input is formatted to standard output, listed and
+// diffed as <standard input>, and its problems are placed in it.
+func TestFmtStdin(t *testing.T) {
+	want, err := spec.Format(stdinName, specgen.Mini)
+	require.NoError(t, err)
+	withStdin(t, string(specgen.Mini))
+	code, stdout, _ := fsmgen("fmt", "-l")
+	assert.Equal(t, 0, code)
+	assert.Equal(t, "<standard input>\n", stdout)
+
+	withStdin(t, string(specgen.Mini))
+	code, stdout, _ = fsmgen("fmt", "-d")
+	assert.Equal(t, 0, code)
+	assert.True(t, strings.HasPrefix(stdout, "diff -u <standard input>.orig <standard input>\n--- <standard input>.orig\n+++ <standard input>\n@@ -"), stdout)
+
+	withStdin(t, string(want))
+	code, stdout, _ = fsmgen("fmt", "-l", "-d")
+	assert.Equal(t, 0, code)
+	assert.Empty(t, stdout, "formatted input is neither listed nor diffed")
+
+	withStdin(t, "machine m\nstate A\ninitial B\n")
+	code, stdout, stderr := fsmgen("fmt")
+	assert.Equal(t, 2, code)
+	assert.Empty(t, stdout)
+	assert.Equal(t, "<standard input>:3:9: unknown state \"B\"\nfsmgen fmt: 1 problem in the spec\n", stderr)
+}
+
+// TestFmtDiff: -d prints the unified diff from the file to its formatted
+// text, and nothing for a formatted file; the file is left alone.
+func TestFmtDiff(t *testing.T) {
+	path, src := copyMini(t, 0o644)
+	want, err := spec.Format(path, src)
+	require.NoError(t, err)
+	code, stdout, stderr := fsmgen("fmt", "-d", path)
+	require.Equal(t, 0, code, stderr)
+	assert.Equal(t, string(unifiedDiff(path+".orig", path, src, want)), stdout)
+	assert.Contains(t, stdout, "\n-timer autolock   \"locks the door again\"\n")
+	assert.Contains(t, stdout, "\n+timer autolock \"locks the door again\"\n")
+	assert.Equal(t, string(want), string(applyDiff(t, src, stdout)))
+	got, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, string(src), string(got), "-d changed the file")
+}
+
+// TestFmtFiles: like gofmt, fmt takes several files, lists each one that
+// -l would change, and goes on past a file it cannot format, exiting with
+// the worst status.
+func TestFmtFiles(t *testing.T) {
+	a, src := copyMini(t, 0o644)
+	formatted, err := spec.Format(a, src)
+	require.NoError(t, err)
+	b := filepath.Join(filepath.Dir(a), "done.fsm")
+	require.NoError(t, os.WriteFile(b, formatted, 0o644))
+	c, _ := copyMini(t, 0o644)
+	code, stdout, stderr := fsmgen("fmt", "-l", a, b, c)
+	require.Equal(t, 0, code, stderr)
+	assert.Equal(t, a+"\n"+c+"\n", stdout)
+
+	bad := writeSpec(t, "machine m\nstate A\ninitial B\n")
+	missing := filepath.Join(t.TempDir(), "missing.fsm")
+	code, stdout, stderr = fsmgen("fmt", "-w", "-l", a, bad, missing, c)
+	assert.Equal(t, 2, code)
+	assert.Equal(t, a+"\n"+c+"\n", stdout, "the good files are formatted")
+	assert.Equal(t, bad+":3:9: unknown state \"B\"\nfsmgen fmt: 1 problem in the spec\nfsmgen fmt: open "+missing+": no such file or directory\n", stderr)
+	for _, f := range []string{a, c} {
+		got, err := os.ReadFile(f)
+		require.NoError(t, err)
+		assert.Equal(t, string(formatted), string(got), f)
+	}
 }
 
 // TestFmtList: -l names the file only if formatting would change it, and
@@ -145,7 +228,7 @@ func TestFmtWriteFollowsSymlink(t *testing.T) {
 // and nothing is written, whatever the flags.
 func TestFmtBadSpec(t *testing.T) {
 	const text = "machine m\nstate   A\ninitial B\n"
-	for _, flags := range [][]string{nil, {"-w"}, {"-l"}, {"-w", "-l"}} {
+	for _, flags := range [][]string{nil, {"-w"}, {"-l"}, {"-d"}, {"-w", "-l"}} {
 		path := writeSpec(t, text)
 		code, stdout, stderr := fsmgen(append(append([]string{"fmt"}, flags...), "-spec", path)...)
 		assert.Equal(t, 2, code, "%v: %s", flags, stderr)
@@ -179,7 +262,7 @@ func TestFmtRefusesChangedSpec(t *testing.T) {
 	} {
 		formatSpec = bad
 		path, src := copyMini(t, 0o644)
-		for _, flags := range [][]string{{"-w"}, {"-l"}, nil} {
+		for _, flags := range [][]string{{"-w"}, {"-l"}, {"-d"}, nil} {
 			code, stdout, stderr := fsmgen(append(append([]string{"fmt"}, flags...), path)...)
 			assert.Equal(t, 1, code, "%s %v: %s", name, flags, stderr)
 			assert.Empty(t, stdout, "%s %v", name, flags)

@@ -2,8 +2,11 @@ package main
 
 import (
 	"bytes"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,8 +17,13 @@ import (
 	"github.com/tcpfsm/tcpfsm/verify"
 )
 
+// defaultOut is gen's default -out, relative to the module root.
+const defaultOut = "generated/tcp"
+
+// runGen model-checks the spec and writes its Go table package: see
+// fsmgen help gen.
 func runGen(c *specCommand, args []string, stdout, stderr io.Writer) error {
-	out := c.String("out", "generated/tcp", "output `directory`")
+	out := c.String("out", defaultOut, "output `directory` (default: generated/tcp in the module root)")
 	pkg := c.String("pkg", "tcp", "package `name`")
 	importPath := c.String("import", "", "import `path` of the output package (default: from go.mod above -out)")
 	unchecked := c.Bool("unchecked", false, "write the table even if the check fails, and record that it was not verified")
@@ -24,11 +32,19 @@ func runGen(c *specCommand, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	dir := filepath.Clean(*out)
+	outGiven := false
+	c.Visit(func(f *flag.Flag) { outGiven = outGiven || f.Name == "out" })
+	dir, shown, err := outputDir(*out, outGiven)
+	if err != nil {
+		return err
+	}
+	if err := creatable(dir); err != nil {
+		return usageErr("-out %s: %v", *out, err)
+	}
 	ip := *importPath
 	if ip == "" {
 		if ip, err = modulePath(dir); err != nil {
-			return usageErr("fsmgen gen: %v; give -import", err)
+			return usageErr("%v; give -import", err)
 		}
 	}
 	opt, done, err := verifyOptions(mf, bind.Interpreted, "fsmgen gen", stderr)
@@ -38,17 +54,79 @@ func runGen(c *specCommand, args []string, stdout, stderr io.Writer) error {
 	// The bounds are recorded in the verification, not the command: the
 	// header names the spec and the output, which is enough to make the
 	// package again.
-	files, err := verify.Generate(sp, gen.Options{Package: *pkg, ImportPath: ip, Command: gen.Command(sp, filepath.ToSlash(dir), *pkg)}, opt, *unchecked)
+	files, err := verify.Generate(sp, gen.Options{Package: *pkg, ImportPath: ip, Command: gen.Command(sp, shown, *pkg)}, opt, *unchecked)
 	done()
 	if err != nil {
 		return verifyError("fsmgen gen", err)
 	}
 	n, err := writeFiles(dir, files)
 	if err != nil {
-		return err
+		return usageErr("%v", err)
 	}
-	fmt.Fprintf(stdout, "fsmgen gen: %s: %d files, %d changed\n", filepath.ToSlash(dir), len(files), n)
+	fmt.Fprintf(stdout, "fsmgen gen: %s: %d files, %d changed\n", filepath.ToSlash(filepath.Clean(*out)), len(files), n)
 	return nil
+}
+
+// outputDir is the directory gen writes, from -out: as given, relative to
+// the working directory, or the default relative to the root of the
+// module around it (an error outside a module). shown is the directory as
+// the generated header names it: relative to the module root when it is
+// inside the module, so that the header is the same wherever gen runs.
+func outputDir(out string, given bool) (dir, shown string, err error) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", "", err
+	}
+	root, rootErr := moduleRoot(wd)
+	if !given {
+		if rootErr != nil {
+			return "", "", usageErr("the default -out %s is in the module root, and there is no go.mod in %s or above it; give -out DIR", defaultOut, wd)
+		}
+		return filepath.Join(root, filepath.FromSlash(defaultOut)), defaultOut, nil
+	}
+	dir = filepath.Clean(out)
+	shown = filepath.ToSlash(dir)
+	if rootErr == nil {
+		abs := dir
+		if !filepath.IsAbs(abs) {
+			abs = filepath.Join(wd, dir)
+		}
+		if rel, err := filepath.Rel(root, abs); err == nil && filepath.IsLocal(rel) {
+			shown = filepath.ToSlash(rel)
+		}
+	}
+	return dir, shown, nil
+}
+
+// creatable says whether gen can write files in dir, creating it if need
+// be: the nearest directory on its path that exists must take a new file,
+// and nothing on the way may be a file. It tries, leaving nothing behind.
+func creatable(dir string) error {
+	d := dir
+	for {
+		st, err := os.Stat(d)
+		if err == nil && !st.IsDir() {
+			return fmt.Errorf("%s is a file, not a directory", d)
+		}
+		if err == nil {
+			break
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return err
+		}
+		d = parent
+	}
+	f, err := os.CreateTemp(d, ".fsmgen-gen-*")
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("cannot write in %s: %v", d, err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }
 
 // writeFiles writes every file whose content changed. Each is written to a
@@ -107,25 +185,38 @@ func modulePath(dir string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	for d := abs; ; d = filepath.Dir(d) {
-		data, err := os.ReadFile(filepath.Join(d, "go.mod"))
-		if err == nil {
-			for _, line := range strings.Split(string(data), "\n") {
-				if f := strings.Fields(line); len(f) == 2 && f[0] == "module" {
-					rel, err := filepath.Rel(d, abs)
-					if err != nil {
-						return "", err
-					}
-					if rel == "." {
-						return strings.Trim(f[1], `"`), nil
-					}
-					return strings.Trim(f[1], `"`) + "/" + filepath.ToSlash(rel), nil
-				}
+	root, err := moduleRoot(abs)
+	if err != nil {
+		return "", err
+	}
+	data, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		return "", err
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(line); len(f) == 2 && f[0] == "module" {
+			rel, err := filepath.Rel(root, abs)
+			if err != nil {
+				return "", err
 			}
-			return "", fmt.Errorf("%s has no module line", filepath.Join(d, "go.mod"))
+			if rel == "." {
+				return strings.Trim(f[1], `"`), nil
+			}
+			return strings.Trim(f[1], `"`) + "/" + filepath.ToSlash(rel), nil
+		}
+	}
+	return "", fmt.Errorf("%s has no module line", filepath.Join(root, "go.mod"))
+}
+
+// moduleRoot is the directory of the go.mod in dir, an absolute path, or
+// in the nearest directory above it that has one.
+func moduleRoot(dir string) (string, error) {
+	for d := dir; ; d = filepath.Dir(d) {
+		if st, err := os.Stat(filepath.Join(d, "go.mod")); err == nil && !st.IsDir() {
+			return d, nil
 		}
 		if filepath.Dir(d) == d {
-			return "", fmt.Errorf("no go.mod above %s", dir)
+			return "", fmt.Errorf("no go.mod in %s or above it", dir)
 		}
 	}
 }

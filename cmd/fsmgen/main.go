@@ -1,7 +1,9 @@
 // Command fsmgen checks and validates tcpfsm spec files, generates Go
 // transition tables from them and draws their state diagrams.
 //
-// Exit status: 0 success, 1 a check failed, 2 bad usage or bad input.
+// Exit status: 0 success, 1 a failed check, 2 bad usage, bad input or an
+// I/O error; 130 when fsmgen check is interrupted. fsmgen help COMMAND
+// says what each command does, its flags and its exit status.
 package main
 
 import (
@@ -11,38 +13,10 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
-	"slices"
 	"strings"
 
 	"github.com/tcpfsm/tcpfsm/spec"
 )
-
-const usage = `fsmgen: the tcpfsm spec tool
-
-Usage:
-  fsmgen check   [-spec FILE] [-profile NAME|all]    check the spec's properties under each profile
-  fsmgen vet     [-spec FILE]                      validate a spec, report every problem
-  fsmgen gen     [-spec FILE] [-out DIR] [-pkg NAME]   generate the Go table package
-  fsmgen diagram [-spec FILE] [-format mermaid|dot]  draw the state diagram
-  fsmgen fmt     [-spec FILE] [-w] [-l]              format a spec, keeping its comments
-  fsmgen conform [-record DIR] [-scenario NAME] [-v]  run the live close scenarios against this kernel (root, Linux)
-  fsmgen promela [-spec FILE] [-profile NAME] [-msl D] [-capacity N] [-incarnations N] [-o FILE]
-                                                   export the model fsmgen check explores to Promela, for SPIN
-
-Without -spec, commands use the embedded TCP spec (spec/tcp.fsm).
-
-Examples:
-  fsmgen check                       # the embedded TCP spec, every profile
-  fsmgen check -profile linux
-  fsmgen vet -spec my.fsm
-  fsmgen gen                         # regenerate generated/tcp
-  fsmgen diagram -format dot | dot -Tsvg > tcp.svg
-  fsmgen fmt -w -spec my.fsm         # format my.fsm in place
-  sudo fsmgen conform                # hold the linux profile to this kernel
-  fsmgen promela -profile linux -capacity 1 -o tcp.pml   # then: spin -a tcp.pml
-
-Exit status: 0 success, 1 a check failed, 2 bad usage or bad input.
-`
 
 // exitError carries an exit status with its message.
 type exitError struct {
@@ -52,6 +26,7 @@ type exitError struct {
 
 func (e *exitError) Error() string { return e.msg }
 
+// usageErr is an error of bad usage, bad input or I/O: exit status 2.
 func usageErr(format string, args ...any) error {
 	return &exitError{code: 2, msg: fmt.Sprintf(format, args...)}
 }
@@ -66,6 +41,9 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
+// stdin is what fsmgen fmt reads without a file; tests replace it.
+var stdin io.Reader = os.Stdin
+
 // specCommands are the commands that read a spec, by name. Each is given
 // its flag set, with the -spec flag every one of them takes, adds its own
 // flags and parses args with its load or path method. Each reports a
@@ -75,46 +53,98 @@ var specCommands = map[string]func(c *specCommand, args []string, stdout, stderr
 	"fmt": runFmt, "promela": runPromela,
 }
 
+// command is the command called name, or false.
+func command(name string) (func(args []string, stdout, stderr io.Writer) error, bool) {
+	if f := specCommands[name]; f != nil {
+		return func(args []string, stdout, stderr io.Writer) error {
+			return f(newSpecCommand(name), args, stdout, stderr)
+		}, true
+	}
+	switch name {
+	case "conform":
+		return runConform, true
+	case "help":
+		return runHelp, true
+	case "version":
+		return runVersion, true
+	}
+	return nil, false
+}
+
 // run executes one command and returns its exit status.
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stderr, usage())
 		return 2
 	}
-	var err error
-	switch name := args[0]; {
-	case specCommands[name] != nil:
-		err = specCommands[name](newSpecCommand(name, stderr), args[1:], stdout, stderr)
-	case name == "conform":
-		err = runConform(args[1:], stdout, stderr)
-	case slices.Contains([]string{"-h", "-help", "--help", "help"}, name):
-		fmt.Fprint(stdout, usage)
+	name := args[0]
+	switch name {
+	case "-h", "-help", "--help":
+		name = "help"
+	case "-version", "--version":
+		name = "version"
+	}
+	cmd, ok := command(name)
+	if !ok {
+		if strings.HasPrefix(name, "-") {
+			fmt.Fprintf(stderr, "fsmgen: unknown flag %s; fsmgen help lists the commands\n", name)
+		} else {
+			fmt.Fprintf(stderr, "fsmgen %s: unknown command%s; fsmgen help lists the commands\n", name, spec.DidYouMean(name, commandNames()))
+		}
+		return 2
+	}
+	err := cmd(args[1:], stdout, stderr)
+	var help *helpRequest
+	if errors.As(err, &help) {
+		writeHelp(stdout, help.fs)
 		return 0
-	default:
-		fmt.Fprintf(stderr, "fsmgen: unknown command %q\n\n%s", name, usage)
-		return 2
 	}
+	return report(stderr, name, err)
+}
+
+// report prints err, the failure of the command cmd, on stderr and returns
+// the exit status it calls for: an exitError's own, 2 for problems in a
+// spec and for any other error (bad input or I/O), the worst of a joined
+// list of errors. Every message is printed once, as one line that begins
+// "fsmgen CMD: " (the command may have written that prefix itself), but
+// for a spec's problems, which are lines FILE:LINE:COL: MESSAGE as
+// compilers print them, and then their count.
+func report(stderr io.Writer, cmd string, err error) int {
 	if err == nil {
 		return 0
 	}
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
+	if list, ok := err.(interface{ Unwrap() []error }); ok {
+		code := 0
+		for _, e := range list.Unwrap() {
+			code = max(code, report(stderr, cmd, e))
+		}
+		return code
 	}
 	var ee *exitError
-	if errors.As(err, &ee) {
+	var list spec.ErrorList
+	switch {
+	case errors.As(err, &ee):
 		if ee.msg != "" {
-			fmt.Fprintln(stderr, ee.msg)
+			fmt.Fprintln(stderr, prefixed(cmd, ee.msg))
 		}
 		return ee.code
-	}
-	var list spec.ErrorList
-	if errors.As(err, &list) {
+	case errors.As(err, &list):
 		fmt.Fprintln(stderr, list.Error())
-		fmt.Fprintf(stderr, "fsmgen: %d problem%s in the spec\n", len(list), plural(len(list)))
+		fmt.Fprintf(stderr, "fsmgen %s: %d problem%s in the spec\n", cmd, len(list), plural(len(list)))
 		return 2
 	}
-	fmt.Fprintf(stderr, "fsmgen: %v\n", err)
-	return 1
+	fmt.Fprintln(stderr, prefixed(cmd, err.Error()))
+	return 2
+}
+
+// prefixed is msg with the prefix "fsmgen CMD: " once: added where msg
+// has none, in place of a bare "fsmgen: ".
+func prefixed(cmd, msg string) string {
+	p := "fsmgen " + cmd + ": "
+	if strings.HasPrefix(msg, p) {
+		return msg
+	}
+	return p + strings.TrimPrefix(msg, "fsmgen: ")
 }
 
 func plural(n int) string {
@@ -124,50 +154,62 @@ func plural(n int) string {
 	return "s"
 }
 
-// newFlags makes a flag set that reports errors instead of exiting.
-func newFlags(name string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("fsmgen "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	return fs
-}
-
-// parseFlags parses args, turning a flag error into exit status 2.
-func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return &exitError{code: 2}
-	}
-	return nil
-}
-
-// maxSpecSize bounds what loadSpec reads: a spec is a page of text, and
+// maxSpecSize bounds what readSource reads: a spec is a page of text, and
 // anything far larger is a mistake.
 const maxSpecSize = 4 << 20
 
 // loadSpec parses the spec at path, or the embedded TCP spec when path is
-// empty. It returns the spec and the name it goes by in headers.
+// empty.
 func loadSpec(path string) (*spec.Spec, error) {
 	if path == "" {
 		return spec.TCP()
 	}
+	src, err := readSpecFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return spec.Parse(specName(path), src)
+}
+
+// specName is the name a spec file goes by in positions and reports.
+func specName(path string) string { return strings.TrimPrefix(path, "./") }
+
+// readSpecFile reads the text of the spec file at path.
+func readSpecFile(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, usageErr("fsmgen: %v", err)
+		return nil, usageErr("%v", err)
 	}
 	defer f.Close()
 	if st, err := f.Stat(); err == nil && st.IsDir() {
-		return nil, usageErr("fsmgen: %s is a directory, not a spec file", path)
+		return nil, usageErr("%s is a directory, not a spec file", path)
 	}
-	src, err := io.ReadAll(io.LimitReader(f, maxSpecSize+1))
+	return readSource(f, path)
+}
+
+// readSource reads a spec's text from r, called name in messages.
+func readSource(r io.Reader, name string) ([]byte, error) {
+	src, err := io.ReadAll(io.LimitReader(r, maxSpecSize+1))
 	if err != nil {
-		return nil, usageErr("fsmgen: read %s: %v", path, err)
+		return nil, usageErr("read %s: %v", name, err)
 	}
 	if len(src) > maxSpecSize {
-		return nil, usageErr("fsmgen: %s is larger than %d MiB; a spec is a page of text", path, maxSpecSize>>20)
+		return nil, usageErr("%s is larger than %d MiB; a spec is a page of text", name, maxSpecSize>>20)
 	}
-	return spec.Parse(strings.TrimPrefix(path, "./"), src)
+	return src, nil
+}
+
+// shownSpec is sp as a report names it: a spec file by its path, the
+// embedded spec by the fsmgen it is built into (embeddedSpec), since one
+// who installed fsmgen has no spec/tcp.fsm to look at. path is "" for the
+// embedded spec.
+func shownSpec(sp *spec.Spec, path string) *spec.Spec {
+	if path != "" {
+		return sp
+	}
+	shown := *sp
+	shown.File = embeddedSpec()
+	return &shown
 }
 
 // specCommand is the flag set of a command that reads a spec: its own
@@ -179,10 +221,10 @@ type specCommand struct {
 	spec *string
 }
 
-// newSpecCommand makes the flag set of the command name, reporting errors
-// to stderr, with the -spec flag.
-func newSpecCommand(name string, stderr io.Writer) *specCommand {
-	fs := newFlags(name, stderr)
+// newSpecCommand makes the flag set of the command name, with the -spec
+// flag.
+func newSpecCommand(name string) *specCommand {
+	fs := newFlags(name)
 	return &specCommand{FlagSet: fs, spec: fs.String("spec", "", defaultSpecUsage)}
 }
 
@@ -196,11 +238,11 @@ func (c *specCommand) path(args []string) (string, error) {
 		return *c.spec, nil
 	case 1:
 		if *c.spec != "" {
-			return "", usageErr("fsmgen: give the spec once, by -spec or as an argument")
+			return "", usageErr("give the spec once, by -spec or as an argument")
 		}
 		return c.Arg(0), nil
 	}
-	return "", usageErr("fsmgen: unexpected arguments %q", c.Args()[1:])
+	return "", usageErr("unexpected arguments %q", c.Args()[1:])
 }
 
 // load parses args and the spec they name. path is "" for the embedded spec.
@@ -212,13 +254,19 @@ func (c *specCommand) load(args []string) (sp *spec.Spec, path string, err error
 	return sp, path, err
 }
 
-// profile is the profile of sp called name, or a usage error that lists
-// the profiles sp has.
+// profile is the profile of sp called name, ignoring case, or a usage
+// error that suggests the closest and lists the profiles sp has.
 func (c *specCommand) profile(sp *spec.Spec, name string) (*spec.Profile, error) {
 	if p := sp.Profile(name); p != nil {
 		return p, nil
 	}
-	return nil, usageErr("%s: unknown profile %q: the spec has %s", c.Name(), name, strings.Join(sp.ProfileNames(), ", "))
+	for _, p := range sp.Profiles {
+		if strings.EqualFold(p.Name, name) {
+			return p, nil
+		}
+	}
+	names := sp.ProfileNames()
+	return nil, usageErr("unknown profile %q%s: the spec has %s", name, spec.DidYouMean(name, names), strings.Join(names, ", "))
 }
 
 const defaultSpecUsage = "spec `file` (default: the embedded TCP spec)"

@@ -39,7 +39,7 @@ func TestUsage(t *testing.T) {
 	assert.Contains(t, stderr, "Usage:")
 	code, _, stderr = fsmgen("frobnicate")
 	assert.Equal(t, 2, code)
-	assert.Contains(t, stderr, `unknown command "frobnicate"`)
+	assert.Equal(t, "fsmgen frobnicate: unknown command; fsmgen help lists the commands\n", stderr)
 	code, stdout, _ := fsmgen("-h")
 	assert.Equal(t, 0, code)
 	assert.Contains(t, stdout, "Examples:")
@@ -100,6 +100,7 @@ func TestGenWritesWhatGenerateMakes(t *testing.T) {
 		got, err := os.ReadFile(filepath.Join(dir, f.Name))
 		require.NoError(t, err)
 		assert.True(t, bytes.Equal(f.Data, got), f.Name)
+		assert.NotContains(t, string(got), "fsmgen "+version(), "%s: the generated code is the same whatever fsmgen made it", f.Name)
 	}
 	code, stdout, _ = fsmgen(args...)
 	require.Equal(t, 0, code)
@@ -120,6 +121,44 @@ func TestGenBadInputWritesNothing(t *testing.T) {
 		entries, _ := os.ReadDir(dir)
 		assert.Empty(t, entries, "%s: files were written", name)
 	}
+}
+
+// TestGenDefaultOut: without -out, gen writes generated/tcp in the module
+// root from any directory of the module, and the header names it so, as
+// it does a -out given from the root; outside a module it says so before
+// any check.
+func TestGenDefaultOut(t *testing.T) {
+	root := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(root, "go.mod"), []byte("module example.com/m\n\ngo 1.26\n"), 0o644))
+	sub := filepath.Join(root, "a", "b")
+	require.NoError(t, os.MkdirAll(sub, 0o755))
+	t.Chdir(sub)
+	code, stdout, stderr := fsmgen("gen", "-incarnations", "1")
+	require.Equal(t, 0, code, stderr)
+	assert.Equal(t, "fsmgen gen: generated/tcp: 6 files, 6 changed\n", stdout)
+	doc, err := os.ReadFile(filepath.Join(root, "generated", "tcp", "doc.go"))
+	require.NoError(t, err)
+	assert.Contains(t, string(doc), "fsmgen gen -spec spec/tcp.fsm -out generated/tcp -pkg tcp")
+	example, err := os.ReadFile(filepath.Join(root, "generated", "tcp", "example_test.go"))
+	require.NoError(t, err)
+	assert.Contains(t, string(example), `"example.com/m/generated/tcp"`, "the import path from go.mod")
+
+	t.Chdir(root)
+	code, stdout, stderr = fsmgen("gen", "-incarnations", "1", "-out", "generated/tcp")
+	require.Equal(t, 0, code, stderr)
+	assert.Equal(t, "fsmgen gen: generated/tcp: 6 files, 0 changed\n", stdout, "the same files from the root")
+	code, _, stderr = fsmgen("gen", "-incarnations", "1", "-out", filepath.Join(root, "generated", "tcp"))
+	require.Equal(t, 0, code, stderr)
+
+	outside := t.TempDir()
+	if _, err := moduleRoot(outside); err == nil {
+		t.Skip("the temporary directory is inside a module")
+	}
+	t.Chdir(outside)
+	code, stdout, stderr = fsmgen("gen", "-spec", tcpWithFinding(t, ""))
+	assert.Equal(t, 2, code, "refused before the check, which fails")
+	assert.Empty(t, stdout)
+	assert.Equal(t, "fsmgen gen: the default -out generated/tcp is in the module root, and there is no go.mod in "+outside+" or above it; give -out DIR\n", stderr)
 }
 
 func TestGenFindsImportPath(t *testing.T) {
@@ -164,6 +203,8 @@ func checkArgs(args ...string) []string { return append(append([]string{"check"}
 func TestCheck(t *testing.T) {
 	code, stdout, stderr := fsmgen(checkArgs()...)
 	require.Equal(t, 0, code, "every violation is a finding the spec declares: %s", stderr)
+	assert.True(t, strings.HasPrefix(stdout, embeddedSpec()+": machine tcp: "), "the embedded spec is named by the fsmgen it is built into: %.80s", stdout)
+	assert.Regexp(t, `^embedded spec \(fsmgen [^()]+\)$`, embeddedSpec())
 	assert.Contains(t, stdout, "P9 is checked on the spec and on generated/tcp")
 	assert.Contains(t, stdout, "capacity 1 per direction")
 	assert.Contains(t, stdout, "1 incarnation;")
@@ -180,8 +221,10 @@ func TestCheck(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, `unknown profile "plan9"`)
 
-	code, stdout, _ = fsmgen("check", miniFile(t))
+	mini := miniFile(t)
+	code, stdout, _ = fsmgen("check", mini)
 	assert.Equal(t, 0, code)
+	assert.True(t, strings.HasPrefix(stdout, mini+": machine "), "a spec file is named by its path")
 	assert.Contains(t, stdout, "Model checking skipped: ")
 	assert.Contains(t, stdout, "home")
 	assert.NotContains(t, stdout, "generated/tcp")
@@ -213,7 +256,7 @@ func TestCheckFindings(t *testing.T) {
 	code, _, stderr = fsmgen(checkArgs("-spec", path)...)
 	assert.Equal(t, 2, code)
 	assert.Regexp(t, `bad.fsm:\d+:\d+: profile rfc9293: finding P13: there is no such property \(P1, P2, P3, P4, P5, P6, P7, P8, P9, P10, P11, P12\)`, stderr)
-	assert.Contains(t, stderr, "fsmgen: 1 problem in the spec")
+	assert.Contains(t, stderr, "\nfsmgen check: 1 problem in the spec\n")
 }
 
 // TestCheckBounds: bounds the model refuses, and runs past their limits,

@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"strings"
 
 	"github.com/tcpfsm/tcpfsm/bind"
 	"github.com/tcpfsm/tcpfsm/model"
@@ -19,7 +20,7 @@ func runPromela(c *specCommand, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if len(sp.Profiles) == 0 {
-		return usageErr("fsmgen promela: %s has no profile", sp.File)
+		return usageErr("%s has no profile", sp.File)
 	}
 	prof := sp.Profiles[0]
 	if *profile != "" {
@@ -35,18 +36,19 @@ func runPromela(c *specCommand, args []string, stdout, stderr io.Writer) error {
 	}
 	m, src, err := promela.Build(sp, prof, bf.bounds(), table)
 	if err != nil {
-		return usageErr("fsmgen promela: %v", err)
+		return usageErr("%v", err)
 	}
 	text, err := promela.Generate(m, src)
 	if err != nil {
-		return err
+		// What the export cannot write comes from the spec: name it.
+		return usageErr("%s: %s", sp.File, strings.TrimPrefix(err.Error(), "promela: "))
 	}
 	if *out == "" {
 		_, err := stdout.Write(text)
 		return err
 	}
 	if err := writeFileAtomic(*out, text); err != nil {
-		return usageErr("fsmgen promela: %v", err)
+		return usageErr("%v", err)
 	}
 	return nil
 }
