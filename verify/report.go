@@ -43,6 +43,7 @@ func (r *Report) WriteText(w io.Writer, sp *spec.Spec) error {
 			r.writeVerdict(&b, prof, pr.Profile, p)
 		}
 	}
+	r.writeInterrupted(&b)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -84,6 +85,9 @@ func (r *Report) writeVerdict(b *strings.Builder, prof *spec.Profile, profile st
 	if prof != nil {
 		declared = prof.Finding(p.ID)
 	}
+	if p.Unchecked {
+		return
+	}
 	if p.Holds {
 		if declared != nil && r.Skipped == "" {
 			fmt.Fprintf(b, "\n%s holds under %s at these bounds, though the profile declares it a finding: %s\n", p.ID, profile, declared.Cite)
@@ -101,6 +105,22 @@ func (r *Report) writeVerdict(b *strings.Builder, prof *spec.Profile, profile st
 	} else {
 		fmt.Fprintf(b, "%s VIOLATED under %s: %s\n", p.ID, profile, p.Problem)
 	}
+}
+
+// writeInterrupted says, for an interrupted run, which profile it left
+// incomplete and what the results above it are.
+func (r *Report) writeInterrupted(b *strings.Builder) {
+	if !r.Incomplete || len(r.Results) == 0 {
+		return
+	}
+	last := r.Results[len(r.Results)-1]
+	fmt.Fprintf(b, "\ninterrupted: profile %s incomplete after %d states; ", last.Profile, last.States)
+	if len(r.Results) == 1 {
+		b.WriteString("no profile was finished")
+	} else {
+		b.WriteString("the results above are of the finished profiles")
+	}
+	fmt.Fprintf(b, " (of %s, only P9, checked on the table; the other properties are unchecked)\n", last.Profile)
 }
 
 // WriteJSON writes r as fsmgen check -json prints it, indented.
@@ -227,8 +247,15 @@ func segText(g model.Segment) string {
 type Progress = check.Progress
 
 // ProgressLine says on one line how far the exploration under profile has
-// come.
+// come: while exploring, the states found and how many a second, and the
+// frontier (states found but not yet expanded); in the liveness phase,
+// the states of the graph and how many its search visited; and the
+// memory the search holds.
 func ProgressLine(profile string, p Progress) string {
-	return fmt.Sprintf("%s: %s: %d states, %d done, depth %d, %d MiB, %.0f s",
-		profile, p.Phase, p.States, p.Done, p.Depth, p.Bytes>>20, p.Elapsed.Seconds())
+	if p.Phase == "explore" {
+		return fmt.Sprintf("%s: explore: %d states, %.0f states/s, frontier %d, depth %d, %d MiB, %.0f s",
+			profile, p.States, float64(p.States)/max(p.Elapsed.Seconds(), 1e-9), p.States-p.Done, p.Depth, p.Bytes>>20, p.Elapsed.Seconds())
+	}
+	return fmt.Sprintf("%s: %s: %d states, %d visited, %d MiB, %.0f s",
+		profile, p.Phase, p.States, p.Done, p.Bytes>>20, p.Elapsed.Seconds())
 }
