@@ -107,12 +107,13 @@ type Options struct {
 
 // Progress is a run so far.
 type Progress struct {
-	Phase   string // "explore" or "liveness"
-	States  int
-	Done    int // states expanded (explore) or visited (liveness)
-	Depth   int
-	Bytes   uint64
-	Elapsed time.Duration
+	Phase       string // "explore" or "liveness"
+	States      int
+	Transitions int // explored so far
+	Done        int // states expanded (explore) or visited (liveness)
+	Depth       int
+	Bytes       uint64
+	Elapsed     time.Duration
 }
 
 // Stopped reports a run stopped by Options.Stop before it ended, and how
@@ -183,7 +184,7 @@ func Run(m *model.Model, props []Property, opt Options) (*Result, error) {
 	depthEnd, depth := uint32(1), 0
 	lastReport := time.Now()
 	progress := func(head uint32) Progress {
-		return Progress{Phase: "explore", States: int(st.n), Done: int(head), Depth: depth, Bytes: st.bytes() + g.bytes(), Elapsed: time.Since(start)}
+		return Progress{Phase: "explore", States: int(st.n), Transitions: res.Transitions, Done: int(head), Depth: depth, Bytes: st.bytes() + g.bytes(), Elapsed: time.Since(start)}
 	}
 	if opt.Progress != nil {
 		opt.Progress(progress(0))

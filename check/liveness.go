@@ -126,7 +126,7 @@ func checkLiveness(m *model.Model, st *store, g *graph, init model.State, props 
 		return TooMuchMemory{opt.MaxBytes, int(st.n)}
 	}
 	progress := func(visited int) Progress {
-		return Progress{Phase: "liveness", States: int(st.n), Done: visited, Bytes: st.bytes() + g.bytes(), Elapsed: time.Since(start)}
+		return Progress{Phase: "liveness", States: int(st.n), Transitions: res.Transitions, Done: visited, Depth: res.Depth, Bytes: st.bytes() + g.bytes(), Elapsed: time.Since(start)}
 	}
 	if opt.Progress != nil {
 		opt.Progress(progress(0))

@@ -300,7 +300,7 @@ func modelCheck(rep *Report, sp *spec.Spec, profiles []*spec.Profile, opt Option
 		res, err := check.Run(m, props.ModelChecked, co)
 		var stopped check.Stopped
 		if errors.As(err, &stopped) {
-			res = &check.Result{States: stopped.States, Elapsed: stopped.Elapsed, Bytes: stopped.Bytes}
+			res = &check.Result{States: stopped.States, Transitions: stopped.Transitions, Elapsed: stopped.Elapsed, Bytes: stopped.Bytes}
 		} else if err != nil {
 			return fmt.Errorf("profile %s: %w", sprof.Name, err)
 		}
