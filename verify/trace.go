@@ -21,17 +21,17 @@ type Trace struct {
 	Status string `json:"status"`
 	// Finding, for a finding, is the citation of the finding the profile
 	// declares.
-	Finding string      `json:"finding,omitempty"`
-	Problem string      `json:"problem"`
-	Initial string      `json:"initial"`
-	Steps   []TraceStep `json:"steps"`
+	Finding string `json:"finding,omitempty"`
+	Problem string `json:"problem"`
 	// Loop, for a liveness violation (a lasso), is the index in Steps of
 	// the first step of the cycle that repeats for ever; nil for a safety
 	// violation.
 	Loop *int `json:"loop,omitempty"`
 	// Stutter says that the cycle is time passing in the last state and
 	// nothing else: the one step from Loop on, a tick.
-	Stutter bool `json:"stutter,omitempty"`
+	Stutter bool        `json:"stutter,omitempty"`
+	Initial string      `json:"initial"`
+	Steps   []TraceStep `json:"steps"`
 }
 
 // TraceStep is one step of a trace: what happened, the state after it,
