@@ -76,21 +76,15 @@ func runCheck(c *specCommand, args []string, stdout, stderr io.Writer) error {
 }
 
 // verifyOptions are the options of a verification with the bounds of mf on
-// table, reporting progress on stderr when it is a terminal; done clears
-// the progress line.
+// table, reporting progress on stderr (see progress); done clears a
+// terminal's progress line.
 func verifyOptions(mf *modelFlags, table bind.Table, cmd string, stderr io.Writer) (opt verify.Options, done func(), err error) {
 	opt, err = mf.options()
 	if err != nil {
 		return opt, nil, usageErr("%s: %v", cmd, err)
 	}
 	opt.Table = table
-	done = func() {}
-	if progress := terminal(stderr); progress != nil {
-		opt.Progress = func(profile string, pr verify.Progress) {
-			fmt.Fprint(progress, "\r\x1b[K"+verify.ProgressLine(profile, pr))
-		}
-		done = func() { fmt.Fprint(progress, "\r\x1b[K") }
-	}
+	opt.Progress, done = progress(stderr, cmd)
 	return opt, done, nil
 }
 
@@ -108,18 +102,6 @@ func verifyError(cmd string, err error) error {
 			cmd, refused.Spec, strings.Join(refused.Failures, "\n  "))}
 	}
 	return usageErr("%s: %v", cmd, err)
-}
-
-// terminal returns w if it is a terminal, for progress reports, or nil.
-func terminal(w io.Writer) io.Writer {
-	f, ok := w.(*os.File)
-	if !ok {
-		return nil
-	}
-	if st, err := f.Stat(); err != nil || st.Mode()&os.ModeCharDevice == 0 {
-		return nil
-	}
-	return w
 }
 
 // writeDiagrams writes every counterexample of rep as a Mermaid sequence
