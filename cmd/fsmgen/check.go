@@ -17,7 +17,9 @@ import (
 // names, and prints the report package verify writes: as text, or as JSON
 // for programs with -json; -diagram also writes the counterexamples as
 // sequence diagrams. The embedded spec is checked on generated/tcp too.
-// Exit status 1 for a violation the spec does not declare as a finding.
+// Exit status 1 for a violation the spec does not declare as a finding;
+// 130 for a run interrupted by SIGINT or SIGTERM, after the report of
+// what it finished.
 func runCheck(c *specCommand, args []string, stdout, stderr io.Writer) error {
 	mf := addModelFlags(c.FlagSet)
 	profile := c.String("profile", "all", "profile `name` to check, or all")
@@ -47,9 +49,13 @@ func runCheck(c *specCommand, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	opt.Coverage = *cover
+	stop, release := interrupts()
+	opt.Stop = stop
 	rep, failures, err := verify.Run(sp, profiles, opt)
+	release()
 	done()
-	if err != nil {
+	var interrupted verify.Interrupted
+	if err != nil && !errors.As(err, &interrupted) {
 		return verifyError("fsmgen check", err)
 	}
 	if *diagram != "" {
@@ -57,22 +63,29 @@ func runCheck(c *specCommand, args []string, stdout, stderr io.Writer) error {
 			return &exitError{code: 1, msg: fmt.Sprintf("fsmgen check: %v", err)}
 		}
 	}
-	if *asJSON {
-		err = rep.WriteJSON(stdout)
-	} else {
-		err = rep.WriteText(stdout, sp)
-		if err == nil && *cover {
-			fmt.Fprintln(stdout)
-			err = rep.WriteCoverage(stdout, sp)
-		}
-	}
-	if err != nil {
+	if err := writeReport(stdout, rep, sp, *asJSON, *cover); err != nil {
 		return err
 	}
-	if failures > 0 {
+	switch {
+	case rep.Incomplete:
+		return &exitError{code: 130, msg: "fsmgen check: " + interrupted.Error()}
+	case failures > 0:
 		return &exitError{code: 1, msg: fmt.Sprintf("fsmgen check: %d violation%s the spec does not declare", failures, plural(failures))}
 	}
 	return nil
+}
+
+// writeReport prints rep, a report on sp: as JSON, or as text with, if
+// cover, the rule coverage.
+func writeReport(stdout io.Writer, rep *verify.Report, sp *spec.Spec, asJSON, cover bool) error {
+	if asJSON {
+		return rep.WriteJSON(stdout)
+	}
+	if err := rep.WriteText(stdout, sp); err != nil || !cover {
+		return err
+	}
+	fmt.Fprintln(stdout)
+	return rep.WriteCoverage(stdout, sp)
 }
 
 // verifyOptions are the options of a verification with the bounds of mf on
