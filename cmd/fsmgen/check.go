@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/tcpfsm/tcpfsm/bind"
@@ -24,7 +26,8 @@ func runCheck(c *specCommand, args []string, stdout, stderr io.Writer) error {
 	mf := addModelFlags(c.FlagSet)
 	profile := c.String("profile", "all", "profile `name` to check, or all")
 	asJSON := c.Bool("json", false, "print the results as JSON")
-	diagram := c.String("diagram", "", "write each counterexample as a Mermaid sequence diagram to `FILE`")
+	var out outputs
+	c.StringVar(&out.diagram, "diagram", "", "write each counterexample as a Mermaid sequence diagram to `FILE`")
 	cover := c.Bool("coverage", false, "report how often the exploration fired each rule of the spec, per profile (with -json, in each result)")
 	sp, path, err := c.load(args)
 	if err != nil {
@@ -48,6 +51,9 @@ func runCheck(c *specCommand, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := out.check(); err != nil {
+		return err
+	}
 	opt.Coverage = *cover
 	stop, release := interrupts()
 	opt.Stop = stop
@@ -58,10 +64,8 @@ func runCheck(c *specCommand, args []string, stdout, stderr io.Writer) error {
 	if err != nil && !errors.As(err, &interrupted) {
 		return verifyError("fsmgen check", err)
 	}
-	if *diagram != "" {
-		if err := writeDiagrams(*diagram, rep); err != nil {
-			return &exitError{code: 1, msg: fmt.Sprintf("fsmgen check: %v", err)}
-		}
+	if err := out.write(rep, sp); err != nil {
+		return &exitError{code: 1, msg: fmt.Sprintf("fsmgen check: %v", err)}
 	}
 	if err := writeReport(stdout, rep, sp, *asJSON, *cover); err != nil {
 		return err
@@ -86,6 +90,77 @@ func writeReport(stdout io.Writer, rep *verify.Report, sp *spec.Spec, asJSON, co
 	}
 	fmt.Fprintln(stdout)
 	return rep.WriteCoverage(stdout, sp)
+}
+
+// outputs are the files fsmgen check writes besides its report, by their
+// flags; "" for none.
+type outputs struct {
+	diagram string
+}
+
+// check makes sure, before a search that may take hours, that each
+// output can be written: a usage error, exit status 2, if not.
+func (o outputs) check() error {
+	for _, f := range []struct{ flag, path string }{{"-diagram", o.diagram}} {
+		if f.path == "" {
+			continue
+		}
+		if err := writable(f.path); err != nil {
+			return usageErr("fsmgen check: %s %s: %v", f.flag, f.path, err)
+		}
+	}
+	return nil
+}
+
+// write writes each output of rep, a report on sp: whole, or not at all.
+func (o outputs) write(rep *verify.Report, sp *spec.Spec) error {
+	for _, f := range []struct {
+		path string
+		fill func(io.Writer) error
+	}{{o.diagram, rep.WriteDiagrams}} {
+		if f.path == "" {
+			continue
+		}
+		var b bytes.Buffer
+		if err := f.fill(&b); err != nil {
+			return err
+		}
+		if err := writeFileAtomic(f.path, b.Bytes()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writable checks that a file can be written at path as writeFileAtomic
+// writes it: that path is no directory, and that a file can be created
+// beside it.
+func writable(path string) error {
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return errors.New("is a directory")
+	}
+	dir := filepath.Dir(path)
+	switch st, err := os.Stat(dir); {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("there is no directory %s", dir)
+	case err != nil:
+		return err
+	case !st.IsDir():
+		return fmt.Errorf("%s is not a directory", dir)
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("cannot create a file in %s: %v", dir, err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }
 
 // verifyOptions are the options of a verification with the bounds of mf on
@@ -115,14 +190,4 @@ func verifyError(cmd string, err error) error {
 			cmd, refused.Spec, strings.Join(refused.Failures, "\n  "))}
 	}
 	return usageErr("%s: %v", cmd, err)
-}
-
-// writeDiagrams writes every counterexample of rep as a Mermaid sequence
-// diagram, one after another, to path.
-func writeDiagrams(path string, rep *verify.Report) error {
-	var b bytes.Buffer
-	if err := rep.WriteDiagrams(&b); err != nil {
-		return err
-	}
-	return os.WriteFile(path, b.Bytes(), 0o644)
 }
