@@ -18,16 +18,17 @@ import (
 // runCheck verifies the spec under every profile, or the one -profile
 // names, and prints the report package verify writes: as text, or as JSON
 // for programs with -json; -diagram also writes the counterexamples as
-// sequence diagrams. The embedded spec is checked on generated/tcp too.
-// Exit status 1 for a violation the spec does not declare as a finding;
-// 130 for a run interrupted by SIGINT or SIGTERM, after the report of
-// what it finished.
+// sequence diagrams, and -trace-out saves them for fsmgen replay. The
+// embedded spec is checked on generated/tcp too. Exit status 1 for a
+// violation the spec does not declare as a finding; 130 for a run
+// interrupted by SIGINT or SIGTERM, after the report of what it finished.
 func runCheck(c *specCommand, args []string, stdout, stderr io.Writer) error {
 	mf := addModelFlags(c.FlagSet)
 	profile := c.String("profile", "all", "profile `name` to check, or all")
 	asJSON := c.Bool("json", false, "print the results as JSON")
 	var out outputs
 	c.StringVar(&out.diagram, "diagram", "", "write each counterexample as a Mermaid sequence diagram to `FILE`")
+	c.StringVar(&out.traces, "trace-out", "", "save every counterexample to `FILE`, for fsmgen replay, as JSON:\n"+traceFormatHelp)
 	cover := c.Bool("coverage", false, "report how often the exploration fired each rule of the spec, per profile (with -json, in each result)")
 	sp, path, err := c.load(args)
 	if err != nil {
@@ -95,13 +96,13 @@ func writeReport(stdout io.Writer, rep *verify.Report, sp *spec.Spec, asJSON, co
 // outputs are the files fsmgen check writes besides its report, by their
 // flags; "" for none.
 type outputs struct {
-	diagram string
+	diagram, traces string
 }
 
 // check makes sure, before a search that may take hours, that each
 // output can be written: a usage error, exit status 2, if not.
 func (o outputs) check() error {
-	for _, f := range []struct{ flag, path string }{{"-diagram", o.diagram}} {
+	for _, f := range []struct{ flag, path string }{{"-diagram", o.diagram}, {"-trace-out", o.traces}} {
 		if f.path == "" {
 			continue
 		}
@@ -117,7 +118,7 @@ func (o outputs) write(rep *verify.Report, sp *spec.Spec) error {
 	for _, f := range []struct {
 		path string
 		fill func(io.Writer) error
-	}{{o.diagram, rep.WriteDiagrams}} {
+	}{{o.diagram, rep.WriteDiagrams}, {o.traces, rep.TraceFile(sp).Write}} {
 		if f.path == "" {
 			continue
 		}

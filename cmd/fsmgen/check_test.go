@@ -20,7 +20,8 @@ func TestCheckOutputsFirst(t *testing.T) {
 	for _, c := range []struct{ flag, path, want string }{
 		{"-diagram", dir, "is a directory"},
 		{"-diagram", filepath.Join(dir, "missing", "cx.mmd"), "there is no directory " + filepath.Join(dir, "missing")},
-		{"-diagram", filepath.Join(file, "cx.mmd"), file + " is not a directory"},
+		{"-trace-out", filepath.Join(file, "cx.json"), file + " is not a directory"},
+		{"-trace-out", dir, "is a directory"},
 	} {
 		code, stdout, stderr := fsmgen("check", "-max-states", "1000", c.flag, c.path)
 		assert.Equal(t, 2, code, c.path)
@@ -41,13 +42,13 @@ func TestCheckOutputsFirst(t *testing.T) {
 	}
 }
 
-// TestCheckWritesOutputsWhole: -diagram replaces what the file held, and
-// leaves no temporary file beside it.
+// TestCheckWritesOutputsWhole: -diagram and -trace-out replace what the
+// files held, and leave no temporary file beside them.
 func TestCheckWritesOutputsWhole(t *testing.T) {
 	dir := t.TempDir()
-	diagram := filepath.Join(dir, "cx.mmd")
+	diagram, traces := filepath.Join(dir, "cx.mmd"), filepath.Join(dir, "cx.json")
 	require.NoError(t, os.WriteFile(diagram, []byte(strings.Repeat("old\n", 10000)), 0o644))
-	code, _, stderr := fsmgen(checkArgs("-profile", "rfc9293", "-diagram", diagram)...)
+	code, _, stderr := fsmgen(checkArgs("-profile", "rfc9293", "-diagram", diagram, "-trace-out", traces)...)
 	require.Equal(t, 0, code, stderr)
 	data, err := os.ReadFile(diagram)
 	require.NoError(t, err)
@@ -55,5 +56,5 @@ func TestCheckWritesOutputsWhole(t *testing.T) {
 	assert.NotContains(t, string(data), "old\n")
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
-	assert.Len(t, entries, 1, "only the output")
+	assert.Len(t, entries, 2, "only the two outputs")
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -86,7 +87,8 @@ func TestCheckInterrupted(t *testing.T) {
 	assert.Regexp(t, `\ninterrupted: profile linux incomplete after \d+ states; no profile was finished \(of linux, only P9, checked on the table; the other properties are unchecked\)\n$`, stdout)
 	assert.NotContains(t, stdout, "explore:", "progress goes to stderr only")
 
-	code, stdout, stderr = interrupted(t, "-profile", "linux", "-json")
+	traces := filepath.Join(t.TempDir(), "cx.json")
+	code, stdout, stderr = interrupted(t, "-profile", "linux", "-json", "-trace-out", traces)
 	assert.Equal(t, 130, code, stderr)
 	var rep verify.Report
 	require.NoError(t, json.Unmarshal([]byte(stdout), &rep), "the whole of stdout is the JSON report")
@@ -98,4 +100,7 @@ func TestCheckInterrupted(t *testing.T) {
 		assert.Equal(t, p.ID == "P9", p.Holds, p.ID)
 		assert.Equal(t, p.ID != "P9", p.Unchecked, p.ID)
 	}
+	data, err := os.ReadFile(traces)
+	require.NoError(t, err)
+	assert.Contains(t, string(data), `"incomplete": true`)
 }
