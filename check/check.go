@@ -96,18 +96,42 @@ type Options struct {
 	// Findings are the IDs of the properties whose known weakness the
 	// profile declares as a finding.
 	Findings map[string]bool
-	// Progress, if set, is called about once a second with the run so far.
+	// Progress, if set, is called as each phase begins and about once a
+	// second after, with the run so far.
 	Progress func(Progress)
+	// Stop, once closed, stops the run: it returns Stopped within a batch
+	// of states, or a few thousand steps of the liveness search. A nil
+	// Stop never stops it.
+	Stop <-chan struct{}
 }
 
 // Progress is a run so far.
 type Progress struct {
-	Phase   string // "explore" or "liveness"
-	States  int
-	Done    int // states expanded (explore) or visited (liveness)
-	Depth   int
-	Bytes   uint64
-	Elapsed time.Duration
+	Phase       string // "explore" or "liveness"
+	States      int
+	Transitions int // explored so far
+	Done        int // states expanded (explore) or visited (liveness)
+	Depth       int
+	Bytes       uint64
+	Elapsed     time.Duration
+}
+
+// Stopped reports a run stopped by Options.Stop before it ended, and how
+// far it had come: it has no verdict on any property.
+type Stopped struct{ Progress }
+
+func (e Stopped) Error() string {
+	return fmt.Sprintf("stopped during %s after %d states", e.Phase, e.States)
+}
+
+// stopped reports whether stop is closed.
+func stopped(stop <-chan struct{}) bool {
+	select {
+	case <-stop:
+		return true
+	default:
+		return false
+	}
 }
 
 // TooLarge reports that the state space outgrew the bound of a run.
@@ -154,21 +178,21 @@ func Run(m *model.Model, props []Property, opt Options) (*Result, error) {
 	if len(slots) > 0 {
 		g = &graph{}
 	}
-	ws := make([]*worker, workers)
-	for i := range ws {
-		ws[i] = &worker{m: m, props: props, st: st, key: make([]uint64, m.Words()), slots: slots, fired: make([]uint64, model.NumCells)}
-	}
+	ws := newWorkers(workers, m, props, st, slots, opt.Findings)
 	res := &Result{Violations: map[string]*Counterexample{}, Findings: map[string]*Counterexample{}}
 	first := map[int]found{} // by property index, and excused: the first violation in exploration order
-	for _, w := range ws {
-		w.declared = make([]bool, len(props))
-		for pi, p := range props {
-			w.declared[pi] = opt.Findings[p.ID] && p.Excusable()
-		}
-	}
 	depthEnd, depth := uint32(1), 0
 	lastReport := time.Now()
+	progress := func(head uint32) Progress {
+		return Progress{Phase: "explore", States: int(st.n), Transitions: res.Transitions, Done: int(head), Depth: depth, Bytes: st.bytes() + g.bytes(), Elapsed: time.Since(start)}
+	}
+	if opt.Progress != nil {
+		opt.Progress(progress(0))
+	}
 	for head := uint32(0); head < st.n; {
+		if stopped(opt.Stop) {
+			return nil, Stopped{progress(head)}
+		}
 		end := min(head+batchSize, depthEnd)
 		var wg sync.WaitGroup
 		per := (end - head + uint32(workers) - 1) / uint32(workers)
@@ -213,7 +237,7 @@ func Run(m *model.Model, props []Property, opt Options) (*Result, error) {
 		}
 		if opt.Progress != nil && time.Since(lastReport) >= time.Second {
 			lastReport = time.Now()
-			opt.Progress(Progress{Phase: "explore", States: int(st.n), Done: int(head), Depth: depth, Bytes: st.bytes() + g.bytes(), Elapsed: time.Since(start)})
+			opt.Progress(progress(head))
 		}
 	}
 	res.States, res.Depth, res.Bytes = int(st.n), depth, st.bytes()+g.bytes()
@@ -298,6 +322,20 @@ type worker struct {
 	nedges   []uint32 // per state expanded: how many edges
 	stutter  []uint8  // per state expanded: the slots it owes if time may pass in it unchanged
 	resolved []uint32 // per candidate: its index, once merged
+}
+
+// newWorkers makes n workers for the exploration of m, checking props
+// under a profile that declares findings.
+func newWorkers(n int, m *model.Model, props []Property, st *store, slots []slot, findings map[string]bool) []*worker {
+	ws := make([]*worker, n)
+	for i := range ws {
+		ws[i] = &worker{m: m, props: props, st: st, key: make([]uint64, m.Words()), slots: slots, fired: make([]uint64, model.NumCells)}
+		ws[i].declared = make([]bool, len(props))
+		for pi, p := range props {
+			ws[i].declared[pi] = findings[p.ID] && p.Excusable()
+		}
+	}
+	return ws
 }
 
 func (w *worker) reset(first map[int]found) {

@@ -1,9 +1,11 @@
 package check_test
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -148,5 +150,40 @@ func TestShortestCounterexample(t *testing.T) {
 		})
 		stuck := n == 0 && blocked == 0 && (x.E[model.A].St == tcp.FinWait2 || x.E[model.B].St == tcp.FinWait2)
 		assert.False(t, stuck && depth[x] < len(c.Steps), "a stuck FIN_WAIT_2 at depth %d, shorter than %d", depth[x], len(c.Steps))
+	}
+}
+
+// TestStop: closing Options.Stop stops a run promptly, in either phase,
+// with a Stopped error that says how far it came and no result.
+func TestStop(t *testing.T) {
+	big, err := model.New(tcp.Linux, model.DefaultBounds(), nil)
+	require.NoError(t, err)
+	stop := make(chan struct{})
+	time.AfterFunc(300*time.Millisecond, func() { close(stop) })
+	began := time.Now()
+	res, err := check.Run(big, props.ModelChecked, check.Options{Stop: stop})
+	var s check.Stopped
+	require.ErrorAs(t, err, &s)
+	assert.Nil(t, res)
+	assert.Less(t, time.Since(began), 3*time.Second, "the default bounds take minutes; the stop must not wait for them")
+	assert.Equal(t, "explore", s.Phase)
+	assert.Greater(t, s.States, 1)
+	assert.EqualError(t, err, fmt.Sprintf("stopped during explore after %d states", s.States))
+
+	quick, err := model.New(tcp.Linux, model.QuickBounds(), nil)
+	require.NoError(t, err)
+	for _, phase := range []string{"explore", "liveness"} {
+		stop := make(chan struct{})
+		var phases []string
+		opt := check.Options{Stop: stop, Progress: func(p check.Progress) {
+			phases = append(phases, p.Phase)
+			if p.Phase == phase {
+				close(stop)
+			}
+		}}
+		_, err := check.Run(quick, props.ModelChecked, opt)
+		require.ErrorAs(t, err, &s, phase)
+		assert.Equal(t, phase, s.Phase)
+		assert.Equal(t, phase, phases[len(phases)-1], "no progress after the stop")
 	}
 }

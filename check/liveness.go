@@ -125,21 +125,32 @@ func checkLiveness(m *model.Model, st *store, g *graph, init model.State, props 
 	if opt.MaxBytes > 0 && st.bytes()+g.bytes()+uint64(st.n)*9*uint64(len(todo)) > opt.MaxBytes {
 		return TooMuchMemory{opt.MaxBytes, int(st.n)}
 	}
+	progress := func(visited int) Progress {
+		return Progress{Phase: "liveness", States: int(st.n), Transitions: res.Transitions, Done: visited, Depth: res.Depth, Bytes: st.bytes() + g.bytes(), Elapsed: time.Since(start)}
+	}
+	if opt.Progress != nil {
+		opt.Progress(progress(0))
+	}
 	lassos := make([]*Counterexample, len(slots))
+	halted := make([]bool, len(todo))
 	var wg sync.WaitGroup
 	for i, q := range todo {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s := &sccSearch{m: m, st: st, g: g, p: props[slots[q].prop], o: slots[q].o, bit: 1 << q, start: start,
+			s := &sccSearch{m: m, st: st, g: g, p: props[slots[q].prop], o: slots[q].o, bit: 1 << q, stop: opt.Stop, progress: progress, lastReport: time.Now(),
 				index: make([]uint32, st.n), low: make([]uint32, st.n), onStack: make([]uint64, (st.n+63)/64)}
 			if i == 0 {
-				s.progress = opt.Progress // one report is enough
+				s.report = opt.Progress // one report is enough
 			}
 			lassos[q] = s.run(init)
+			halted[i] = s.halted
 		}()
 	}
 	wg.Wait()
+	if slices.Contains(halted, true) {
+		return Stopped{progress(0)}
+	}
 	for q, c := range lassos {
 		if id := props[slots[q].prop].ID; c != nil && res.Violations[id] == nil {
 			res.Violations[id] = c
@@ -157,8 +168,10 @@ type sccSearch struct {
 	p        Property
 	o        int
 	bit      uint8
-	progress func(Progress)
-	start    time.Time
+	report   func(Progress)
+	progress func(visited int) Progress
+	stop     <-chan struct{}
+	halted   bool // stopped by stop before the end
 
 	index, low []uint32 // 0: not visited yet
 	onStack    []uint64 // a bit per state
@@ -180,9 +193,20 @@ func (s *sccSearch) push(v uint32) {
 	s.onStack[v/64] |= 1 << (v % 64)
 	lo, hi := s.g.out(v)
 	s.frames = append(s.frames, frame{v: v, pos: lo, hi: hi})
-	if s.progress != nil && s.next&(1<<16-1) == 0 && time.Since(s.lastReport) >= time.Second {
+	if s.next&(1<<16-1) == 0 {
+		s.poll(int(s.next))
+	}
+}
+
+// poll, every so many states, reports progress about once a second and
+// notes a stop.
+func (s *sccSearch) poll(visited int) {
+	if s.halted = stopped(s.stop); s.halted {
+		return
+	}
+	if s.report != nil && time.Since(s.lastReport) >= time.Second {
 		s.lastReport = time.Now()
-		s.progress(Progress{Phase: "liveness", States: int(s.st.n), Done: int(s.next), Bytes: s.st.bytes() + s.g.bytes(), Elapsed: time.Since(s.start)})
+		s.report(s.progress(visited))
 	}
 }
 
@@ -203,14 +227,18 @@ func (s *sccSearch) owing(v uint32) bool {
 	return false
 }
 
-// run returns a lasso for the first fair component found, or nil.
+// run returns a lasso for the first fair component found, or nil. A stop
+// ends it early, with nil and halted set.
 func (s *sccSearch) run(init model.State) *Counterexample {
-	for r := uint32(0); r < s.st.n; r++ {
+	for r := uint32(0); r < s.st.n && !s.halted; r++ {
+		if r&(1<<16-1) == 0 {
+			s.poll(int(s.next))
+		}
 		if s.index[r] != 0 || !s.owing(r) {
 			continue
 		}
 		s.push(r)
-		for len(s.frames) > 0 {
+		for len(s.frames) > 0 && !s.halted {
 			f := &s.frames[len(s.frames)-1]
 			if f.pos < f.hi {
 				e := f.pos

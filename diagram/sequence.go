@@ -29,25 +29,27 @@ type Lane struct {
 	ID, Name string
 }
 
-// Step is one step of an exchange: a message, if any, then notes.
+// Step is one step of an exchange: a message, if any, then notes. Steps
+// are also saved as JSON, with the counterexamples they draw.
 type Step struct {
-	Message *Message
-	Notes   []Note
+	Message *Message `json:"message,omitempty"`
+	Notes   []Note   `json:"notes,omitempty"`
 }
 
 // Message is an arrow from lane From to lane To.
 type Message struct {
-	From, To string
-	Text     string
+	From string `json:"from"`
+	To   string `json:"to"`
+	Text string `json:"text"`
 	// Lost draws the message as a cross: it never arrives.
-	Lost bool
+	Lost bool `json:"lost,omitempty"`
 }
 
 // Note is text over some lanes, by ID; over every lane when Over is
 // empty.
 type Note struct {
-	Over []string
-	Text string
+	Over []string `json:"over,omitempty"`
+	Text string   `json:"text"`
 }
 
 // Sequence returns x as a Mermaid sequenceDiagram. Every text is kept on

@@ -9,8 +9,6 @@ import (
 
 	"github.com/tcpfsm/tcpfsm/bind"
 	"github.com/tcpfsm/tcpfsm/check"
-	"github.com/tcpfsm/tcpfsm/diagram"
-	"github.com/tcpfsm/tcpfsm/model"
 	"github.com/tcpfsm/tcpfsm/spec"
 )
 
@@ -43,6 +41,7 @@ func (r *Report) WriteText(w io.Writer, sp *spec.Spec) error {
 			r.writeVerdict(&b, prof, pr.Profile, p)
 		}
 	}
+	r.writeInterrupted(&b)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -84,6 +83,9 @@ func (r *Report) writeVerdict(b *strings.Builder, prof *spec.Profile, profile st
 	if prof != nil {
 		declared = prof.Finding(p.ID)
 	}
+	if p.Unchecked {
+		return
+	}
 	if p.Holds {
 		if declared != nil && r.Skipped == "" {
 			fmt.Fprintf(b, "\n%s holds under %s at these bounds, though the profile declares it a finding: %s\n", p.ID, profile, declared.Cite)
@@ -92,15 +94,32 @@ func (r *Report) writeVerdict(b *strings.Builder, prof *spec.Profile, profile st
 	}
 	b.WriteString("\n")
 	if p.Finding != "" {
-		fmt.Fprintf(b, "Finding %s under %s, as the profile declares: %s\n", p.ID, profile, p.Finding)
+		b.WriteString(findingLine(p.ID, profile, p.Finding))
 	} else if declared != nil {
 		fmt.Fprintf(b, "The profile declares a finding on %s, but this violation does not come from the weakness it names:\n", p.ID)
 	}
 	if p.Trace != nil {
-		b.WriteString(FormatCounterexample(profile, p.Status(), p.Trace))
+		t := NewTrace(profile, p.Status(), p.Finding, p.Trace)
+		b.WriteString(t.Format())
 	} else {
 		fmt.Fprintf(b, "%s VIOLATED under %s: %s\n", p.ID, profile, p.Problem)
 	}
+}
+
+// writeInterrupted says, for an interrupted run, which profile it left
+// incomplete and what the results above it are.
+func (r *Report) writeInterrupted(b *strings.Builder) {
+	if !r.Incomplete || len(r.Results) == 0 {
+		return
+	}
+	last := r.Results[len(r.Results)-1]
+	fmt.Fprintf(b, "\ninterrupted: profile %s incomplete after %d states; ", last.Profile, last.States)
+	if len(r.Results) == 1 {
+		b.WriteString("no profile was finished")
+	} else {
+		b.WriteString("the results above are of the finished profiles")
+	}
+	fmt.Fprintf(b, " (of %s, only P9, checked on the table; the other properties are unchecked)\n", last.Profile)
 }
 
 // WriteJSON writes r as fsmgen check -json prints it, indented.
@@ -110,125 +129,20 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	return enc.Encode(r)
 }
 
-// WriteDiagrams writes every counterexample of r as a Mermaid sequence
-// diagram (see Exchange), each followed by a blank line.
-func (r *Report) WriteDiagrams(w io.Writer) error {
-	var b strings.Builder
-	for _, pr := range r.Results {
-		for _, p := range pr.Properties {
-			if p.Trace != nil {
-				b.WriteString(diagram.Sequence(Exchange(pr.Profile, p.Status(), p.Trace)))
-				b.WriteString("\n")
-			}
-		}
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-// FormatCounterexample numbers the steps of c, the counterexample of a
-// property whose status (see PropertyResult.Status) is status under
-// profile, each step with both endpoints' states and the segments in
-// flight after it. A finding's first line leaves out its status: the line
-// before it says it is one.
-func FormatCounterexample(profile, status string, c *check.Counterexample) string {
-	var b strings.Builder
-	if status == "finding" {
-		fmt.Fprintf(&b, "%s under %s: %s\n", c.Property, profile, c.Problem)
-	} else {
-		fmt.Fprintf(&b, "%s %s under %s: %s\n", c.Property, status, profile, c.Problem)
-	}
-	fmt.Fprintf(&b, "  %2d. start               %s\n", 0, c.Initial)
-	for i, s := range c.Steps {
-		if i == c.Loop {
-			if c.Stutter {
-				b.WriteString("      from here on, for ever:\n")
-			} else {
-				b.WriteString("      from here on, the steps below repeat for ever:\n")
-			}
-		}
-		label := s.Label.String()
-		if c.Stutter && i == c.Loop {
-			label = "time passes; nothing changes"
-		}
-		fmt.Fprintf(&b, "  %2d. %s\n      %s\n", i+1, label, s.State)
-	}
-	return b.String()
-}
-
-// endLanes are the model's two endpoints as lanes of a sequence diagram,
-// by model.A and model.B.
-var endLanes = [2]diagram.Lane{{ID: "A", Name: "A (client)"}, {ID: "B", Name: "B (server)"}}
-
-// Exchange is counterexample c, of a property whose status is status
-// under profile, as a sequence diagram between the two endpoints: a
-// segment is an arrow when it is delivered or lost, everything else a
-// note over the endpoint that acts (a tick, over both). A cycle that is
-// time passing and nothing else is drawn as one note, not a loop.
-func Exchange(profile, status string, c *check.Counterexample) diagram.Exchange {
-	x := diagram.Exchange{
-		Title: fmt.Sprintf("%s %s under %s: %s", c.Property, status, profile, c.Problem),
-		Lanes: endLanes[:],
-		Loop:  c.Loop,
-		End:   c.Problem,
-	}
-	for i, s := range c.Steps {
-		if c.Stutter && i == c.Loop {
-			x.Steps = append(x.Steps, diagram.Step{Notes: []diagram.Note{{Text: "time passes and nothing changes, for ever"}}})
-			x.Loop = -1
-			break
-		}
-		x.Steps = append(x.Steps, exchangeStep(s.Label))
-	}
-	return x
-}
-
-// exchangeStep is the step of a sequence diagram that draws step l.
-func exchangeStep(l model.Label) diagram.Step {
-	at, from := endLanes[l.End].ID, endLanes[1-l.End].ID
-	over := func(text string) diagram.Note { return diagram.Note{Over: []string{at}, Text: text} }
-	change := ""
-	if l.From != l.To {
-		change = fmt.Sprintf(": %s → %s", l.From, l.To)
-	}
-	var s diagram.Step
-	switch l.Kind {
-	case model.Deliver, model.DeliverCopy:
-		text := segText(l.Seg)
-		if l.Kind == model.DeliverCopy {
-			text += " (a copy stays)"
-		}
-		s.Message = &diagram.Message{From: from, To: at, Text: text}
-		if l.Event != 0 {
-			s.Notes = append(s.Notes, over(fmt.Sprintf("%s%s", l.Event, change)))
-		}
-	case model.Lose:
-		s.Message = &diagram.Message{From: from, To: at, Text: segText(l.Seg) + " lost", Lost: true}
-	case model.Tick:
-		s.Notes = append(s.Notes, diagram.Note{Text: "tick"})
-	default:
-		s.Notes = append(s.Notes, over(fmt.Sprintf("%s%s", l.Event, change)))
-	}
-	if l.Lost > 0 {
-		s.Notes = append(s.Notes, over(fmt.Sprintf("%d sent into a full channel, lost", l.Lost)))
-	}
-	return s
-}
-
-// segText names a segment and its incarnation without its age, which a
-// diagram has no room for, and without the # that Mermaid reads as markup.
-func segText(g model.Segment) string {
-	text := strings.SplitN(g.String(), "#", 2)[0]
-	return fmt.Sprintf("%s, incarnation %d", text, g.Inc)
-}
-
 // Progress is what a long exploration reports now and then
 // (Options.Progress).
 type Progress = check.Progress
 
 // ProgressLine says on one line how far the exploration under profile has
-// come.
+// come: while exploring, the states found and how many a second, and the
+// frontier (states found but not yet expanded); in the liveness phase,
+// the states of the graph and how many its search visited; and the
+// memory the search holds.
 func ProgressLine(profile string, p Progress) string {
-	return fmt.Sprintf("%s: %s: %d states, %d done, depth %d, %d MiB, %.0f s",
-		profile, p.Phase, p.States, p.Done, p.Depth, p.Bytes>>20, p.Elapsed.Seconds())
+	if p.Phase == "explore" {
+		return fmt.Sprintf("%s: explore: %d states, %.0f states/s, frontier %d, depth %d, %d MiB, %.0f s",
+			profile, p.States, float64(p.States)/max(p.Elapsed.Seconds(), 1e-9), p.States-p.Done, p.Depth, p.Bytes>>20, p.Elapsed.Seconds())
+	}
+	return fmt.Sprintf("%s: %s: %d states, %d visited, %d MiB, %.0f s",
+		profile, p.Phase, p.States, p.Done, p.Bytes>>20, p.Elapsed.Seconds())
 }

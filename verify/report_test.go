@@ -296,8 +296,10 @@ func TestReportOfEveryProfile(t *testing.T) {
 	assert.Contains(t, text, "P3 holds under linux at these bounds, though the profile declares it a finding")
 }
 
-// TestProgressLine: what fsmgen check shows on a terminal while it runs.
+// TestProgressLine: what fsmgen check shows while it runs.
 func TestProgressLine(t *testing.T) {
 	p := Progress{Phase: "explore", States: 1500, Done: 700, Depth: 12, Bytes: 3 << 20, Elapsed: 2500 * time.Millisecond}
-	assert.Equal(t, "linux: explore: 1500 states, 700 done, depth 12, 3 MiB, 2 s", ProgressLine("linux", p))
+	assert.Equal(t, "linux: explore: 1500 states, 600 states/s, frontier 800, depth 12, 3 MiB, 2 s", ProgressLine("linux", p))
+	p = Progress{Phase: "liveness", States: 1500, Done: 700, Bytes: 3 << 20, Elapsed: 4 * time.Second}
+	assert.Equal(t, "linux: liveness: 1500 states, 700 visited, 3 MiB, 4 s", ProgressLine("linux", p))
 }

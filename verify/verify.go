@@ -27,6 +27,10 @@ type Report struct {
 	Bounds  string          `json:"bounds,omitempty"`
 	Results []ProfileResult `json:"results"`
 	Skipped string          `json:"model_skipped,omitempty"`
+	// Incomplete says that the run was interrupted (Options.Stop): the
+	// last result is the profile under way, itself Incomplete, and the
+	// profiles after it are left out.
+	Incomplete bool `json:"incomplete,omitempty"`
 	// Table is the table the model ran (Options.Table).
 	Table bind.Table `json:"-"`
 }
@@ -44,6 +48,10 @@ type ProfileResult struct {
 	// Coverage, with Options.Coverage, says how often each rule of the
 	// spec fired, in spec order.
 	Coverage []RuleCoverage `json:"coverage,omitempty"`
+	// Incomplete says that the exploration under this profile was
+	// interrupted: States, Transitions, Seconds and Bytes are how far it
+	// came, and the model-checked properties have no verdict (Unchecked).
+	Incomplete bool `json:"incomplete,omitempty"`
 }
 
 // PropertyResult is the verdict on one property.
@@ -61,14 +69,24 @@ type PropertyResult struct {
 	// RepeatsFrom, for a liveness violation, is the index in Counterexample
 	// of the first step of the cycle that repeats for ever.
 	RepeatsFrom *int `json:"repeats_from,omitempty"`
+	// Unchecked says that the property has no verdict: the exploration
+	// that checks it was interrupted. Holds is false, and so is the
+	// property's failing.
+	Unchecked bool `json:"unchecked,omitempty"`
 
 	// Trace is the counterexample as the checker found it.
 	Trace *check.Counterexample `json:"-"`
 }
 
-// Status is how a table shows the verdict: holds, finding or VIOLATED.
+// Fails reports whether p is a violation that no finding declares.
+func (p PropertyResult) Fails() bool { return !p.Holds && !p.Unchecked && p.Finding == "" }
+
+// Status is how a table shows the verdict: holds, finding or VIOLATED,
+// or unchecked for none.
 func (p PropertyResult) Status() string {
 	switch {
+	case p.Unchecked:
+		return "unchecked"
 	case p.Holds:
 		return "holds"
 	case p.Finding != "":
@@ -96,6 +114,8 @@ type Options struct {
 	Coverage bool
 	// Progress, if set, hears from a long exploration now and then.
 	Progress func(profile string, p check.Progress)
+	// Stop, once closed, interrupts the run (see Interrupted).
+	Stop <-chan struct{}
 }
 
 // BadBounds reports a model that cannot be built: bounds the model
@@ -104,10 +124,24 @@ type BadBounds struct{ Err error }
 
 func (e BadBounds) Error() string { return e.Err.Error() }
 
+// Interrupted reports a run interrupted by Options.Stop while it explored
+// Profile, after States states. Run returns it with the report so far:
+// the profiles finished, then Profile marked Incomplete.
+type Interrupted struct {
+	Profile string
+	States  int
+}
+
+func (e Interrupted) Error() string {
+	return fmt.Sprintf("interrupted: profile %s incomplete after %d states", e.Profile, e.States)
+}
+
 // Run verifies sp under each of profiles. It returns the report and the
 // number of violations the profiles do not declare as findings: the
 // failures. The error is a spec.ErrorList for a finding about no property,
-// a BadBounds, or the explorer's TooLarge or TooMuchMemory.
+// a BadBounds, or the explorer's TooLarge or TooMuchMemory, with no
+// report; or an Interrupted, with the report so far (Report.Incomplete)
+// and its failures.
 func Run(sp *spec.Spec, profiles []*spec.Profile, opt Options) (*Report, int, error) {
 	rep := &Report{Spec: sp.File, Table: opt.Table}
 	if err := checkFindings(sp); err != nil {
@@ -116,10 +150,11 @@ func Run(sp *spec.Spec, profiles []*spec.Profile, opt Options) (*Report, int, er
 	for _, p := range profiles {
 		rep.Results = append(rep.Results, tableResult(sp, p, opt.Table == bind.Generated))
 	}
-	if err := modelCheck(rep, sp, profiles, opt); err != nil {
+	err := modelCheck(rep, sp, profiles, opt)
+	if _, ok := err.(Interrupted); err != nil && !ok {
 		return nil, 0, err
 	}
-	return rep, failures(rep), nil
+	return rep, failures(rep), err
 }
 
 // Failures lists the violations that no finding declares, one per line.
@@ -127,7 +162,7 @@ func (r *Report) Failures() []string {
 	var out []string
 	for _, pr := range r.Results {
 		for _, p := range pr.Properties {
-			if !p.Holds && p.Finding == "" {
+			if p.Fails() {
 				out = append(out, fmt.Sprintf("%s under %s: %s", p.ID, pr.Profile, p.Problem))
 			}
 		}
@@ -146,9 +181,10 @@ func (r *Report) Verification() []string {
 	for _, pr := range r.Results {
 		var holds, findings []string
 		for _, p := range pr.Properties {
-			if p.Holds {
+			switch {
+			case p.Holds:
 				holds = append(holds, p.ID)
-			} else {
+			case !p.Unchecked:
 				findings = append(findings, p.ID)
 			}
 		}
@@ -197,7 +233,7 @@ func failures(rep *Report) int {
 	n := 0
 	for _, r := range rep.Results {
 		for _, p := range r.Properties {
-			if !p.Holds && p.Finding == "" {
+			if p.Fails() {
 				n++
 			}
 		}
@@ -241,7 +277,9 @@ func durationNamed(sp *spec.Spec, name string) *spec.Duration {
 }
 
 // modelCheck explores the model under each profile and adds the
-// model-checked properties to the profiles' results.
+// model-checked properties to the profiles' results. Interrupted, it
+// marks the profile under way Incomplete, drops the ones after it and
+// returns Interrupted.
 func modelCheck(rep *Report, sp *spec.Spec, profiles []*spec.Profile, opt Options) error {
 	if opt.Table == bind.Interpreted {
 		if _, err := bind.Interpreter(sp); err != nil {
@@ -250,57 +288,77 @@ func modelCheck(rep *Report, sp *spec.Spec, profiles []*spec.Profile, opt Option
 		}
 	}
 	rep.Bounds = DescribeBounds(opt.Bounds)
-	names := map[string]string{}
-	for _, p := range props.All {
-		names[p.ID] = p.Name
-	}
 	for i, sprof := range profiles {
 		m, err := bind.Model(sp, sprof, opt.Bounds, opt.Table)
 		if err != nil {
 			return BadBounds{err}
 		}
-		co := check.Options{MaxStates: opt.MaxStates, MaxBytes: opt.MaxBytes, Findings: props.Declared(sprof)}
+		co := check.Options{MaxStates: opt.MaxStates, MaxBytes: opt.MaxBytes, Findings: props.Declared(sprof), Stop: opt.Stop}
 		if opt.Progress != nil {
 			co.Progress = func(pr check.Progress) { opt.Progress(sprof.Name, pr) }
 		}
 		res, err := check.Run(m, props.ModelChecked, co)
-		if err != nil {
+		var stopped check.Stopped
+		if errors.As(err, &stopped) {
+			res = &check.Result{States: stopped.States, Transitions: stopped.Transitions, Elapsed: stopped.Elapsed, Bytes: stopped.Bytes}
+		} else if err != nil {
 			return fmt.Errorf("profile %s: %w", sprof.Name, err)
 		}
 		r := &rep.Results[i]
 		r.MSL = m.Timing.NetworkMSL.String()
 		r.Timing = m.Timing.String()
 		r.States, r.Transitions, r.Seconds, r.Bytes = res.States, res.Transitions, res.Elapsed.Seconds(), res.Bytes
-		if opt.Coverage {
+		if opt.Coverage && err == nil {
 			r.Coverage = coverage(sp, m, res.Fired)
 		}
-		var found []PropertyResult
-		for _, prop := range props.ModelChecked {
-			pr := PropertyResult{ID: prop.ID, Name: names[prop.ID], Holds: true}
-			c, bad := res.Violations[prop.ID]
-			if !bad {
-				if c, bad = res.Findings[prop.ID]; bad {
-					pr.Finding = sprof.Finding(prop.ID).Cite.String()
-				}
-			}
-			if bad {
-				pr.Holds, pr.Problem, pr.Trace = false, c.Problem, c
-				pr.Counterexample = append(pr.Counterexample, Step{Step: "start", State: c.Initial.String()})
-				for _, s := range c.Steps {
-					pr.Counterexample = append(pr.Counterexample, Step{Step: s.Label.String(), State: s.State.String()})
-				}
-				if c.Loop >= 0 {
-					loop := c.Loop + 1 // the list starts with the initial state
-					pr.RepeatsFrom = &loop
-				}
-			}
-			found = append(found, pr)
-		}
 		// In the order of their numbers: the model's, and P9 on the table.
-		r.Properties = append(found, r.Properties...)
+		r.Properties = append(modelResults(sprof, res, err != nil), r.Properties...)
 		slices.SortStableFunc(r.Properties, func(a, b PropertyResult) int { return cmp.Compare(number(a.ID), number(b.ID)) })
+		if err != nil {
+			r.Incomplete, rep.Incomplete = true, true
+			rep.Results = rep.Results[:i+1]
+			return Interrupted{Profile: sprof.Name, States: stopped.States}
+		}
 	}
 	return nil
+}
+
+// modelResults are the verdicts on the model-checked properties that res
+// gives under profile sprof, or none when the run was interrupted.
+func modelResults(sprof *spec.Profile, res *check.Result, interrupted bool) []PropertyResult {
+	var out []PropertyResult
+	for _, prop := range props.ModelChecked {
+		pr := PropertyResult{ID: prop.ID, Name: propertyName(prop.ID), Holds: !interrupted, Unchecked: interrupted}
+		c, bad := res.Violations[prop.ID]
+		if !bad {
+			if c, bad = res.Findings[prop.ID]; bad {
+				pr.Finding = sprof.Finding(prop.ID).Cite.String()
+			}
+		}
+		if bad {
+			pr.Holds, pr.Problem, pr.Trace = false, c.Problem, c
+			pr.Counterexample = append(pr.Counterexample, Step{Step: "start", State: c.Initial.String()})
+			for _, s := range c.Steps {
+				pr.Counterexample = append(pr.Counterexample, Step{Step: s.Label.String(), State: s.State.String()})
+			}
+			if c.Loop >= 0 {
+				loop := c.Loop + 1 // the list starts with the initial state
+				pr.RepeatsFrom = &loop
+			}
+		}
+		out = append(out, pr)
+	}
+	return out
+}
+
+// propertyName is the name of property id.
+func propertyName(id string) string {
+	for _, p := range props.All {
+		if p.ID == id {
+			return p.Name
+		}
+	}
+	return ""
 }
 
 // number is the number of property id "Pn".

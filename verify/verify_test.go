@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -74,4 +75,74 @@ func TestRunBadBounds(t *testing.T) {
 	_, _, err = Run(sp, sp.Profiles[:1], Options{Bounds: b})
 	assert.ErrorAs(t, err, &BadBounds{})
 	assert.ErrorContains(t, err, "incarnations 9 out of range 1..5")
+}
+
+// TestRunInterrupted: a run stopped while it explores linux returns the
+// report so far, with Interrupted: bsd, finished, with its verdicts;
+// linux marked incomplete, with no verdict but P9's; solaris, not begun,
+// left out. Nothing in it reads as holding that was not checked.
+func TestRunInterrupted(t *testing.T) {
+	sp, err := spec.TCP()
+	require.NoError(t, err)
+	b := model.QuickBounds()
+	b.Incarnations = 1
+	stop := make(chan struct{})
+	opt := Options{Bounds: b, Stop: stop, Progress: func(profile string, _ Progress) {
+		if profile == "linux" {
+			close(stop)
+		}
+	}}
+	profiles := []*spec.Profile{sp.Profile("bsd"), sp.Profile("linux"), sp.Profile("solaris")}
+	rep, failures, err := Run(sp, profiles, opt)
+	require.Equal(t, Interrupted{Profile: "linux", States: 1}, err)
+	assert.EqualError(t, err, "interrupted: profile linux incomplete after 1 states")
+	require.NotNil(t, rep)
+	assert.Zero(t, failures)
+	assert.True(t, rep.Incomplete)
+	require.Len(t, rep.Results, 2, "solaris was not begun")
+
+	bsd, linux := rep.Results[0], rep.Results[1]
+	assert.False(t, bsd.Incomplete)
+	assert.Greater(t, bsd.States, 1)
+	for _, p := range bsd.Properties {
+		assert.Equal(t, "holds", p.Status(), p.ID)
+	}
+	assert.True(t, linux.Incomplete)
+	assert.Equal(t, 1, linux.States)
+	require.Len(t, linux.Properties, len(props.All))
+	for _, p := range linux.Properties {
+		if p.ID == "P9" {
+			assert.Equal(t, "holds", p.Status(), "P9 is checked on the table, not by the exploration")
+			continue
+		}
+		assert.Equal(t, "unchecked", p.Status(), p.ID)
+		assert.False(t, p.Holds, p.ID)
+		assert.False(t, p.Fails(), p.ID)
+	}
+	assert.Empty(t, rep.Failures())
+
+	var text strings.Builder
+	require.NoError(t, rep.WriteText(&text, sp))
+	assert.Regexp(t, `(?m)^linux( +unchecked){8} +holds( +unchecked){3} +1 +0 `, text.String())
+	assert.True(t, strings.HasSuffix(text.String(), "\ninterrupted: profile linux incomplete after 1 states; the results above are of the finished profiles (of linux, only P9, checked on the table; the other properties are unchecked)\n"), text.String())
+	var js strings.Builder
+	require.NoError(t, rep.WriteJSON(&js))
+	var got struct {
+		Incomplete bool `json:"incomplete"`
+		Results    []struct {
+			Incomplete bool `json:"incomplete"`
+			Properties []struct {
+				ID        string `json:"id"`
+				Holds     bool   `json:"holds"`
+				Unchecked bool   `json:"unchecked"`
+			} `json:"properties"`
+		} `json:"results"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(js.String()), &got))
+	assert.True(t, got.Incomplete)
+	assert.True(t, got.Results[1].Incomplete)
+	for _, p := range got.Results[1].Properties {
+		assert.Equal(t, p.ID == "P9", p.Holds, p.ID)
+		assert.Equal(t, p.ID != "P9", p.Unchecked, p.ID)
+	}
 }

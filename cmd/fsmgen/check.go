@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/tcpfsm/tcpfsm/bind"
@@ -16,13 +18,17 @@ import (
 // runCheck verifies the spec under every profile, or the one -profile
 // names, and prints the report package verify writes: as text, or as JSON
 // for programs with -json; -diagram also writes the counterexamples as
-// sequence diagrams. The embedded spec is checked on generated/tcp too.
-// Exit status 1 for a violation the spec does not declare as a finding.
+// sequence diagrams, and -trace-out saves them for fsmgen replay. The
+// embedded spec is checked on generated/tcp too. Exit status 1 for a
+// violation the spec does not declare as a finding; 130 for a run
+// interrupted by SIGINT or SIGTERM, after the report of what it finished.
 func runCheck(c *specCommand, args []string, stdout, stderr io.Writer) error {
 	mf := addModelFlags(c.FlagSet)
 	profile := c.String("profile", "all", "profile `name` to check, or all")
 	asJSON := c.Bool("json", false, "print the results as JSON")
-	diagram := c.String("diagram", "", "write each counterexample as a Mermaid sequence diagram to `FILE`")
+	var out outputs
+	c.StringVar(&out.diagram, "diagram", "", "write each counterexample as a Mermaid sequence diagram to `FILE`")
+	c.StringVar(&out.traces, "trace-out", "", "save every counterexample to `FILE`, for fsmgen replay, as JSON:\n"+traceFormatHelp)
 	cover := c.Bool("coverage", false, "report how often the exploration fired each rule of the spec, per profile (with -json, in each result)")
 	sp, path, err := c.load(args)
 	if err != nil {
@@ -46,51 +52,128 @@ func runCheck(c *specCommand, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	opt.Coverage = *cover
-	rep, failures, err := verify.Run(sp, profiles, opt)
-	done()
-	if err != nil {
-		return verifyError("fsmgen check", err)
-	}
-	if *diagram != "" {
-		if err := writeDiagrams(*diagram, rep); err != nil {
-			return &exitError{code: 1, msg: fmt.Sprintf("fsmgen check: %v", err)}
-		}
-	}
-	if *asJSON {
-		err = rep.WriteJSON(stdout)
-	} else {
-		err = rep.WriteText(stdout, shownSpec(sp, path))
-		if err == nil && *cover {
-			fmt.Fprintln(stdout)
-			err = rep.WriteCoverage(stdout, sp)
-		}
-	}
-	if err != nil {
+	if err := out.check(); err != nil {
 		return err
 	}
-	if failures > 0 {
+	opt.Coverage = *cover
+	stop, release := interrupts()
+	opt.Stop = stop
+	rep, failures, err := verify.Run(sp, profiles, opt)
+	release()
+	done()
+	var interrupted verify.Interrupted
+	if err != nil && !errors.As(err, &interrupted) {
+		return verifyError("fsmgen check", err)
+	}
+	if err := out.write(rep, sp); err != nil {
+		return &exitError{code: 1, msg: fmt.Sprintf("fsmgen check: %v", err)}
+	}
+	if err := writeReport(stdout, rep, shownSpec(sp, path), *asJSON, *cover); err != nil {
+		return err
+	}
+	switch {
+	case rep.Incomplete:
+		return &exitError{code: 130, msg: "fsmgen check: " + interrupted.Error()}
+	case failures > 0:
 		return &exitError{code: 1, msg: fmt.Sprintf("fsmgen check: %d violation%s the spec does not declare", failures, plural(failures))}
 	}
 	return nil
 }
 
+// writeReport prints rep, a report on sp: as JSON, or as text with, if
+// cover, the rule coverage.
+func writeReport(stdout io.Writer, rep *verify.Report, sp *spec.Spec, asJSON, cover bool) error {
+	if asJSON {
+		return rep.WriteJSON(stdout)
+	}
+	if err := rep.WriteText(stdout, sp); err != nil || !cover {
+		return err
+	}
+	fmt.Fprintln(stdout)
+	return rep.WriteCoverage(stdout, sp)
+}
+
+// outputs are the files fsmgen check writes besides its report, by their
+// flags; "" for none.
+type outputs struct {
+	diagram, traces string
+}
+
+// check makes sure, before a search that may take hours, that each
+// output can be written: a usage error, exit status 2, if not.
+func (o outputs) check() error {
+	for _, f := range []struct{ flag, path string }{{"-diagram", o.diagram}, {"-trace-out", o.traces}} {
+		if f.path == "" {
+			continue
+		}
+		if err := writable(f.path); err != nil {
+			return usageErr("fsmgen check: %s %s: %v", f.flag, f.path, err)
+		}
+	}
+	return nil
+}
+
+// write writes each output of rep, a report on sp: whole, or not at all.
+func (o outputs) write(rep *verify.Report, sp *spec.Spec) error {
+	for _, f := range []struct {
+		path string
+		fill func(io.Writer) error
+	}{{o.diagram, rep.WriteDiagrams}, {o.traces, rep.TraceFile(sp).Write}} {
+		if f.path == "" {
+			continue
+		}
+		var b bytes.Buffer
+		if err := f.fill(&b); err != nil {
+			return err
+		}
+		if err := writeFileAtomic(f.path, b.Bytes()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writable checks that a file can be written at path as writeFileAtomic
+// writes it: that path is no directory, and that a file can be created
+// beside it.
+func writable(path string) error {
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return errors.New("is a directory")
+	}
+	dir := filepath.Dir(path)
+	switch st, err := os.Stat(dir); {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("there is no directory %s", dir)
+	case err != nil:
+		return err
+	case !st.IsDir():
+		return fmt.Errorf("%s is not a directory", dir)
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("cannot create a file in %s: %v", dir, err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}
+
 // verifyOptions are the options of a verification with the bounds of mf on
-// table, reporting progress on stderr when it is a terminal; done clears
-// the progress line.
+// table, reporting progress on stderr (see progress); done clears a
+// terminal's progress line.
 func verifyOptions(mf *modelFlags, table bind.Table, cmd string, stderr io.Writer) (opt verify.Options, done func(), err error) {
 	opt, err = mf.options()
 	if err != nil {
 		return opt, nil, usageErr("%s: %v", cmd, err)
 	}
 	opt.Table = table
-	done = func() {}
-	if progress := terminal(stderr); progress != nil {
-		opt.Progress = func(profile string, pr verify.Progress) {
-			fmt.Fprint(progress, "\r\x1b[K"+verify.ProgressLine(profile, pr))
-		}
-		done = func() { fmt.Fprint(progress, "\r\x1b[K") }
-	}
+	opt.Progress, done = progress(stderr, cmd)
 	return opt, done, nil
 }
 
@@ -108,26 +191,4 @@ func verifyError(cmd string, err error) error {
 			cmd, refused.Spec, strings.Join(refused.Failures, "\n  "))}
 	}
 	return usageErr("%s: %v", cmd, err)
-}
-
-// terminal returns w if it is a terminal, for progress reports, or nil.
-func terminal(w io.Writer) io.Writer {
-	f, ok := w.(*os.File)
-	if !ok {
-		return nil
-	}
-	if st, err := f.Stat(); err != nil || st.Mode()&os.ModeCharDevice == 0 {
-		return nil
-	}
-	return w
-}
-
-// writeDiagrams writes every counterexample of rep as a Mermaid sequence
-// diagram, one after another, to path.
-func writeDiagrams(path string, rep *verify.Report) error {
-	var b bytes.Buffer
-	if err := rep.WriteDiagrams(&b); err != nil {
-		return err
-	}
-	return os.WriteFile(path, b.Bytes(), 0o644)
 }

@@ -131,7 +131,7 @@ func TestHelp(t *testing.T) {
 	}
 
 	_, stdout, _ := fsmgen("help", "check")
-	for _, want := range []string{"-capacity 1", "17 minutes", "5.3 GB", "-max-memory", "\n  1   a violation the spec does not declare\n", "\n  130 interrupted\n", "-msl MSL"} {
+	for _, want := range []string{"-capacity 1", "17 minutes", "5.3 GB", "-max-memory", "\n  1   a violation the spec does not declare\n", "\n  130 interrupted", "-msl MSL"} {
 		assert.Contains(t, stdout, want, "fsmgen help check")
 	}
 }

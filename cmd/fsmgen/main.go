@@ -51,6 +51,7 @@ var stdin io.Reader = os.Stdin
 var specCommands = map[string]func(c *specCommand, args []string, stdout, stderr io.Writer) error{
 	"check": runCheck, "vet": runVet, "gen": runGen, "diagram": runDiagram,
 	"fmt": runFmt, "promela": runPromela,
+	"replay": runReplay,
 }
 
 // command is the command called name, or false.

@@ -301,10 +301,6 @@ func TestCheckJSONAndDiagram(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, w.String(), string(data))
 
-	code, _, stderr = fsmgen(checkArgs("-profile", "rfc9293", "-diagram", t.TempDir())...)
-	assert.Equal(t, 1, code)
-	assert.Contains(t, stderr, "fsmgen check: ")
-	assert.Contains(t, stderr, "is a directory")
 }
 
 // TestGenRefusesAFailingCheck: fsmgen gen model-checks the spec first; a

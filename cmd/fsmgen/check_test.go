@@ -1,0 +1,60 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestCheckOutputsFirst: an output that cannot be written is bad usage,
+// exit 2, with one line that names it, before any search: with
+// -max-states 1000 a search would end otherwise.
+func TestCheckOutputsFirst(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	require.NoError(t, os.WriteFile(file, nil, 0o644))
+	for _, c := range []struct{ flag, path, want string }{
+		{"-diagram", dir, "is a directory"},
+		{"-diagram", filepath.Join(dir, "missing", "cx.mmd"), "there is no directory " + filepath.Join(dir, "missing")},
+		{"-trace-out", filepath.Join(file, "cx.json"), file + " is not a directory"},
+		{"-trace-out", dir, "is a directory"},
+	} {
+		code, stdout, stderr := fsmgen("check", "-max-states", "1000", c.flag, c.path)
+		assert.Equal(t, 2, code, c.path)
+		assert.Equal(t, "fsmgen check: "+c.flag+" "+c.path+": "+c.want+"\n", stderr)
+		assert.Empty(t, stdout)
+	}
+	if os.Geteuid() != 0 {
+		ro := filepath.Join(dir, "ro")
+		require.NoError(t, os.Mkdir(ro, 0o555))
+		code, _, stderr := fsmgen("check", "-max-states", "1000", "-diagram", filepath.Join(ro, "cx.mmd"))
+		assert.Equal(t, 2, code)
+		assert.Contains(t, stderr, "cannot create a file in "+ro+": permission denied")
+	}
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	for _, e := range entries {
+		assert.False(t, strings.HasPrefix(e.Name(), "."), "%s left behind", e.Name())
+	}
+}
+
+// TestCheckWritesOutputsWhole: -diagram and -trace-out replace what the
+// files held, and leave no temporary file beside them.
+func TestCheckWritesOutputsWhole(t *testing.T) {
+	dir := t.TempDir()
+	diagram, traces := filepath.Join(dir, "cx.mmd"), filepath.Join(dir, "cx.json")
+	require.NoError(t, os.WriteFile(diagram, []byte(strings.Repeat("old\n", 10000)), 0o644))
+	code, _, stderr := fsmgen(checkArgs("-profile", "rfc9293", "-diagram", diagram, "-trace-out", traces)...)
+	require.Equal(t, 0, code, stderr)
+	data, err := os.ReadFile(diagram)
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(string(data), "sequenceDiagram\n"))
+	assert.NotContains(t, string(data), "old\n")
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, entries, 2, "only the two outputs")
+}
