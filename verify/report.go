@@ -28,6 +28,7 @@ func (r *Report) WriteText(w io.Writer, sp *spec.Spec) error {
 		fmt.Fprintf(&b, "Model: %s.\n", r.Bounds)
 	}
 	r.writeTable(&b)
+	writeLegend(&b, r.Results[0].Properties)
 	if r.Table == bind.Generated {
 		b.WriteString("P9 is checked on the spec and on generated/tcp, which decides every cell as the spec does.\n")
 	}
@@ -42,8 +43,49 @@ func (r *Report) WriteText(w io.Writer, sp *spec.Spec) error {
 		}
 	}
 	r.writeInterrupted(&b)
+	r.writeVerdictLine(&b)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeLegend names the properties of the table's columns.
+func writeLegend(b *strings.Builder, props []PropertyResult) {
+	var names []string
+	for _, p := range props {
+		names = append(names, p.ID+" "+p.Name)
+	}
+	fmt.Fprintf(b, "Properties: %s.\n", strings.Join(names, ", "))
+}
+
+// writeVerdictLine ends the report with one line a reader or a script can
+// take as the verdict: VIOLATED with what failed, holds with the findings
+// declared, or incomplete.
+func (r *Report) writeVerdictLine(b *strings.Builder) {
+	var failed, findings []string
+	for _, pr := range r.Results {
+		for _, p := range pr.Properties {
+			switch {
+			case p.Fails():
+				failed = append(failed, p.ID+" under "+pr.Profile)
+			case !p.Holds && !p.Unchecked:
+				findings = append(findings, p.ID+" under "+pr.Profile)
+			}
+		}
+	}
+	profiles := fmt.Sprintf("%d profile", len(r.Results))
+	if len(r.Results) != 1 {
+		profiles += "s"
+	}
+	switch {
+	case len(failed) > 0:
+		fmt.Fprintf(b, "\nVerdict: VIOLATED: %s.\n", strings.Join(failed, ", "))
+	case r.Incomplete:
+		fmt.Fprintf(b, "\nVerdict: incomplete: interrupted before every profile was checked.\n")
+	case len(findings) > 0:
+		fmt.Fprintf(b, "\nVerdict: holds under %s at these bounds, but for the findings the spec declares: %s.\n", profiles, strings.Join(findings, ", "))
+	default:
+		fmt.Fprintf(b, "\nVerdict: holds: every property under %s at these bounds.\n", profiles)
+	}
 }
 
 // writeTable writes a row per profile: the status of every property and,

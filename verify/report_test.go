@@ -303,3 +303,24 @@ func TestProgressLine(t *testing.T) {
 	p = Progress{Phase: "liveness", States: 1500, Done: 700, Bytes: 3 << 20, Elapsed: 4 * time.Second}
 	assert.Equal(t, "linux: liveness: 1500 states, 700 visited, 3 MiB, 4 s", ProgressLine("linux", p))
 }
+
+// TestVerdictLine: the text report ends with one verdict line: holds,
+// holds but for the declared findings, or VIOLATED with what failed.
+func TestVerdictLine(t *testing.T) {
+	sp, err := spec.TCP()
+	require.NoError(t, err)
+	for profiles, want := range map[string]string{
+		"bsd":     `\nVerdict: holds: every property under 1 profile at these bounds\.\n$`,
+		"rfc9293": `\nVerdict: holds under 1 profile at these bounds, but for the findings the spec declares: P7 under rfc9293(, P12 under rfc9293)?\.\n$`,
+	} {
+		rep, _, err := Run(sp, []*spec.Profile{sp.Profile(profiles)}, Options{Bounds: tiny()})
+		require.NoError(t, err)
+		var b strings.Builder
+		require.NoError(t, rep.WriteText(&b, sp))
+		assert.Regexp(t, want, b.String(), profiles)
+		assert.Contains(t, b.String(), "Properties: P1 NoNewIncarnationDuring2MSL, P2 EveryFINAcked,", profiles)
+	}
+	var b strings.Builder
+	require.NoError(t, madeUpReport().WriteText(&b, sp))
+	assert.True(t, strings.HasSuffix(b.String(), "\nVerdict: VIOLATED: P2 under linux, P8 under linux, P9 under linux.\n"), b.String())
+}
