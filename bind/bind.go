@@ -12,6 +12,7 @@ package bind
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/tcpfsm/tcpfsm/generated/tcp"
 	"github.com/tcpfsm/tcpfsm/model"
@@ -49,7 +50,10 @@ func Model(sp *spec.Spec, prof *spec.Profile, b model.Bounds, t Table) (*model.M
 	}
 	m, err := model.New(p, b, step)
 	if err != nil {
-		return nil, fmt.Errorf("profile %s: %w", prof.Name, err)
+		if !strings.Contains(err.Error(), "profile "+prof.Name) {
+			err = fmt.Errorf("profile %s: %w", prof.Name, err)
+		}
+		return nil, err
 	}
 	// Which timers may end a connection comes from the spec's giveup
 	// declarations, whichever table runs: the properties judge a

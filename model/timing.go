@@ -127,14 +127,14 @@ func NewTiming(p tcp.Profile, b Bounds) (Timing, error) {
 	// TIME_WAIT shorter than 2 MSL must stay shorter in ticks, or the model
 	// would prove what the profile does not give.
 	if real, scaled := cmp.Compare(p.TimeWait, 2*msl), cmp.Compare(t.TimeWait, 2*t.MSL); real != scaled {
-		return Timing{}, fmt.Errorf("profile %s: TIME_WAIT %v against 2 x MSL %v becomes %d ticks against %d: the scaling changes their order; use more MSL ticks", p.Name, p.TimeWait, 2*msl, t.TimeWait, 2*t.MSL)
+		return Timing{}, fmt.Errorf("profile %s: TIME_WAIT %v against 2 x MSL %v becomes %s against %d: the scaling changes their order; use more MSL ticks", p.Name, p.TimeWait, 2*msl, tickCount(t.TimeWait), 2*t.MSL)
 	}
 	// Nor may it make the first retransmission as late as a segment's
 	// death: TIME_WAIT's guarantees rest on a retransmitted FIN coming
 	// within the MSL, and a timeout rounded up to the MSL doubles past
 	// 2 MSL at its first backoff.
 	if p.Retransmission < msl && t.RTO >= t.MSL {
-		return Timing{}, fmt.Errorf("profile %s: a retransmission timeout of %v against an MSL of %v becomes %d ticks against %d: use more MSL ticks", p.Name, p.Retransmission, msl, t.RTO, t.MSL)
+		return Timing{}, fmt.Errorf("profile %s: a retransmission timeout of %v against an MSL of %v becomes %s against %d: use more MSL ticks", p.Name, p.Retransmission, msl, tickCount(t.RTO), t.MSL)
 	}
 	for _, v := range []int{t.RTO, t.R2, t.R2Syn, t.TimeWait, t.FinWait2} {
 		if v > maxTicks {
@@ -154,4 +154,12 @@ func (t Timing) String() string {
 	}
 	return fmt.Sprintf("tick %v (MSL %v = %d ticks): RTO %d, R2 %d, R2 for SYN %d, TIME_WAIT %d, FIN_WAIT_2 flush %s",
 		t.Tick, t.NetworkMSL, t.MSL, t.RTO, t.R2, t.R2Syn, t.TimeWait, fw2)
+}
+
+// tickCount says n ticks, in words.
+func tickCount(n int) string {
+	if n == 1 {
+		return "1 tick"
+	}
+	return fmt.Sprintf("%d ticks", n)
 }

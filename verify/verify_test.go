@@ -124,7 +124,7 @@ func TestRunInterrupted(t *testing.T) {
 	var text strings.Builder
 	require.NoError(t, rep.WriteText(&text, sp))
 	assert.Regexp(t, `(?m)^linux( +unchecked){8} +holds( +unchecked){3} +1 +0 `, text.String())
-	assert.True(t, strings.HasSuffix(text.String(), "\ninterrupted: profile linux incomplete after 1 states; the results above are of the finished profiles (of linux, only P9, checked on the table; the other properties are unchecked)\n"), text.String())
+	assert.True(t, strings.HasSuffix(text.String(), "\ninterrupted: profile linux incomplete after 1 states; the results above are of the finished profiles (of linux, only P9, checked on the table; the other properties are unchecked)\n\nVerdict: incomplete: interrupted before every profile was checked.\n"), text.String())
 	var js strings.Builder
 	require.NoError(t, rep.WriteJSON(&js))
 	var got struct {
