@@ -289,10 +289,8 @@ func switchStep(s tcp.State, e tcp.Event) (next tcp.State, verdict tcp.Verdict, 
 			return s, tcp.Reject, tcp.TellClosingError, true
 		case tcp.AppAbort: // 3.10.5
 			return tcp.Closed, tcp.Move, tcp.StopTimeWait, true
-		case tcp.RcvSyn, tcp.RcvSynAck, tcp.RcvSynAckOld:
+		case tcp.RcvSyn, tcp.RcvSynHigherSeq, tcp.RcvSynAck, tcp.RcvSynAckOld: // 3.10.7.4 fourth; MAY-2 not taken (syn_reopens_time_wait off)
 			return s, tcp.Move, tcp.SendAck, true
-		case tcp.RcvSynHigherSeq: // 3.6.1 MAY-2 (syn_reopens_time_wait on)
-			return tcp.SynReceived, tcp.Move, tcp.SendSynAck | tcp.StopTimeWait | armHandshake, true
 		case tcp.RcvFin, tcp.RcvFinAck: // 3.10.7.4 eighth: re-ACK, restart 2MSL
 			return s, tcp.Move, tcp.SendAck | tcp.RestartTimeWait, true
 		case tcp.RcvRst: // 3.10.7.4 second (rfc1337 off)

@@ -9,7 +9,7 @@ import (
 )
 
 // SpecHash identifies the spec this package was generated from; the other files check it at compile time.
-const SpecHash = "sha256:2140d7b4d452e48e1a40b557755e8520cabbca4093018801871fcb59ddf8d87c"
+const SpecHash = "sha256:f10cc283d32ed39e220e28fae1c5679deed4d5c0216c3dc8a72ddb4167e5ee9b"
 
 // SpecFile is the spec this package was generated from.
 const SpecFile = "spec/tcp.fsm"
