@@ -128,6 +128,9 @@ func (r *Report) writeVerdict(b *strings.Builder, prof *spec.Profile, profile st
 	if p.Unchecked {
 		return
 	}
+	if p.Resolution != "" {
+		fmt.Fprintf(b, "\n%s under %s depends on the time resolution: %s. Durations are rounded up to whole ticks; a verdict that changes with the tick is not a verdict on the profile.\n", p.ID, profile, p.Resolution)
+	}
 	if p.Holds {
 		if declared != nil && r.Skipped == "" {
 			fmt.Fprintf(b, "\n%s holds under %s at these bounds, though the profile declares it a finding: %s\n", p.ID, profile, declared.Cite)
@@ -141,7 +144,7 @@ func (r *Report) writeVerdict(b *strings.Builder, prof *spec.Profile, profile st
 		fmt.Fprintf(b, "The profile declares a finding on %s, but this violation does not come from the weakness it names:\n", p.ID)
 	}
 	if p.Trace != nil {
-		t := NewTrace(profile, p.Status(), p.Finding, p.Trace)
+		t := NewTrace(profile, p.settled(), p.Finding, p.Trace)
 		b.WriteString(t.Format())
 	} else {
 		fmt.Fprintf(b, "%s VIOLATED under %s: %s\n", p.ID, profile, p.Problem)

@@ -73,13 +73,28 @@ type PropertyResult struct {
 	// that checks it was interrupted. Holds is false, and so is the
 	// property's failing.
 	Unchecked bool `json:"unchecked,omitempty"`
+	// Resolution, with Options.AlsoMSLTicks, says how the verdict differs
+	// between time resolutions ("holds at 2 ticks per MSL, VIOLATED at
+	// 8"): a verdict the rounding of durations decides, which fails the
+	// check.
+	Resolution string `json:"depends_on_time_resolution,omitempty"`
 
 	// Trace is the counterexample as the checker found it.
 	Trace *check.Counterexample `json:"-"`
 }
 
 // Fails reports whether p is a violation that no finding declares.
-func (p PropertyResult) Fails() bool { return !p.Holds && !p.Unchecked && p.Finding == "" }
+func (p PropertyResult) Fails() bool {
+	return p.Resolution != "" || !p.Holds && !p.Unchecked && p.Finding == ""
+}
+
+// settled is the status of p at the resolution reported first, whatever
+// another resolution said.
+func (p PropertyResult) settled() string {
+	q := p
+	q.Resolution = ""
+	return q.Status()
+}
 
 // Status is how a table shows the verdict: holds, finding or VIOLATED,
 // or unchecked for none.
@@ -87,6 +102,8 @@ func (p PropertyResult) Status() string {
 	switch {
 	case p.Unchecked:
 		return "unchecked"
+	case p.Resolution != "":
+		return "unstable"
 	case p.Holds:
 		return "holds"
 	case p.Finding != "":
@@ -116,6 +133,9 @@ type Options struct {
 	Progress func(profile string, p check.Progress)
 	// Stop, once closed, interrupts the run (see Interrupted).
 	Stop <-chan struct{}
+	// AlsoMSLTicks are other time resolutions (ticks per MSL) at which
+	// every model-checked verdict is decided again (see recheck).
+	AlsoMSLTicks []int
 }
 
 // BadBounds reports a model that cannot be built: bounds the model
@@ -318,6 +338,20 @@ func modelCheck(rep *Report, sp *spec.Spec, profiles []*spec.Profile, opt Option
 			r.Incomplete, rep.Incomplete = true, true
 			rep.Results = rep.Results[:i+1]
 			return Interrupted{Profile: sprof.Name, States: stopped.States}
+		}
+		if err := recheck(r, sp, sprof, opt); err != nil {
+			var in Interrupted
+			if errors.As(err, &in) {
+				// The verdicts of this profile are not all decided: none stands.
+				for j := range r.Properties {
+					if r.Properties[j].ID != "P9" {
+						r.Properties[j] = PropertyResult{ID: r.Properties[j].ID, Name: r.Properties[j].Name, Unchecked: true}
+					}
+				}
+				r.Incomplete, rep.Incomplete = true, true
+				rep.Results = rep.Results[:i+1]
+			}
+			return err
 		}
 	}
 	return nil

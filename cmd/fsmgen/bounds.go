@@ -3,6 +3,8 @@ package main
 import (
 	"flag"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/tcpfsm/tcpfsm/model"
@@ -49,6 +51,7 @@ type modelFlags struct {
 	boundsFlags
 	maxStates *int
 	maxMemory *int
+	alsoTicks *string
 }
 
 // addModelFlags defines the model's bounds on fs, defaulting to
@@ -62,6 +65,7 @@ func addModelFlagsWith(fs *flag.FlagSet, d model.Bounds) *modelFlags {
 		boundsFlags: addBoundsFlags(fs, d),
 		maxStates:   fs.Int("max-states", 200_000_000, "stop a run past `N` states"),
 		maxMemory:   fs.Int("max-memory", defaultMaxMemory(), "stop a run whose search would hold more than `MiB`; by default three fifths of this machine's memory, at most 16 GiB"),
+		alsoTicks:   fs.String("also-msl-ticks", "", "decide every verdict again at these other time resolutions (`N[,N...]` ticks per MSL); a verdict that differs fails the check as depending on the time resolution"),
 	}
 }
 
@@ -73,5 +77,26 @@ func (f *modelFlags) options() (verify.Options, error) {
 	if *f.maxStates <= 0 {
 		return verify.Options{}, fmt.Errorf("-max-states %d: give a positive number", *f.maxStates)
 	}
-	return verify.Options{Bounds: f.bounds(), MaxStates: *f.maxStates, MaxBytes: uint64(*f.maxMemory) << 20}, nil
+	also, err := tickList(*f.alsoTicks)
+	if err != nil {
+		return verify.Options{}, err
+	}
+	return verify.Options{Bounds: f.bounds(), MaxStates: *f.maxStates, MaxBytes: uint64(*f.maxMemory) << 20, AlsoMSLTicks: also}, nil
+}
+
+// tickList reads -also-msl-ticks: whole numbers of ticks per MSL, comma
+// separated, each in the model's range.
+func tickList(s string) ([]int, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 || n > model.MaxMSLTicks {
+			return nil, fmt.Errorf("-also-msl-ticks %s: want whole numbers of ticks per MSL from 1 to %d, comma separated", s, model.MaxMSLTicks)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
