@@ -42,10 +42,31 @@ func (r *Report) WriteText(w io.Writer, sp *spec.Spec) error {
 			r.writeVerdict(&b, prof, pr.Profile, p)
 		}
 	}
+	r.writeUnshown(&b, sp)
 	r.writeInterrupted(&b)
 	r.writeVerdictLine(&b)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeUnshown names, on one line, the findings the profiles declare that
+// hold at these bounds: weaknesses the bounds are too small to show.
+func (r *Report) writeUnshown(b *strings.Builder, sp *spec.Spec) {
+	if r.Skipped != "" {
+		return
+	}
+	var unshown []string
+	for _, pr := range r.Results {
+		prof := sp.Profile(pr.Profile)
+		for _, p := range pr.Properties {
+			if p.Holds && prof != nil && prof.Finding(p.ID) != nil {
+				unshown = append(unshown, p.ID+" under "+pr.Profile)
+			}
+		}
+	}
+	if len(unshown) > 0 {
+		fmt.Fprintf(b, "\nDeclared findings that do not show at these bounds (they hold here): %s.\n", strings.Join(unshown, ", "))
+	}
 }
 
 // writeLegend names the properties of the table's columns.
@@ -132,12 +153,14 @@ func (r *Report) writeVerdict(b *strings.Builder, prof *spec.Profile, profile st
 		fmt.Fprintf(b, "\n%s under %s depends on the time resolution: %s. Durations are rounded up to whole ticks; a verdict that changes with the tick is not a verdict on the profile.\n", p.ID, profile, p.Resolution)
 	}
 	if p.Holds {
-		if declared != nil && r.Skipped == "" {
-			fmt.Fprintf(b, "\n%s holds under %s at these bounds, though the profile declares it a finding: %s\n", p.ID, profile, declared.Cite)
-		}
-		return
+		return // a declared finding that does not show: see writeUnshown
 	}
 	b.WriteString("\n")
+	if p.Finding != "" && !r.Detail && p.Resolution == "" {
+		b.WriteString(findingLine(p.ID, profile, p.Finding))
+		fmt.Fprintf(b, "  %s (-v prints the counterexample)\n", p.Problem)
+		return
+	}
 	if p.Finding != "" {
 		b.WriteString(findingLine(p.ID, profile, p.Finding))
 	} else if declared != nil {

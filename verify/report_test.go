@@ -219,13 +219,19 @@ func TestReportOfRFC9293(t *testing.T) {
 
 	b.Reset()
 	require.NoError(t, rep.WriteText(&b, sp))
+	brief := b.String()
+	assert.Regexp(t, `\nFinding P7 under rfc9293, as the profile declares: RFC9293 3\.6 no FIN-WAIT-2 timer[^\n]*\n  nothing can happen any more, and A \(client\) is left in FIN_WAIT_2 \(-v prints the counterexample\)\n`, brief)
+	assert.NotContains(t, brief, "\nP7 under rfc9293: ", "a finding's counterexample only with Detail")
+	b.Reset()
+	rep.Detail = true
+	require.NoError(t, rep.WriteText(&b, sp))
 	text := b.String()
 	assert.Regexp(t, `(?m)^rfc9293 +holds +holds +holds +holds +holds +holds +finding +holds +holds +holds +holds +finding +\d+ +\d+ `, text)
 	assert.Contains(t, text, "Model: client A and server B over a network of capacity 1 per direction")
 	assert.Contains(t, text, "P9 is checked on the spec and on generated/tcp")
 	assert.Contains(t, text, "Finding P7 under rfc9293, as the profile declares: RFC9293 3.6 no FIN-WAIT-2 timer")
 	assert.Contains(t, text, "\nP7 under rfc9293: nothing can happen any more, and A (client) is left in FIN_WAIT_2")
-	assert.Contains(t, text, "P3 holds under rfc9293 at these bounds, though the profile declares it a finding")
+	assert.Contains(t, text, "\nDeclared findings that do not show at these bounds (they hold here): P3 under rfc9293, P8 under rfc9293.\n")
 
 	b.Reset()
 	require.NoError(t, rep.WriteJSON(&b))
@@ -293,7 +299,7 @@ func TestReportOfEveryProfile(t *testing.T) {
 	}
 	assert.Regexp(t, `(?s)\nrfc9293 .*\nlinux .*\nbsd .*\nsolaris .*\nwindows `, text, "rows in spec order")
 	assert.Contains(t, text, "1 incarnation;")
-	assert.Contains(t, text, "P3 holds under linux at these bounds, though the profile declares it a finding")
+	assert.Regexp(t, `\nDeclared findings that do not show at these bounds \(they hold here\): .*P3 under linux, P8 under linux`, text)
 }
 
 // TestProgressLine: what fsmgen check shows while it runs.

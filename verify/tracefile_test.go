@@ -46,6 +46,7 @@ func TestTraceFileReplays(t *testing.T) {
 
 	var got, want strings.Builder
 	require.NoError(t, f.WriteText(&got))
+	rep.Detail = true // findings with their counterexamples, as the trace file keeps them
 	require.NoError(t, rep.WriteText(&want, sp))
 	assert.True(t, strings.HasPrefix(got.String(), "the embedded spec spec/tcp.fsm ("+sp.Hash()+"); model: client A and server B"), got.String())
 	for _, c := range []string{

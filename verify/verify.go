@@ -33,6 +33,10 @@ type Report struct {
 	Incomplete bool `json:"incomplete,omitempty"`
 	// Table is the table the model ran (Options.Table).
 	Table bind.Table `json:"-"`
+	// Detail makes the text report print the counterexample of every
+	// finding too; without it a finding is a line or two: what fails and
+	// the cause the profile declares. Violations always come with theirs.
+	Detail bool `json:"-"`
 }
 
 // ProfileResult is the verdict on every property under one profile.

@@ -29,6 +29,7 @@ func runCheck(c *specCommand, args []string, stdout, stderr io.Writer) error {
 	var out outputs
 	c.StringVar(&out.diagram, "diagram", "", "write each counterexample as a Mermaid sequence diagram to `FILE`")
 	c.StringVar(&out.traces, "trace-out", "", "save every counterexample to `FILE`, for fsmgen replay, as JSON:\n"+traceFormatHelp)
+	detail := c.Bool("v", false, "print the counterexample of every finding too, not only of every violation")
 	cover := c.Bool("coverage", false, "report how often the exploration fired each rule of the spec, per profile (with -json, in each result)")
 	sp, path, err := c.load(args)
 	if err != nil {
@@ -65,6 +66,7 @@ func runCheck(c *specCommand, args []string, stdout, stderr io.Writer) error {
 	if err != nil && !errors.As(err, &interrupted) {
 		return verifyError("fsmgen check", err)
 	}
+	rep.Detail = *detail
 	if err := out.write(rep, sp); err != nil {
 		return &exitError{code: 1, msg: fmt.Sprintf("fsmgen check: %v", err)}
 	}

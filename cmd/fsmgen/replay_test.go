@@ -16,7 +16,7 @@ import (
 func TestReplay(t *testing.T) {
 	dir := t.TempDir()
 	traces, diagram := filepath.Join(dir, "cx.json"), filepath.Join(dir, "cx.mmd")
-	code, checked, stderr := fsmgen(checkArgs("-profile", "rfc9293", "-trace-out", traces, "-diagram", diagram)...)
+	code, checked, stderr := fsmgen(checkArgs("-profile", "rfc9293", "-v", "-trace-out", traces, "-diagram", diagram)...)
 	require.Equal(t, 0, code, stderr)
 
 	code, stdout, stderr := fsmgen("replay", traces)
