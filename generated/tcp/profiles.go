@@ -254,5 +254,5 @@ func (p *Profile) Step(s State, e Event) (Transition, bool) {
 
 // The build breaks here when types.go comes from another spec.
 func _() {
-	_ = map[bool]int{false: 0, SpecHash == "sha256:453eb88c3b788ac563522db82cfd56ac2d555f73fab33c501b5daf2b566488e2": 1}
+	_ = map[bool]int{false: 0, SpecHash == "sha256:6789f700b3194f27fc98f125fdeede9116f1514de6dbf601fa5aadcc2940034b": 1}
 }

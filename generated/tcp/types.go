@@ -9,7 +9,7 @@ import (
 )
 
 // SpecHash identifies the spec this package was generated from; the other files check it at compile time.
-const SpecHash = "sha256:453eb88c3b788ac563522db82cfd56ac2d555f73fab33c501b5daf2b566488e2"
+const SpecHash = "sha256:6789f700b3194f27fc98f125fdeede9116f1514de6dbf601fa5aadcc2940034b"
 
 // SpecFile is the spec this package was generated from.
 const SpecFile = "spec/tcp.fsm"
