@@ -73,6 +73,7 @@ func main() {
 var specCommands = map[string]func(c *specCommand, args []string, stdout, stderr io.Writer) error{
 	"check": runCheck, "vet": runVet, "gen": runGen, "diagram": runDiagram,
 	"fmt": runFmt, "promela": runPromela,
+	"explain": runExplain,
 }
 
 // run executes one command and returns its exit status.

@@ -1,0 +1,52 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+
+	"github.com/tcpfsm/tcpfsm/explain"
+)
+
+// runExplain prints what a state means under a profile, or one line per
+// state: fsmgen explain [STATE] [-profile P] [-json].
+func runExplain(c *specCommand, args []string, stdout, _ io.Writer) error {
+	profile := c.String("profile", "linux", "the profile whose timers and advice to show (the RFC's beside it)")
+	asJSON := c.Bool("json", false, "print JSON: one state, or every state in full")
+	if err := parseFlags(c.FlagSet, args); err != nil {
+		return err
+	}
+	if c.NArg() > 1 {
+		return usageErr("fsmgen explain: give at most one state, got %q", c.Args())
+	}
+	sp, err := loadSpec(*c.spec)
+	if err != nil {
+		return err
+	}
+	p, err := c.profile(sp, *profile)
+	if err != nil {
+		return err
+	}
+	if c.NArg() == 0 {
+		all := explain.All(sp, p)
+		if *asJSON {
+			return writeJSON(stdout, all)
+		}
+		return explain.WriteSummary(stdout, all)
+	}
+	s, err := explain.Lookup(sp, c.Arg(0))
+	if err != nil {
+		return usageErr("fsmgen explain: %v", err)
+	}
+	x := explain.Explain(sp, s, p)
+	if *asJSON {
+		return writeJSON(stdout, x)
+	}
+	return x.Write(stdout)
+}
+
+// writeJSON writes v as indented JSON.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
