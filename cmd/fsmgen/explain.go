@@ -5,24 +5,33 @@ import (
 	"io"
 
 	"github.com/tcpfsm/tcpfsm/explain"
+	"github.com/tcpfsm/tcpfsm/spec"
 )
+
+// parseOne parses args, which may hold one argument (what, for the
+// message), then loads the spec the -spec flag names (the embedded one
+// without it) and its profile called *profile.
+func (c *specCommand) parseOne(args []string, what string, profile *string) (*spec.Spec, *spec.Profile, error) {
+	if err := parseFlags(c.FlagSet, args); err != nil {
+		return nil, nil, err
+	}
+	if c.NArg() > 1 {
+		return nil, nil, usageErr("%s: give at most one %s, got %q", c.Name(), what, c.Args())
+	}
+	sp, err := loadSpec(*c.spec)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := c.profile(sp, *profile)
+	return sp, p, err
+}
 
 // runExplain prints what a state means under a profile, or one line per
 // state: fsmgen explain [STATE] [-profile P] [-json].
 func runExplain(c *specCommand, args []string, stdout, _ io.Writer) error {
 	profile := c.String("profile", "linux", "the profile whose timers and advice to show (the RFC's beside it)")
 	asJSON := c.Bool("json", false, "print JSON: one state, or every state in full")
-	if err := parseFlags(c.FlagSet, args); err != nil {
-		return err
-	}
-	if c.NArg() > 1 {
-		return usageErr("fsmgen explain: give at most one state, got %q", c.Args())
-	}
-	sp, err := loadSpec(*c.spec)
-	if err != nil {
-		return err
-	}
-	p, err := c.profile(sp, *profile)
+	sp, p, err := c.parseOne(args, "state", profile)
 	if err != nil {
 		return err
 	}

@@ -73,7 +73,8 @@ func main() {
 var specCommands = map[string]func(c *specCommand, args []string, stdout, stderr io.Writer) error{
 	"check": runCheck, "vet": runVet, "gen": runGen, "diagram": runDiagram,
 	"fmt": runFmt, "promela": runPromela,
-	"explain": runExplain,
+	"explain":  runExplain,
+	"diagnose": runDiagnose,
 }
 
 // run executes one command and returns its exit status.
