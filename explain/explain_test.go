@@ -175,6 +175,11 @@ func TestGolden(t *testing.T) {
 	golden(t, "summary_linux.txt", b.Bytes())
 }
 
+// specLines is text with the line numbers of spec/tcp.fsm blanked.
+func specLines(text string) string {
+	return regexp.MustCompile(`tcp\.fsm:\d+`).ReplaceAllString(text, "tcp.fsm:LINE")
+}
+
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
 	path := filepath.Join("testdata", name)
@@ -183,5 +188,7 @@ func golden(t *testing.T, name string, got []byte) {
 	}
 	want, err := os.ReadFile(path)
 	require.NoError(t, err, "run go test ./explain -update to create it")
-	assert.Equal(t, string(want), string(got), "%s (go test ./explain -update accepts the change)", path)
+	// The spec's line numbers change with any edit of tcp.fsm; that each
+	// names its rule, TestEveryStateEveryProfile checks.
+	assert.Equal(t, specLines(string(want)), specLines(string(got)), "%s (go test ./explain -update accepts the change)", path)
 }
