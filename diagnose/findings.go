@@ -38,7 +38,7 @@ func findings(r *Report, in *Input, c *citer, k *Knobs, th Thresholds) []*Findin
 		out = append(out, heldFinWait2(r.Groups, c, th)...)
 		out = append(out, retransmitting(r.Groups, c, th)...)
 	}
-	out = append(out, synRecv(r.Groups, c, th)...)
+	out = append(out, synRecv(r.Groups, in, c, th)...)
 	for _, f := range out {
 		f.Settings = slices.DeleteFunc(f.Settings, func(s *Setting) bool { return s == nil })
 	}
@@ -63,6 +63,18 @@ func closeWait(groups []*Group, c *citer, th Thresholds) []*Finding {
 		})
 	}
 	return out
+}
+
+// backlog describes the accept queue of the listener at where ("local
+// ADDR:PORT") as ss shows it (Recv-Q the queue, Send-Q the backlog), or
+// is "" when the input is not ss's or lists no such listener.
+func backlog(in *Input, where string) string {
+	for _, s := range in.Sockets {
+		if s.State == "LISTEN" && "local "+s.Local.String() == where && in.Format == "ss" {
+			return fmt.Sprintf("; its listener's accept queue holds %d of a backlog of %d", s.RecvQ, s.SendQ)
+		}
+	}
+	return ""
 }
 
 // groupsIn are the groups of the states given, in order.
@@ -225,13 +237,13 @@ func retransmitting(groups []*Group, c *citer, th Thresholds) []*Finding {
 
 // synRecv: SYN_RECV sockets of one listening port: handshakes that do
 // not complete.
-func synRecv(groups []*Group, c *citer, th Thresholds) []*Finding {
+func synRecv(groups []*Group, in *Input, c *citer, th Thresholds) []*Finding {
 	var out []*Finding
 	for _, g := range groupsIn(groups, "SYN_RECEIVED") {
 		out = append(out, &Finding{
 			Kind: "syn-recv", State: g.State, Where: g.Where, Count: g.Count,
 			Threshold: strconv.Itoa(th.SynRecv) + " sockets", Reached: g.Count >= th.SynRecv,
-			Says:     fmt.Sprintf("%d handshakes on %s wait for the client's last ACK", g.Count, g.Where),
+			Says:     fmt.Sprintf("%d handshakes on %s wait for the client's last ACK%s", g.Count, g.Where, backlog(in, g.Where)),
 			Acts:     "the clients, or the path: their ACKs do not arrive (a SYN flood: net.ipv4.tcp_syncookies answers it); if the listener's Recv-Q is near its backlog, the application accepts too slowly",
 			Rules:    c.rules(c.rule("SYN_RECEIVED", spec.Rcv, "ACK"), c.rule("SYN_RECEIVED", spec.Timeout, "r2")),
 			Settings: []*Setting{c.setting("r2_syn")},

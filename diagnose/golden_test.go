@@ -188,3 +188,22 @@ func TestJSON(t *testing.T) {
 	assert.Len(t, back.Input.Sockets, 100)
 	assert.Equal(t, "close-wait", back.Findings[0].Kind)
 }
+
+// TestSynRecv: handshakes pile up on a listener; the finding gives its
+// accept queue and backlog as ss shows them.
+func TestSynRecv(t *testing.T) {
+	text := "State Recv-Q Send-Q Local Address:Port Peer Address:Port\nLISTEN 7 128 10.0.0.1:443 0.0.0.0:*\n"
+	for i := range 120 {
+		text += "SYN-RECV 0 0 10.0.0.1:443 10.0.1." + strconv.Itoa(i) + ":5000\n"
+	}
+	in, err := Read(strings.NewReader(text))
+	require.NoError(t, err)
+	sp, err := spec.TCP()
+	require.NoError(t, err)
+	r := Analyze("syn", in, sp, sp.Profile("linux"), DefaultKnobs(), DefaultThresholds())
+	f := find(r, "syn-recv", "local 10.0.0.1:443")
+	require.NotNil(t, f)
+	assert.True(t, f.Reached)
+	assert.Contains(t, f.Says, "120 handshakes on local 10.0.0.1:443 wait for the client's last ACK; its listener's accept queue holds 7 of a backlog of 128")
+	assert.Equal(t, "rcv ACK", f.Rules[0].Event)
+}

@@ -36,7 +36,7 @@ func (e Endpoint) String() string {
 	if e.Port != 0 {
 		port = strconv.Itoa(int(e.Port))
 	}
-	if a, err := netip.ParseAddr(e.Addr); err == nil && a.Is6() && !a.Is4In6() {
+	if a, err := netip.ParseAddr(e.Addr); err == nil && a.Is6() {
 		return "[" + e.Addr + "]:" + port
 	}
 	return e.Addr + ":" + port

@@ -21,7 +21,7 @@ func runDiagnose(c *specCommand, args []string, stdout, _ io.Writer) error {
 	c.IntVar(&th.FinWait2, "fin-wait-2", th.FinWait2, "alarm at this many held FIN_WAIT_2 sockets toward one destination")
 	c.IntVar(&th.Retrans, "retransmits", th.Retrans, "alarm when a closing socket's FIN was resent this many times")
 	c.IntVar(&th.SynRecv, "syn-recv", th.SynRecv, "alarm at this many SYN_RECV sockets on one port")
-	profile := c.String("profile", "linux", "the profile to compare the host with")
+	profile := c.String("profile", "", "the profile to compare the host with (default linux, or the spec's first)")
 	asJSON := c.Bool("json", false, "print JSON")
 	sockets := c.Bool("sockets", false, "also list every socket with its timer")
 	knobs := map[string]*string{}

@@ -10,7 +10,8 @@ import (
 
 // parseOne parses args, which may hold one argument (what, for the
 // message), then loads the spec the -spec flag names (the embedded one
-// without it) and its profile called *profile.
+// without it) and its profile called *profile: without a name, linux, or
+// the spec's first profile when it has no linux.
 func (c *specCommand) parseOne(args []string, what string, profile *string) (*spec.Spec, *spec.Profile, error) {
 	if err := parseFlags(c.FlagSet, args); err != nil {
 		return nil, nil, err
@@ -22,14 +23,20 @@ func (c *specCommand) parseOne(args []string, what string, profile *string) (*sp
 	if err != nil {
 		return nil, nil, err
 	}
-	p, err := c.profile(sp, *profile)
+	name := *profile
+	if name == "" && sp.Profile("linux") == nil {
+		name = sp.Profiles[0].Name
+	} else if name == "" {
+		name = "linux"
+	}
+	p, err := c.profile(sp, name)
 	return sp, p, err
 }
 
 // runExplain prints what a state means under a profile, or one line per
 // state: fsmgen explain [STATE] [-profile P] [-json].
 func runExplain(c *specCommand, args []string, stdout, _ io.Writer) error {
-	profile := c.String("profile", "linux", "the profile whose timers and advice to show (the RFC's beside it)")
+	profile := c.String("profile", "", "the profile whose timers and advice to show, the RFC's beside it (default linux, or the spec's first)")
 	asJSON := c.Bool("json", false, "print JSON: one state, or every state in full")
 	sp, p, err := c.parseOne(args, "state", profile)
 	if err != nil {

@@ -46,3 +46,11 @@ func TestExplain(t *testing.T) {
 	code, _, _ = fsmgen("explain", "A", "B")
 	assert.Equal(t, 2, code)
 }
+
+// TestExplainOtherSpec: a spec without a linux profile is explained under
+// its first profile.
+func TestExplainOtherSpec(t *testing.T) {
+	code, stdout, stderr := fsmgen("explain", "-spec", miniFile(t), "OPEN")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "OPEN under home")
+}
