@@ -254,5 +254,5 @@ func (p *Profile) Step(s State, e Event) (Transition, bool) {
 
 // The build breaks here when types.go comes from another spec.
 func _() {
-	_ = map[bool]int{false: 0, SpecHash == "sha256:6789f700b3194f27fc98f125fdeede9116f1514de6dbf601fa5aadcc2940034b": 1}
+	_ = map[bool]int{false: 0, SpecHash == "sha256:ddeb109415d3dfd83f6089a99639a27fea5b5c2ddeffeb41297a3853c49975ff": 1}
 }

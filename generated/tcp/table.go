@@ -746,7 +746,7 @@ func (r RuleID) Event() Event {
 
 // The build breaks here when this file is stale: when types.go comes from another spec, or a constant moved.
 func _() {
-	_ = map[bool]int{false: 0, SpecHash == "sha256:6789f700b3194f27fc98f125fdeede9116f1514de6dbf601fa5aadcc2940034b": 1}
+	_ = map[bool]int{false: 0, SpecHash == "sha256:ddeb109415d3dfd83f6089a99639a27fea5b5c2ddeffeb41297a3853c49975ff": 1}
 	var x [1]struct{}
 	_ = x[Closed-1]
 	_ = x[Listen-2]

@@ -9,7 +9,7 @@ import (
 )
 
 // SpecHash identifies the spec this package was generated from; the other files check it at compile time.
-const SpecHash = "sha256:6789f700b3194f27fc98f125fdeede9116f1514de6dbf601fa5aadcc2940034b"
+const SpecHash = "sha256:ddeb109415d3dfd83f6089a99639a27fea5b5c2ddeffeb41297a3853c49975ff"
 
 // SpecFile is the spec this package was generated from.
 const SpecFile = "spec/tcp.fsm"
