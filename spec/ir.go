@@ -47,6 +47,12 @@ type State struct {
 	Doc   string
 	Pos   Pos
 	Index int
+
+	// Advice says what many sockets in the state usually mean and what to
+	// do (an "advice" declaration), or is empty. It may hold placeholders,
+	// {TIMER} or {DURATION}, that AdviceUnder replaces by a profile's
+	// values.
+	Advice string
 }
 
 // EventKind says where an event comes from.

@@ -9,7 +9,7 @@ import (
 var keywords = []string{
 	"machine", "source", "state", "initial", "highlight", "event", "timer",
 	"duration", "switch", "segment", "signal", "in", "profile", "example",
-	"giveup", "outside",
+	"giveup", "outside", "advice",
 }
 
 // Limits keep generated types small: actions are a 64-bit set and switch
@@ -111,6 +111,7 @@ type parser struct {
 	profiles  []*rawProfile
 	example   []rawExampleStep
 	outside   []rawOutside
+	advice    []rawAdvice
 	ins       []decl // the state of every "in" line
 	firstLine int    // the first line that is not blank, a comment or "machine"
 
@@ -217,6 +218,8 @@ func (p *parser) parseDeclaration(r *lineReader, b *block) {
 		p.parseExample(r)
 	case "outside":
 		p.parseOutside(r, kw)
+	case "advice":
+		p.parseAdvice(r)
 	case "in":
 		b.kind = "bad" // until the line is read
 		if d, ok := r.name("a state name"); ok {

@@ -232,6 +232,22 @@ func TestGiveUp(t *testing.T) {
 	assert.Empty(t, sp.Timers[0].GiveUp, "a timer without a giveup declaration")
 }
 
+// TestAdvice: an advice declaration gives its state the text, whose
+// placeholders AdviceUnder fills with a profile's values; a state without
+// one has none.
+func TestAdvice(t *testing.T) {
+	src := append([]byte(nil), specgen.Mini...)
+	src = append(src, "advice OPEN \"doors left open: \\\"autolock\\\" locks after {autolock}, {grace} of grace\"\n"...)
+	sp, err := Parse("mini.fsm", src)
+	require.NoError(t, err)
+	open := sp.State("OPEN")
+	assert.Equal(t, `doors left open: "autolock" locks after {autolock}, {grace} of grace`, open.Advice)
+	assert.Equal(t, `doors left open: "autolock" locks after 30s, none of grace`, open.AdviceUnder(sp.Profile("home")))
+	assert.Equal(t, `doors left open: "autolock" locks after 5s, 2m of grace`, open.AdviceUnder(sp.Profile("office")))
+	assert.Empty(t, sp.State("LOCKED").Advice, "a state without advice")
+	assert.Empty(t, sp.State("LOCKED").AdviceUnder(sp.Profile("home")))
+}
+
 // TestOutside: OutsideOf finds the declaration that covers a rule's cell,
 // one that lists its states or one for every state, and nil for a rule no
 // declaration covers.

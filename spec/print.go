@@ -10,7 +10,8 @@ import (
 // order (machine, sources, states, initial, highlight, app and rcv events,
 // timers, a giveup line per timer that gives up in timer order, durations,
 // switches, segments, signals, example, then the outside declarations in
-// sp.Outside order, the last declarations before the rules), then one
+// sp.Outside order, then an advice line per state that has one, in state
+// order, the last declarations before the rules), then one
 // "in STATE" block per run of consecutive rules with the same state, in
 // sp.Rules order, then the profiles, columns aligned as Format aligns them.
 // The text parses back to a spec that decides every cell as sp does, and
@@ -83,6 +84,13 @@ func Print(sp *Spec) []byte {
 		decl("example", strings.Join(steps, "; "), "")
 	}
 	section("outside", len(sp.Outside), func(i int) (string, string) { return outsideHead(sp.Outside[i]), sp.Outside[i].Reason })
+	var advised []*State
+	for _, s := range sp.States {
+		if s.Advice != "" {
+			advised = append(advised, s)
+		}
+	}
+	section("advice", len(advised), func(i int) (string, string) { return advised[i].Name, advised[i].Advice })
 
 	var in *State
 	for _, r := range sp.Rules {

@@ -85,6 +85,8 @@ func TestPrintMini(t *testing.T) {
 		`switch sticky "a bump does not close an open door"`,
 		`giveup autolock "the door locks itself for good"`,
 		`outside timeout autolock "never fires"`,
+		`advice OPEN "shut it within {autolock}"`,
+		`advice LOCKED "find the key"`,
 		`in LOCKED`,
 		`  app UNLOCK -> OPEN start autolock; tell opened [MANUAL 1]`,
 		`  rcv BUMP ignore "locked doors do not move" [MANUAL 1]`,
@@ -125,6 +127,9 @@ func TestPrintMini(t *testing.T) {
 		`outside rcv BUMP in OPEN LOCKED "nothing bumps \"the\" door"`,
 		`outside timeout autolock        "never fires"`,
 		``,
+		`advice LOCKED "find the key"`,
+		`advice OPEN   "shut it within {autolock}"`,
+		``,
 		`in LOCKED`,
 		`  app UNLOCK  -> OPEN start autolock; tell opened  [MANUAL 1]`,
 		`  rcv BUMP    ignore "locked doors do not move"    [MANUAL 1]`,
@@ -155,7 +160,8 @@ type tester interface {
 // assertSameSpec checks that a and b are the same spec: the same names and
 // docs of machine, sources, states, events, timers, durations, switches,
 // segments, signals, profiles; the same initial state, highlight and
-// example; the same timers giving up, for the same reasons; the same
+// example; the same advice for the same states; the same timers giving
+// up, for the same reasons; the same
 // outside declarations in the same order; the same rules in the same order; the same profile values
 // (length, none, on, citation); and, under every switch set, every cell
 // decided the same way (next state, verdict, actions, reason, citation).
@@ -169,6 +175,9 @@ func assertSameSpec(t tester, name string, a, b *Spec) {
 		}
 		for i, x := range sp.States {
 			out = append(out, named{fmt.Sprint("state ", x.Index, i+1), x.Name, x.Doc})
+			if x.Advice != "" {
+				out = append(out, named{"advice", x.Name, x.Advice})
+			}
 		}
 		for _, x := range sp.Highlight {
 			out = append(out, named{"highlight", x.Name, ""})

@@ -48,14 +48,18 @@ func (r *lineReader) optString() string {
 
 // reason reads the string that says why, which kw (ignore, reject, giveup
 // or outside) requires and which may not be blank.
-func (r *lineReader) reason(kw string) (string, bool) {
+func (r *lineReader) reason(kw string) (string, bool) { return r.text(kw, "a reason") }
+
+// text reads the string, what kw requires ("a reason"), which may not be
+// blank.
+func (r *lineReader) text(kw, what string) (string, bool) {
 	t := r.next()
 	if t.kind != tString {
-		r.fail(t, "%s needs a reason in quotes, found %s", kw, t.describe())
+		r.fail(t, "%s needs %s in quotes, found %s", kw, what, t.describe())
 		return "", false
 	}
 	if strings.TrimSpace(t.text) == "" {
-		r.fail(t, "%s needs a reason: the quotes are empty", kw)
+		r.fail(t, "%s needs %s: the quotes are empty", kw, what)
 		return "", false
 	}
 	return t.text, true

@@ -51,7 +51,7 @@ var stdin io.Reader = os.Stdin
 var specCommands = map[string]func(c *specCommand, args []string, stdout, stderr io.Writer) error{
 	"check": runCheck, "vet": runVet, "gen": runGen, "diagram": runDiagram,
 	"fmt": runFmt, "promela": runPromela,
-	"replay": runReplay,
+	"replay": runReplay, "explain": runExplain, "diagnose": runDiagnose,
 }
 
 // command is the command called name, or false.

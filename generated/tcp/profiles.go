@@ -254,5 +254,5 @@ func (p *Profile) Step(s State, e Event) (Transition, bool) {
 
 // The build breaks here when types.go comes from another spec.
 func _() {
-	_ = map[bool]int{false: 0, SpecHash == "sha256:f10cc283d32ed39e220e28fae1c5679deed4d5c0216c3dc8a72ddb4167e5ee9b": 1}
+	_ = map[bool]int{false: 0, SpecHash == "sha256:bc20b123b5f135c4247fabbb82215d19cc28e167fbd3d243d799340f6e7a95e9": 1}
 }

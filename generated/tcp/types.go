@@ -9,7 +9,7 @@ import (
 )
 
 // SpecHash identifies the spec this package was generated from; the other files check it at compile time.
-const SpecHash = "sha256:f10cc283d32ed39e220e28fae1c5679deed4d5c0216c3dc8a72ddb4167e5ee9b"
+const SpecHash = "sha256:bc20b123b5f135c4247fabbb82215d19cc28e167fbd3d243d799340f6e7a95e9"
 
 // SpecFile is the spec this package was generated from.
 const SpecFile = "spec/tcp.fsm"

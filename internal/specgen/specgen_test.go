@@ -53,7 +53,7 @@ func TestDeterministicExample(t *testing.T) {
 }
 
 var keywords = strings.Fields(`machine source state initial highlight event timer duration switch segment
-	signal in profile example giveup outside app rcv timeout if unless ignore reject send start restart stop tell none on off`)
+	signal in profile example giveup outside advice app rcv timeout if unless ignore reject send start restart stop tell none on off`)
 
 // apiNames are the generated package's own exported identifiers.
 var apiNames = strings.Fields(`State Event Timer Action Verdict Switches Transition Table Step StepWith
