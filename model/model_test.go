@@ -66,7 +66,7 @@ func TestTimingRefusesMeaninglessScaling(t *testing.T) {
 	assert.ErrorContains(t, err, "profile linux: TIME_WAIT 45s against 2 x MSL 1m0s becomes 2 ticks against 2: the scaling changes their order")
 	// At one tick per MSL the 1 s RTO rounds up to the whole MSL.
 	_, err = NewTiming(tcp.BSD, b)
-	assert.ErrorContains(t, err, "profile bsd: a retransmission timeout of 1s against an MSL of 30s becomes 1 ticks against 1: use more MSL ticks")
+	assert.ErrorContains(t, err, "profile bsd: a retransmission timeout of 1s against an MSL of 30s becomes 1 tick against 1: use more MSL ticks")
 	b.MSLTicks = 2
 	tm, err := NewTiming(p, b)
 	require.NoError(t, err)
