@@ -310,11 +310,15 @@ func (s *State) HigherSeq(inc uint8) bool { return s.Above&incBit(inc) != 0 }
 func (s *State) SkippedTimeWait(inc uint8) bool { return (s.Spoiled|s.Reset)&incBit(inc) != 0 }
 
 // Unguarded reports whether TIME_WAIT does not guard a later incarnation
-// against segment g: a stray RST, or a segment of an incarnation that
-// skipped TIME_WAIT. Only the choice of sequence numbers (RFC 9293 3.4.1),
-// which the model does not represent, keeps such a segment out of a new
-// window.
-func (s *State) Unguarded(g Segment) bool { return g.Stray || s.SkippedTimeWait(g.Inc) }
+// against segment g: a stray RST, a segment of an incarnation that
+// skipped TIME_WAIT, or one of an incarnation that itself took in such a
+// segment (tainted: what it does after that, closing without TIME_WAIT
+// included, is beyond what TIME_WAIT can promise). Only the choice of
+// sequence numbers (RFC 9293 3.4.1), which the model does not represent,
+// keeps such a segment out of a new window.
+func (s *State) Unguarded(g Segment) bool {
+	return g.Stray || s.SkippedTimeWait(g.Inc) || s.WasTainted(g.Inc)
+}
 
 // WasTainted reports whether incarnation inc took in an unguarded segment
 // of an earlier incarnation: what happens to it afterwards is beyond what

@@ -295,7 +295,7 @@ inline decide(X) {
 	sc_tells = cell_tells[CELL(sc_from, sc_ev)];
 	sc_isdel = (sc_kind == K_DELIVER || sc_kind == K_COPY);
 	sc_accepted = sc_isdel && (sc_next != sc_from || sc_tells);	/* model.Accepted */
-	sc_unguarded = sc_hasseg && (sc_gstray || SKIPPED(sc_ginc));	/* State.Unguarded */
+	sc_unguarded = sc_hasseg && (sc_gstray || SKIPPED(sc_ginc) || (tainted & BIT(sc_ginc)) != 0);	/* State.Unguarded */
 	sc_taint = sc_hasseg && LIVE(sc_from) && (sc_rinc & ZOMBIE) == 0 && sc_ginc < sc_rinc && sc_unguarded && sc_accepted;
 	sc_derail = sc_hasseg && LIVE(sc_from) && (sc_rinc & ZOMBIE) == 0 && sc_ginc < sc_rinc && (cut & BIT(sc_ginc)) != 0 && sc_accepted;
 	/* a new connection: from LISTEN, a reopened TIME_WAIT or CLOSED, the incarnation of the SYN */

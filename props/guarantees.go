@@ -193,7 +193,10 @@ var EveryFINAcked = check.Property{
 // close completed, which skipped TIME_WAIT by design (RFC 9293 3.10.5,
 // 3.10.7.4 second); and stray RSTs, sent by an endpoint without a
 // connection in answer to an old segment (RFC 9293 3.10.7.1), which are
-// made after the incarnation let go and so outlive any TIME_WAIT. A RST
+// made after the incarnation let go and so outlive any TIME_WAIT; and
+// segments of an incarnation that itself took in one of those (tainted:
+// what it does next, closing without TIME_WAIT included, no TIME_WAIT of
+// its own could have prevented). A RST
 // that ends TIME_WAIT itself is none of these: the close had completed,
 // and what follows is exactly the hazard of RFC 1337.
 //
