@@ -330,8 +330,8 @@ func (s *State) WasTainted(inc uint8) bool { return s.Tainted&incBit(inc) != 0 }
 func (s *State) WasCut(inc uint8) bool { return s.Cut&incBit(inc) != 0 }
 
 // WasDerailed reports whether incarnation inc took in a segment of an
-// incarnation whose TIME_WAIT was cut: what the assassination goes on to
-// do in the next connection.
+// incarnation whose TIME_WAIT was cut, or of one derailed already: what
+// the assassination goes on to do in the connections after it.
 func (s *State) WasDerailed(inc uint8) bool { return s.Derailed&incBit(inc) != 0 }
 
 // Accepted reports whether a delivery took its segment in: moved the

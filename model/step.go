@@ -461,12 +461,12 @@ func (g *successors) apply(n *State, x int, e tcp.Event, l Label, seg *Segment) 
 	// An incarnation that takes in a segment TIME_WAIT does not guard it
 	// against is tainted: P8 no longer speaks for it.
 	// One that takes in a segment of an incarnation whose TIME_WAIT was
-	// cut is derailed by the assassination.
+	// cut, or of one derailed already, is derailed by the assassination.
 	if seg != nil && live(from) && rInc&Zombie == 0 && seg.Inc < rInc && Accepted(l) {
 		if n.Unguarded(*seg) {
 			n.Tainted |= incBit(rInc)
 		}
-		if n.WasCut(seg.Inc) {
+		if n.WasCut(seg.Inc) || n.WasDerailed(seg.Inc) {
 			n.Derailed |= incBit(rInc)
 		}
 	}

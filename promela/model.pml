@@ -297,7 +297,7 @@ inline decide(X) {
 	sc_accepted = sc_isdel && (sc_next != sc_from || sc_tells);	/* model.Accepted */
 	sc_unguarded = sc_hasseg && (sc_gstray || SKIPPED(sc_ginc) || (tainted & BIT(sc_ginc)) != 0);	/* State.Unguarded */
 	sc_taint = sc_hasseg && LIVE(sc_from) && (sc_rinc & ZOMBIE) == 0 && sc_ginc < sc_rinc && sc_unguarded && sc_accepted;
-	sc_derail = sc_hasseg && LIVE(sc_from) && (sc_rinc & ZOMBIE) == 0 && sc_ginc < sc_rinc && (cut & BIT(sc_ginc)) != 0 && sc_accepted;
+	sc_derail = sc_hasseg && LIVE(sc_from) && (sc_rinc & ZOMBIE) == 0 && sc_ginc < sc_rinc && ((cut | derailed) & BIT(sc_ginc)) != 0 && sc_accepted;
 	/* a new connection: from LISTEN, a reopened TIME_WAIT or CLOSED, the incarnation of the SYN */
 	sc_newconn = sc_hasseg && (sc_from == LISTEN || sc_from == TIME_WAIT || sc_from == CLOSED) && sc_next == SYN_RECEIVED;
 	sc_einc = sc_rinc;
@@ -339,7 +339,7 @@ inline decide(X) {
 	sc_p2 = sc_isdel && sc_gk == SEG_FIN && SYNCHRONIZED(sc_from) && sc_rinc == sc_ginc &&
 		((sc_sends & SENDS(SEG_RST)) != 0 || (sc_sends & SENDS(SEG_ACK)) == 0);
 	sc_p3 = sc_accepted && LIVE(sc_from) && sc_ginc < sc_rinc && (sc_rinc & ZOMBIE) == 0 && !sc_unguarded;
-	sc_p3x = ((cut & BIT(sc_ginc)) != 0);
+	sc_p3x = (((cut | derailed) & BIT(sc_ginc)) != 0);
 	sc_p5 = sc_from == CLOSE_WAIT && sc_next != CLOSE_WAIT && !(sc_kind == K_APP || sc_ev == RCV_RST);
 	sc_p6 = sc_kind == K_FIRE && sc_ev == TIMEOUT_FIN_WAIT_2 && sc_from == FIN_WAIT_2 && sc_next == FIN_WAIT_2;
 	sc_p8 = sc_isdel && sc_ev == RCV_RST &&

@@ -203,9 +203,10 @@ var EveryFINAcked = check.Property{
 // Known weakness, which a profile may declare as a finding: TIME-WAIT
 // assassination (RFC 1337 hazard H1). Where a RST may end TIME_WAIT, a
 // RST answering an old duplicate cuts it short, and the next incarnation
-// takes a segment TIME_WAIT was there to let die. A violation whose old
-// segment belongs to an incarnation whose TIME_WAIT was cut is that
-// weakness; any other is not.
+// takes a segment TIME_WAIT was there to let die, and what that
+// incarnation then sends may reach the one after it. A violation whose old
+// segment belongs to an incarnation whose TIME_WAIT was cut, or that was
+// derailed by such a segment, is that weakness; any other is not.
 var NoOldSegmentAccepted = check.Property{ID: "P3", Step: func(m *model.Model, from *model.State, su *model.Succ) string {
 	l := su.Label
 	if !model.Accepted(l) {
@@ -218,7 +219,7 @@ var NoOldSegmentAccepted = check.Property{ID: "P3", Step: func(m *model.Model, f
 	return fmt.Sprintf("%s in %s of incarnation %d accepted %s of incarnation %d as %s: %s -> %s",
 		sides[l.End], r.St, r.Inc, l.Seg, l.Seg.Inc, l.Event, l.From, l.To)
 }, ExcusedStep: func(m *model.Model, from *model.State, su *model.Succ) bool {
-	return from.WasCut(su.Label.Seg.Inc)
+	return from.WasCut(su.Label.Seg.Inc) || from.WasDerailed(su.Label.Seg.Inc)
 }}
 
 // NoDeadlock is P7: every reachable state is final (both endpoints closed
