@@ -154,7 +154,13 @@ func writable(path string) error {
 	case !st.IsDir():
 		return fmt.Errorf("%s is not a directory", dir)
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	return tryCreate(dir, "."+filepath.Base(path)+".tmp*")
+}
+
+// tryCreate says whether a file can be created in dir by creating one,
+// named by pattern as os.CreateTemp names it, and removing it again.
+func tryCreate(dir, pattern string) error {
+	f, err := os.CreateTemp(dir, pattern)
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {

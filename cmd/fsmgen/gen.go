@@ -2,11 +2,9 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -117,16 +115,7 @@ func creatable(dir string) error {
 		}
 		d = parent
 	}
-	f, err := os.CreateTemp(d, ".fsmgen-gen-*")
-	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return fmt.Errorf("cannot write in %s: %v", d, err)
-	}
-	f.Close()
-	return os.Remove(f.Name())
+	return tryCreate(d, ".fsmgen-gen-*")
 }
 
 // writeFiles writes every file whose content changed. Each is written to a
