@@ -99,7 +99,8 @@ type Label struct {
 	Seg      Segment // for Deliver, DeliverCopy, Lose
 	From, To tcp.State
 	Actions  tcp.Action
-	Above    bool  // for an open: the new incarnation's sequence numbers lie above the old ones
+	Rule     tcp.RuleID // the table's rule that decided the step; 0 for time passing and a loss
+	Above    bool       // for an open: the new incarnation's sequence numbers lie above the old ones
 	Lost     uint8 // segments the step sent that found their channel full: losses
 }
 
@@ -457,7 +458,7 @@ func (g *successors) apply(n *State, x int, e tcp.Event, l Label, seg *Segment) 
 	ep := &n.E[x]
 	from, rInc := ep.St, ep.Inc
 	t := m.cell(from, e)
-	l.From, l.To, l.Actions = from, t.Next, t.Actions
+	l.From, l.To, l.Actions, l.Rule = from, t.Next, t.Actions, t.Rule
 	// An incarnation that takes in a segment TIME_WAIT does not guard it
 	// against is tainted: P8 no longer speaks for it.
 	// One that takes in a segment of an incarnation whose TIME_WAIT was

@@ -167,7 +167,7 @@ func (r *Report) writeVerdict(b *strings.Builder, prof *spec.Profile, profile st
 		fmt.Fprintf(b, "The profile declares a finding on %s, but this violation does not come from the weakness it names:\n", p.ID)
 	}
 	if p.Trace != nil {
-		t := NewTrace(profile, p.settled(), p.Finding, p.Trace)
+		t := r.trace(profile, p.settled(), p.Finding, p.Trace)
 		b.WriteString(t.Format())
 	} else {
 		fmt.Fprintf(b, "%s VIOLATED under %s: %s\n", p.ID, profile, p.Problem)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -228,6 +229,21 @@ func TestReportOfRFC9293(t *testing.T) {
 	text := b.String()
 	assert.Regexp(t, `(?m)^rfc9293 +holds +holds +holds +holds +holds +holds +finding +holds +holds +holds +holds +finding +\d+ +\d+ `, text)
 	assert.Contains(t, text, "Model: client A and server B over a network of capacity 1 per direction")
+	assert.Regexp(t, `\n   1\. A: app OPEN_ACTIVE: CLOSED -> SYN_SENT: [^\n]*  \[spec/tcp\.fsm:\d+\]\n`, text, "each step names its rule's line")
+	for _, tr := range rep.Traces() {
+		for _, st := range tr.Steps {
+			if st.Rule != "" {
+				line, err := strconv.Atoi(strings.TrimPrefix(st.Rule, "spec/tcp.fsm:"))
+				require.NoError(t, err, st.Rule)
+				rule := strings.Split(string(sp.Source), "\n")[line-1]
+				_, after, ok := strings.Cut(st.Label, " -> ")
+				require.True(t, ok, st.Label)
+				to, _, _ := strings.Cut(after, ":")
+				assert.True(t, strings.Contains(rule, "-> "+to+" ") || strings.Contains(rule, "ignore") || strings.Contains(rule, "reject"),
+					"%s names the rule of %s: %s", st.Rule, st.Label, rule)
+			}
+		}
+	}
 	assert.Contains(t, text, "P9 is checked on the spec and on generated/tcp")
 	assert.Contains(t, text, "Finding P7 under rfc9293, as the profile declares: RFC9293 3.6 no FIN-WAIT-2 timer")
 	assert.Contains(t, text, "\nP7 under rfc9293: nothing can happen any more, and A (client) is left in FIN_WAIT_2")

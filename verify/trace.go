@@ -37,7 +37,10 @@ type Trace struct {
 // TraceStep is one step of a trace: what happened, the state after it,
 // and how a sequence diagram draws it.
 type TraceStep struct {
-	Label string       `json:"label"`
+	Label string `json:"label"`
+	// Rule is where in the spec the rule that decided the step stands
+	// ("spec/tcp.fsm:443"); empty for time passing and a loss.
+	Rule  string       `json:"rule,omitempty"`
 	State string       `json:"state"`
 	Draw  diagram.Step `json:"draw"`
 }
@@ -88,6 +91,9 @@ func (t *Trace) Format() string {
 		label := s.Label
 		if t.Stutter && i == t.loop() {
 			label = "time passes; nothing changes"
+		}
+		if s.Rule != "" && !(t.Stutter && i == t.loop()) {
+			label += "  [" + s.Rule + "]"
 		}
 		fmt.Fprintf(&b, "  %2d. %s\n      %s\n", i+1, label, s.State)
 	}
@@ -143,7 +149,7 @@ func (r *Report) Traces() []Trace {
 	for _, pr := range r.Results {
 		for _, p := range pr.Properties {
 			if p.Trace != nil {
-				out = append(out, NewTrace(pr.Profile, p.Status(), p.Finding, p.Trace))
+				out = append(out, r.trace(pr.Profile, p.Status(), p.Finding, p.Trace))
 			}
 		}
 	}
@@ -207,4 +213,16 @@ func exchangeStep(l model.Label) diagram.Step {
 func segText(g model.Segment) string {
 	text := strings.SplitN(g.String(), "#", 2)[0]
 	return fmt.Sprintf("%s, incarnation %d", text, g.Inc)
+}
+
+// trace is NewTrace with each step that a rule decided naming where the
+// rule stands in the spec.
+func (r *Report) trace(profile, status, finding string, c *check.Counterexample) Trace {
+	t := NewTrace(profile, status, finding, c)
+	for i, s := range c.Steps {
+		if k := int(s.Label.Rule); k >= 1 && k <= len(r.rules) {
+			t.Steps[i].Rule = fmt.Sprintf("%s:%d", r.rules[k-1].Pos.File, r.rules[k-1].Pos.Line)
+		}
+	}
+	return t
 }

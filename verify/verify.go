@@ -37,6 +37,10 @@ type Report struct {
 	// finding too; without it a finding is a line or two: what fails and
 	// the cause the profile declares. Violations always come with theirs.
 	Detail bool `json:"-"`
+
+	// rules are the spec's rules, so that a counterexample's steps name
+	// the rule that decided each (Run sets them).
+	rules []*spec.Rule
 }
 
 // ProfileResult is the verdict on every property under one profile.
@@ -167,7 +171,7 @@ func (e Interrupted) Error() string {
 // report; or an Interrupted, with the report so far (Report.Incomplete)
 // and its failures.
 func Run(sp *spec.Spec, profiles []*spec.Profile, opt Options) (*Report, int, error) {
-	rep := &Report{Spec: sp.File, Table: opt.Table}
+	rep := &Report{Spec: sp.File, Table: opt.Table, rules: sp.Rules}
 	if err := checkFindings(sp); err != nil {
 		return nil, 0, err
 	}

@@ -17,7 +17,7 @@ const traceFormatHelp = `{"format": "tcpfsm-traces/1",
   "incomplete": true if the run was interrupted,
   "counterexamples": [{"profile", "property", "status": "VIOLATED" or "finding",
     "finding": the citation of a declared finding, "problem", "initial": the first state,
-    "steps": [{"label": what happened, "state": the state after it,
+    "steps": [{"label": what happened, "rule": "FILE:LINE" of the rule that decided it, "state": the state after it,
       "draw": {"message": {"from", "to", "text", "lost"}, "notes": [{"over", "text"}]}}],
     "loop": for a lasso, the index in steps where the cycle that repeats for ever begins,
     "stutter": true if that cycle is time passing and nothing else}]}`
