@@ -101,7 +101,7 @@ type Label struct {
 	Actions  tcp.Action
 	Rule     tcp.RuleID // the table's rule that decided the step; 0 for time passing and a loss
 	Above    bool       // for an open: the new incarnation's sequence numbers lie above the old ones
-	Lost     uint8 // segments the step sent that found their channel full: losses
+	Lost     uint8      // segments the step sent that found their channel full: losses
 }
 
 func (l Label) String() string {
