@@ -12,7 +12,6 @@ package bind
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/tcpfsm/tcpfsm/generated/tcp"
 	"github.com/tcpfsm/tcpfsm/model"
@@ -42,7 +41,7 @@ func (t Table) String() string {
 }
 
 // Model builds the model of profile prof of sp on bounds b, stepping the
-// table t. Errors name the spec or the profile.
+// table t.
 func Model(sp *spec.Spec, prof *spec.Profile, b model.Bounds, t Table) (*model.Model, error) {
 	p, step, err := table(sp, prof, t)
 	if err != nil {
@@ -50,10 +49,7 @@ func Model(sp *spec.Spec, prof *spec.Profile, b model.Bounds, t Table) (*model.M
 	}
 	m, err := model.New(p, b, step)
 	if err != nil {
-		if !strings.Contains(err.Error(), "profile "+prof.Name) {
-			err = fmt.Errorf("profile %s: %w", prof.Name, err)
-		}
-		return nil, err
+		return nil, err // bounds out of range, or a scaling refused for the profile it names
 	}
 	// Which timers may end a connection comes from the spec's giveup
 	// declarations, whichever table runs: the properties judge a

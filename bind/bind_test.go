@@ -80,6 +80,6 @@ func TestRefusals(t *testing.T) {
 		b.Capacity = 0
 		_, err := bind.Model(sp, linux, b, bind.Interpreted)
 		require.Error(t, err)
-		assert.Contains(t, err.Error(), "profile linux")
+		assert.Contains(t, err.Error(), "capacity 0 out of range")
 	})
 }
