@@ -141,33 +141,6 @@ type Succ struct {
 	Next  State
 }
 
-// hasReceivedFIN: states in which the peer's FIN has arrived, so every
-// segment the endpoint sends ACKs it (ACK = RCV.NXT).
-func hasReceivedFIN(s tcp.State) bool {
-	switch s {
-	case tcp.CloseWait, tcp.LastAck, tcp.Closing, tcp.TimeWait:
-		return true
-	}
-	return false
-}
-
-// hasSentFIN: states in which the endpoint's own FIN has been sent.
-func hasSentFIN(s tcp.State) bool {
-	switch s {
-	case tcp.FinWait1, tcp.FinWait2, tcp.Closing, tcp.LastAck, tcp.TimeWait:
-		return true
-	}
-	return false
-}
-
-// live: an endpoint with a connection (not CLOSED or LISTEN).
-func live(s tcp.State) bool { return s != tcp.Closed && s != tcp.Listen }
-
-// PendingFIN reports whether endpoint x has sent a FIN not yet ACKed.
-func PendingFIN(s tcp.State) bool {
-	return s == tcp.FinWait1 || s == tcp.Closing || s == tcp.LastAck
-}
-
 // Successors calls visit for every step out of s. It returns how many
 // moves it refused because their segment found the channel full with no
 // loss left to spend: a limit of the bounds, not of the protocol. Every
