@@ -10,7 +10,7 @@ import "math/bits"
 type store struct {
 	words  int
 	chunks [][]uint64
-	parent chunks[uint32]
+	parent links
 	slots  []uint64 // 0: empty; else the hash's high half, then i+1 for state i
 	n      uint32
 }
@@ -20,9 +20,6 @@ const (
 	chunkStates = 1 << chunkBits
 	minSlots    = 1 << 12
 )
-
-// noParent marks the initial state.
-const noParent = ^uint32(0)
 
 func newStore(words int) *store {
 	return &store{words: words, slots: make([]uint64, minSlots)}
@@ -95,7 +92,7 @@ func (st *store) insert(k []uint64, h uint64, parent uint32) (uint32, bool) {
 		st.chunks = append(st.chunks, make([]uint64, chunkStates*st.words))
 	}
 	copy(st.state(n), k)
-	st.parent.append(parent)
+	st.parent.add(parent)
 	st.slots[i] = tableEntry(h, n)
 	st.n++
 	return n, true
@@ -127,7 +124,7 @@ func (st *store) bytes() uint64 {
 // bytesAfterGrowth is what bytes would be once the next state is in,
 // counting the table's doubling (old and new table side by side).
 func (st *store) bytesAfterGrowth() uint64 {
-	b := st.bytes()
+	b := st.bytes() - st.parent.bytes() + st.parent.bytesAfterAdd()
 	if (uint64(st.n)+1)*4 > uint64(len(st.slots))*3 {
 		b += uint64(len(st.slots)) * 16
 	}
