@@ -317,7 +317,8 @@ func (w *worker) expand(a, b uint32) {
 	m, st := w.m, w.st
 	s := &w.s
 	for i := a; i < b; i++ {
-		*s = m.Unpack(st.state(i))
+		st.load(i, w.key)
+		*s = m.Unpack(w.key)
 		owed := w.owes(s, &w.tags)
 		n, edges := 0, len(w.edges)
 		blocked := m.Each(s, func(su *model.Succ) {
@@ -414,9 +415,10 @@ func (st *store) path(i uint32) []uint32 {
 // steps labels the path through states p (numbers in st).
 func steps(m *model.Model, st *store, p []uint32) []Step {
 	var out []Step
+	v := st.vectors(m, p)
 	for k := 1; k < len(p); k++ {
-		from, to := m.Unpack(st.state(p[k-1])), m.Unpack(st.state(p[k]))
-		out = append(out, Step{Label: stepBetween(m, &from, st.state(p[k])), State: to})
+		from, to := m.Unpack(v[k-1]), m.Unpack(v[k])
+		out = append(out, Step{Label: stepBetween(m, &from, v[k]), State: to})
 	}
 	return out
 }
