@@ -120,7 +120,7 @@ func TestLinks(t *testing.T) {
 func TestTree(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
 	for words := 1; words <= 5; words++ {
-		st := newStore(words)
+		st := newStore(words, 0)
 		seen := map[[5]uint64]uint32{}
 		for range 50_000 {
 			var k [5]uint64
@@ -187,7 +187,7 @@ func TestBytesPerState(t *testing.T) {
 	}
 	m, err := model.New(tcp.Linux, b, nil)
 	require.NoError(t, err)
-	st := newStore(m.Words())
+	st := newStore(m.Words(), 0)
 	explore(t, m, st)
 	n := float64(st.n)
 	var walk func(tr *tree, name string)
