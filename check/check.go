@@ -86,6 +86,9 @@ type Result struct {
 	// explored that the cell decided: which rules of the table the
 	// exploration exercised, and how often.
 	Fired []uint64
+	// Omission is, under hash compaction (Options.HashBits), the
+	// probability that the search missed a state; 0 when exact.
+	Omission float64
 }
 
 // Options bound and instrument a run.
@@ -93,6 +96,10 @@ type Options struct {
 	MaxStates int    // stop with TooLarge past this many states
 	MaxBytes  uint64 // stop with TooMuchMemory once the search would hold more; 0: no bound
 	Workers   int    // goroutines expanding states; 0: one per core
+	// HashBits, if not 0, asks for hash compaction: the visited set keeps
+	// that many bits (16 to 64) of each state's hash instead of the state,
+	// at the risk of missing states (Result.Omission).
+	HashBits int
 	// Findings are the IDs of the properties whose known weakness the
 	// profile declares as a finding.
 	Findings map[string]bool
@@ -164,7 +171,10 @@ func Run(m *model.Model, props []Property, opt Options) (*Result, error) {
 	if opt.MaxStates <= 0 {
 		opt.MaxStates = int(^uint32(0) >> 1)
 	}
-	st := newStore(m.Words())
+	if opt.HashBits != 0 && (opt.HashBits < 16 || opt.HashBits > 64) {
+		return nil, fmt.Errorf("hash compaction keeps 16 to 64 bits of a hash, not %d", opt.HashBits)
+	}
+	st := newStore(m.Words(), opt.HashBits)
 	init := m.Initial()
 	key := make([]uint64, m.Words())
 	m.Pack(&init, key)
@@ -241,6 +251,7 @@ func Run(m *model.Model, props []Property, opt Options) (*Result, error) {
 		}
 	}
 	res.States, res.Depth, res.Bytes = int(st.n), depth, st.bytes()+g.bytes()
+	res.Omission = st.omission()
 	res.Fired = make([]uint64, model.NumCells)
 	for _, w := range ws {
 		for c, n := range w.fired {
@@ -355,7 +366,8 @@ func (w *worker) expand(a, b uint32) {
 	m, st := w.m, w.st
 	s := &w.s
 	for i := a; i < b; i++ {
-		*s = m.Unpack(st.state(i))
+		st.load(i, w.key)
+		*s = m.Unpack(w.key)
 		owed := w.owes(s, &w.tags)
 		n, edges := 0, len(w.edges)
 		blocked := m.Each(s, func(su *model.Succ) {
@@ -452,9 +464,10 @@ func (st *store) path(i uint32) []uint32 {
 // steps labels the path through states p (numbers in st).
 func steps(m *model.Model, st *store, p []uint32) []Step {
 	var out []Step
+	v := st.vectors(m, p)
 	for k := 1; k < len(p); k++ {
-		from, to := m.Unpack(st.state(p[k-1])), m.Unpack(st.state(p[k]))
-		out = append(out, Step{Label: stepBetween(m, &from, st.state(p[k])), State: to})
+		from, to := m.Unpack(v[k-1]), m.Unpack(v[k])
+		out = append(out, Step{Label: stepBetween(m, &from, v[k]), State: to})
 	}
 	return out
 }

@@ -94,6 +94,38 @@ func TestDeterministic(t *testing.T) {
 	}
 }
 
+// TestHashCompaction: keeping 64 bits of each state's hash, every profile
+// on the quick bounds gives the counts and counterexamples (those of
+// liveness properties included) that exact storage gives, and a small
+// probability of having missed a state.
+func TestHashCompaction(t *testing.T) {
+	for _, p := range tcp.Profiles() {
+		m, err := model.New(p, model.QuickBounds(), nil)
+		require.NoError(t, err)
+		exact, err := check.Run(m, props.ModelChecked, check.Options{})
+		require.NoError(t, err)
+		hc, err := check.Run(m, props.ModelChecked, check.Options{HashBits: 64})
+		require.NoError(t, err)
+		assert.Equal(t, exact.States, hc.States, p.Name)
+		assert.Equal(t, exact.Transitions, hc.Transitions, p.Name)
+		assert.Equal(t, exact.Depth, hc.Depth, p.Name)
+		assert.Zero(t, exact.Omission)
+		assert.InDelta(t, float64(hc.States)*float64(hc.States)/(1<<65), hc.Omission, 1e-12, p.Name)
+		for _, cs := range [][2]map[string]*check.Counterexample{{exact.Violations, hc.Violations}, {exact.Findings, hc.Findings}} {
+			require.Equal(t, len(cs[0]), len(cs[1]), p.Name)
+			for id, c := range cs[0] {
+				require.NotNil(t, cs[1][id], "%s under %s", id, p.Name)
+				assert.Equal(t, c.Loop, cs[1][id].Loop, "%s under %s", id, p.Name)
+				assert.Equal(t, trace(c), trace(cs[1][id]), "%s under %s", id, p.Name)
+			}
+		}
+	}
+	m, err := model.New(tcp.Linux, model.QuickBounds(), nil)
+	require.NoError(t, err)
+	_, err = check.Run(m, nil, check.Options{HashBits: 65})
+	assert.Error(t, err)
+}
+
 func trace(c *check.Counterexample) string {
 	var b strings.Builder
 	for _, s := range c.Steps {
@@ -110,6 +142,8 @@ func TestLimits(t *testing.T) {
 	_, err = check.Run(m, props.ModelChecked, check.Options{MaxStates: 1000})
 	assert.ErrorAs(t, err, &check.TooLarge{})
 	_, err = check.Run(m, props.ModelChecked, check.Options{MaxBytes: 1 << 20})
+	assert.ErrorAs(t, err, &check.TooMuchMemory{})
+	_, err = check.Run(m, props.ModelChecked, check.Options{MaxBytes: 1 << 20, HashBits: 64})
 	assert.ErrorAs(t, err, &check.TooMuchMemory{})
 }
 

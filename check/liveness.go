@@ -289,10 +289,11 @@ func (s *sccSearch) fair(comp []uint32, init model.State) *Counterexample {
 	m, st, g := s.m, s.st, s.g
 	for _, u := range comp {
 		if g.stutter.at(int(u))&s.bit != 0 {
-			x := m.Unpack(st.state(u))
-			c := &Counterexample{Property: s.p.ID, Problem: s.p.Unmet(&x, s.o), Initial: init, Stutter: true}
+			c := &Counterexample{Property: s.p.ID, Initial: init, Stutter: true}
 			c.Steps = steps(m, st, st.path(u))
 			c.Loop = len(c.Steps)
+			x := c.after(c.Loop)
+			c.Problem = s.p.Unmet(&x, s.o)
 			c.Steps = append(c.Steps, Step{Label: model.Label{Kind: model.Tick}, State: x})
 			return c
 		}
@@ -306,17 +307,25 @@ func (s *sccSearch) fair(comp []uint32, init model.State) *Counterexample {
 			if f := g.flags.at(e); f&s.bit == 0 || f&tickFlag == 0 || !in(g.to.at(e)) {
 				continue
 			}
-			to := g.to.at(e)
-			x := m.Unpack(st.state(u))
-			c := &Counterexample{Property: s.p.ID, Problem: s.p.Unmet(&x, s.o), Initial: init}
-			c.Steps = steps(m, st, st.path(u))
-			c.Loop = len(c.Steps)
-			c.Steps = append(c.Steps, Step{Label: model.Label{Kind: model.Tick}, State: m.Unpack(st.state(to))})
-			c.Steps = append(c.Steps, steps(m, st, s.pathWithin(to, u, in))...)
+			// The way to u, the tick to g.to.at(e), and back to u.
+			p := st.path(u)
+			c := &Counterexample{Property: s.p.ID, Initial: init, Loop: len(p) - 1}
+			c.Steps = steps(m, st, append(p, s.pathWithin(g.to.at(e), u, in)...))
+			c.Steps[c.Loop].Label = model.Label{Kind: model.Tick}
+			x := c.after(c.Loop)
+			c.Problem = s.p.Unmet(&x, s.o)
 			return c
 		}
 	}
 	return nil
+}
+
+// after is the state after the first k steps of c.
+func (c *Counterexample) after(k int) model.State {
+	if k == 0 {
+		return c.Initial
+	}
+	return c.Steps[k-1].State
 }
 
 // pathWithin is a shortest path from a to b through states for which in

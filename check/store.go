@@ -1,37 +1,49 @@
 package check
 
-import "math/bits"
+import (
+	"math"
+	"math/bits"
 
-// store is the visited set: every state found, packed into a few words,
-// numbered in the order it was found, with the number of the state it was
-// first reached from. Packed states live back to back in fixed chunks, so
-// the set never copies them as it grows; an open-addressing table of state
-// numbers finds them.
-type store struct {
-	words  int
-	chunks [][]uint64
-	parent chunks[uint32]
-	slots  []uint64 // 0: empty; else the hash's high half, then i+1 for state i
-	n      uint32
-}
-
-const (
-	chunkBits   = 16
-	chunkStates = 1 << chunkBits
-	minSlots    = 1 << 12
+	"github.com/tcpfsm/tcpfsm/model"
 )
 
-// noParent marks the initial state.
-const noParent = ^uint32(0)
+// store is the visited set: every state found, numbered in the order it
+// was found, with the number of the state it was first reached from
+// (links). States are kept exactly, in a tree of tables (tree), or, under
+// hash compaction, as a few bits of their hash alone.
+//
+// Hash compaction (Wolper and Leroy, "Reliable hashing without collision
+// detection", CAV 1993; Stern and Dill, "Improved probabilistic
+// verification by hash compaction", CHARME 1995) keeps b bits of each
+// state's hash, so two states whose bits agree count as one and the second
+// is never expanded: a search of n states misses a state with probability
+// at most about n²/2^(b+1), the chance that two of them agree. The states
+// themselves are kept only until they are expanded (frontier); the way to
+// any other is found again from the initial state along parent links,
+// matching each step's successors against the hash (vectors).
+type store struct {
+	words  int
+	n      uint32
+	parent links
+	tree   *tree // exact storage; nil under hash compaction
 
-func newStore(words int) *store {
-	return &store{words: words, slots: make([]uint64, minSlots)}
+	hashes   *set64 // under hash compaction, hashBits bits of each state's hash
+	hashBits uint
+	front    frontier
+	init     []uint64
 }
 
-// state is the packed form of state i.
-func (st *store) state(i uint32) []uint64 {
-	off := int(i&(chunkStates-1)) * st.words
-	return st.chunks[i>>chunkBits][off : off+st.words]
+// newStore is the visited set for states of the given words, exact if
+// hashBits is 0, else keeping that many bits (1 to 64) of their hashes.
+func newStore(words, hashBits int) *store {
+	st := &store{words: words, hashBits: uint(hashBits)}
+	if hashBits == 0 {
+		st.tree = newTree(0, words)
+	} else {
+		st.hashes = newSet64()
+		st.front.words = words
+	}
+	return st
 }
 
 // hashWords mixes a packed state into a 64-bit hash.
@@ -55,81 +67,156 @@ func equalWords(a, b []uint64) bool {
 	return true
 }
 
-// tableEntry is what the table keeps of state n with hash h: the hash's high
-// half, which spares most comparisons with states that merely collide, and
-// the state's number plus one.
-func tableEntry(h uint64, n uint32) uint64 { return h&^(1<<32-1) | uint64(n+1) }
+// compacted is what hash compaction keeps of a state of hash h.
+func (st *store) compacted(h uint64) uint64 { return h >> (64 - st.hashBits) }
 
 // find returns the number of the state packed as k, whose hash is h. It
 // only reads, so many goroutines may call it while nobody inserts.
 func (st *store) find(k []uint64, h uint64) (uint32, bool) {
-	mask := uint64(len(st.slots) - 1)
-	tag := h &^ (1<<32 - 1)
-	for i := h & mask; ; i = (i + 1) & mask {
-		v := st.slots[i]
-		if v == 0 {
-			return 0, false
-		}
-		if v&^(1<<32-1) == tag && equalWords(st.state(uint32(v)-1), k) {
-			return uint32(v) - 1, true
-		}
+	if st.tree != nil {
+		return st.tree.find(k)
 	}
+	return st.hashes.find(st.compacted(h))
 }
 
-// insert adds the state packed as k, reached from parent, unless it is
-// there already; it returns the state's number and whether it is new.
+// insert adds the state packed as k, whose hash is h, reached from parent,
+// unless it is there already; it returns the state's number and whether it
+// is new. Parents never decrease from one new state to the next (see
+// links).
 func (st *store) insert(k []uint64, h uint64, parent uint32) (uint32, bool) {
-	if (uint64(st.n)+1)*4 > uint64(len(st.slots))*3 {
-		st.grow()
+	if st.tree == nil {
+		return st.insertCompacted(k, h, parent)
 	}
-	mask := uint64(len(st.slots) - 1)
-	tag := h &^ (1<<32 - 1)
-	i := h & mask
-	for ; st.slots[i] != 0; i = (i + 1) & mask {
-		if v := st.slots[i]; v&^(1<<32-1) == tag && equalWords(st.state(uint32(v)-1), k) {
-			return uint32(v) - 1, false
-		}
+	n, fresh := st.tree.insert(k)
+	if fresh {
+		st.parent.add(parent)
+		st.n++
 	}
-	n := st.n
-	if int(n>>chunkBits) == len(st.chunks) {
-		st.chunks = append(st.chunks, make([]uint64, chunkStates*st.words))
+	return n, fresh
+}
+
+func (st *store) insertCompacted(k []uint64, h uint64, parent uint32) (uint32, bool) {
+	n, fresh := st.hashes.insert(st.compacted(h))
+	if !fresh {
+		return n, false
 	}
-	copy(st.state(n), k)
-	st.parent.append(parent)
-	st.slots[i] = tableEntry(h, n)
+	if st.n == 0 {
+		st.init = append([]uint64(nil), k...)
+	}
+	if parent != noParent {
+		st.front.release(parent) // the states before it are expanded
+	}
+	st.front.append(k)
+	st.parent.add(parent)
 	st.n++
 	return n, true
 }
 
-// grow doubles the table and puts every state back in it.
-func (st *store) grow() {
-	slots := make([]uint64, 2*len(st.slots))
-	mask := uint64(len(slots) - 1)
-	for _, v := range st.slots {
-		if v == 0 {
-			continue
-		}
-		h := hashWords(st.state(uint32(v) - 1))
-		i := h & mask
-		for slots[i] != 0 {
-			i = (i + 1) & mask
-		}
-		slots[i] = v
+// load writes the packed form of state i into k. Under hash compaction,
+// only states not yet expanded are kept.
+func (st *store) load(i uint32, k []uint64) {
+	if st.tree != nil {
+		st.tree.load(i, k)
+	} else {
+		st.front.load(i, k)
 	}
-	st.slots = slots
 }
 
-// bytes is the memory the set holds: packed states, parent links, table.
+// vectors are the packed states along p, a path from the initial state.
+func (st *store) vectors(m *model.Model, p []uint32) [][]uint64 {
+	out := make([][]uint64, len(p))
+	for j, i := range p {
+		k := make([]uint64, st.words)
+		out[j] = k
+		switch {
+		case st.tree != nil:
+			st.tree.load(i, k)
+		case j == 0:
+			if i != 0 {
+				panic("check: a path from a state other than the initial one")
+			}
+			copy(k, st.init)
+		default:
+			want := st.hashes.vals.at(int(i))
+			from, found := m.Unpack(out[j-1]), false
+			m.Successors(&from, func(su model.Succ) {
+				if !found {
+					m.Pack(&su.Next, k)
+					found = st.compacted(hashWords(k)) == want
+				}
+			})
+			if !found {
+				panic("check: a parent link to a state that is no successor")
+			}
+		}
+	}
+	return out
+}
+
+// omission is the probability that hash compaction missed a state, at
+// most n²/2^(b+1) (see store); 0 for exact storage.
+func (st *store) omission() float64 {
+	if st.tree != nil {
+		return 0
+	}
+	n := float64(st.n)
+	return min(1, n*n/math.Exp2(float64(st.hashBits)+1))
+}
+
+// bytes is the memory the set holds: the tables (or hashes and the
+// frontier) and the parent links.
 func (st *store) bytes() uint64 {
-	return uint64(len(st.chunks))*chunkStates*uint64(st.words)*8 + st.parent.bytes() + uint64(len(st.slots))*8
+	if st.tree != nil {
+		return st.tree.bytes() + st.parent.bytes()
+	}
+	return st.hashes.bytes() + st.front.bytes() + st.parent.bytes()
 }
 
-// bytesAfterGrowth is what bytes would be once the next state is in,
-// counting the table's doubling (old and new table side by side).
+// bytesAfterGrowth bounds what bytes would be once the next state is in,
+// counting tables that grow as both their old and new selves.
 func (st *store) bytesAfterGrowth() uint64 {
-	b := st.bytes()
-	if (uint64(st.n)+1)*4 > uint64(len(st.slots))*3 {
-		b += uint64(len(st.slots)) * 16
+	if st.tree != nil {
+		return st.tree.bytesAfterInsert() + st.parent.bytesAfterAdd()
 	}
-	return b
+	return st.hashes.bytesAfterInsert() + st.front.bytesAfterAppend() + st.parent.bytesAfterAdd()
+}
+
+// frontier keeps, under hash compaction, the packed states not yet
+// expanded, in pieces dropped once expanded.
+type frontier struct {
+	words  int
+	pieces [][]uint64 // nil once dropped
+	first  int        // the first piece not dropped
+	n      uint32
+}
+
+const frontierBits = 14
+
+func (f *frontier) append(k []uint64) {
+	if int(f.n>>frontierBits) == len(f.pieces) {
+		f.pieces = append(f.pieces, make([]uint64, f.words<<frontierBits))
+	}
+	off := int(f.n&(1<<frontierBits-1)) * f.words
+	copy(f.pieces[f.n>>frontierBits][off:off+f.words], k)
+	f.n++
+}
+
+func (f *frontier) load(i uint32, k []uint64) {
+	off := int(i&(1<<frontierBits-1)) * f.words
+	copy(k, f.pieces[i>>frontierBits][off:off+f.words])
+}
+
+// release drops the pieces wholly before state i.
+func (f *frontier) release(i uint32) {
+	for ; f.first < int(i>>frontierBits); f.first++ {
+		f.pieces[f.first] = nil
+	}
+}
+
+func (f *frontier) bytes() uint64 {
+	return uint64(len(f.pieces)-f.first) * uint64(f.words) << (frontierBits + 3)
+}
+
+func (f *frontier) bytesAfterAppend() uint64 {
+	return f.bytes() + uint64(f.words)<<(frontierBits+3)
 }
