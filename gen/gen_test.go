@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tcpfsm/tcpfsm"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tcpfsm/tcpfsm/internal/specgen"
@@ -78,6 +80,7 @@ func TestGoFiles(t *testing.T) {
 		first, _, _ := strings.Cut(string(f.Data), "\n")
 		assert.Regexp(t, headerRE, first, f.Name)
 		assert.Contains(t, first, "mini.fsm", "%s: the header names the spec", f.Name)
+		assert.Contains(t, first, "(tcpfsm "+tcpfsm.Version+")", "%s: the header names the generator's release", f.Name)
 		_, err := parser.ParseFile(token.NewFileSet(), f.Name, f.Data, parser.ParseComments)
 		assert.NoError(t, err, f.Name)
 		formatted, err := format.Source(f.Data)

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tcpfsm/tcpfsm"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -147,11 +149,11 @@ func TestVersion(t *testing.T) {
 	rev := []debug.BuildSetting{{Key: "vcs.revision", Value: "2f50b38c1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d"}}
 	dirty := append(rev, debug.BuildSetting{Key: "vcs.modified", Value: "true"})
 	for want, info := range map[string]debug.BuildInfo{
-		"v0.3.0":                     {Main: debug.Module{Version: "v0.3.0"}},
-		"(devel)":                    {Main: debug.Module{Version: "(devel)"}},
-		"(devel) ":                   {},
-		"(devel) 2f50b38c1a2b":       {Main: debug.Module{Version: "(devel)"}, Settings: rev},
-		"(devel) 2f50b38c1a2b+dirty": {Main: debug.Module{Version: "(devel)"}, Settings: dirty},
+		"v0.3.0":                                     {Main: debug.Module{Version: "v0.3.0"}},
+		tcpfsm.Version + "+devel":                    {Main: debug.Module{Version: "(devel)"}},
+		tcpfsm.Version + "+devel ":                   {},
+		tcpfsm.Version + "+devel 2f50b38c1a2b":       {Main: debug.Module{Version: "(devel)"}, Settings: rev},
+		tcpfsm.Version + "+devel 2f50b38c1a2b+dirty": {Main: debug.Module{Version: "(devel)"}, Settings: dirty},
 		"v0.3.1-0.20260101000000-2f50b38c1a2b+dirty": {Main: debug.Module{Version: "v0.3.1-0.20260101000000-2f50b38c1a2b+dirty"}, Settings: dirty},
 	} {
 		assert.Equal(t, strings.TrimSpace(want), moduleVersion(&info), want)

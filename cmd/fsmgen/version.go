@@ -5,12 +5,16 @@ import (
 	"io"
 	"runtime/debug"
 	"strings"
+
+	"github.com/tcpfsm/tcpfsm"
 )
 
 // version is the version of the module fsmgen was built from, as the Go
 // build recorded it: "v0.3.0" when installed with go install ...@v0.3.0,
-// "(devel)" when built in a clone without a version, followed by the
-// commit where the build recorded one ("+dirty" for uncommitted changes).
+// a pseudo-version past the last tag when built in a clone, or, when the
+// build recorded none, the release the tree follows marked "+devel"
+// (tcpfsm.Version+"+devel"); followed by the commit where the build
+// recorded one ("+dirty" for uncommitted changes).
 func version() string {
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
@@ -22,8 +26,8 @@ func version() string {
 // moduleVersion is version for the build info.
 func moduleVersion(info *debug.BuildInfo) string {
 	v := info.Main.Version
-	if v == "" {
-		v = "(devel)"
+	if v == "" || v == "(devel)" {
+		v = tcpfsm.Version + "+devel"
 	}
 	var rev string
 	modified := false
@@ -48,9 +52,9 @@ func moduleVersion(info *debug.BuildInfo) string {
 
 // embeddedSpec is the name of the embedded spec in reports: the fsmgen it
 // is built into says which text it is, "embedded spec (fsmgen v0.3.0)" or
-// "embedded spec (fsmgen devel)".
+// "embedded spec (fsmgen v0.1.0+devel 2f50b38c1a2b)".
 func embeddedSpec() string {
-	return "embedded spec (fsmgen " + strings.Replace(version(), "(devel)", "devel", 1) + ")"
+	return "embedded spec (fsmgen " + version() + ")"
 }
 
 // runVersion prints fsmgen's version and the Go version it was built with.
