@@ -46,7 +46,7 @@ func runFmt(c *specCommand, args []string, stdout, _ io.Writer) error {
 		}
 		paths = []string{*c.spec}
 	}
-	if len(paths) == 0 {
+	if len(paths) == 0 || len(paths) == 1 && paths[0] == "-" {
 		if m.write {
 			return usageErr("cannot use -w with standard input; name the spec file")
 		}

@@ -100,13 +100,24 @@ func TestFmtStdin(t *testing.T) {
 	assert.Equal(t, 0, code)
 	assert.True(t, strings.HasPrefix(stdout, "diff -u <standard input>.orig <standard input>\n--- <standard input>.orig\n+++ <standard input>\n@@ -"), stdout)
 
+	for _, args := range [][]string{{"fmt", "-"}, {"fmt", "-spec", "-"}} {
+		withStdin(t, string(specgen.Mini))
+		code, stdout, _ = fsmgen(args...)
+		assert.Equal(t, 0, code, args)
+		assert.Equal(t, string(want), stdout, "%v: - names standard input, as for gofmt", args)
+	}
+	withStdin(t, string(specgen.Mini))
+	code, _, stderr := fsmgen("fmt", "-w", "-")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "cannot use -w with standard input")
+
 	withStdin(t, string(want))
 	code, stdout, _ = fsmgen("fmt", "-l", "-d")
 	assert.Equal(t, 0, code)
 	assert.Empty(t, stdout, "formatted input is neither listed nor diffed")
 
 	withStdin(t, "machine m\nstate A\ninitial B\n")
-	code, stdout, stderr := fsmgen("fmt")
+	code, stdout, stderr = fsmgen("fmt")
 	assert.Equal(t, 2, code)
 	assert.Empty(t, stdout)
 	assert.Equal(t, "<standard input>:3:9: unknown state \"B\"\nfsmgen fmt: 1 problem in the spec\n", stderr)
