@@ -15,12 +15,13 @@ import (
 )
 
 // validSpecs returns the text of every valid spec the tests know, by name:
-// tcp.fsm, mini.fsm, and each golden error case whose spec parses (there
+// tcp.fsm, sctp.fsm, mini.fsm, and each golden error case whose spec parses (there
 // are none today: a golden error case must be malformed).
 func validSpecs(t *testing.T) map[string][]byte {
 	t.Helper()
 	specs := map[string][]byte{}
 	specs["tcp.fsm"] = TCPSource()
+	specs["sctp.fsm"] = SCTPSource()
 	specs["mini.fsm"] = specgen.Mini
 	files, err := filepath.Glob("testdata/errors/*.txtar")
 	require.NoError(t, err)

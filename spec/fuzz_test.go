@@ -18,6 +18,7 @@ import (
 func FuzzParse(f *testing.F) {
 	f.Add(specgen.Mini)
 	f.Add(TCPSource())
+	f.Add(SCTPSource())
 	files, err := filepath.Glob("testdata/errors/*.txtar")
 	require.NoError(f, err)
 	for _, file := range files {
