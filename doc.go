@@ -6,8 +6,15 @@
 // into the Go package generated/tcp that programs import. Command fsmgen
 // (cmd/fsmgen) validates specs, generates tables and draws diagrams.
 //
-// The go:generate line below regenerates generated/tcp from the embedded
-// spec; CI fails if the committed files differ from what it produces.
+// The same language, generator and checks serve a second protocol: the
+// SCTP association of RFC 9260 (spec/sctp.fsm, generated into
+// generated/sctp), which needs no TIME_WAIT because every packet carries
+// the receiver's verification tag.
+//
+// The go:generate lines below regenerate generated/tcp and generated/sctp
+// from the specs; CI fails if the committed files differ from what they
+// produce.
 package tcpfsm
 
 //go:generate go run ./cmd/fsmgen gen
+//go:generate go run ./cmd/fsmgen gen -spec spec/sctp.fsm -out generated/sctp -pkg sctp

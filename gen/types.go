@@ -210,7 +210,15 @@ func (g *generator) timerEvents(f *jen.File) {
 // action, documented with its segment's or signal's description.
 func (g *generator) actionType(f *jen.File) {
 	sp := g.sp
-	f.Add(comment("Action is a set of things to do when a transition is taken, one bit each: send a segment, start, restart or stop a timer, tell the application. The zero Action is the empty set. A Start arms a stopped timer; a Restart arms it again from its full interval even when it runs (a retransmission timer backs off); a Stop disarms it. A send FIN queues the FIN behind any unsent data.")).Line().Type().Id("Action").Uint64()
+	doc := "Action is a set of things to do when a transition is taken, one bit each: send a segment, start, restart or stop a timer, tell the application. The zero Action is the empty set. A Start arms a stopped timer; a Restart arms it again from its full interval even when it runs (a retransmission timer backs off); a Stop disarms it."
+	// TCP's FIN waits behind unsent data; a spec without a FIN segment (a
+	// chunk of SCTP, a door's click) gets no word about it.
+	for _, sg := range sp.Segments {
+		if sg.Name == "FIN" {
+			doc += " A send FIN queues the FIN behind any unsent data."
+		}
+	}
+	f.Add(comment(doc)).Line().Type().Id("Action").Uint64()
 	f.Const().DefsFunc(func(d *jen.Group) {
 		for _, a := range sp.Actions {
 			doc := fmt.Sprintf("%s: %s", g.action[a], a.String())
