@@ -37,6 +37,11 @@ func runDiagnose(c *specCommand, args []string, stdout, _ io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if sp.Machine != "tcp" {
+		// The socket tables name TCP states; another machine's states
+		// would match none of them and the report would say nothing.
+		return usageErr("fsmgen diagnose: it reads TCP sockets, and %s is machine %s, not tcp", sp.File, sp.Machine)
+	}
 	source, in, k, err := readSockets(c.FlagSet)
 	if err != nil {
 		return err

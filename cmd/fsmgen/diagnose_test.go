@@ -51,4 +51,8 @@ func TestDiagnoseBadInput(t *testing.T) {
 	assert.Contains(t, stderr, "ip_local_port_range")
 	code, _, _ = fsmgen("diagnose", "a", "b")
 	assert.Equal(t, 2, code)
+	code, stdout, stderr := fsmgen("diagnose", "-spec", "../../spec/sctp.fsm", labSS)
+	assert.Equal(t, 2, code)
+	assert.Empty(t, stdout)
+	assert.Contains(t, stderr, "fsmgen diagnose: it reads TCP sockets, and ../../spec/sctp.fsm is machine sctp, not tcp")
 }
