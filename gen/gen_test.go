@@ -47,10 +47,13 @@ func miniOptions() Options {
 func TestDeterministic(t *testing.T) {
 	tcp, err := spec.TCP()
 	require.NoError(t, err)
+	sctp, err := spec.SCTP()
+	require.NoError(t, err)
+	sctpOptions := Options{Package: "sctp", ImportPath: "github.com/tcpfsm/tcpfsm/generated/sctp", Command: Command(sctp, "generated/sctp", "sctp")}
 	for name, c := range map[string]struct {
 		sp  *spec.Spec
 		opt Options
-	}{"tcp": {tcp, tcpOptions(tcp)}, "mini": {loadMini(t), miniOptions()}} {
+	}{"tcp": {tcp, tcpOptions(tcp)}, "sctp": {sctp, sctpOptions}, "mini": {loadMini(t), miniOptions()}} {
 		a, err := Generate(c.sp, c.opt)
 		require.NoError(t, err, name)
 		// A fresh parse, so no state carries over between runs.

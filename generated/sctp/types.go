@@ -9,7 +9,7 @@ import (
 )
 
 // SpecHash identifies the spec this package was generated from; the other files check it at compile time.
-const SpecHash = "sha256:b127c48d16df82ea1faf679577806beb972131701d0d59121cf38dc90895eb27"
+const SpecHash = "sha256:6a613485a8f98d67d179befaf7a595bf57a001fad3e4d1f1389ff255298b9c62"
 
 // SpecFile is the spec this package was generated from.
 const SpecFile = "spec/sctp.fsm"
@@ -166,10 +166,10 @@ type Timer uint8
 
 const (
 	// T1InitTimer is t1_init: T1-init: resends the INIT, backing off (RFC 9260 5.1
-	// A).
+	// A, section 4 note 2).
 	T1InitTimer Timer = 1
 	// T1CookieTimer is t1_cookie: T1-cookie: resends the COOKIE ECHO, backing off
-	// (RFC 9260 5.1 C).
+	// (RFC 9260 5.1 C, section 4 note 3).
 	T1CookieTimer Timer = 2
 	// T2ShutdownTimer is t2_shutdown: T2-shutdown: resends the SHUTDOWN or the
 	// SHUTDOWN ACK, backing off (RFC 9260 9.2).
@@ -181,7 +181,8 @@ const (
 	// whole shutdown; on expiry the association is aborted (RFC 9260 9.2).
 	T5ShutdownGuardTimer Timer = 5
 	// MaxInitTimer is max_init: Max.Init.Retransmits spent: the time the INIT or
-	// COOKIE ECHO retransmissions take; gives up the setup (RFC 9260 5.1).
+	// COOKIE ECHO retransmissions take; gives up the setup (RFC 9260 section 4
+	// notes 2 and 3).
 	MaxInitTimer Timer = 6
 	// MaxRetransTimer is max_retrans: Association.Max.Retrans spent: the time the
 	// counted retransmissions of DATA, SHUTDOWN or SHUTDOWN ACK take; the peer is
@@ -193,7 +194,7 @@ const (
 const NumTimers = 8
 
 var timerNames = [NumTimers]string{"", "t1_init", "t1_cookie", "t2_shutdown", "t3_rtx", "t5_shutdown_guard", "max_init", "max_retrans"}
-var timerDocs = [NumTimers]string{"", "T1-init: resends the INIT, backing off (RFC 9260 5.1 A)", "T1-cookie: resends the COOKIE ECHO, backing off (RFC 9260 5.1 C)", "T2-shutdown: resends the SHUTDOWN or the SHUTDOWN ACK, backing off (RFC 9260 9.2)", "T3-rtx: resends unacknowledged DATA, backing off (RFC 9260 6.3)", "T5-shutdown-guard: bounds the whole shutdown; on expiry the association is aborted (RFC 9260 9.2)", "Max.Init.Retransmits spent: the time the INIT or COOKIE ECHO retransmissions take; gives up the setup (RFC 9260 5.1)", "Association.Max.Retrans spent: the time the counted retransmissions of DATA, SHUTDOWN or SHUTDOWN ACK take; the peer is unreachable (RFC 9260 8.1, 9.2)"}
+var timerDocs = [NumTimers]string{"", "T1-init: resends the INIT, backing off (RFC 9260 5.1 A, section 4 note 2)", "T1-cookie: resends the COOKIE ECHO, backing off (RFC 9260 5.1 C, section 4 note 3)", "T2-shutdown: resends the SHUTDOWN or the SHUTDOWN ACK, backing off (RFC 9260 9.2)", "T3-rtx: resends unacknowledged DATA, backing off (RFC 9260 6.3)", "T5-shutdown-guard: bounds the whole shutdown; on expiry the association is aborted (RFC 9260 9.2)", "Max.Init.Retransmits spent: the time the INIT or COOKIE ECHO retransmissions take; gives up the setup (RFC 9260 section 4 notes 2 and 3)", "Association.Max.Retrans spent: the time the counted retransmissions of DATA, SHUTDOWN or SHUTDOWN ACK take; the peer is unreachable (RFC 9260 8.1, 9.2)"}
 
 // Valid reports whether t is one of the declared Timers, not the zero value or out of range.
 func (t Timer) Valid() bool {
