@@ -1,6 +1,8 @@
 package check_test
 
 import (
+	"fmt"
+	"os"
 	"testing"
 
 	"github.com/tcpfsm/tcpfsm/check"
@@ -38,5 +40,47 @@ func BenchmarkCheck(b *testing.B) {
 				b.ReportMetric(float64(res.Bytes)/float64(res.States), "B/state")
 			})
 		}
+	}
+}
+
+// BenchmarkReduce explores the linux profile with and without the
+// reductions (check.Options.Plain), one after the other on the same
+// machine, at bounds set by TCPFSM_BENCH_BOUNDS ("capacity,incarnations";
+// 2,1 by default, about a million states), reporting the states, states
+// per second and bytes per state of each:
+//
+//	TCPFSM_BENCH_BOUNDS=2,2 go test ./check -run '^$' -bench BenchmarkReduce -benchtime 1x
+func BenchmarkReduce(b *testing.B) {
+	bounds := model.DefaultBounds()
+	bounds.Incarnations = 1
+	if v := os.Getenv("TCPFSM_BENCH_BOUNDS"); v != "" {
+		if _, err := fmt.Sscanf(v, "%d,%d", &bounds.Capacity, &bounds.Incarnations); err != nil {
+			b.Fatalf("TCPFSM_BENCH_BOUNDS=%q: want capacity,incarnations: %v", v, err)
+		}
+	}
+	p, ok := tcp.ProfileByName("linux")
+	if !ok {
+		b.Fatal("no linux profile")
+	}
+	m, err := model.New(p, bounds, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, plain := range []bool{true, false} {
+		name := "reduced"
+		if plain {
+			name = "plain"
+		}
+		b.Run(name, func(b *testing.B) {
+			var res *check.Result
+			for b.Loop() {
+				if res, err = check.Run(m, props.ModelChecked, check.Options{Plain: plain}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(res.States), "states")
+			b.ReportMetric(float64(res.States)*float64(b.N)/b.Elapsed().Seconds(), "states/s")
+			b.ReportMetric(float64(res.Bytes)/float64(res.States), "B/state")
+		})
 	}
 }

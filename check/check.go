@@ -100,6 +100,11 @@ type Options struct {
 	// that many bits (16 to 64) of each state's hash instead of the state,
 	// at the risk of missing states (Result.Omission).
 	HashBits int
+	// Plain turns the reductions off: the states are explored exactly as
+	// the model's steps make them, with no dead field forgotten (see
+	// reduce.go). The verdicts and the lengths of the counterexamples are
+	// the same either way; only the counts differ.
+	Plain bool
 	// Findings are the IDs of the properties whose known weakness the
 	// profile declares as a finding.
 	Findings map[string]bool
@@ -174,6 +179,7 @@ func Run(m *model.Model, props []Property, opt Options) (*Result, error) {
 	if opt.HashBits != 0 && (opt.HashBits < 16 || opt.HashBits > 64) {
 		return nil, fmt.Errorf("hash compaction keeps 16 to 64 bits of a hash, not %d", opt.HashBits)
 	}
+	m = reduced(m, opt.Plain)
 	st := newStore(m.Words(), opt.HashBits)
 	init := m.Initial()
 	key := make([]uint64, m.Words())

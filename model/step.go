@@ -20,11 +20,17 @@ type Model struct {
 	// takes generated/tcp's (Timer.GivesUp); package bind sets it from the
 	// spec it binds.
 	GiveUp [tcp.NumTimers]bool
+	// Forgets makes Successors reset the dead fields of every successor
+	// (Forget): the explorer turns it on to merge states that differ only
+	// there. Off, successors are exactly what the steps make, as the
+	// Promela export's are.
+	Forgets bool
 
 	// cells is Step under the profile's switches, decided once: the
 	// explorer asks for a cell millions of times.
 	cells [tcp.NumStates][tcp.NumEvents]tcp.Transition
 	codec codec
+	dead  deadRules
 }
 
 // New builds the model of profile p under bounds b.
@@ -58,6 +64,7 @@ func New(p tcp.Profile, b Bounds, step tcp.StepFunc) (*Model, error) {
 		}
 	}
 	m.codec = newCodec(m)
+	m.dead = newDeadRules(m)
 	return m, nil
 }
 
@@ -172,6 +179,9 @@ type successors struct {
 // segment out of the network has the same label, so no property misses it.
 func (g *successors) emit(l Label, n *State) {
 	n.canon()
+	if g.m.Forgets {
+		g.m.Forget(n)
+	}
 	if l.Kind == DeliverCopy && *n == *g.from {
 		return
 	}
