@@ -84,3 +84,63 @@ func BenchmarkReduce(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkReductionCandidates measures, on the reachable states of the
+// linux profile (reduced, at the bounds of TCPFSM_BENCH_BOUNDS as for
+// BenchmarkReduce), what the reductions check does not make would gain at
+// most (reduce.go discusses them). sweep-peak-% is the largest layer of
+// states that share a value of the incarnation counter (State.NextInc,
+// which no step lowers), as a share of all states: the least a sweep-line
+// search would keep at its peak. multi-fire-% is the share of states
+// where more than one timer is due at once: the only steps independent
+// enough for a partial-order reduction to take in one order, as ticks,
+// the shared loss budget and the channels tie everything else together.
+//
+//	go test ./check -run '^$' -bench BenchmarkReductionCandidates -benchtime 1x
+func BenchmarkReductionCandidates(b *testing.B) {
+	bounds := model.DefaultBounds()
+	bounds.Incarnations = 1
+	if v := os.Getenv("TCPFSM_BENCH_BOUNDS"); v != "" {
+		if _, err := fmt.Sscanf(v, "%d,%d", &bounds.Capacity, &bounds.Incarnations); err != nil {
+			b.Fatalf("TCPFSM_BENCH_BOUNDS=%q: want capacity,incarnations: %v", v, err)
+		}
+	}
+	p, _ := tcp.ProfileByName("linux")
+	m, err := model.New(p, bounds, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	m.Forgets = true
+	for b.Loop() {
+		seen := map[model.State]bool{}
+		queue := []model.State{m.Initial()}
+		seen[queue[0]] = true
+		layers := map[uint8]int{}
+		multiFire := 0
+		for len(queue) > 0 {
+			s := queue[0]
+			queue = queue[1:]
+			layers[s.NextInc]++
+			fires := 0
+			m.Successors(&s, func(su model.Succ) {
+				if su.Label.Kind == model.Fire {
+					fires++
+				}
+				if !seen[su.Next] {
+					seen[su.Next] = true
+					queue = append(queue, su.Next)
+				}
+			})
+			if fires > 1 {
+				multiFire++
+			}
+		}
+		peak := 0
+		for _, n := range layers {
+			peak = max(peak, n)
+		}
+		b.ReportMetric(float64(len(seen)), "states")
+		b.ReportMetric(100*float64(peak)/float64(len(seen)), "sweep-peak-%")
+		b.ReportMetric(100*float64(multiFire)/float64(len(seen)), "multi-fire-%")
+	}
+}
