@@ -100,6 +100,11 @@ type Options struct {
 	// that many bits (16 to 64) of each state's hash instead of the state,
 	// at the risk of missing states (Result.Omission).
 	HashBits int
+	// Plain turns the reductions off: the states are explored exactly as
+	// the model's steps make them, with no dead field forgotten (see
+	// reduce.go). The verdicts and the lengths of the counterexamples are
+	// the same either way; only the counts differ.
+	Plain bool
 	// Findings are the IDs of the properties whose known weakness the
 	// profile declares as a finding.
 	Findings map[string]bool
@@ -174,6 +179,7 @@ func Run(m *model.Model, props []Property, opt Options) (*Result, error) {
 	if opt.HashBits != 0 && (opt.HashBits < 16 || opt.HashBits > 64) {
 		return nil, fmt.Errorf("hash compaction keeps 16 to 64 bits of a hash, not %d", opt.HashBits)
 	}
+	m = reduced(m, opt.Plain)
 	st := newStore(m.Words(), opt.HashBits)
 	init := m.Initial()
 	key := make([]uint64, m.Words())
@@ -316,6 +322,14 @@ type worker struct {
 	// The state being expanded lives here, not on the stack: handing its
 	// address to the properties would move it to the heap on every call.
 	s model.State
+	// x makes its successors, and visit (w.step, bound once) takes each:
+	// neither allocates per state. from, owed and n are the state being
+	// expanded, what it owes, and the successors seen so far.
+	x     *model.Expander
+	visit func(*model.Succ)
+	from  uint32
+	owed  uint8
+	n     int
 
 	transitions int
 	fired       []uint64 // per table cell, the transitions it decided
@@ -330,8 +344,9 @@ type worker struct {
 	tags     [maxSlots]uint8
 	edges    []uint32 // an index, or candOf(i) for the i-th candidate
 	flags    []uint8  // per edge: the slots it keeps owing, and tickFlag
-	nedges   []uint32 // per state expanded: how many edges
-	stutter  []uint8  // per state expanded: the slots it owes if time may pass in it unchanged
+	owing    []bool   // per state expanded: whether it owes anything
+	nedges   []uint32 // per state expanded that owes: how many edges
+	stutter  []uint8  // per state expanded that owes: the slots it owes if time may pass in it unchanged
 	resolved []uint32 // per candidate: its index, once merged
 }
 
@@ -340,7 +355,8 @@ type worker struct {
 func newWorkers(n int, m *model.Model, props []Property, st *store, slots []slot, findings map[string]bool) []*worker {
 	ws := make([]*worker, n)
 	for i := range ws {
-		ws[i] = &worker{m: m, props: props, st: st, key: make([]uint64, m.Words()), slots: slots, fired: make([]uint64, model.NumCells)}
+		ws[i] = &worker{m: m, props: props, st: st, key: make([]uint64, m.Words()), slots: slots, fired: make([]uint64, model.NumCells), x: m.NewExpander()}
+		ws[i].visit = ws[i].step
 		ws[i].declared = make([]bool, len(props))
 		for pi, p := range props {
 			ws[i].declared[pi] = findings[p.ID] && p.Excusable()
@@ -352,7 +368,7 @@ func newWorkers(n int, m *model.Model, props []Property, st *store, slots []slot
 func (w *worker) reset(first map[int]found) {
 	w.transitions = 0
 	w.cands, w.hashes, w.parents, w.found = w.cands[:0], w.hashes[:0], w.parents[:0], w.found[:0]
-	w.edges, w.flags, w.nedges, w.stutter = w.edges[:0], w.flags[:0], w.nedges[:0], w.stutter[:0]
+	w.edges, w.flags, w.nedges, w.stutter, w.owing = w.edges[:0], w.flags[:0], w.nedges[:0], w.stutter[:0], w.owing[:0]
 	w.skip, w.skipExcused = w.skip[:0], w.skipExcused[:0]
 	for i := range w.props {
 		_, done := first[2*i]
@@ -368,61 +384,22 @@ func (w *worker) expand(a, b uint32) {
 	for i := a; i < b; i++ {
 		st.load(i, w.key)
 		*s = m.Unpack(w.key)
-		owed := w.owes(s, &w.tags)
-		n, edges := 0, len(w.edges)
-		blocked := m.Each(s, func(su *model.Succ) {
-			for pi, p := range w.props {
-				if p.Step == nil || w.skip[pi] && w.skipExcused[pi] {
-					continue
-				}
-				if msg := p.Step(m, s, su); msg != "" {
-					excused := w.declared[pi] && p.ExcusedStep != nil && p.ExcusedStep(m, s, su)
-					if excused && !w.skipExcused[pi] || !excused && !w.skip[pi] {
-						c := *su
-						w.found = append(w.found, found{prop: pi, excused: excused, from: i, succ: n, problem: msg, via: &c})
-						w.mark(pi, excused)
-					}
-				}
-			}
-			n++
-			if c, ok := su.Label.Cell(); ok {
-				w.fired[c]++
-			}
-			var kept uint8
-			if owed != 0 {
-				var next [maxSlots]uint8
-				kept = owed & w.owes(&su.Next, &next)
-				for q := range w.slots {
-					if next[q] != w.tags[q] {
-						kept &^= 1 << q
-					}
-				}
-			}
-			m.Pack(&su.Next, w.key)
-			h := hashWords(w.key)
-			to, ok := st.find(w.key, h)
-			if !ok {
-				to = candOf(len(w.hashes))
-				w.cands = append(w.cands, w.key...)
-				w.hashes = append(w.hashes, h)
-				w.parents = append(w.parents, i)
-			}
-			if kept != 0 {
-				if su.Label.Kind == model.Tick {
-					kept |= tickFlag
-				}
-				w.edges = append(w.edges, to)
-				w.flags = append(w.flags, kept)
-			}
-		})
+		w.from, w.n = i, 0
+		w.owed = w.owes(s, &w.tags)
+		edges := len(w.edges)
+		blocked := w.x.Each(s, w.visit)
+		n := w.n
 		w.transitions += n
 		if len(w.slots) > 0 {
-			w.nedges = append(w.nedges, uint32(len(w.edges)-edges))
-			var stut uint8
-			if owed != 0 && m.Stutters(s) {
-				stut = owed
+			w.owing = append(w.owing, w.owed != 0)
+			if w.owed != 0 {
+				w.nedges = append(w.nedges, uint32(len(w.edges)-edges))
+				var stut uint8
+				if m.Stutters(s) {
+					stut = w.owed
+				}
+				w.stutter = append(w.stutter, stut)
 			}
-			w.stutter = append(w.stutter, stut)
 		}
 		for pi, p := range w.props {
 			if p.State == nil || w.skip[pi] && w.skipExcused[pi] {
@@ -437,6 +414,56 @@ func (w *worker) expand(a, b uint32) {
 				}
 			}
 		}
+	}
+}
+
+// step takes one successor of the state being expanded (w.s): checks the
+// properties on the step, counts it, records it in the liveness subgraph
+// if it keeps owing, and makes it a candidate if it is new.
+func (w *worker) step(su *model.Succ) {
+	m, st, s := w.m, w.st, &w.s
+	for pi, p := range w.props {
+		if p.Step == nil || w.skip[pi] && w.skipExcused[pi] {
+			continue
+		}
+		if msg := p.Step(m, s, su); msg != "" {
+			excused := w.declared[pi] && p.ExcusedStep != nil && p.ExcusedStep(m, s, su)
+			if excused && !w.skipExcused[pi] || !excused && !w.skip[pi] {
+				c := *su
+				w.found = append(w.found, found{prop: pi, excused: excused, from: w.from, succ: w.n, problem: msg, via: &c})
+				w.mark(pi, excused)
+			}
+		}
+	}
+	w.n++
+	if c, ok := su.Label.Cell(); ok {
+		w.fired[c]++
+	}
+	var kept uint8
+	if w.owed != 0 {
+		var next [maxSlots]uint8
+		kept = w.owed & w.owes(&su.Next, &next)
+		for q := range w.slots {
+			if next[q] != w.tags[q] {
+				kept &^= 1 << q
+			}
+		}
+	}
+	m.Pack(&su.Next, w.key)
+	h := hashWords(w.key)
+	to, ok := st.find(w.key, h)
+	if !ok {
+		to = candOf(len(w.hashes))
+		w.cands = append(w.cands, w.key...)
+		w.hashes = append(w.hashes, h)
+		w.parents = append(w.parents, w.from)
+	}
+	if kept != 0 {
+		if su.Label.Kind == model.Tick {
+			kept |= tickFlag
+		}
+		w.edges = append(w.edges, to)
+		w.flags = append(w.flags, kept)
 	}
 }
 

@@ -1,6 +1,7 @@
 package check
 
 import (
+	"math/bits"
 	"slices"
 	"sync"
 	"time"
@@ -67,15 +68,19 @@ func (w *worker) owes(s *model.State, tags *[maxSlots]uint8) uint8 {
 	return owed
 }
 
-// graph is the liveness subgraph found while exploring: for each state,
-// numbered as the visited set numbers it, its steps that keep owing an
-// obligation, each with the slots it keeps owing and whether it is time
-// passing, and the slots it owes if time may pass in it unchanged.
+// graph is the liveness subgraph found while exploring: for each state
+// that owes an obligation, its steps that keep owing one, each with the
+// slots it keeps owing and whether it is time passing, and the slots it
+// owes if time may pass in it unchanged. Only the states that owe
+// something are numbered here (owing ranks them), so the states that owe
+// nothing, most of them, cost a bit and a half each and no more, in the
+// graph and in the searches of its components.
 type graph struct {
-	start   chunks[uint32] // the first edge of each state; one more at the end
-	to      chunks[uint32]
+	owing   rankBits       // bit v: state v (as the visited set numbers it) owes something
+	start   chunks[uint32] // by rank among the owing: the first edge; one more at the end
+	to      chunks[uint32] // an edge's target, as the visited set numbers it
 	flags   chunks[uint8]
-	stutter chunks[uint8]
+	stutter chunks[uint8] // by rank among the owing
 }
 
 // add appends the states worker w expanded, in order.
@@ -83,10 +88,14 @@ func (g *graph) add(w *worker) {
 	if g == nil {
 		return
 	}
-	k := 0
-	for j, ne := range w.nedges {
+	k, j := 0, 0
+	for _, owes := range w.owing {
+		g.owing.append(owes)
+		if !owes {
+			continue
+		}
 		g.start.append(uint32(g.to.len()))
-		for e := 0; e < int(ne); e++ {
+		for e := 0; e < int(w.nedges[j]); e++ {
 			t := w.edges[k]
 			if t&candBit != 0 {
 				t = w.resolved[t&^candBit]
@@ -96,6 +105,7 @@ func (g *graph) add(w *worker) {
 			k++
 		}
 		g.stutter.append(w.stutter[j])
+		j++
 	}
 }
 
@@ -103,11 +113,58 @@ func (g *graph) bytes() uint64 {
 	if g == nil {
 		return 0
 	}
-	return g.start.bytes() + g.to.bytes() + g.flags.bytes() + g.stutter.bytes()
+	return g.owing.bytes() + g.start.bytes() + g.to.bytes() + g.flags.bytes() + g.stutter.bytes()
 }
 
-// out is the range of v's edges in to and flags.
-func (g *graph) out(v uint32) (int, int) { return int(g.start.at(int(v))), int(g.start.at(int(v) + 1)) }
+// out is the range of v's edges in to and flags; empty if v owes nothing.
+func (g *graph) out(v uint32) (int, int) {
+	k, ok := g.owing.rank(v)
+	if !ok {
+		return 0, 0
+	}
+	return int(g.start.at(int(k))), int(g.start.at(int(k) + 1))
+}
+
+// stutters is the slots v owes if time may pass in it unchanged.
+func (g *graph) stutters(v uint32) uint8 {
+	k, ok := g.owing.rank(v)
+	if !ok {
+		return 0
+	}
+	return g.stutter.at(int(k))
+}
+
+// rankBits is a growable array of bits that tells, of a set bit, how
+// many set bits come before it (its rank), in constant time: a word of
+// bits and the count of set bits before it, per 64 bits. It is small (a
+// bit and a half a state), so plain slices hold it.
+type rankBits struct {
+	words  []uint64
+	before []uint32
+	n      uint32
+	ones   uint32
+}
+
+func (r *rankBits) append(b bool) {
+	if r.n%64 == 0 {
+		r.words = append(r.words, 0)
+		r.before = append(r.before, r.ones)
+	}
+	if b {
+		r.words[r.n/64] |= 1 << (r.n % 64)
+		r.ones++
+	}
+	r.n++
+}
+
+// rank returns how many set bits come before bit v, and whether v is set.
+func (r *rankBits) rank(v uint32) (uint32, bool) {
+	w := r.words[v/64]
+	bit := uint64(1) << (v % 64)
+	return r.before[v/64] + uint32(bits.OnesCount64(w&(bit-1))), w&bit != 0
+}
+
+func (r *rankBits) bytes() uint64 { return uint64(cap(r.words))*8 + uint64(cap(r.before))*4 }
 
 func checkLiveness(m *model.Model, st *store, g *graph, init model.State, props []Property, slots []slot, res *Result, opt Options, start time.Time) error {
 	if g == nil {
@@ -121,8 +178,9 @@ func checkLiveness(m *model.Model, st *store, g *graph, init model.State, props 
 		}
 	}
 	// The obligations are searched side by side, each with its own
-	// numbering of the states: 8 bytes a state apiece, and a bit.
-	if opt.MaxBytes > 0 && st.bytes()+g.bytes()+uint64(st.n)*9*uint64(len(todo)) > opt.MaxBytes {
+	// numbering of the states that owe: 8 bytes a state apiece, and a bit.
+	owing := g.owing.ones
+	if opt.MaxBytes > 0 && st.bytes()+g.bytes()+uint64(owing)*9*uint64(len(todo)) > opt.MaxBytes {
 		return TooMuchMemory{opt.MaxBytes, int(st.n)}
 	}
 	progress := func(visited int) Progress {
@@ -139,7 +197,7 @@ func checkLiveness(m *model.Model, st *store, g *graph, init model.State, props 
 		go func() {
 			defer wg.Done()
 			s := &sccSearch{m: m, st: st, g: g, p: props[slots[q].prop], o: slots[q].o, bit: 1 << q, stop: opt.Stop, progress: progress, lastReport: time.Now(),
-				index: make([]uint32, st.n), low: make([]uint32, st.n), onStack: make([]uint64, (st.n+63)/64)}
+				index: make([]uint32, owing), low: make([]uint32, owing), onStack: make([]uint64, (owing+63)/64)}
 			if i == 0 {
 				s.report = opt.Progress // one report is enough
 			}
@@ -173,9 +231,10 @@ type sccSearch struct {
 	stop     <-chan struct{}
 	halted   bool // stopped by stop before the end
 
-	index, low []uint32 // 0: not visited yet
-	onStack    []uint64 // a bit per state
+	index, low []uint32 // by rank among the states that owe (id); 0: not visited yet
+	onStack    []uint64 // a bit per state that owes, by id
 	stack      []uint32
+	comp       []uint32 // the component being popped, reused
 	frames     []frame
 	next       uint32
 	lastReport time.Time
@@ -186,11 +245,19 @@ type frame struct {
 	pos, hi int // the next edge of v to follow, and the end of its edges
 }
 
+// id is the number of v among the states that owe something, which are
+// all the search ever meets.
+func (s *sccSearch) id(v uint32) uint32 {
+	k, _ := s.g.owing.rank(v)
+	return k
+}
+
 func (s *sccSearch) push(v uint32) {
 	s.next++
-	s.index[v], s.low[v] = s.next, s.next
+	i := s.id(v)
+	s.index[i], s.low[i] = s.next, s.next
 	s.stack = append(s.stack, v)
-	s.onStack[v/64] |= 1 << (v % 64)
+	s.onStack[i/64] |= 1 << (i % 64)
 	lo, hi := s.g.out(v)
 	s.frames = append(s.frames, frame{v: v, pos: lo, hi: hi})
 	if s.next&(1<<16-1) == 0 {
@@ -210,12 +277,12 @@ func (s *sccSearch) poll(visited int) {
 	}
 }
 
-func (s *sccSearch) on(v uint32) bool { return s.onStack[v/64]&(1<<(v%64)) != 0 }
+func (s *sccSearch) on(i uint32) bool { return s.onStack[i/64]&(1<<(i%64)) != 0 }
 
 // owing reports whether state v takes part: it keeps owing along an edge,
 // or may wait for ever owing.
 func (s *sccSearch) owing(v uint32) bool {
-	if s.g.stutter.at(int(v))&s.bit != 0 {
+	if s.g.stutters(v)&s.bit != 0 {
 		return true
 	}
 	lo, hi := s.g.out(v)
@@ -234,7 +301,7 @@ func (s *sccSearch) run(init model.State) *Counterexample {
 		if r&(1<<16-1) == 0 {
 			s.poll(int(s.next))
 		}
-		if s.index[r] != 0 || !s.owing(r) {
+		if _, owes := s.g.owing.rank(r); !owes || s.index[s.id(r)] != 0 || !s.owing(r) {
 			continue
 		}
 		s.push(r)
@@ -247,33 +314,37 @@ func (s *sccSearch) run(init model.State) *Counterexample {
 					continue
 				}
 				w := s.g.to.at(e)
-				switch {
-				case s.index[w] == 0:
+				switch wi := s.id(w); {
+				case s.index[wi] == 0:
 					s.push(w)
-				case s.on(w):
-					s.low[f.v] = min(s.low[f.v], s.index[w])
+				case s.on(wi):
+					fi := s.id(f.v)
+					s.low[fi] = min(s.low[fi], s.index[wi])
 				}
 				continue
 			}
 			v := f.v
+			vi := s.id(v)
 			s.frames = s.frames[:len(s.frames)-1]
 			if len(s.frames) > 0 {
-				p := s.frames[len(s.frames)-1].v
-				s.low[p] = min(s.low[p], s.low[v])
+				p := s.id(s.frames[len(s.frames)-1].v)
+				s.low[p] = min(s.low[p], s.low[vi])
 			}
-			if s.low[v] != s.index[v] {
+			if s.low[vi] != s.index[vi] {
 				continue
 			}
-			var comp []uint32
+			comp := s.comp[:0]
 			for {
 				w := s.stack[len(s.stack)-1]
 				s.stack = s.stack[:len(s.stack)-1]
-				s.onStack[w/64] &^= 1 << (w % 64)
+				wi := s.id(w)
+				s.onStack[wi/64] &^= 1 << (wi % 64)
 				comp = append(comp, w)
 				if w == v {
 					break
 				}
 			}
+			s.comp = comp
 			if c := s.fair(comp, init); c != nil {
 				return c
 			}
@@ -288,7 +359,7 @@ func (s *sccSearch) fair(comp []uint32, init model.State) *Counterexample {
 	in := func(w uint32) bool { _, ok := slices.BinarySearch(comp, w); return ok }
 	m, st, g := s.m, s.st, s.g
 	for _, u := range comp {
-		if g.stutter.at(int(u))&s.bit != 0 {
+		if g.stutters(u)&s.bit != 0 {
 			c := &Counterexample{Property: s.p.ID, Initial: init, Stutter: true}
 			c.Steps = steps(m, st, st.path(u))
 			c.Loop = len(c.Steps)

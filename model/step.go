@@ -20,11 +20,17 @@ type Model struct {
 	// takes generated/tcp's (Timer.GivesUp); package bind sets it from the
 	// spec it binds.
 	GiveUp [tcp.NumTimers]bool
+	// Forgets makes Successors reset the dead fields of every successor
+	// (Forget): the explorer turns it on to merge states that differ only
+	// there. Off, successors are exactly what the steps make, as the
+	// Promela export's are.
+	Forgets bool
 
 	// cells is Step under the profile's switches, decided once: the
 	// explorer asks for a cell millions of times.
 	cells [tcp.NumStates][tcp.NumEvents]tcp.Transition
 	codec codec
+	dead  deadRules
 }
 
 // New builds the model of profile p under bounds b.
@@ -58,6 +64,7 @@ func New(p tcp.Profile, b Bounds, step tcp.StepFunc) (*Model, error) {
 		}
 	}
 	m.codec = newCodec(m)
+	m.dead = newDeadRules(m)
 	return m, nil
 }
 
@@ -153,8 +160,23 @@ func (m *Model) Successors(s *State, visit func(Succ)) int {
 // Each is Successors without copies: visit sees each successor through a
 // pointer that is good only until it returns.
 func (m *Model) Each(s *State, visit func(*Succ)) int {
-	g := successors{m: m, from: s, visit: visit}
+	return m.NewExpander().Each(s, visit)
+}
+
+// Expander makes successors in storage of its own, reused from one call to
+// the next, so that an explorer that expands millions of states allocates
+// nothing per state. It is for one goroutine at a time.
+type Expander struct{ g successors }
+
+// NewExpander returns an Expander of m's successors.
+func (m *Model) NewExpander() *Expander { return &Expander{g: successors{m: m}} }
+
+// Each is Model.Each.
+func (x *Expander) Each(s *State, visit func(*Succ)) int {
+	g := &x.g
+	g.from, g.visit, g.blocked = s, visit, 0
 	g.run(s)
+	g.visit = nil
 	return g.blocked
 }
 
@@ -172,6 +194,9 @@ type successors struct {
 // segment out of the network has the same label, so no property misses it.
 func (g *successors) emit(l Label, n *State) {
 	n.canon()
+	if g.m.Forgets {
+		g.m.Forget(n)
+	}
 	if l.Kind == DeliverCopy && *n == *g.from {
 		return
 	}
@@ -294,6 +319,10 @@ func (g *successors) fire(s *State, x int, k TimerIndex) {
 	g.apply(&n, x, e, Label{Kind: Fire, End: x, Event: e}, nil)
 }
 
+// appCalls are the calls an application that holds a connection may
+// make: the one list of them (Forget's rules read it too).
+var appCalls = [...]tcp.Event{tcp.AppClose, tcp.AppAbort, tcp.AppShutdown}
+
 func (g *successors) appSteps(s *State, x int) {
 	m := g.m
 	e := &s.E[x]
@@ -321,12 +350,8 @@ func (g *successors) appSteps(s *State, x int) {
 	case e.Held && live(e.St) && !(x == B && e.St == tcp.SynReceived):
 		// The server's application holds a connection only once accept()
 		// returned it: not in SYN_RECEIVED.
-		calls := []tcp.Event{tcp.AppClose, tcp.AppAbort}
-		if !e.Shut {
-			calls = append(calls, tcp.AppShutdown)
-		}
-		for _, c := range calls {
-			if m.cell(e.St, c).Verdict != tcp.Move {
+		for _, c := range appCalls {
+			if c == tcp.AppShutdown && e.Shut || m.cell(e.St, c).Verdict != tcp.Move {
 				continue // a refused call changes nothing
 			}
 			n := *s
@@ -339,6 +364,18 @@ func (g *successors) appSteps(s *State, x int) {
 			g.apply(&n, x, c, Label{Kind: App, End: x, Event: c}, nil)
 		}
 	}
+}
+
+// kindEvents are, per kind of segment, the events classify may make of
+// it: the one list of them.
+var kindEvents = [...][]tcp.Event{
+	SYN:    {tcp.RcvSyn, tcp.RcvSynHigherSeq},
+	SYNACK: {tcp.RcvSynAck, tcp.RcvSynAckOld},
+	ACK:    {tcp.RcvAck, tcp.RcvAckOfFin},
+	FIN:    {tcp.RcvFin, tcp.RcvFinAck},
+	RST:    {tcp.RcvRst},
+	PROBE:  {tcp.RcvAck, tcp.RcvAckOfFin},
+	RSTACK: {tcp.RcvRst},
 }
 
 // classify turns a segment into the event its receiver sees, or reports
@@ -446,7 +483,7 @@ func (g *successors) apply(n *State, x int, e tcp.Event, l Label, seg *Segment) 
 	}
 	// A new connection: from LISTEN or a reopened TIME_WAIT the server
 	// takes the incarnation of the SYN; its application accepts it.
-	if seg != nil && (from == tcp.Listen || from == tcp.TimeWait || from == tcp.Closed) && t.Next == tcp.SynReceived {
+	if seg != nil && opensConnection(from, t.Next) {
 		inc := seg.Inc
 		if inc <= ep.Done || from == tcp.TimeWait && inc <= ep.Inc {
 			inc |= Zombie // an old duplicate SYN, of a connection already ended here
@@ -522,6 +559,13 @@ func (g *successors) apply(n *State, x int, e tcp.Event, l Label, seg *Segment) 
 		*ep = Endpoint{St: t.Next, Done: done, Timers: ep.Timers}
 	}
 	g.emit(l, n)
+}
+
+// opensConnection reports whether a segment that moves an endpoint from
+// one state to another opens a new connection there: from LISTEN, from
+// CLOSED, or from TIME_WAIT reopened, into SYN_RECEIVED.
+func opensConnection(from, to tcp.State) bool {
+	return (from == tcp.Listen || from == tcp.TimeWait || from == tcp.Closed) && to == tcp.SynReceived
 }
 
 // timers carries out the timer actions of t on the modelled timers.

@@ -31,7 +31,7 @@ func recheck(r *ProfileResult, sp *spec.Spec, sprof *spec.Profile, opt Options) 
 		if err != nil {
 			return BadBounds{fmt.Errorf("at %d ticks per MSL: %w", ticks, err)}
 		}
-		co := check.Options{MaxStates: opt.MaxStates, MaxBytes: opt.MaxBytes, Findings: props.Declared(sprof), Stop: opt.Stop}
+		co := check.Options{MaxStates: opt.MaxStates, MaxBytes: opt.MaxBytes, Findings: props.Declared(sprof), Stop: opt.Stop, Plain: opt.Plain}
 		if opt.Progress != nil {
 			co.Progress = func(pr check.Progress) { opt.Progress(fmt.Sprintf("%s at %d ticks per MSL", sprof.Name, ticks), pr) }
 		}

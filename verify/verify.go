@@ -141,6 +141,8 @@ type Options struct {
 	Progress func(profile string, p check.Progress)
 	// Stop, once closed, interrupts the run (see Interrupted).
 	Stop <-chan struct{}
+	// Plain turns the explorer's reductions off (check.Options.Plain).
+	Plain bool
 	// AlsoMSLTicks are other time resolutions (ticks per MSL) at which
 	// every model-checked verdict is decided again (see recheck).
 	AlsoMSLTicks []int
@@ -321,7 +323,7 @@ func modelCheck(rep *Report, sp *spec.Spec, profiles []*spec.Profile, opt Option
 		if err != nil {
 			return BadBounds{err}
 		}
-		co := check.Options{MaxStates: opt.MaxStates, MaxBytes: opt.MaxBytes, Findings: props.Declared(sprof), Stop: opt.Stop}
+		co := check.Options{MaxStates: opt.MaxStates, MaxBytes: opt.MaxBytes, Findings: props.Declared(sprof), Stop: opt.Stop, Plain: opt.Plain}
 		if opt.Progress != nil {
 			co.Progress = func(pr check.Progress) { opt.Progress(sprof.Name, pr) }
 		}

@@ -52,6 +52,7 @@ type modelFlags struct {
 	maxStates *int
 	maxMemory *int
 	alsoTicks *string
+	plain     *bool
 }
 
 // addModelFlags defines the model's bounds on fs, defaulting to
@@ -65,6 +66,7 @@ func addModelFlagsWith(fs *flag.FlagSet, d model.Bounds) *modelFlags {
 		boundsFlags: addBoundsFlags(fs, d),
 		maxStates:   fs.Int("max-states", 200_000_000, "stop a run past `N` states"),
 		maxMemory:   fs.Int("max-memory", defaultMaxMemory(), "stop a run whose search would hold more than `MiB`; by default three fifths of this machine's memory, at most 16 GiB"),
+		plain:       fs.Bool("plain", false, "explore without the reductions: every state as the model's steps make it, as SPIN stores them (same verdicts, more states)"),
 		alsoTicks:   fs.String("also-msl-ticks", "", "decide every verdict again at these other time resolutions (`N[,N...]` ticks per MSL); a verdict that differs fails the check as depending on the time resolution"),
 	}
 }
@@ -81,7 +83,7 @@ func (f *modelFlags) options() (verify.Options, error) {
 	if err != nil {
 		return verify.Options{}, err
 	}
-	return verify.Options{Bounds: f.bounds(), MaxStates: *f.maxStates, MaxBytes: uint64(*f.maxMemory) << 20, AlsoMSLTicks: also}, nil
+	return verify.Options{Bounds: f.bounds(), MaxStates: *f.maxStates, MaxBytes: uint64(*f.maxMemory) << 20, AlsoMSLTicks: also, Plain: *f.plain}, nil
 }
 
 // tickList reads -also-msl-ticks: whole numbers of ticks per MSL, comma
