@@ -169,3 +169,41 @@ func TestClosePathDoesNotAllocate(t *testing.T) {
 	assert.Equal(t, tcp.Established, client.State())
 	assert.Equal(t, tcp.Established, server.State())
 }
+
+// Keep-alive runs only when asked; after the first probe the next comes
+// after keepalive_interval, and an answer starts the idle time again.
+func TestKeepAliveProbes(t *testing.T) {
+	clk := &fakeClock{now: time.Unix(100, 0)}
+	client := New(tcp.Linux, Options{KeepAlive: true}, clk.Now)
+	server := New(tcp.Linux, Options{}, clk.Now)
+	var out Output
+	require.NoError(t, server.Listen(&out))
+	require.NoError(t, client.Connect(&out))
+	wire(client, server, &out)
+	require.Equal(t, tcp.Established, client.State())
+	_, held := server.Deadline(tcp.KeepaliveTimer)
+	assert.False(t, held, "no keep-alive unless asked")
+	d, ok := client.Deadline(tcp.KeepaliveTimer)
+	require.True(t, ok)
+	assert.Equal(t, tcp.Linux.Keepalive, d.Sub(clk.now))
+
+	clk.now = d
+	client.Advance(clk.now, &out)
+	require.Len(t, out.Segments(), 1)
+	probe := out.Segments()[0]
+	assert.Equal(t, client.Vars().SndUna-1, probe.Seq, "a probe lies below SND.UNA")
+	d, _ = client.Deadline(tcp.KeepaliveTimer)
+	assert.Equal(t, tcp.Linux.KeepaliveInterval, d.Sub(clk.now), "the next probe after keepalive_interval")
+	r2, ok := client.Deadline(tcp.R2Timer)
+	require.True(t, ok, "R2 runs while probes go unanswered")
+	assert.Equal(t, tcp.Linux.R2, r2.Sub(clk.now))
+
+	var reply Output
+	server.Receive(probe, &reply)
+	require.Len(t, reply.Segments(), 1, "the peer ACKs the probe")
+	client.Receive(reply.Segments()[0], &out)
+	d, _ = client.Deadline(tcp.KeepaliveTimer)
+	assert.Equal(t, tcp.Linux.Keepalive, d.Sub(clk.now), "an answer restarts the idle time")
+	_, ok = client.Deadline(tcp.R2Timer)
+	assert.False(t, ok)
+}
