@@ -164,7 +164,7 @@ func (m *Model) ahead(reads func(st tcp.State, e tcp.Event, t tcp.Transition) bo
 			}
 			for _, e := range events {
 				t := m.cell(st, e)
-				afresh := !live(t.Next) || e == tcp.AppOpenActive || segmentEvent(e) && opensConnection(st, t.Next)
+				afresh := !t.Next.Is(tcp.HasConnection) || e == tcp.AppOpenActive || segmentEvent(e) && opensConnection(st, t.Next)
 				if reads(st, e, t) || !afresh && a[t.Next] {
 					a[st], changed = true, true
 					break

@@ -75,7 +75,7 @@ var OrphanFinWait2Flushed = check.Property{
 			return ""
 		}
 		for x, e := range s.E {
-			if e.St == tcp.FinWait2 && (!e.Held || m.Timing.FlushHeld) && !e.Running(tcp.FinWait2Timer) {
+			if e.St == tcp.FinWait2 && m.Timing.Runs(model.TimerFinWait2, e.Held) && !e.Running(tcp.FinWait2Timer) {
 				what := "an orphaned"
 				if e.Held {
 					what = "a held"
@@ -135,12 +135,6 @@ var TimeWaitBounded = check.Property{
 	},
 }
 
-// synchronized: states in which an endpoint processes a FIN (RFC 9293
-// 3.10.7.4); SYN_SENT drops one (3.10.7.3 fifth).
-func synchronized(s tcp.State) bool {
-	return s != tcp.Closed && s != tcp.Listen && s != tcp.SynSent
-}
-
 // EveryFINAcked is P2: every FIN gets an ACK. Its safety half: a FIN that
 // reaches a synchronized endpoint of its own incarnation is ACKed, never
 // answered by RST (RFC 9293 3.10.7.4 eighth). Its liveness half: under
@@ -157,7 +151,7 @@ var EveryFINAcked = check.Property{
 			return ""
 		}
 		r := from.E[l.End]
-		if !synchronized(r.St) || r.Inc != l.Seg.Inc || l.Event == 0 {
+		if !r.St.Is(tcp.Synchronized) || r.Inc != l.Seg.Inc || l.Event == 0 {
 			return ""
 		}
 		if l.Actions.Has(tcp.SendRst) || !l.Actions.Has(tcp.SendAck) {
@@ -213,7 +207,7 @@ var NoOldSegmentAccepted = check.Property{ID: "P3", Step: func(m *model.Model, f
 		return ""
 	}
 	r := from.E[l.End]
-	if r.St == tcp.Closed || r.St == tcp.Listen || l.Seg.Inc >= r.Inc || r.Inc&model.Zombie != 0 || from.Unguarded(l.Seg) {
+	if !r.St.Is(tcp.HasConnection) || l.Seg.Inc >= r.Inc || r.Inc&model.Zombie != 0 || from.Unguarded(l.Seg) {
 		return ""
 	}
 	return fmt.Sprintf("%s in %s of incarnation %d accepted %s of incarnation %d as %s: %s -> %s",
@@ -236,7 +230,7 @@ var NoDeadlock = check.Property{ID: "P7", State: func(m *model.Model, s *model.S
 		return ""
 	}
 	for x, e := range s.E {
-		if e.St != tcp.Closed && e.St != tcp.Listen {
+		if e.St.Is(tcp.HasConnection) {
 			return fmt.Sprintf("nothing can happen any more, and %s is left in %s", sides[x], e.St)
 		}
 	}
@@ -304,7 +298,7 @@ var GracefulCloseNeverReset = check.Property{ID: "P8", Step: func(m *model.Model
 // and received, and the RFC lets an abort simply delete the TCB there.
 var ConnectionEndsLegitimately = check.Property{ID: "P11", Step: func(m *model.Model, from *model.State, su *model.Succ) string {
 	l := su.Label
-	if l.Kind == model.Tick || l.Kind == model.Lose || l.From == l.To || (l.To != tcp.Closed && l.To != tcp.Listen) {
+	if l.Kind == model.Tick || l.Kind == model.Lose || l.From == l.To || l.To.Is(tcp.HasConnection) {
 		return ""
 	}
 	switch l.From {
@@ -362,7 +356,7 @@ var FINNotGivenUp = check.Property{ID: "P12", Step: func(m *model.Model, from *m
 		return ""
 	}
 	peer := from.E[1-l.End]
-	if !synchronized(peer.St) || peer.Inc != me.Inc || me.Inc&model.Zombie != 0 {
+	if !peer.St.Is(tcp.Synchronized) || peer.Inc != me.Inc || me.Inc&model.Zombie != 0 {
 		return ""
 	}
 	return fmt.Sprintf("%s in %s gave up on its FIN when its %s timer expired, while %s in %s was still there to ACK it",

@@ -113,7 +113,9 @@ func ProfileByName(name string) (Profile, bool) {
 	return Profile{}, false
 }
 
-// Timer returns the profile's duration for timer t: 0 when the profile has no such timer or t is invalid.
+// Timer returns the profile's own duration for timer t: 0 when the profile has
+// no such timer or t is invalid. What a timer takes when armed in a state, or
+// after expiries, is Duration and Interval (runtime.go).
 func (p *Profile) Timer(t Timer) time.Duration {
 	switch t {
 	case T1InitTimer:

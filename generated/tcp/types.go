@@ -9,7 +9,7 @@ import (
 )
 
 // SpecHash identifies the spec this package was generated from; the other files check it at compile time.
-const SpecHash = "sha256:bc20b123b5f135c4247fabbb82215d19cc28e167fbd3d243d799340f6e7a95e9"
+const SpecHash = "sha256:74eb453c9dd8592ff3b5de6958b4f26fc1b9fa5ec8a8b8414b8045dfea2681ef"
 
 // SpecFile is the spec this package was generated from.
 const SpecFile = "spec/tcp.fsm"
