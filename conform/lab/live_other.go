@@ -17,4 +17,8 @@ func probeNetns() error { return errNotLinux }
 
 func sweepStaleNetns(Options) {}
 
-func runScenario(context.Context, string, Options) (*conform.Trace, error) { return nil, errNotLinux }
+func runScenario(context.Context, string, Options, *Recording) (*conform.Trace, error) {
+	return nil, errNotLinux
+}
+
+func tracefsRoot() (string, error) { return "", errNotLinux }

@@ -1,0 +1,457 @@
+package track
+
+import (
+	"fmt"
+	"math"
+	"net/netip"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/tcpfsm/tcpfsm/generated/tcp"
+)
+
+// rstWindow is how far past RCV.NXT a RST's sequence number may lie and
+// still be taken as acceptable. A capture does not say the receiver's
+// window scale, so the window is taken as large as a scaled one gets.
+const rstWindow = 1 << 30
+
+// Follow follows every connection of segs (in capture order, as Read
+// returns them) through the table under profile p.
+func Follow(segs []Segment, p tcp.Profile) *Report {
+	f := &follower{profile: &p, tuples: map[tupleKey]*tuple{}}
+	if len(segs) > 0 {
+		f.start = segs[0].At
+	}
+	for i := range segs {
+		f.segment(&segs[i])
+	}
+	var end time.Duration
+	if len(segs) > 0 {
+		end = f.at(segs[len(segs)-1].At)
+	}
+	rep := &Report{Profile: p.Name, Segments: len(segs)}
+	for _, c := range f.conns {
+		c.finish(end)
+		rep.Connections = append(rep.Connections, c.report())
+	}
+	return rep
+}
+
+type tupleKey struct{ lo, hi netip.AddrPort }
+
+func keyOf(s *Segment) tupleKey {
+	if s.Src.Compare(s.Dst) < 0 {
+		return tupleKey{s.Src, s.Dst}
+	}
+	return tupleKey{s.Dst, s.Src}
+}
+
+// tuple is a 4-tuple and its incarnations so far.
+type tuple struct {
+	conns []*conn
+}
+
+type follower struct {
+	profile *tcp.Profile
+	start   time.Time
+	tuples  map[tupleKey]*tuple
+	conns   []*conn // every incarnation of every tuple, in order of first segment
+}
+
+func (f *follower) at(t time.Time) time.Duration {
+	d := t.Sub(f.start)
+	return max(d, 0)
+}
+
+// segment takes the next captured segment.
+func (f *follower) segment(s *Segment) {
+	if s.Src == s.Dst {
+		return
+	}
+	at := f.at(s.At)
+	k := keyOf(s)
+	tp := f.tuples[k]
+	if tp == nil {
+		tp = &tuple{}
+		f.tuples[k] = tp
+	}
+	var c *conn
+	if n := len(tp.conns); n > 0 {
+		c = tp.conns[n-1]
+	}
+	switch {
+	case c == nil:
+		c = f.newConn(s, at, nil, len(tp.conns)+1)
+		tp.conns = append(tp.conns, c)
+	case s.SYN && !s.ACK && c.newIncarnation(s):
+		c.finish(at)
+		c = f.newConn(s, at, c, len(tp.conns)+1)
+		tp.conns = append(tp.conns, c)
+	}
+	c.segment(s, at)
+}
+
+// newConn starts an incarnation with segment s. A SYN opens it: its sender
+// starts CLOSED and the other side LISTEN, or, when the previous
+// incarnation left it in TIME_WAIT, in TIME_WAIT, which the SYN may reopen.
+// Anything else begins mid-connection: both sides unknown, stepped as if
+// ESTABLISHED until a SYN, FIN or RST tells them apart.
+func (f *follower) newConn(s *Segment, at time.Duration, prev *conn, n int) *conn {
+	c := &conn{profile: f.profile, incarnation: n, prev: prev}
+	a, b := &side{addr: s.Src}, &side{addr: s.Dst}
+	c.sides = [2]*side{a, b}
+	opening := s.SYN && !s.ACK
+	switch {
+	case opening:
+		a.m, a.known = newTableMachine(f.profile, tcp.Closed), true
+		a.moves = append(a.moves, Move{T: secs(at), State: tcp.Closed.String()})
+		bs := tcp.Listen
+		if prev != nil {
+			if old := prev.sideAt(b.addr); old != nil && old.m.State() == tcp.TimeWait {
+				bs = tcp.TimeWait
+				b.rcvNxt, b.rcvKnown = old.rcvNxt, old.rcvKnown
+			}
+		}
+		b.m, b.known = newTableMachine(f.profile, bs), true
+		b.moves = append(b.moves, Move{T: secs(at), State: bs.String()})
+	default:
+		for _, sd := range c.sides {
+			sd.m = newTableMachine(f.profile, tcp.Established)
+			sd.moves = append(sd.moves, Move{T: secs(at), State: Unknown})
+		}
+	}
+	f.conns = append(f.conns, c)
+	return c
+}
+
+// conn is one incarnation of a 4-tuple and its two sides.
+type conn struct {
+	profile     *tcp.Profile
+	incarnation int
+	prev        *conn
+	sides       [2]*side
+	anomalies   []Anomaly
+	last        time.Duration
+}
+
+// side is one endpoint of a connection: its machine and what the capture
+// has shown of its sequence space.
+type side struct {
+	addr  netip.AddrPort
+	m     machine
+	known bool // false until a SYN, FIN or RST told the state
+	moves []Move
+	last  time.Duration // time of the side's latest move or delivery
+
+	iss          uint32 // our SYN's sequence number
+	issKnown     bool
+	sndNxt       uint32 // just past the highest sequence number sent
+	sndKnown     bool
+	finSeq       uint32 // our FIN's sequence number
+	finSent      bool
+	rcvNxt       uint32 // just past what we have received in order
+	rcvKnown     bool
+	expectRST    bool      // the table told us to answer with a RST
+	timeWaitOver bool      // our TIME_WAIT timer ran out
+	pending      []pending // the peer's segments not yet delivered to us
+}
+
+// pending is a segment on its way to a side. A capture point sees a
+// segment before its receiver acts on it, and a receiver may send before
+// it does: the FINs of a simultaneous close cross. Delivery waits for the
+// receiver's next segment, whose ACK says whether it had the segment.
+type pending struct {
+	seg *Segment
+	at  time.Duration
+}
+
+func (c *conn) sideAt(a netip.AddrPort) *side {
+	for _, s := range c.sides {
+		if s.addr == a {
+			return s
+		}
+	}
+	return nil
+}
+
+// newIncarnation reports whether SYN s starts a new incarnation: it is
+// not the SYN (or a retransmission of it) that opened this one, or this
+// one began mid-connection.
+func (c *conn) newIncarnation(s *Segment) bool {
+	x := c.sideAt(s.Src)
+	if x.issKnown {
+		return s.Seq != x.iss
+	}
+	return !c.sides[0].known || c.sides[0].moves[0].State == Unknown
+}
+
+// segment takes a segment of this connection at time at: the timers due
+// before it run, its sender's pending deliveries that it shows were
+// received are delivered, then the send itself is applied and the segment
+// waits for its receiver.
+func (c *conn) segment(s *Segment, at time.Duration) {
+	c.last = at
+	x, y := c.sideAt(s.Src), c.sideAt(s.Dst)
+	c.runTimers(at)
+	x.deliverBefore(c, s)
+	c.send(x, s, at)
+	y.pending = append(y.pending, pending{seg: s, at: at})
+}
+
+// runTimers fires, in deadline order, every silent timer due by until on
+// either side, delivering first what reached that side before it fired.
+func (c *conn) runTimers(until time.Duration) {
+	for {
+		var who *side
+		var timer tcp.Timer
+		var when time.Duration
+		for _, sd := range c.sides {
+			if t, d, ok := sd.m.Due(until); ok && (who == nil || d < when) {
+				who, timer, when = sd, t, d
+			}
+		}
+		if who == nil {
+			return
+		}
+		for len(who.pending) > 0 && who.pending[0].at <= when {
+			c.deliver(who, who.pending[0])
+			who.pending = who.pending[1:]
+		}
+		if t, d, ok := who.m.Due(until); !ok || t != timer || d != when {
+			continue // a delivery moved the timer
+		}
+		before := who.m.State()
+		c.step(who, timer.Expiry(), when)
+		if before == tcp.TimeWait && who.m.State() == tcp.Closed {
+			who.timeWaitOver = true
+		}
+	}
+}
+
+// deliverBefore delivers to x the pending segments that x's segment s
+// shows it had received: all of them, unless s ACKs a sequence number
+// short of a pending segment's SYN, FIN or data, which x then had not
+// yet taken in when it sent s.
+func (x *side) deliverBefore(c *conn, s *Segment) {
+	n := 0
+	for _, p := range x.pending {
+		q := p.seg
+		consumes := q.SYN || q.FIN || q.Len > 0
+		if s.ACK && !s.RST && consumes && int32(s.Ack-q.end()) < 0 && int32(s.Ack-q.Seq) <= 0 {
+			break
+		}
+		c.deliver(x, p)
+		n++
+	}
+	x.pending = x.pending[n:]
+}
+
+// finish delivers what is still on its way and runs the timers due by
+// end, the capture's last moment.
+func (c *conn) finish(end time.Duration) {
+	var all []struct {
+		to *side
+		p  pending
+	}
+	for _, sd := range c.sides {
+		for _, p := range sd.pending {
+			all = append(all, struct {
+				to *side
+				p  pending
+			}{sd, p})
+		}
+		sd.pending = nil
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].p.at < all[j].p.at })
+	for _, d := range all {
+		c.runTimers(d.p.at)
+		c.deliver(d.to, d.p)
+	}
+	c.runTimers(max(end, c.last))
+}
+
+// send applies what x's sending s says about x: the application call it
+// implies (a first SYN is connect(), a first FIN close(), a RST that
+// answers nothing an abort), and the sequence numbers it shows.
+func (c *conn) send(x *side, s *Segment, at time.Duration) {
+	st := x.m.State()
+	switch {
+	case s.RST:
+		if x.expectRST {
+			x.expectRST = false
+		} else if synchronized(st) || st == tcp.SynReceived || st == tcp.SynSent {
+			c.step(x, tcp.AppAbort, at)
+		}
+	case s.SYN && !s.ACK:
+		if !x.issKnown || s.Seq != x.iss {
+			x.iss, x.issKnown = s.Seq, true
+			if st == tcp.Closed || st == tcp.Listen {
+				c.step(x, tcp.AppOpenActive, at)
+			}
+		}
+	case s.SYN && s.ACK:
+		if !x.issKnown || s.Seq != x.iss {
+			x.iss, x.issKnown = s.Seq, true
+		}
+	}
+	if s.FIN && !s.RST && !x.finSent {
+		x.finSeq, x.finSent = s.Seq+uint32(s.Len), true
+		if st := x.m.State(); st == tcp.Established || st == tcp.CloseWait || st == tcp.SynReceived {
+			c.step(x, tcp.AppClose, at)
+		}
+	}
+	if s.Len > 0 && x.finSent && int32(s.Seq+uint32(s.Len)-x.finSeq) > 0 {
+		c.anomaly(x, at, fmt.Sprintf("data after its own FIN (packet %d: %d bytes at seq %d, FIN at %d)", s.Packet, s.Len, s.Seq, x.finSeq))
+	}
+	if !s.RST && (!x.sndKnown || int32(s.end()-x.sndNxt) > 0) {
+		x.sndNxt, x.sndKnown = s.end(), true
+	}
+}
+
+// synchronized reports whether s is a state where the handshake is done
+// and the connection not yet gone.
+func synchronized(s tcp.State) bool {
+	switch s {
+	case tcp.Established, tcp.FinWait1, tcp.FinWait2, tcp.Closing, tcp.CloseWait, tcp.LastAck:
+		return true
+	}
+	return false
+}
+
+// deliver hands segment p to its receiver x: classified against x's state
+// and sequence numbers into the table's events, each stepped.
+func (c *conn) deliver(x *side, p pending) {
+	q, at := p.seg, max(p.at, x.last)
+	y := c.sideAt(q.Src)
+	st := x.m.State()
+	if c.oldDuplicate(x, q, at) {
+		return
+	}
+	if st == tcp.TimeWait && q.RST {
+		c.anomaly(x, at, fmt.Sprintf("RST reached TIME_WAIT (packet %d): TIME-WAIT assassination, RFC 1337", q.Packet))
+	}
+	if st == tcp.Closed && x.timeWaitOver && q.FIN {
+		c.anomaly(x, at, fmt.Sprintf("FIN (packet %d) arrived after TIME_WAIT had ended: the peer resent it later than 2MSL allows, and will be answered by RST", q.Packet))
+	}
+	for _, e := range classify(x, q) {
+		c.step(x, e, at)
+	}
+	if q.SYN {
+		x.rcvNxt, x.rcvKnown = q.end(), true
+	} else if !q.RST && (!x.rcvKnown || int32(q.end()-x.rcvNxt) > 0) {
+		x.rcvNxt, x.rcvKnown = q.end(), true
+	}
+	_ = y
+}
+
+// oldDuplicate reports, and notes, a segment that belongs to an earlier
+// incarnation: it ACKs a sequence number x never sent in this one but did
+// in the one before.
+func (c *conn) oldDuplicate(x *side, q *Segment, at time.Duration) bool {
+	if c.prev == nil || !q.ACK || q.SYN || !x.issKnown || !x.sndKnown {
+		return false
+	}
+	if int32(q.Ack-x.iss) > 0 && int32(q.Ack-x.sndNxt) <= 0 {
+		return false
+	}
+	old := c.prev.sideAt(x.addr)
+	if old == nil || !old.issKnown || int32(q.Ack-old.iss) <= 0 || int32(q.Ack-old.sndNxt) > 0 {
+		return false
+	}
+	c.anomaly(x, at, fmt.Sprintf("old duplicate (packet %d, %s): it ACKs %d, a sequence number of incarnation %d, not of this one", q.Packet, q.Flags(), q.Ack, c.prev.incarnation))
+	return true
+}
+
+// classify turns a segment reaching x into the table's events, in the
+// order of RFC 9293 3.10.7: RST, then SYN, then the data, then the FIN or
+// the ACK. A RST out of window is no event (RFC 5961 3.2).
+func classify(x *side, q *Segment) []tcp.Event {
+	st := x.m.State()
+	switch {
+	case q.RST:
+		if st == tcp.SynSent {
+			if q.ACK && x.issKnown && q.Ack == x.iss+1 {
+				return []tcp.Event{tcp.RcvRst}
+			}
+			return nil
+		}
+		if x.rcvKnown {
+			if d := int32(q.Seq - x.rcvNxt); d < 0 || d >= rstWindow {
+				return nil
+			}
+		}
+		return []tcp.Event{tcp.RcvRst}
+	case q.SYN && !q.ACK:
+		if st == tcp.TimeWait && x.rcvKnown && int32(q.Seq-x.rcvNxt) > 0 {
+			return []tcp.Event{tcp.RcvSynHigherSeq}
+		}
+		return []tcp.Event{tcp.RcvSyn}
+	case q.SYN:
+		if x.issKnown && q.Ack == x.iss+1 {
+			return []tcp.Event{tcp.RcvSynAck}
+		}
+		return []tcp.Event{tcp.RcvSynAckOld}
+	}
+	var evs []tcp.Event
+	if q.Len > 0 && (!x.rcvKnown || int32(q.Seq+uint32(q.Len)-x.rcvNxt) > 0) {
+		evs = append(evs, tcp.RcvData)
+	}
+	coversFin := q.ACK && x.finSent && int32(q.Ack-(x.finSeq+1)) >= 0
+	switch {
+	case q.FIN && coversFin:
+		evs = append(evs, tcp.RcvFinAck)
+	case q.FIN:
+		evs = append(evs, tcp.RcvFin)
+	case coversFin:
+		evs = append(evs, tcp.RcvAckOfFin)
+	case q.ACK && len(evs) == 0:
+		evs = append(evs, tcp.RcvAck)
+	}
+	return evs
+}
+
+// step applies e to x at time at and records a move when the state
+// changed, an anomaly when the table rejects the event.
+func (c *conn) step(x *side, e tcp.Event, at time.Duration) {
+	at = max(at, x.last)
+	x.last = at
+	before := x.m.State()
+	tr := x.m.Step(e, at)
+	if tr.Actions.Has(tcp.SendRst) {
+		x.expectRST = true
+	}
+	if tr.Verdict == tcp.Reject {
+		c.anomaly(x, at, fmt.Sprintf("the table rejects %s in %s: %s (%s)", e, before, tr.Rule.Reason(), tr.Rule.Spec()))
+		return
+	}
+	if tr.Next == before && x.known {
+		return
+	}
+	if !x.known && tr.Next == before {
+		return
+	}
+	x.known = true
+	x.moves = append(x.moves, Move{T: secs(at), State: tr.Next.String(), Rule: tr.Rule.Spec(), Event: e.String(), Cite: tr.Rule.Cite()})
+}
+
+func (c *conn) anomaly(x *side, at time.Duration, what string) {
+	c.anomalies = append(c.anomalies, Anomaly{T: secs(at), Side: x.addr.String(), What: what})
+}
+
+func (c *conn) report() Connection {
+	out := Connection{A: c.sides[0].addr.String(), B: c.sides[1].addr.String(), Incarnation: c.incarnation,
+		Anomalies: slices.Clone(c.anomalies)}
+	if out.Anomalies == nil {
+		out.Anomalies = []Anomaly{}
+	}
+	for _, s := range c.sides {
+		out.Sides = append(out.Sides, Side{Addr: s.addr.String(), States: slices.Clone(s.moves)})
+	}
+	return out
+}
+
+// secs is d in seconds, to the microsecond, as the report gives times.
+func secs(d time.Duration) float64 {
+	return math.Round(d.Seconds()*1e6) / 1e6
+}
