@@ -1,0 +1,168 @@
+package endpoint
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tcpfsm/tcpfsm/generated/tcp"
+)
+
+type fakeClock struct{ now time.Time }
+
+func (c *fakeClock) Now() time.Time { return c.now }
+
+// pair connects a client and a server under profile p and returns them
+// established, with the clock they share.
+func pair(t testing.TB, p tcp.Profile) (client, server *Endpoint, clk *fakeClock) {
+	clk = &fakeClock{now: time.Unix(100, 0)}
+	client = New(p, Options{}, clk.Now)
+	server = New(p, Options{}, clk.Now)
+	client.SetISS(1000)
+	server.SetISS(5000)
+	var out Output
+	require.NoError(t, server.Listen(&out))
+	require.NoError(t, client.Connect(&out))
+	wire(client, server, &out)
+	require.Equal(t, tcp.Established, client.State())
+	require.Equal(t, tcp.Established, server.State())
+	return client, server, clk
+}
+
+// wire delivers out's segments from one endpoint to the other, and the
+// answers back, until nothing more is sent.
+func wire(from, to *Endpoint, out *Output) {
+	var reply Output
+	segs := out.segments
+	for _, s := range segs[:out.nSegments] {
+		to.Receive(s, &reply)
+		wire(to, from, &reply)
+	}
+}
+
+func TestConnectArmsR2WithR2Syn(t *testing.T) {
+	clk := &fakeClock{now: time.Unix(0, 0)}
+	e := New(tcp.Linux, Options{}, clk.Now)
+	var out Output
+	require.NoError(t, e.Connect(&out))
+	require.Len(t, out.Segments(), 1)
+	assert.Equal(t, SYN, out.Segments()[0].Flags)
+	d, ok := e.Deadline(tcp.R2Timer)
+	require.True(t, ok)
+	assert.Equal(t, tcp.Linux.R2Syn, d.Sub(clk.now), "R2 in SYN_SENT is r2_syn")
+	// The RTO backs off: 1 s, then 2 s.
+	d, _ = e.Deadline(tcp.RetransmissionTimer)
+	clk.now = d
+	e.Advance(clk.now, &out)
+	require.Len(t, out.Segments(), 1)
+	assert.Equal(t, SYN, out.Segments()[0].Flags)
+	d2, _ := e.Deadline(tcp.RetransmissionTimer)
+	assert.Equal(t, 2*tcp.Linux.Retransmission, d2.Sub(clk.now))
+	// R2 gives up.
+	d, _ = e.Deadline(tcp.R2Timer)
+	clk.now = d
+	e.Advance(clk.now, &out)
+	assert.Equal(t, tcp.Closed, e.State())
+	assert.True(t, out.Signals.Has(tcp.TellTimedOut))
+	_, running := e.Next()
+	assert.False(t, running, "no timer outlives the connection")
+}
+
+func TestRefusedAndRejectedCalls(t *testing.T) {
+	clk := &fakeClock{now: time.Unix(0, 0)}
+	e := New(tcp.Linux, Options{}, clk.Now)
+	var out Output
+	assert.ErrorIs(t, e.Close(&out), ErrNoConnection)
+	assert.Empty(t, out.Segments())
+	require.NoError(t, e.Connect(&out))
+	syn := out.Segments()[0]
+	e.Receive(Segment{Flags: RST | ACK, Ack: syn.Seq + 1}, &out)
+	assert.Equal(t, tcp.Closed, e.State())
+	assert.True(t, out.Signals.Has(tcp.TellRefused))
+}
+
+func TestClosedAnswersWithReset(t *testing.T) {
+	e := New(tcp.Linux, Options{}, time.Now)
+	var out Output
+	e.Receive(Segment{Flags: ACK, Seq: 7, Ack: 99}, &out)
+	require.Len(t, out.Segments(), 1)
+	assert.Equal(t, Segment{Flags: RST, Seq: 99}, out.Segments()[0])
+	e.Receive(Segment{Flags: SYN, Seq: 7}, &out)
+	assert.Equal(t, Segment{Flags: RST | ACK, Ack: 8}, out.Segments()[0])
+}
+
+func TestFinWait2FlushOnlyForAnOrphan(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		p      tcp.Profile
+		close  func(e *Endpoint, out *Output) error
+		flushd bool
+	}{
+		{"close orphans", tcp.Linux, (*Endpoint).Close, true},
+		{"shutdown holds", tcp.Linux, (*Endpoint).Shutdown, false},
+		{"shutdown under flush_held_fin_wait_2", tcp.Windows, (*Endpoint).Shutdown, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			client, server, clk := pair(t, c.p)
+			var out Output
+			require.NoError(t, c.close(client, &out))
+			wire(client, server, &out)
+			require.Equal(t, tcp.FinWait2, client.State())
+			require.Equal(t, tcp.CloseWait, server.State())
+			d, ok := client.Deadline(tcp.FinWait2Timer)
+			require.Equal(t, c.flushd, ok)
+			if ok {
+				assert.Equal(t, c.p.FinWait2, d.Sub(clk.now))
+				client.Advance(d, &out)
+				assert.Equal(t, tcp.Closed, client.State())
+			}
+		})
+	}
+}
+
+func TestRetransmittedFINRestartsTimeWait(t *testing.T) {
+	client, server, clk := pair(t, tcp.Linux)
+	var out Output
+	require.NoError(t, client.Close(&out))
+	wire(client, server, &out)
+	require.NoError(t, server.Close(&out))
+	fin := out.Segments()[0]
+	client.Receive(fin, &out) // the final ACK is lost
+	require.Equal(t, tcp.TimeWait, client.State())
+	clk.now = clk.now.Add(30 * time.Second)
+	client.Receive(fin, &out)
+	require.Len(t, out.Segments(), 1)
+	assert.Equal(t, Segment{Flags: ACK, Seq: 1002, Ack: 5002, Window: 65535}, out.Segments()[0])
+	d, _ := client.Deadline(tcp.TimeWaitTimer)
+	assert.Equal(t, tcp.Linux.TimeWait, d.Sub(clk.now), "restarted by the retransmitted FIN")
+	require.Len(t, out.Steps(), 1)
+	assert.Equal(t, "rcv FIN_ACK", out.Steps()[0].Event.String())
+}
+
+// The steady path of a connection's close allocates nothing.
+func TestClosePathDoesNotAllocate(t *testing.T) {
+	client, server, _ := pair(t, tcp.Linux)
+	var out, reply Output
+	allocs := testing.AllocsPerRun(50, func() {
+		client.Close(&out)
+		fin := out.segments[0]
+		server.Receive(fin, &reply)
+		client.Receive(reply.segments[0], &out)
+		server.Close(&reply)
+		client.Receive(reply.segments[0], &out)
+		server.Receive(out.segments[0], &reply)
+		d, _ := client.Deadline(tcp.TimeWaitTimer)
+		client.Advance(d, &out)
+		// Open again for the next run.
+		server.Listen(&reply)
+		client.Connect(&out)
+		server.Receive(out.segments[0], &reply)
+		client.Receive(reply.segments[0], &out)
+		server.Receive(out.segments[0], &reply)
+	})
+	assert.Zero(t, allocs)
+	assert.Equal(t, tcp.Established, client.State())
+	assert.Equal(t, tcp.Established, server.State())
+}
