@@ -8,13 +8,9 @@ import (
 	"sort"
 	"time"
 
+	"github.com/tcpfsm/tcpfsm/endpoint"
 	"github.com/tcpfsm/tcpfsm/generated/tcp"
 )
-
-// rstWindow is how far past RCV.NXT a RST's sequence number may lie and
-// still be taken as acceptable. A capture does not say the receiver's
-// window scale, so the window is taken as large as a scaled one gets.
-const rstWindow = 1 << 30
 
 // Follow follows every connection of segs (in capture order, as Read
 // returns them) through the table under profile p.
@@ -99,7 +95,7 @@ func (f *follower) segment(s *Segment) {
 // ESTABLISHED until a SYN, FIN or RST tells them apart.
 func (f *follower) newConn(s *Segment, at time.Duration, prev *conn, n int) *conn {
 	c := &conn{profile: f.profile, incarnation: n, prev: prev}
-	a, b := &side{addr: s.Src}, &side{addr: s.Dst}
+	a, b := &side{addr: s.Src, wscale: -1, synScale: -1}, &side{addr: s.Dst, wscale: -1, synScale: -1}
 	c.sides = [2]*side{a, b}
 	opening := s.SYN && !s.ACK
 	switch {
@@ -131,6 +127,7 @@ type conn struct {
 	incarnation int
 	prev        *conn
 	sides       [2]*side
+	unscaled    bool // the handshake agreed on no window scaling
 	anomalies   []Anomaly
 	last        time.Duration
 }
@@ -152,7 +149,15 @@ type side struct {
 	finSent      bool
 	rcvNxt       uint32 // just past what we have received in order
 	rcvKnown     bool
-	expectRST    bool      // the table told us to answer with a RST
+	irs          uint32    // the peer's SYN's sequence number
+	sndUna       uint32    // the highest of our sequence numbers the peer ACKed
+	sndWnd       uint32    // the peer's last window, scaled
+	rcvWnd       uint32    // our last advertised window, scaled
+	wndKnown     bool      // rcvWnd is known: the handshake showed the scale
+	wscale       int       // our window scale once both SYNs had the option, else -1
+	synScale     int       // the window scale option of our SYN, -1 without one
+	synSeen      bool      // we sent a SYN or SYN,ACK in this incarnation
+	expectRST    bool      // the table, or the classifier, told us to answer with a RST
 	timeWaitOver bool      // our TIME_WAIT timer ran out
 	pending      []pending // the peer's segments not yet delivered to us
 }
@@ -285,15 +290,19 @@ func (c *conn) send(x *side, s *Segment, at time.Duration) {
 		}
 	case s.SYN && !s.ACK:
 		if !x.issKnown || s.Seq != x.iss {
-			x.iss, x.issKnown = s.Seq, true
+			x.newISS(s)
 			if st == tcp.Closed || st == tcp.Listen {
 				c.step(x, tcp.AppOpenActive, at)
 			}
 		}
 	case s.SYN && s.ACK:
 		if !x.issKnown || s.Seq != x.iss {
-			x.iss, x.issKnown = s.Seq, true
+			x.newISS(s)
 		}
+	}
+	if s.SYN {
+		x.synScale, x.synSeen = s.WScale, true
+		c.agreeScale()
 	}
 	if s.FIN && !s.RST && !x.finSent {
 		x.finSeq, x.finSent = s.Seq+uint32(s.Len), true
@@ -307,6 +316,30 @@ func (c *conn) send(x *side, s *Segment, at time.Duration) {
 	if !s.RST && (!x.sndKnown || int32(s.end()-x.sndNxt) > 0) {
 		x.sndNxt, x.sndKnown = s.end(), true
 	}
+	if !s.RST && (s.SYN || x.wscale >= 0 || c.unscaled) {
+		x.rcvWnd, x.wndKnown = x.scaled(s), true
+	}
+}
+
+// newISS takes the sequence number of x's SYN or SYN,ACK s as its ISS.
+func (x *side) newISS(s *Segment) {
+	x.iss, x.issKnown = s.Seq, true
+	x.sndUna, x.sndNxt, x.sndKnown = s.Seq, s.Seq, true
+}
+
+// agreeScale settles the window scale of both sides once both SYNs have
+// been seen: each side's own when both carried the option, none when
+// either did not (RFC 7323 1.3).
+func (c *conn) agreeScale() {
+	a, b := c.sides[0], c.sides[1]
+	if !a.synSeen || !b.synSeen {
+		return
+	}
+	if a.synScale >= 0 && b.synScale >= 0 {
+		a.wscale, b.wscale = a.synScale, b.synScale
+		return
+	}
+	c.unscaled = true
 }
 
 // synchronized reports whether s is a state where the handshake is done
@@ -334,15 +367,56 @@ func (c *conn) deliver(x *side, p pending) {
 	if st == tcp.Closed && x.timeWaitOver && q.FIN {
 		c.anomaly(x, at, fmt.Sprintf("FIN (packet %d) arrived after TIME_WAIT had ended: the peer resent it later than 2MSL allows, and will be answered by RST", q.Packet))
 	}
-	for _, e := range classify(x, q) {
+	class := endpoint.Inspect(y.wire(q), x.vars(q), endpoint.Config{})
+	if class.Reply == endpoint.ReplyRst {
+		x.expectRST = true
+	}
+	for _, e := range class.Events[:class.N] {
 		c.step(x, e, at)
 	}
-	if q.SYN {
-		x.rcvNxt, x.rcvKnown = q.end(), true
-	} else if !q.RST && (!x.rcvKnown || int32(q.end()-x.rcvNxt) > 0) {
+	x.took(q, y)
+}
+
+// took updates x's receive variables, and what it knows of its own sent
+// data being acknowledged, from segment q of peer y.
+func (x *side) took(q *Segment, y *side) {
+	switch {
+	case q.SYN:
+		x.irs, x.rcvNxt, x.rcvKnown = q.Seq, q.end(), true
+	case !q.RST && (!x.rcvKnown || int32(q.end()-x.rcvNxt) > 0):
 		x.rcvNxt, x.rcvKnown = q.end(), true
 	}
-	_ = y
+	if q.ACK && !q.RST && x.sndKnown && int32(q.Ack-x.sndUna) > 0 && int32(q.Ack-x.sndNxt) <= 0 {
+		x.sndUna = q.Ack
+	}
+	if q.ACK && !q.RST {
+		x.sndWnd = y.scaled(q)
+	}
+}
+
+// wire is segment q, sent by y, as the classifier reads it: flags,
+// numbers, and the window scaled as the handshake agreed.
+func (y *side) wire(q *Segment) endpoint.Segment {
+	var f endpoint.Flags
+	for _, b := range []struct {
+		on bool
+		f  endpoint.Flags
+	}{{q.SYN, endpoint.SYN}, {q.ACK, endpoint.ACK}, {q.FIN, endpoint.FIN}, {q.RST, endpoint.RST}} {
+		if b.on {
+			f |= b.f
+		}
+	}
+	return endpoint.Segment{Flags: f, Seq: q.Seq, Ack: q.Ack, Len: uint32(q.Len), Window: y.scaled(q)}
+}
+
+// scaled is the window q (sent by y) advertises, in bytes: shifted by y's
+// window scale once both SYNs carried the option (RFC 7323 2.2), never on
+// a SYN.
+func (y *side) scaled(q *Segment) uint32 {
+	if q.SYN || y.wscale < 0 {
+		return uint32(q.Window)
+	}
+	return uint32(q.Window) << y.wscale
 }
 
 // oldDuplicate reports, and notes, a segment that belongs to an earlier
@@ -363,53 +437,30 @@ func (c *conn) oldDuplicate(x *side, q *Segment, at time.Duration) bool {
 	return true
 }
 
-// classify turns a segment reaching x into the table's events, in the
-// order of RFC 9293 3.10.7: RST, then SYN, then the data, then the FIN or
-// the ACK. A RST out of window is no event (RFC 5961 3.2).
-func classify(x *side, q *Segment) []tcp.Event {
-	st := x.m.State()
-	switch {
-	case q.RST:
-		if st == tcp.SynSent {
-			if q.ACK && x.issKnown && q.Ack == x.iss+1 {
-				return []tcp.Event{tcp.RcvRst}
-			}
-			return nil
-		}
-		if x.rcvKnown {
-			if d := int32(q.Seq - x.rcvNxt); d < 0 || d >= rstWindow {
-				return nil
-			}
-		}
-		return []tcp.Event{tcp.RcvRst}
-	case q.SYN && !q.ACK:
-		if st == tcp.TimeWait && x.rcvKnown && int32(q.Seq-x.rcvNxt) > 0 {
-			return []tcp.Event{tcp.RcvSynHigherSeq}
-		}
-		return []tcp.Event{tcp.RcvSyn}
-	case q.SYN:
-		if x.issKnown && q.Ack == x.iss+1 {
-			return []tcp.Event{tcp.RcvSynAck}
-		}
-		return []tcp.Event{tcp.RcvSynAckOld}
+// vars are x's sequence variables as the capture has shown them, in the
+// form the classifier reads. What the capture has not shown yet is taken
+// from q itself, so that it passes: the ACK of a side seen sending nothing
+// yet, the sequence number of a peer seen sending nothing yet, a window
+// whose scale the capture never saw negotiated.
+func (x *side) vars(q *Segment) endpoint.Vars {
+	v := endpoint.Vars{State: x.m.State(), ISS: x.iss, SndUna: x.sndUna, SndNxt: x.sndNxt, SndWnd: x.sndWnd,
+		IRS: x.irs, RcvNxt: x.rcvNxt, RcvWnd: x.rcvWnd, FinSent: x.finSent}
+	if !x.sndKnown {
+		v.SndUna, v.SndNxt = q.Ack-1, q.Ack
 	}
-	var evs []tcp.Event
-	if q.Len > 0 && (!x.rcvKnown || int32(q.Seq+uint32(q.Len)-x.rcvNxt) > 0) {
-		evs = append(evs, tcp.RcvData)
+	if !x.rcvKnown {
+		v.RcvNxt = q.Seq
 	}
-	coversFin := q.ACK && x.finSent && int32(q.Ack-(x.finSeq+1)) >= 0
-	switch {
-	case q.FIN && coversFin:
-		evs = append(evs, tcp.RcvFinAck)
-	case q.FIN:
-		evs = append(evs, tcp.RcvFin)
-	case coversFin:
-		evs = append(evs, tcp.RcvAckOfFin)
-	case q.ACK && len(evs) == 0:
-		evs = append(evs, tcp.RcvAck)
+	if !x.wndKnown {
+		v.RcvWnd = unknownWindow
 	}
-	return evs
+	return v
 }
+
+// unknownWindow is the receive window assumed where the capture did not
+// show the handshake that negotiates its scale: as large as a scaled
+// window gets.
+const unknownWindow = 1 << 30
 
 // step applies e to x at time at and records a move when the state
 // changed, an anomaly when the table rejects the event.

@@ -29,7 +29,9 @@ type Segment struct {
 	Seq      uint32
 	Ack      uint32
 	Window   uint16
-	Len      int
+	// WScale is the window scale option of a SYN, -1 without one.
+	WScale int
+	Len    int
 	// Packet is the segment's place in the file, counting packets from 1,
 	// for messages.
 	Packet int
@@ -234,10 +236,16 @@ func decode(data []byte, lt layers.LinkType) (seg Segment, ok, cut bool) {
 	if payload < 0 || !src.IsValid() || !dst.IsValid() {
 		return Segment{}, false, true
 	}
+	wscale := -1
+	for _, o := range tcp.Options {
+		if tcp.SYN && o.OptionType == layers.TCPOptionKindWindowScale && len(o.OptionData) == 1 {
+			wscale = int(min(o.OptionData[0], 14)) // RFC 7323 2.3: larger is taken as 14
+		}
+	}
 	return Segment{
 		Src: netip.AddrPortFrom(src.Unmap(), uint16(tcp.SrcPort)),
 		Dst: netip.AddrPortFrom(dst.Unmap(), uint16(tcp.DstPort)),
 		SYN: tcp.SYN, ACK: tcp.ACK, FIN: tcp.FIN, RST: tcp.RST,
-		Seq: tcp.Seq, Ack: tcp.Ack, Window: tcp.Window, Len: payload,
+		Seq: tcp.Seq, Ack: tcp.Ack, Window: tcp.Window, WScale: wscale, Len: payload,
 	}, true, false
 }
