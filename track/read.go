@@ -99,11 +99,16 @@ func Read(r io.Reader) (segs []Segment, skipped int, err error) {
 		return nil, 0, fmt.Errorf("%d bytes: too short for a pcap or pcapng file header", len(head))
 	}
 	var src packetSource
+	var guard *ngGuard // for pcapng: the file's own problems, found before pcapgo reads it
 	var linkOf func(ci gopacket.CaptureInfo) (layers.LinkType, error)
 	switch {
 	case bytes.Equal(head, pcapngMagic):
-		ng, err := pcapgo.NewNgReader(br, pcapgo.NgReaderOptions{})
+		guard = newNgGuard(br)
+		ng, err := pcapgo.NewNgReader(guard, pcapgo.NgReaderOptions{WantMixedLinkType: true})
 		if err != nil {
+			if p := guard.problem(); p != nil {
+				return nil, 0, p
+			}
 			return nil, 0, fmt.Errorf("pcapng section header: %w", readErr(err))
 		}
 		src = ng
@@ -119,6 +124,9 @@ func Read(r io.Reader) (segs []Segment, skipped int, err error) {
 		if err != nil {
 			return nil, 0, fmt.Errorf("pcap file header: %w", readErr(err))
 		}
+		if p.Snaplen() > maxPacket {
+			p.SetSnaplen(maxPacket)
+		}
 		src = p
 		lt := p.LinkType()
 		linkOf = func(gopacket.CaptureInfo) (layers.LinkType, error) { return lt, nil }
@@ -127,6 +135,9 @@ func Read(r io.Reader) (segs []Segment, skipped int, err error) {
 	}
 	for n := 1; ; n++ {
 		data, ci, err := readPacket(src)
+		if guard != nil && guard.problem() != nil {
+			return nil, 0, fmt.Errorf("packet %d: %w", n, guard.problem())
+		}
 		if err == io.EOF {
 			return segs, skipped, nil
 		}
@@ -168,7 +179,7 @@ func readPacket(src packetSource) (data []byte, ci gopacket.CaptureInfo, err err
 // readErr says what a reader's error means for the file.
 func readErr(err error) error {
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-		return errors.New("the file ends in the middle of it: truncated capture")
+		return errTruncated
 	}
 	return err
 }
@@ -230,6 +241,9 @@ func decode(data []byte, lt layers.LinkType) (seg Segment, ok, cut bool) {
 		return Segment{}, false, false
 	}
 	tcp := tl.(*layers.TCP)
+	if tcp.DataOffset < 5 || len(tcp.Contents) < int(tcp.DataOffset)*4 {
+		return Segment{}, false, true
+	}
 	// Where the TCP header starts, counted from the IP header's start.
 	tcpStart := ipEnd - len(tcp.Contents) - len(tcp.Payload)
 	payload := ipLen - tcpStart - int(tcp.DataOffset)*4
