@@ -199,6 +199,7 @@ func Record(ctx context.Context, name string, opts Options) (*Recording, error) 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	sweepStaleNetns(opts)
+	sweepStaleTraces(opts)
 	rd := &Recording{}
 	began := time.Now()
 	if _, err := runScenario(ctx, name, opts, rd); err != nil {

@@ -48,6 +48,11 @@ func runScenario(ctx context.Context, name string, opts Options, rd *Recording) 
 			err = fmt.Errorf("%s: %w", name, err)
 		}
 	}()
+	unlock, err := lockLab(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	ctx, cancel := context.WithTimeout(ctx, opts.timeout())
 	defer cancel()
 

@@ -171,3 +171,21 @@ func parseSetState(line string) (c StateChange, stamp float64, ok bool, err erro
 	c = StateChange{Local: netip.AddrPortFrom(sa.Unmap(), uint16(sport)), Remote: netip.AddrPortFrom(da.Unmap(), uint16(dport)), Old: old, New: nw}
 	return c, stamp, true, nil
 }
+
+// chained checks that the changes of each local address follow on from
+// one another: each starts where the one before ended, or a new socket
+// starts (from CLOSED or LISTEN) once the one before is CLOSED. Changes
+// that do not are another socket's on the same ports, from a run the
+// recording could not keep apart.
+func chained(changes []StateChange) error {
+	last := map[netip.AddrPort]string{}
+	for i, c := range changes {
+		prev, seen := last[c.Local]
+		fresh := c.Old == tcp.Closed.String() || c.Old == tcp.Listen.String()
+		if seen && c.Old != prev && !(prev == tcp.Closed.String() && fresh) {
+			return fmt.Errorf("state change %d of %s goes from %s, but the socket was in %s: the trace has another socket's changes on the same ports (another live run at the same time?)", i+1, c.Local, c.Old, prev)
+		}
+		last[c.Local] = c.New
+	}
+	return nil
+}

@@ -65,3 +65,22 @@ func TestStatesRoundTrip(t *testing.T) {
 		assert.ErrorContains(t, err, want, in)
 	}
 }
+
+// TestChained: a side's changes must follow on from one another, a new
+// socket starting from CLOSED or LISTEN once the one before is CLOSED;
+// anything else is another socket's, and an error.
+func TestChained(t *testing.T) {
+	a, b := netip.MustParseAddrPort("127.0.0.1:40000"), netip.MustParseAddrPort("127.0.0.1:12345")
+	ok := []StateChange{
+		{Local: a, Old: "CLOSED", New: "SYN_SENT"},
+		{Local: b, Old: "LISTEN", New: "SYN_RECEIVED"},
+		{Local: a, Old: "SYN_SENT", New: "ESTABLISHED"},
+		{Local: a, Old: "ESTABLISHED", New: "CLOSED"},
+		{Local: b, Old: "SYN_RECEIVED", New: "CLOSED"},
+		{Local: b, Old: "LISTEN", New: "SYN_RECEIVED"},
+		{Local: a, Old: "CLOSED", New: "SYN_SENT"},
+	}
+	assert.NoError(t, chained(ok))
+	bad := append(append([]StateChange(nil), ok...), StateChange{Local: a, Old: "ESTABLISHED", New: "FIN_WAIT_1"})
+	assert.ErrorContains(t, chained(bad), "state change 8 of 127.0.0.1:40000 goes from ESTABLISHED, but the socket was in SYN_SENT")
+}

@@ -3,11 +3,16 @@ package lab
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // tracefsRoots are where tracefs is mounted: its own mount point, or
@@ -109,5 +114,67 @@ func (t *stateTrace) finish() ([]StateChange, error) {
 		c.At = time.Duration((stamp - first) * float64(time.Second))
 		out = append(out, c)
 	}
+	if err := chained(out); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// sweepStaleTraces removes the trace instances that a recording killed
+// before its cleanup left behind, as sweepStaleNetns does for namespaces.
+func sweepStaleTraces(opts Options) {
+	root, err := tracefsRoot()
+	if err != nil {
+		return
+	}
+	entries, err := os.ReadDir(filepath.Join(root, "instances"))
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		rest, ok := strings.CutPrefix(e.Name(), netnsPrefix)
+		if !ok {
+			continue
+		}
+		pidText, _, _ := strings.Cut(rest, "-")
+		pid, err := strconv.Atoi(pidText)
+		if err != nil || pid == os.Getpid() || unix.Kill(pid, 0) != unix.ESRCH {
+			continue
+		}
+		if err := (&stateTrace{dir: filepath.Join(root, "instances", e.Name())}).remove(); err != nil {
+			opts.logf("removing a stale trace instance: %v", err)
+		} else {
+			opts.logf("removed the stale trace instance %s of process %d", e.Name(), pid)
+		}
+	}
+}
+
+// labLockFile serialises live runs between processes on one machine: the
+// tracepoint is not per network namespace, so a recording would also see
+// the sockets of a scenario running at the same time in another.
+var labLockFile = filepath.Join(os.TempDir(), "tcpfsm-lab.lock")
+
+// lockLab waits, as long as ctx allows, until no other process runs a
+// scenario, and returns the function that lets the next one run.
+func lockLab(ctx context.Context) (unlock func(), err error) {
+	f, err := os.OpenFile(labLockFile, os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("lab lock: %w", err)
+	}
+	for {
+		err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
+		if err == nil {
+			return func() { f.Close() }, nil
+		}
+		if err != unix.EWOULDBLOCK && err != unix.EINTR {
+			f.Close()
+			return nil, fmt.Errorf("lab lock %s: %w", labLockFile, err)
+		}
+		select {
+		case <-ctx.Done():
+			f.Close()
+			return nil, fmt.Errorf("waiting for another live run to finish (lock %s): %w", labLockFile, context.Cause(ctx))
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }
