@@ -100,7 +100,7 @@ func (f *follower) newConn(s *Segment, at time.Duration, prev *conn, n int) *con
 	opening := s.SYN && !s.ACK
 	switch {
 	case opening:
-		a.m, a.known = newTableMachine(f.profile, tcp.Closed), true
+		a.m = newTableMachine(f.profile, tcp.Closed)
 		a.moves = append(a.moves, Move{T: secs(at), State: tcp.Closed.String()})
 		bs := tcp.Listen
 		if prev != nil {
@@ -109,7 +109,7 @@ func (f *follower) newConn(s *Segment, at time.Duration, prev *conn, n int) *con
 				b.rcvNxt, b.rcvKnown = old.rcvNxt, old.rcvKnown
 			}
 		}
-		b.m, b.known = newTableMachine(f.profile, bs), true
+		b.m = newTableMachine(f.profile, bs)
 		b.moves = append(b.moves, Move{T: secs(at), State: bs.String()})
 	default:
 		for _, sd := range c.sides {
@@ -137,7 +137,6 @@ type conn struct {
 type side struct {
 	addr  netip.AddrPort
 	m     machine
-	known bool // false until a SYN, FIN or RST told the state
 	moves []Move
 	last  time.Duration // time of the side's latest move or delivery
 
@@ -188,7 +187,7 @@ func (c *conn) newIncarnation(s *Segment) bool {
 	if x.issKnown {
 		return s.Seq != x.iss
 	}
-	return !c.sides[0].known || c.sides[0].moves[0].State == Unknown
+	return c.sides[0].moves[0].State == Unknown
 }
 
 // segment takes a segment of this connection at time at: the timers due
@@ -277,38 +276,30 @@ func (c *conn) finish(end time.Duration) {
 }
 
 // send applies what x's sending s says about x: the application call it
-// implies (a first SYN is connect(), a first FIN close(), a RST that
-// answers nothing an abort), and the sequence numbers it shows.
+// implies, and the sequence numbers it shows. A call is implied where the
+// table, in x's state, answers it by sending what x sent: a first SYN is
+// connect(), a first FIN close(), a RST that answers nothing an abort.
 func (c *conn) send(x *side, s *Segment, at time.Duration) {
-	st := x.m.State()
 	switch {
 	case s.RST:
 		if x.expectRST {
 			x.expectRST = false
-		} else if synchronized(st) || st == tcp.SynReceived || st == tcp.SynSent {
-			c.step(x, tcp.AppAbort, at)
+		} else {
+			c.implied(x, tcp.AppAbort, tcp.SendRst, at)
 		}
-	case s.SYN && !s.ACK:
+	case s.SYN:
 		if !x.issKnown || s.Seq != x.iss {
 			x.newISS(s)
-			if st == tcp.Closed || st == tcp.Listen {
-				c.step(x, tcp.AppOpenActive, at)
+			if !s.ACK {
+				c.implied(x, tcp.AppOpenActive, tcp.SendSyn, at)
 			}
 		}
-	case s.SYN && s.ACK:
-		if !x.issKnown || s.Seq != x.iss {
-			x.newISS(s)
-		}
-	}
-	if s.SYN {
 		x.synScale, x.synSeen = s.WScale, true
 		c.agreeScale()
 	}
 	if s.FIN && !s.RST && !x.finSent {
 		x.finSeq, x.finSent = s.Seq+uint32(s.Len), true
-		if st := x.m.State(); st == tcp.Established || st == tcp.CloseWait || st == tcp.SynReceived {
-			c.step(x, tcp.AppClose, at)
-		}
+		c.implied(x, tcp.AppClose, tcp.SendFin, at)
 	}
 	if s.Len > 0 && x.finSent && int32(s.Seq+uint32(s.Len)-x.finSeq) > 0 {
 		c.anomaly(x, at, fmt.Sprintf("data after its own FIN (packet %d: %d bytes at seq %d, FIN at %d)", s.Packet, s.Len, s.Seq, x.finSeq))
@@ -318,6 +309,15 @@ func (c *conn) send(x *side, s *Segment, at time.Duration) {
 	}
 	if !s.RST && (s.SYN || x.wscale >= 0 || c.unscaled) {
 		x.rcvWnd, x.wndKnown = x.scaled(s), true
+	}
+}
+
+// implied steps the application call e for x if the table, in x's state,
+// answers it with a move that sends sent: the call that explains what x
+// put on the wire.
+func (c *conn) implied(x *side, e tcp.Event, sent tcp.Action, at time.Duration) {
+	if tr, ok := c.profile.Step(x.m.State(), e); ok && tr.Verdict == tcp.Move && tr.Actions.Has(sent) {
+		c.step(x, e, at)
 	}
 }
 
@@ -340,16 +340,6 @@ func (c *conn) agreeScale() {
 		return
 	}
 	c.unscaled = true
-}
-
-// synchronized reports whether s is a state where the handshake is done
-// and the connection not yet gone.
-func synchronized(s tcp.State) bool {
-	switch s {
-	case tcp.Established, tcp.FinWait1, tcp.FinWait2, tcp.Closing, tcp.CloseWait, tcp.LastAck:
-		return true
-	}
-	return false
 }
 
 // deliver hands segment p to its receiver x: classified against x's state
@@ -476,13 +466,9 @@ func (c *conn) step(x *side, e tcp.Event, at time.Duration) {
 		c.anomaly(x, at, fmt.Sprintf("the table rejects %s in %s: %s (%s)", e, before, tr.Rule.Reason(), tr.Rule.Spec()))
 		return
 	}
-	if tr.Next == before && x.known {
-		return
+	if tr.Next == before {
+		return // no move; nor does it tell an unknown state
 	}
-	if !x.known && tr.Next == before {
-		return
-	}
-	x.known = true
 	x.moves = append(x.moves, Move{T: secs(at), State: tr.Next.String(), Rule: tr.Rule.Spec(), Event: e.String(), Cite: tr.Rule.Cite()})
 }
 

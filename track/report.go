@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
 	"text/tabwriter"
 )
 
@@ -142,6 +141,3 @@ func (s *Side) Sequence() []string {
 	}
 	return seq
 }
-
-// String is the sequence joined by spaces, for messages.
-func (s *Side) String() string { return s.Addr + ": " + strings.Join(s.Sequence(), " ") }
