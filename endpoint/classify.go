@@ -112,10 +112,10 @@ func Classify(seg Segment, v Vars, cfg Config) tcp.Event {
 // where the peer's FIN was received: the table answers it (TIME_WAIT
 // restarts its timer, 3.10.7.4 first and eighth). It never allocates.
 func Inspect(seg Segment, v Vars, cfg Config) Class {
-	switch v.State {
-	case tcp.Closed, tcp.Listen:
+	switch {
+	case !v.State.Is(tcp.HasConnection):
 		return noTCB(seg)
-	case tcp.SynSent:
+	case !v.State.Is(tcp.Synchronized):
 		return synSent(seg, v)
 	}
 	return synchronized(seg, v, cfg)
@@ -189,15 +189,6 @@ func acceptable(seg Segment, v Vars) bool {
 	return inWindow(seg.Seq, v.RcvNxt, v.RcvWnd) || inWindow(seg.Seq+n-1, v.RcvNxt, v.RcvWnd)
 }
 
-// receivedFIN: the peer's FIN has arrived, so RCV.NXT lies past it.
-func receivedFIN(s tcp.State) bool {
-	switch s {
-	case tcp.CloseWait, tcp.LastAck, tcp.Closing, tcp.TimeWait:
-		return true
-	}
-	return false
-}
-
 // synchronized follows 3.10.7.4 for SYN_RECEIVED and the synchronized
 // states.
 func synchronized(seg Segment, v Vars, cfg Config) Class {
@@ -223,7 +214,7 @@ func synchronized(seg Segment, v Vars, cfg Config) Class {
 		return one(tcp.RcvSynHigherSeq)
 	case f&SYN != 0:
 		return one(tcp.RcvSyn)
-	case !ok && f&FIN != 0 && receivedFIN(v.State) && seg.Seq+seg.SeqLen() == v.RcvNxt:
+	case !ok && f&FIN != 0 && v.State.Is(tcp.ReceivedFin) && seg.Seq+seg.SeqLen() == v.RcvNxt:
 		// A retransmission of the FIN already taken: the table ACKs it.
 		return one(finEvent(seg, v))
 	case !ok:

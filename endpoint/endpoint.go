@@ -171,7 +171,7 @@ func (e *Endpoint) step(ev tcp.Event, seg *Segment, out *Output) {
 	}
 	e.sends(t.Actions, seg, out)
 	e.timers(t.Actions)
-	if t.Next == tcp.Closed || t.Next == tcp.Listen {
+	if !t.Next.Is(tcp.HasConnection) {
 		e.forget()
 	}
 }
@@ -179,7 +179,9 @@ func (e *Endpoint) step(ev tcp.Event, seg *Segment, out *Output) {
 // take updates the sequence variables from a segment the table moved on.
 func (e *Endpoint) take(seg Segment, from, to tcp.State) {
 	v := &e.vars
-	if seg.Flags&SYN != 0 && (from == tcp.Listen || from == tcp.SynSent || from == tcp.TimeWait) {
+	// A SYN that opens a connection (LISTEN, SYN_SENT, or TIME_WAIT reopened)
+	// gives IRS, and RCV.NXT just past it.
+	if seg.Flags&SYN != 0 && from != to && to.Is(tcp.HasConnection) && (!from.Is(tcp.Synchronized) || to == tcp.SynReceived) {
 		v.IRS, v.RcvNxt = seg.Seq, seg.Seq+1
 	}
 	if seg.Flags&ACK != 0 && seqLT(v.SndUna, seg.Ack) && seqLE(seg.Ack, v.SndNxt) {
@@ -190,7 +192,7 @@ func (e *Endpoint) take(seg Segment, from, to tcp.State) {
 	}
 	if seg.Flags&SYN == 0 && seg.Seq == v.RcvNxt {
 		v.RcvNxt += seg.Len
-		if seg.Flags&FIN != 0 && receivedFIN(to) {
+		if seg.Flags&FIN != 0 && to.Is(tcp.ReceivedFin) {
 			v.RcvNxt++
 		}
 	}
@@ -261,16 +263,18 @@ func resetFor(seg Segment) Segment {
 // interval (the retransmission timer backing off), or start if stopped.
 func (e *Endpoint) timers(a tcp.Action) {
 	for t := tcp.Timer(1); t < tcp.NumTimers; t++ {
-		switch {
-		case a.Has(t.StopAction()):
+		switch a.TimerOp(t) {
+		case tcp.StopTimer:
 			e.deadline[t] = time.Time{}
 			if t == tcp.RetransmissionTimer {
 				e.backoff = 0
 			}
-		case a.Has(t.RestartAction()):
+		case tcp.RestartTimer:
 			e.arm(t, true)
-		case a.Has(t.StartAction()) && e.deadline[t].IsZero():
-			e.arm(t, false)
+		case tcp.StartTimer:
+			if e.deadline[t].IsZero() {
+				e.arm(t, false)
+			}
 		}
 	}
 }
@@ -278,11 +282,11 @@ func (e *Endpoint) timers(a tcp.Action) {
 // arm sets timer t running for its duration in the current state, if the
 // runtime runs it at all.
 func (e *Endpoint) arm(t tcp.Timer, restart bool) {
-	if !e.runs(t) {
+	if !e.profile.Runs(t, e.socket()) {
 		e.deadline[t] = time.Time{}
 		return
 	}
-	d := duration(&e.profile, t, e.vars.State)
+	d := e.profile.Duration(t, e.vars.State)
 	if t == tcp.RetransmissionTimer {
 		if restart && e.backoff < maxBackoff {
 			e.backoff++

@@ -25,23 +25,14 @@ func callError(a tcp.Action) error {
 	return ErrRejected
 }
 
-func live(s tcp.State) bool { return s != tcp.Closed && s != tcp.Listen }
-
-// runs reports whether the runtime arms timer t for this endpoint.
-func (e *Endpoint) runs(t tcp.Timer) bool {
-	switch t {
-	case tcp.KeepaliveTimer:
-		return e.opts.KeepAlive
-	case tcp.FinWait2Timer:
-		return e.vars.Orphan || e.profile.Switches&tcp.FlushHeldFinWait2 != 0
+// socket is how the application holds the connection, for Profile.Runs.
+func (e *Endpoint) socket() tcp.Socket {
+	var h tcp.Socket
+	if e.vars.Orphan {
+		h |= tcp.SocketOrphan
 	}
-	return true
-}
-
-// duration is timer t's duration in state s.
-func duration(p *tcp.Profile, t tcp.Timer, s tcp.State) time.Duration {
-	if t == tcp.R2Timer && (s == tcp.SynSent || s == tcp.SynReceived) && p.R2Syn != 0 {
-		return p.R2Syn
+	if e.opts.KeepAlive {
+		h |= tcp.SocketAsked
 	}
-	return p.Timer(t)
+	return h
 }

@@ -62,6 +62,7 @@ func Generate(sp *spec.Spec, opt Options) ([]Output, error) {
 		{"types.go", g.types},
 		{"table.go", g.table},
 		{"profiles.go", g.profiles},
+		{"runtime.go", g.runtime},
 		{"example_test.go", g.example},
 	} {
 		jf, err := f.render()
@@ -96,6 +97,7 @@ type generator struct {
 	action    map[*spec.ActionDef]string
 	swName    map[*spec.Switch]string
 	profile   map[*spec.Profile]string
+	class     map[*spec.Class]string
 	field     map[string]string // timer or duration name -> Profile field
 	reference *spec.Profile     // the profile Step follows: the first
 }
@@ -107,6 +109,7 @@ var fixedNames = []string{
 	"Table", "Step", "StepWith", "StepFunc", "RuleID", "Profile", "Profiles", "ProfileByName",
 	"NumStates", "NumEvents", "NumTimers", "NumRules", "NumActions", "NumSwitchSets",
 	"SpecHash", "SpecFile", "Move", "Ignore", "Reject", "TableOf", "Machine",
+	"Class", "NumClasses", "TimerOp", "StopTimer", "RestartTimer", "StartTimer", "Socket", "SocketOrphan", "SocketAsked",
 }
 
 func newGenerator(sp *spec.Spec, opt Options) (*generator, error) {
@@ -114,7 +117,7 @@ func newGenerator(sp *spec.Spec, opt Options) (*generator, error) {
 		sp: sp, opt: opt, hash: sp.Hash(),
 		state: map[*spec.State]string{}, event: map[*spec.Event]string{},
 		timer: map[*spec.Timer]string{}, action: map[*spec.ActionDef]string{},
-		swName: map[*spec.Switch]string{}, profile: map[*spec.Profile]string{},
+		swName: map[*spec.Switch]string{}, profile: map[*spec.Profile]string{}, class: map[*spec.Class]string{},
 		field: map[string]string{}, reference: sp.Profiles[0],
 	}
 	taken := map[string]string{}
@@ -158,11 +161,14 @@ func newGenerator(sp *spec.Spec, opt Options) (*generator, error) {
 	for _, s := range sp.Switches {
 		g.swName[s] = claim(goName(s.Name), "switch "+s.Name, s.Pos)
 	}
+	for _, c := range sp.Classes {
+		g.class[c] = claim(goName(c.Name), "class "+c.Name, c.Pos)
+	}
 	for _, p := range sp.Profiles {
 		g.profile[p] = claim(goName(p.Name), "profile "+p.Name, p.Pos)
 	}
 	// The Profile struct's own fields and methods.
-	fields := map[string]string{"Name": "", "Doc": "", "Switches": "", "Step": "", "Timer": ""}
+	fields := map[string]string{"Name": "", "Doc": "", "Switches": "", "Step": "", "Timer": "", "Duration": "", "Runs": ""}
 	addField := func(name string, pos spec.Pos) {
 		f := goName(name)
 		if !exported(f) {

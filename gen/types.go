@@ -69,7 +69,7 @@ func (g *generator) enum(f *jen.File, typ, typDoc, numDoc string, names, specNam
 			d.Add(comment(doc)).Line().Id(n).Id(typ).Op("=").Lit(i + 1)
 		}
 	})
-	num := "Num" + typ + "s"
+	num := "Num" + plural(typ)
 	f.Add(comment(numDoc)).Line().Const().Id(num).Op("=").Lit(len(names) + 1)
 	f.Var().Id(lower(typ) + "Names").Op("=").Index(jen.Id(num)).String().ValuesFunc(func(v *jen.Group) {
 		v.Lit("")
@@ -84,7 +84,7 @@ func (g *generator) enum(f *jen.File, typ, typDoc, numDoc string, names, specNam
 		}
 	})
 	recv := strings.ToLower(typ[:1])
-	f.Comment(fmt.Sprintf("Valid reports whether %s is one of the declared %ss, not the zero value or out of range.", recv, typ))
+	f.Comment(fmt.Sprintf("Valid reports whether %s is one of the declared %s, not the zero value or out of range.", recv, plural(typ)))
 	f.Func().Params(jen.Id(recv).Id(typ)).Id("Valid").Params().Bool().Block(
 		jen.Return(jen.Id(recv).Op("!=").Lit(0).Op("&&").Id(recv).Op("<").Id(num)),
 	)
@@ -123,6 +123,14 @@ func (g *generator) enumHelpers(f *jen.File) {
 // array that an enumeration value i indexes, or the zero value.
 func valueAt(array, i string) *jen.Statement {
 	return jen.Id("valueAt").Call(jen.Id(array).Index(jen.Empty(), jen.Empty()), jen.Int().Call(jen.Id(i)))
+}
+
+// plural is the English plural of a type name: States, Classes.
+func plural(s string) string {
+	if strings.HasSuffix(s, "s") {
+		return s + "es"
+	}
+	return s + "s"
 }
 
 func lower(s string) string { return strings.ToLower(s[:1]) + s[1:] }

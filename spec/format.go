@@ -76,6 +76,7 @@ type fline struct {
 var aligned = map[string]int{ // keyword: the tokens before the doc; 0: all but a final string
 	"source": 2, "state": 2, "event": 3, "timer": 2, "giveup": 2, "duration": 2,
 	"switch": 2, "segment": 2, "signal": 2, "outside": 0, "advice": 2,
+	"class": 0, "arm": 0,
 }
 
 // render lays lines out: it aligns the columns of each "in" block, each

@@ -29,6 +29,8 @@ type Spec struct {
 	Actions   []*ActionDef // every possible action, in bit order
 	Example   []*Event     // the events of the documented example walk, from Initial
 	Outside   []*Outside   // the rules the model cannot exercise, and why, in spec order
+	Classes   []*Class     // named sets of states the runtime asks about, in spec order
+	Arms      []*Arm       // the runtime's timer rules, in spec order
 
 	cells [][]cell // [state.Index-1][event.Index-1]
 }

@@ -9,7 +9,7 @@ import (
 var keywords = []string{
 	"machine", "source", "state", "initial", "highlight", "event", "timer",
 	"duration", "switch", "segment", "signal", "in", "profile", "example",
-	"giveup", "outside", "advice",
+	"giveup", "outside", "advice", "class", "arm",
 }
 
 // Limits keep generated types small: actions are a 64-bit set and switch
@@ -112,6 +112,8 @@ type parser struct {
 	example   []rawExampleStep
 	outside   []rawOutside
 	advice    []rawAdvice
+	classes   []rawClass
+	arms      []rawArm
 	ins       []decl // the state of every "in" line
 	firstLine int    // the first line that is not blank, a comment or "machine"
 
@@ -220,6 +222,10 @@ func (p *parser) parseDeclaration(r *lineReader, b *block) {
 		p.parseOutside(r, kw)
 	case "advice":
 		p.parseAdvice(r)
+	case "class":
+		p.parseClass(r)
+	case "arm":
+		p.parseArm(r, kw)
 	case "in":
 		b.kind = "bad" // until the line is read
 		if d, ok := r.name("a state name"); ok {

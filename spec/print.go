@@ -91,6 +91,8 @@ func Print(sp *Spec) []byte {
 		}
 	}
 	section("advice", len(advised), func(i int) (string, string) { return advised[i].Name, advised[i].Advice })
+	section("class", len(sp.Classes), func(i int) (string, string) { return classHead(sp.Classes[i]), sp.Classes[i].Doc })
+	section("arm", len(sp.Arms), func(i int) (string, string) { return armHead(sp.Arms[i]), sp.Arms[i].Reason })
 
 	var in *State
 	for _, r := range sp.Rules {
@@ -117,6 +119,32 @@ func Print(sp *Spec) []byte {
 		}
 	}
 	return render(lines)
+}
+
+// classHead is a class declaration before its doc: the name and states.
+func classHead(c *Class) string {
+	head := c.Name
+	for _, s := range c.States {
+		head += " " + s.Name
+	}
+	return head
+}
+
+// armHead is an arm declaration before its reason.
+func armHead(a *Arm) string {
+	head := a.Timer.Name
+	if a.With != nil {
+		head += " with " + a.With.Name + " in"
+		for _, s := range a.States {
+			head += " " + s.Name
+		}
+		return head
+	}
+	head += " if " + string(a.If)
+	if a.Unless != nil {
+		head += " unless " + a.Unless.Name
+	}
+	return head
 }
 
 // outsideHead is what an outside declaration covers, as the spec writes

@@ -83,6 +83,7 @@ func (p *parser) resolve() {
 	p.resolveExample()
 	p.resolveGiveUps()
 	p.resolveOutside()
+	p.resolveRuntime()
 	p.resolveAdvice()
 	p.resolveProfiles()
 }

@@ -254,5 +254,5 @@ func (p *Profile) Step(s State, e Event) (Transition, bool) {
 
 // The build breaks here when types.go comes from another spec.
 func _() {
-	_ = map[bool]int{false: 0, SpecHash == "sha256:bc20b123b5f135c4247fabbb82215d19cc28e167fbd3d243d799340f6e7a95e9": 1}
+	_ = map[bool]int{false: 0, SpecHash == "sha256:92df4ebf3470f41d42906c8e3b1a7596a5ae9adf0ed94458ecfc63632f55457b": 1}
 }

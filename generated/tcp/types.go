@@ -9,7 +9,7 @@ import (
 )
 
 // SpecHash identifies the spec this package was generated from; the other files check it at compile time.
-const SpecHash = "sha256:bc20b123b5f135c4247fabbb82215d19cc28e167fbd3d243d799340f6e7a95e9"
+const SpecHash = "sha256:92df4ebf3470f41d42906c8e3b1a7596a5ae9adf0ed94458ecfc63632f55457b"
 
 // SpecFile is the spec this package was generated from.
 const SpecFile = "spec/tcp.fsm"
