@@ -86,7 +86,7 @@ func TestGenWritesWhatGenerateMakes(t *testing.T) {
 	args := []string{"gen", "-out", dir, "-pkg", "tcp", "-import", "example.com/tcp", "-incarnations", "1"}
 	code, stdout, stderr := fsmgen(args...)
 	require.Equal(t, 0, code, stderr)
-	assert.Contains(t, stdout, "6 files, 6 changed")
+	assert.Contains(t, stdout, "7 files, 7 changed")
 	sp, err := spec.TCP()
 	require.NoError(t, err)
 	b := model.QuickBounds()
@@ -104,7 +104,7 @@ func TestGenWritesWhatGenerateMakes(t *testing.T) {
 	}
 	code, stdout, _ = fsmgen(args...)
 	require.Equal(t, 0, code)
-	assert.Contains(t, stdout, "6 files, 0 changed")
+	assert.Contains(t, stdout, "7 files, 0 changed")
 }
 
 // TestGenBadInputWritesNothing: a bad spec or a bad package name exits 2
@@ -135,7 +135,7 @@ func TestGenDefaultOut(t *testing.T) {
 	t.Chdir(sub)
 	code, stdout, stderr := fsmgen("gen", "-incarnations", "1")
 	require.Equal(t, 0, code, stderr)
-	assert.Equal(t, "fsmgen gen: generated/tcp: 6 files, 6 changed\n", stdout)
+	assert.Equal(t, "fsmgen gen: generated/tcp: 7 files, 7 changed\n", stdout)
 	doc, err := os.ReadFile(filepath.Join(root, "generated", "tcp", "doc.go"))
 	require.NoError(t, err)
 	assert.Contains(t, string(doc), "fsmgen gen -spec spec/tcp.fsm -out generated/tcp -pkg tcp")
@@ -146,7 +146,7 @@ func TestGenDefaultOut(t *testing.T) {
 	t.Chdir(root)
 	code, stdout, stderr = fsmgen("gen", "-incarnations", "1", "-out", "generated/tcp")
 	require.Equal(t, 0, code, stderr)
-	assert.Equal(t, "fsmgen gen: generated/tcp: 6 files, 0 changed\n", stdout, "the same files from the root")
+	assert.Equal(t, "fsmgen gen: generated/tcp: 7 files, 0 changed\n", stdout, "the same files from the root")
 	code, _, stderr = fsmgen("gen", "-incarnations", "1", "-out", filepath.Join(root, "generated", "tcp"))
 	require.Equal(t, 0, code, stderr)
 
