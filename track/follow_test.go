@@ -193,3 +193,22 @@ func mustRead(t *testing.T, data []byte) []Segment {
 	require.NoError(t, err)
 	return segs
 }
+
+// TestFollowFinWait2Flush: a capture cannot tell close() from shutdown(),
+// so a FIN_WAIT_2 is taken as held: linux never flushes it, windows,
+// which flushes held sockets too, does after its fin_wait_2 duration.
+func TestFollowFinWait2Flush(t *testing.T) {
+	ps := closeByClient()[:7] // the client's FIN is ACKed; the server never closes
+	ps = append(ps, pkt{at: 10 * time.Minute, src: srv, dst: cli, flags: "ACK", seq: 5001, ack: 1102, len: 10})
+	segs := mustRead(t, pcapOf(t, 1, 0, ps...))
+
+	c := Follow(segs, tcp.Linux).Connections[0]
+	assert.Equal(t, "FIN_WAIT_2", c.Sides[0].States[len(c.Sides[0].States)-1].State)
+
+	c = Follow(segs, tcp.Windows).Connections[0]
+	client := c.Sides[0].States
+	last := client[len(client)-1]
+	assert.Equal(t, "CLOSED", last.State)
+	assert.Equal(t, rule(tcp.FinWait2, tcp.TimeoutFinWait2), last.Rule)
+	assert.InDelta(t, (0.011 + tcp.Windows.Duration(tcp.FinWait2Timer, tcp.FinWait2).Seconds()), last.T, 1e-6, "flushed fin_wait_2 after the ACK of the FIN")
+}
