@@ -107,7 +107,8 @@ func Interpreter(sp *spec.Spec) (tcp.StepFunc, error) {
 }
 
 // sameVocabulary refuses a spec whose states, events, actions or switches
-// are not generated/tcp's, in its order: the model's code names them.
+// are not generated/tcp's, in its order: the model's code names them. Nor
+// may its runtime rules differ (sameRuntime).
 func sameVocabulary(sp *spec.Spec) error {
 	if len(sp.States) != int(tcp.NumStates)-1 || len(sp.Events) != int(tcp.NumEvents)-1 ||
 		len(sp.Timers) != int(tcp.NumTimers)-1 || len(sp.Actions) != tcp.NumActions {
@@ -140,7 +141,7 @@ func sameVocabulary(sp *spec.Spec) error {
 			return fmt.Errorf("%s: %s %d is %s, not %s", sp.File, n.what, n.i, n.have, n.want)
 		}
 	}
-	return nil
+	return sameRuntime(sp)
 }
 
 // Profile turns profile p of sp, a spec of the TCP vocabulary, into the

@@ -4,16 +4,23 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/tcpfsm/tcpfsm/endpoint"
 	"github.com/tcpfsm/tcpfsm/generated/tcp"
 )
 
 // step is one piece of evidence: what happened to a side, in order.
 type step struct {
 	at       time.Duration
-	events   []tcp.Event // a segment may be several events in turn (ACK of our FIN, then data)
+	events   []tcp.Event // an application call, or a retransmission by timer
 	optional bool        // a retransmission by timer: may or may not be what happened
 	what     string
 	orphans  bool // an application call that lets go of the socket
+
+	// A segment received: the table's events are what endpoint.Inspect
+	// makes of it in each state the side may be in, with the sequence
+	// variables the trace shows the side had.
+	seg  *endpoint.Segment
+	vars endpoint.Vars
 }
 
 // evidence turns the trace into the steps side x went through: its
@@ -21,13 +28,14 @@ type step struct {
 func evidence(t *Trace, x Side) ([]step, []tcp.State) {
 	var steps []step
 	var observed []tcp.State
-	finNext := [2]uint32{} // per side: the sequence number after its FIN; 0 while none was sent
+	// x's sequence variables, numbered as traces number them: from each
+	// side's ISN, which a SYN sets anew.
+	v := endpoint.Vars{RcvWnd: receiveWindow}
 	type sent struct {
 		flags string
 		seq   uint32
 	}
 	seen := map[sent]bool{}
-	orphan := false // x's application has closed its socket: data for it is DATA_AFTER_CLOSE
 	for _, e := range t.Events {
 		switch {
 		case e.Kind == State && e.Side == x:
@@ -36,25 +44,65 @@ func evidence(t *Trace, x Side) ([]step, []tcp.State) {
 			}
 		case e.Kind == Call && e.Side == x:
 			c := callEvents[e.Call]
-			orphan = c.orphans
 			steps = append(steps, step{at: e.At, events: []tcp.Event{c.event}, what: "app " + e.Call, orphans: c.orphans})
 		case e.Kind == Send && e.Side == x:
-			g := e.Seg
-			if g.FIN {
-				finNext[x] = g.Seq + uint32(g.Len) + 1
+			g := segment(e.Seg)
+			if g.Flags&endpoint.SYN != 0 {
+				v.ISS, v.SndUna, v.SndNxt, v.FinSent = g.Seq, g.Seq, g.Seq, false
 			}
-			if g.SYN || g.FIN {
-				k := sent{g.Flags(), g.Seq}
+			if end := g.Seq + g.SeqLen(); int32(end-v.SndNxt) > 0 {
+				v.SndNxt = end
+			}
+			v.FinSent = v.FinSent || g.Flags&endpoint.FIN != 0
+			if e.Seg.SYN || e.Seg.FIN {
+				k := sent{e.Seg.Flags(), e.Seg.Seq}
 				if seen[k] {
-					steps = append(steps, step{at: e.At, events: []tcp.Event{tcp.TimeoutRetransmission}, optional: true, what: "retransmits " + g.Flags()})
+					steps = append(steps, step{at: e.At, events: []tcp.Event{tcp.TimeoutRetransmission}, optional: true, what: "retransmits " + e.Seg.Flags()})
 				}
 				seen[k] = true
 			}
 		case e.Kind == Send && e.Side == x.Other():
-			steps = append(steps, step{at: e.At, events: received(e.Seg, finNext[x], orphan), what: fmt.Sprintf("receives %s seq=%d ack=%d len=%d", e.Seg.Flags(), e.Seg.Seq, e.Seg.Ack, e.Seg.Len)})
+			g := segment(e.Seg)
+			steps = append(steps, step{at: e.At, seg: &g, vars: v, what: fmt.Sprintf("receives %s seq=%d ack=%d len=%d", e.Seg.Flags(), e.Seg.Seq, e.Seg.Ack, e.Seg.Len)})
+			v = took(v, g)
 		}
 	}
 	return steps, handOver(observed)
+}
+
+// receiveWindow stands for the receive window, which traces do not record:
+// the scenarios send far less than any window.
+const receiveWindow = 1 << 20
+
+// segment is a trace's segment as package endpoint reads it. Traces record
+// no window: every segment is taken to advertise an open one.
+func segment(g Segment) endpoint.Segment {
+	var f endpoint.Flags
+	for _, b := range []struct {
+		on   bool
+		flag endpoint.Flags
+	}{{g.SYN, endpoint.SYN}, {g.ACK, endpoint.ACK}, {g.FIN, endpoint.FIN}, {g.RST, endpoint.RST}} {
+		if b.on {
+			f |= b.flag
+		}
+	}
+	return endpoint.Segment{Flags: f, Seq: g.Seq, Ack: g.Ack, Len: uint32(g.Len), Window: receiveWindow}
+}
+
+// took updates the receiver's variables for segment g, received in order
+// (the traces are recorded on loopback).
+func took(v endpoint.Vars, g endpoint.Segment) endpoint.Vars {
+	switch {
+	case g.Flags&endpoint.RST != 0:
+	case g.Flags&endpoint.SYN != 0:
+		v.IRS, v.RcvNxt = g.Seq, g.Seq+1+g.Len
+	case g.Seq == v.RcvNxt:
+		v.RcvNxt += g.SeqLen()
+	}
+	if g.Flags&endpoint.ACK != 0 && int32(g.Ack-v.SndUna) > 0 && int32(g.Ack-v.SndNxt) <= 0 {
+		v.SndUna = g.Ack
+	}
+	return v
 }
 
 // handOver drops the CLOSED that a poller may see between TIME_WAIT and a
@@ -85,44 +133,6 @@ var callEvents = map[string]struct {
 	CloseUnread: {tcp.AppCloseUnread, true},
 	Shutdown:    {tcp.AppShutdown, false},
 	Abort:       {tcp.AppAbort, true},
-}
-
-// received classifies a segment for a receiver whose FIN, if it sent one,
-// ends before finNext, and whose application may have closed it (orphan).
-// A SYN is given as 0: it may be SYN or SYN_HIGHER_SEQ, which sequence
-// numbers relative to each ISN cannot tell apart.
-func received(g Segment, finNext uint32, orphan bool) []tcp.Event {
-	acksFin := g.ACK && finNext != 0 && int32(g.Ack-finNext) >= 0
-	switch {
-	case g.RST:
-		return []tcp.Event{tcp.RcvRst}
-	case g.SYN && !g.ACK:
-		return []tcp.Event{0}
-	case g.SYN && g.Ack != 1:
-		// Numbered from the receiver's ISN, the SYN,ACK for its SYN acks 1.
-		return []tcp.Event{tcp.RcvSynAckOld}
-	case g.SYN:
-		return []tcp.Event{tcp.RcvSynAck}
-	}
-	var out []tcp.Event
-	if acksFin && !g.FIN {
-		out = append(out, tcp.RcvAckOfFin)
-	}
-	switch {
-	case g.Len > 0 && orphan:
-		out = append(out, tcp.RcvDataAfterClose)
-	case g.Len > 0:
-		out = append(out, tcp.RcvData)
-	}
-	switch {
-	case g.FIN && acksFin:
-		out = append(out, tcp.RcvFinAck)
-	case g.FIN:
-		out = append(out, tcp.RcvFin)
-	case len(out) == 0:
-		out = append(out, tcp.RcvAck)
-	}
-	return out
 }
 
 // listens reports whether the server application listens: its listening

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tcpfsm/tcpfsm/endpoint"
 	"github.com/tcpfsm/tcpfsm/generated/tcp"
 )
 
@@ -180,11 +181,23 @@ func (w *verifier) observe(c config) config {
 }
 
 // apply takes evidence step s from c: every way the table may take it.
+// A received segment is classified in c's state (endpoint.Inspect under
+// RFC 5961, as Linux does); one it drops before the table leaves c as it
+// is.
 func (w *verifier) apply(c config, s step, at time.Duration) []config {
+	events := s.events
+	if s.seg != nil {
+		v := s.vars
+		v.State, v.Orphan = c.state, c.orphan
+		cl := endpoint.Inspect(*s.seg, v, endpoint.Config{RFC5961: true})
+		events = cl.Events[:cl.N]
+	}
 	cur := []config{c}
-	for _, ev := range s.events {
+	for _, ev := range events {
 		candidates := []tcp.Event{ev}
-		if ev == 0 {
+		if ev == tcp.RcvSyn || ev == tcp.RcvSynHigherSeq {
+			// Numbered from each side's ISN, the trace cannot tell a SYN
+			// above the old incarnation's sequence numbers from one below.
 			candidates = []tcp.Event{tcp.RcvSyn, tcp.RcvSynHigherSeq}
 		}
 		var next []config
@@ -212,10 +225,10 @@ func (w *verifier) move(c config, e tcp.Event, at time.Duration, orphans bool, w
 	}
 	d.state = t.Next
 	for tm := tcp.Timer(1); tm < tcp.NumTimers; tm++ {
-		switch {
-		case t.Actions.Has(tm.StopAction()):
+		switch op := t.Actions.TimerOp(tm); {
+		case op == tcp.StopTimer:
 			d.armed[tm] = -1
-		case t.Actions.Has(tm.RestartAction()), t.Actions.Has(tm.StartAction()) && d.armed[tm] < 0:
+		case op == tcp.RestartTimer, op == tcp.StartTimer && d.armed[tm] < 0:
 			if w.runs(tm, d) {
 				d.armed[tm] = at
 			}
@@ -238,13 +251,11 @@ func (w *verifier) move(c config, e tcp.Event, at time.Duration, orphans bool, w
 // it, keep-alive is off unless the application asks (none here), and the
 // FIN_WAIT_2 flush is for orphans unless the profile says otherwise.
 func (w *verifier) runs(tm tcp.Timer, c config) bool {
-	switch tm {
-	case tcp.KeepaliveTimer:
-		return false
-	case tcp.FinWait2Timer:
-		return w.p.FinWait2 > 0 && (c.orphan || w.p.Switches&tcp.FlushHeldFinWait2 != 0)
+	var h tcp.Socket // the scenarios ask for no keep-alive
+	if c.orphan {
+		h |= tcp.SocketOrphan
 	}
-	return w.p.Timer(tm) > 0
+	return w.p.Runs(tm, h)
 }
 
 // expire adds, to every configuration, the timeouts whose timers have run

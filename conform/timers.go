@@ -30,9 +30,9 @@ func timerProblems(t *Trace, x Side, p tcp.Profile) []string {
 			var want time.Duration
 			switch {
 			case state == tcp.TimeWait && e.Timer == "timewait":
-				want = p.TimeWait
+				want = p.Duration(tcp.TimeWaitTimer, state)
 			case state == tcp.FinWait2 && e.Timer == "timewait":
-				want = p.FinWait2 // Linux keeps an orphaned FIN_WAIT_2 as a time-wait socket
+				want = p.Duration(tcp.FinWait2Timer, state) // Linux keeps an orphaned FIN_WAIT_2 as a time-wait socket
 			default:
 				continue
 			}

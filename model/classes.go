@@ -3,31 +3,9 @@ package model
 import "github.com/tcpfsm/tcpfsm/generated/tcp"
 
 // The classes of states that the model's steps and the properties ask
-// about.
+// about are the spec's class declarations (tcp.State.Is); PendingFIN
+// names one for the packages that read the model.
 
-// hasReceivedFIN: states in which the peer's FIN has arrived, so every
-// segment the endpoint sends ACKs it (ACK = RCV.NXT).
-func hasReceivedFIN(s tcp.State) bool {
-	switch s {
-	case tcp.CloseWait, tcp.LastAck, tcp.Closing, tcp.TimeWait:
-		return true
-	}
-	return false
-}
-
-// hasSentFIN: states in which the endpoint's own FIN has been sent.
-func hasSentFIN(s tcp.State) bool {
-	switch s {
-	case tcp.FinWait1, tcp.FinWait2, tcp.Closing, tcp.LastAck, tcp.TimeWait:
-		return true
-	}
-	return false
-}
-
-// live: an endpoint with a connection (not CLOSED or LISTEN).
-func live(s tcp.State) bool { return s != tcp.Closed && s != tcp.Listen }
-
-// PendingFIN reports whether endpoint x has sent a FIN not yet ACKed.
-func PendingFIN(s tcp.State) bool {
-	return s == tcp.FinWait1 || s == tcp.Closing || s == tcp.LastAck
-}
+// PendingFIN reports whether an endpoint in state s has sent a FIN not yet
+// ACKed (the spec's class fin_unacked).
+func PendingFIN(s tcp.State) bool { return s.Is(tcp.FinUnacked) }

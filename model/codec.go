@@ -51,10 +51,10 @@ func newCodec(m *Model) codec {
 		age:     width(t.MSL),
 	}
 	// A timer holds its ticks plus one (0 is stopped, 1 is due).
-	c.timers[TimerRtx] = width(t.RTO<<t.MaxBackoff + 1)
-	c.timers[TimerR2] = width(max(t.R2, t.R2Syn) + 1)
-	c.timers[TimerTimeWait] = width(t.TimeWait + 1)
-	c.timers[TimerFinWait2] = width(t.FinWait2 + 1)
+	for k := range NumTimers {
+		c.timers[k] = width(t.MaxTicks(k) + 1)
+	}
+	c.timers[TimerRtx] = width(t.RTO<<t.MaxBackoff + 1) // backed off
 	c.atDone = stateBits + c.inc
 	c.atFlags = c.atDone + c.done
 	c.atBackoff = c.atFlags + flagBits

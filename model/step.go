@@ -318,7 +318,7 @@ func (g *successors) appSteps(s *State, x int) {
 	case x == B && e.St == tcp.Closed && int(s.NextInc) <= m.Bounds.Incarnations:
 		n := *s
 		g.apply(&n, B, tcp.AppOpenPassive, Label{Kind: App, End: B, Event: tcp.AppOpenPassive}, nil)
-	case e.Held && live(e.St) && !(x == B && e.St == tcp.SynReceived):
+	case e.Held && e.St.Is(tcp.HasConnection) && !(x == B && e.St == tcp.SynReceived):
 		// The server's application holds a connection only once accept()
 		// returned it: not in SYN_RECEIVED.
 		calls := []tcp.Event{tcp.AppClose, tcp.AppAbort}
@@ -345,7 +345,7 @@ func (g *successors) appSteps(s *State, x int) {
 // that the receiver drops it unseen (an old segment outside the window of
 // an incarnation whose sequence numbers lie above it).
 func (m *Model) classify(s *State, r *Endpoint, g Segment) (tcp.Event, bool) {
-	if live(r.St) && g.Inc < r.Inc && r.Inc&Zombie == 0 && s.HigherSeq(r.Inc) {
+	if r.St.Is(tcp.HasConnection) && g.Inc < r.Inc && r.Inc&Zombie == 0 && s.HigherSeq(r.Inc) {
 		return 0, false
 	}
 	// A connection still in its handshake takes only segments that
@@ -357,17 +357,17 @@ func (m *Model) classify(s *State, r *Endpoint, g Segment) (tcp.Event, bool) {
 	}
 	// Acknowledgments are exact: only a segment of the receiver's own
 	// incarnation acknowledges its FIN.
-	ackOfOurs := g.AckFin && hasSentFIN(r.St) && g.Inc == r.Inc
+	ackOfOurs := g.AckFin && r.St.Is(tcp.SentFin) && g.Inc == r.Inc
 	switch g.Kind {
 	case SYN:
-		if live(r.St) && g.Inc > r.Inc && s.HigherSeq(g.Inc) {
+		if r.St.Is(tcp.HasConnection) && g.Inc > r.Inc && s.HigherSeq(g.Inc) {
 			return tcp.RcvSynHigherSeq, true
 		}
 		return tcp.RcvSyn, true
 	case SYNACK:
 		// Only the SYN,ACK of its own incarnation acknowledges the SYN an
 		// endpoint sent: an acknowledgment names one exact sequence number.
-		if live(r.St) && g.Inc != r.Inc {
+		if r.St.Is(tcp.HasConnection) && g.Inc != r.Inc {
 			return tcp.RcvSynAckOld, true
 		}
 		return tcp.RcvSynAck, true
@@ -436,7 +436,7 @@ func (g *successors) apply(n *State, x int, e tcp.Event, l Label, seg *Segment) 
 	// against is tainted: P8 no longer speaks for it.
 	// One that takes in a segment of an incarnation whose TIME_WAIT was
 	// cut, or of one derailed already, is derailed by the assassination.
-	if seg != nil && live(from) && rInc&Zombie == 0 && seg.Inc < rInc && Accepted(l) {
+	if seg != nil && from.Is(tcp.HasConnection) && rInc&Zombie == 0 && seg.Inc < rInc && Accepted(l) {
 		if n.Unguarded(*seg) {
 			n.Tainted |= incBit(rInc)
 		}
@@ -457,7 +457,7 @@ func (g *successors) apply(n *State, x int, e tcp.Event, l Label, seg *Segment) 
 	// The active closer is the side whose FIN left before the peer's FIN
 	// arrived: a FIN sent on the peer's FIN, or after it, is a passive
 	// close, whatever state the table moves to.
-	if t.Actions.Has(tcp.SendFin) && !hasReceivedFIN(from) && e != tcp.RcvFin && e != tcp.RcvFinAck {
+	if t.Actions.Has(tcp.SendFin) && !from.Is(tcp.ReceivedFin) && e != tcp.RcvFin && e != tcp.RcvFinAck {
 		ep.Closer = true
 	}
 	m.timers(ep, t)
@@ -478,7 +478,7 @@ func (g *successors) apply(n *State, x int, e tcp.Event, l Label, seg *Segment) 
 	stray := rstTag != rInc && rstTag&Zombie == 0 && int(rstTag) < m.Bounds.Incarnations && !n.SkippedTimeWait(rstTag)
 	// Every segment carries ACK = RCV.NXT: it covers the peer's FIN once
 	// that has arrived, including the one being answered now.
-	ackFin := hasReceivedFIN(from) || hasReceivedFIN(t.Next) || e == tcp.RcvFin || e == tcp.RcvFinAck
+	ackFin := from.Is(tcp.ReceivedFin) || t.Next.Is(tcp.ReceivedFin) || e == tcp.RcvFin || e == tcp.RcvFinAck
 	for _, send := range sends {
 		if !t.Actions.Has(send.Action) {
 			continue
@@ -524,19 +524,19 @@ func (g *successors) apply(n *State, x int, e tcp.Event, l Label, seg *Segment) 
 	g.emit(l, n)
 }
 
-// timers carries out the timer actions of t on the modelled timers.
+// timers carries out the timer actions of t on the modelled timers, as
+// the spec's Action.TimerOp says.
 func (m *Model) timers(ep *Endpoint, t tcp.Transition) {
 	for k := range NumTimers {
-		tm := timerOf[k]
-		switch {
-		case t.Actions.Has(tm.StopAction()):
+		switch t.Actions.TimerOp(timerOf[k]) {
+		case tcp.StopTimer:
 			ep.Timers[k] = 0
 			if k == TimerRtx {
 				ep.Backoff = 0
 			}
-		case t.Actions.Has(tm.RestartAction()):
+		case tcp.RestartTimer:
 			m.arm(ep, k, true)
-		case t.Actions.Has(tm.StartAction()):
+		case tcp.StartTimer:
 			if ep.Timers[k] == 0 {
 				m.arm(ep, k, false)
 			}
@@ -544,11 +544,14 @@ func (m *Model) timers(ep *Endpoint, t tcp.Transition) {
 	}
 }
 
-// arm sets timer k of ep running from its full interval.
+// arm sets timer k of ep running from its full interval: the duration the
+// spec gives it in ep's state, if the spec runs it for ep at all.
 func (m *Model) arm(ep *Endpoint, k TimerIndex, restart bool) {
-	var d int
-	switch k {
-	case TimerRtx:
+	if !m.Timing.Runs(k, ep.Held) {
+		return // no such timer, or not for a socket the application still holds
+	}
+	d := m.Timing.Ticks(k, ep.St)
+	if k == TimerRtx {
 		if restart {
 			if int(ep.Backoff) < m.Timing.MaxBackoff {
 				ep.Backoff++
@@ -556,19 +559,7 @@ func (m *Model) arm(ep *Endpoint, k TimerIndex, restart bool) {
 		} else {
 			ep.Backoff = 0
 		}
-		d = m.Timing.RTO << ep.Backoff
-	case TimerR2:
-		d = m.Timing.R2
-		if ep.St == tcp.SynSent || ep.St == tcp.SynReceived {
-			d = m.Timing.R2Syn
-		}
-	case TimerTimeWait:
-		d = m.Timing.TimeWait
-	case TimerFinWait2:
-		if m.Timing.FinWait2 == 0 || (ep.Held && !m.Timing.FlushHeld) {
-			return // no flush, or not for a socket the application still holds
-		}
-		d = m.Timing.FinWait2
+		d <<= ep.Backoff
 	}
 	ep.Timers[k] = uint8(d + 1)
 }

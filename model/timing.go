@@ -3,6 +3,7 @@ package model
 import (
 	"cmp"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/tcpfsm/tcpfsm/generated/tcp"
@@ -76,10 +77,40 @@ type Timing struct {
 	MSL        int // ticks a segment may live
 	RTO        int
 	MaxBackoff int // restarts after which the RTO stops doubling
-	R2, R2Syn  int
+	R2, R2Syn  int // R2, and R2 as armed for a SYN (in SYN_SENT)
 	TimeWait   int
 	FinWait2   int
-	FlushHeld  bool
+	FlushHeld  bool // the FIN_WAIT_2 flush runs also for a socket the application holds
+
+	// in holds the ticks each modelled timer takes when armed in each
+	// state (tcp.Profile.Duration); runs whether the spec arms it for a
+	// held socket and for an orphan (tcp.Profile.Runs).
+	in   [NumTimers][tcp.NumStates]int
+	runs [NumTimers][2]bool
+}
+
+// Ticks returns the ticks timer k takes when armed in state s: the spec's
+// duration for it there (Profile.Duration), scaled.
+func (t Timing) Ticks(k TimerIndex, s tcp.State) int {
+	if !s.Valid() {
+		return 0
+	}
+	return t.in[k][s]
+}
+
+// MaxTicks returns the longest timer k may run, in any state.
+func (t Timing) MaxTicks(k TimerIndex) int {
+	return slices.Max(t.in[k][:])
+}
+
+// Runs reports whether the spec arms timer k for an endpoint whose
+// application holds its socket (held) or has let go of it
+// (Profile.Runs): false too for a timer the profile does not have.
+func (t Timing) Runs(k TimerIndex, held bool) bool {
+	if held {
+		return t.runs[k][0]
+	}
+	return t.runs[k][1]
 }
 
 func ticks(d, tick time.Duration) int {
@@ -108,13 +139,18 @@ func NewTiming(p tcp.Profile, b Bounds) (Timing, error) {
 	tick := msl / time.Duration(b.MSLTicks)
 	t := Timing{
 		Tick: tick, NetworkMSL: msl, MSL: b.MSLTicks,
-		RTO: ticks(p.Retransmission, tick), R2: ticks(p.R2, tick), R2Syn: ticks(p.R2Syn, tick),
+		RTO: ticks(p.Retransmission, tick), R2: ticks(p.R2, tick),
 		TimeWait: ticks(p.TimeWait, tick), FinWait2: ticks(p.FinWait2, tick),
-		FlushHeld: p.Switches&tcp.FlushHeldFinWait2 != 0,
 	}
-	if t.R2Syn == 0 {
-		t.R2Syn = t.R2
+	for k := range NumTimers {
+		tm := timerOf[k]
+		t.runs[k] = [2]bool{p.Runs(tm, 0), p.Runs(tm, tcp.SocketOrphan)}
+		for s := tcp.State(1); s < tcp.NumStates; s++ {
+			t.in[k][s] = ticks(p.Duration(tm, s), tick)
+		}
 	}
+	t.R2Syn = t.in[TimerR2][tcp.SynSent]
+	t.FlushHeld = t.runs[TimerFinWait2][0]
 	switch {
 	case t.TimeWait == 0:
 		return Timing{}, fmt.Errorf("profile %s has no TIME_WAIT", p.Name)

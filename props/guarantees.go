@@ -75,7 +75,7 @@ var OrphanFinWait2Flushed = check.Property{
 			return ""
 		}
 		for x, e := range s.E {
-			if e.St == tcp.FinWait2 && (!e.Held || m.Timing.FlushHeld) && !e.Running(tcp.FinWait2Timer) {
+			if e.St == tcp.FinWait2 && m.Timing.Runs(model.TimerFinWait2, e.Held) && !e.Running(tcp.FinWait2Timer) {
 				what := "an orphaned"
 				if e.Held {
 					what = "a held"
@@ -135,12 +135,6 @@ var TimeWaitBounded = check.Property{
 	},
 }
 
-// synchronized: states in which an endpoint processes a FIN (RFC 9293
-// 3.10.7.4); SYN_SENT drops one (3.10.7.3 fifth).
-func synchronized(s tcp.State) bool {
-	return s != tcp.Closed && s != tcp.Listen && s != tcp.SynSent
-}
-
 // EveryFINAcked is P2: every FIN gets an ACK. Its safety half: a FIN that
 // reaches a synchronized endpoint of its own incarnation is ACKed, never
 // answered by RST (RFC 9293 3.10.7.4 eighth). Its liveness half: under
@@ -157,7 +151,7 @@ var EveryFINAcked = check.Property{
 			return ""
 		}
 		r := from.E[l.End]
-		if !synchronized(r.St) || r.Inc != l.Seg.Inc || l.Event == 0 {
+		if !r.St.Is(tcp.Synchronized) || r.Inc != l.Seg.Inc || l.Event == 0 {
 			return ""
 		}
 		if l.Actions.Has(tcp.SendRst) || !l.Actions.Has(tcp.SendAck) {
@@ -362,7 +356,7 @@ var FINNotGivenUp = check.Property{ID: "P12", Step: func(m *model.Model, from *m
 		return ""
 	}
 	peer := from.E[1-l.End]
-	if !synchronized(peer.St) || peer.Inc != me.Inc || me.Inc&model.Zombie != 0 {
+	if !peer.St.Is(tcp.Synchronized) || peer.Inc != me.Inc || me.Inc&model.Zombie != 0 {
 		return ""
 	}
 	return fmt.Sprintf("%s in %s gave up on its FIN when its %s timer expired, while %s in %s was still there to ACK it",
