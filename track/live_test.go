@@ -26,11 +26,11 @@ func TestLiveCaptures(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	for _, name := range lab.Recorded {
+	for _, name := range lab.Scenarios() {
 		t.Run(name, func(t *testing.T) {
 			rd, err := lab.Record(ctx, name, lab.Options{Logf: t.Logf})
 			require.NoError(t, err)
-			compareWithKernel(t, rd.Pcap, rd.Changes)
+			compareWithKernel(t, name, rd.Pcap, rd.Changes)
 		})
 	}
 }

@@ -144,8 +144,8 @@ var (
 	captureRun       = lab.Record
 )
 
-// captureScenarios records the scenario only, or every scenario of
-// lab.Recorded, into dir: NAME.pcap and NAME.states each.
+// captureScenarios records the scenario only, or every scenario, into
+// dir: NAME.pcap and NAME.states each.
 func captureScenarios(dir, only string, stderr io.Writer) error {
 	if err := captureAvailable(); err != nil {
 		return usageErr("fsmgen conform: %v", err)
@@ -153,7 +153,7 @@ func captureScenarios(dir, only string, stderr io.Writer) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return usageErr("-capture %s: %v", dir, err)
 	}
-	names := lab.Recorded
+	names := lab.Scenarios()
 	if only != "" {
 		names = []string{only}
 	}

@@ -163,18 +163,6 @@ func runOne(ctx context.Context, name string, opts Options) (*conform.Trace, err
 	return t, nil
 }
 
-// Recorded names the scenarios Record is meant for: the close paths whose
-// captures and kernel state changes package track is held to.
-var Recorded = []string{
-	"active-close",
-	"never-close",
-	"simultaneous-close",
-	"abort-linger",
-	"close-unread",
-	"lost-final-ack",
-	"reopen-time-wait",
-}
-
 // RecordAvailable says why Record cannot run here, or returns nil: it
 // needs what Available asks, and tracefs with the tracepoint
 // sock:inet_sock_set_state.
