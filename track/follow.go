@@ -307,6 +307,10 @@ func (c *conn) send(x *side, s *Segment, at time.Duration) {
 	if !s.RST && (!x.sndKnown || int32(s.end()-x.sndNxt) > 0) {
 		x.sndNxt, x.sndKnown = s.end(), true
 	}
+	if s.ACK && !s.RST && !s.SYN && (!x.rcvKnown || int32(s.Ack-x.rcvNxt) > 0) {
+		// x's ACK is its RCV.NXT: it had what the capture missed.
+		x.rcvNxt, x.rcvKnown = s.Ack, true
+	}
 	if !s.RST && (s.SYN || x.wscale >= 0 || c.unscaled) {
 		x.rcvWnd, x.wndKnown = x.scaled(s), true
 	}
@@ -356,6 +360,10 @@ func (c *conn) deliver(x *side, p pending) {
 	}
 	if st == tcp.Closed && x.timeWaitOver && q.FIN {
 		c.anomaly(x, at, fmt.Sprintf("FIN (packet %d) arrived after TIME_WAIT had ended: the peer resent it later than 2MSL allows, and will be answered by RST", q.Packet))
+	}
+	if q.ACK && !q.RST && x.sndKnown && !x.finSent && int32(q.Ack-x.sndNxt) > 0 {
+		// The peer ACKs data of x's that the capture missed: x sent it.
+		x.sndNxt = q.Ack
 	}
 	class := endpoint.Inspect(y.wire(q), x.vars(q), endpoint.Config{})
 	if class.Reply == endpoint.ReplyRst {

@@ -212,3 +212,29 @@ func TestFollowFinWait2Flush(t *testing.T) {
 	assert.Equal(t, rule(tcp.FinWait2, tcp.TimeoutFinWait2), last.Rule)
 	assert.InDelta(t, (0.011 + tcp.Windows.Duration(tcp.FinWait2Timer, tcp.FinWait2).Seconds()), last.T, 1e-6, "flushed fin_wait_2 after the ACK of the FIN")
 }
+
+// TestFollowCaptureGaps: a capture that dropped packets (tcpdump's
+// "dropped by kernel") is followed from the ACKs: the peer's ACK of data
+// the capture missed says it was sent, a side's own ACK says what it had
+// received.
+func TestFollowCaptureGaps(t *testing.T) {
+	whole := follow(t, pcapOf(t, 1, 0, closeByClient()...)).Connections[0]
+	ps := closeByClient()
+	ps = append(ps[:3:3], ps[4:]...) // the client's 100 bytes are missing
+	gappy := follow(t, pcapOf(t, 1, 0, ps...)).Connections[0]
+	for i := range whole.Sides {
+		assert.Equal(t, whole.Sides[i].Sequence(), gappy.Sides[i].Sequence())
+	}
+	assert.Empty(t, gappy.Anomalies)
+
+	// The server's data and its ACK missing: its FIN lies beyond what the
+	// client was seen to receive, and the client's ACK covers it.
+	ps = append(closeByClient()[:5],
+		pkt{at: 10 * time.Millisecond, src: srv, dst: cli, flags: "FIN,ACK", seq: 5501, ack: 1101},
+		pkt{at: 11 * time.Millisecond, src: cli, dst: srv, flags: "ACK", seq: 1101, ack: 5502},
+		pkt{at: 12 * time.Millisecond, src: cli, dst: srv, flags: "FIN,ACK", seq: 1101, ack: 5502},
+		pkt{at: 13 * time.Millisecond, src: srv, dst: cli, flags: "ACK", seq: 5502, ack: 1102})
+	c := follow(t, pcapOf(t, 1, 0, ps...)).Connections[0]
+	assert.Equal(t, []string{"CLOSED", "SYN_SENT", "ESTABLISHED", "CLOSE_WAIT", "LAST_ACK", "CLOSED"}, c.Sides[0].Sequence())
+	assert.Equal(t, []string{"LISTEN", "SYN_RECEIVED", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "TIME_WAIT"}, c.Sides[1].Sequence())
+}
