@@ -1,6 +1,7 @@
 package track
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -237,4 +238,28 @@ func TestFollowCaptureGaps(t *testing.T) {
 	c := follow(t, pcapOf(t, 1, 0, ps...)).Connections[0]
 	assert.Equal(t, []string{"CLOSED", "SYN_SENT", "ESTABLISHED", "CLOSE_WAIT", "LAST_ACK", "CLOSED"}, c.Sides[0].Sequence())
 	assert.Equal(t, []string{"LISTEN", "SYN_RECEIVED", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "TIME_WAIT"}, c.Sides[1].Sequence())
+}
+
+// TestFollowManyConnections: segments of several 4-tuples, interleaved,
+// are kept apart, each connection listed in the order of its first
+// segment, with times counted from the capture's first packet.
+func TestFollowManyConnections(t *testing.T) {
+	other := closeByClient()
+	for i := range other {
+		other[i].src = strings.Replace(other[i].src, "40000", "40001", 1)
+		other[i].dst = strings.Replace(other[i].dst, "40000", "40001", 1)
+		other[i].at += 500 * time.Microsecond
+	}
+	var ps []pkt
+	for i, p := range closeByClient() {
+		ps = append(ps, p, other[i])
+	}
+	rep := follow(t, pcapOf(t, 1, 0, ps...))
+	require.Len(t, rep.Connections, 2)
+	assert.Equal(t, "10.0.0.1:40000", rep.Connections[0].A)
+	assert.Equal(t, "10.0.0.1:40001", rep.Connections[1].A)
+	assert.Equal(t, rep.Connections[0].Sides[0].Sequence(), rep.Connections[1].Sides[0].Sequence())
+	assert.Equal(t, rep.Connections[0].Sides[1].Sequence(), rep.Connections[1].Sides[1].Sequence())
+	assert.Equal(t, 0.0005, rep.Connections[1].Sides[0].States[0].T)
+	assert.Equal(t, 2*len(closeByClient()), rep.Segments)
 }
