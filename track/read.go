@@ -3,6 +3,7 @@ package track
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -83,8 +84,8 @@ type packetSource interface {
 	ReadPacketData() ([]byte, gopacket.CaptureInfo, error)
 }
 
-// Read reads a pcap or pcapng capture and returns its TCP segments in file
-// order. Packets that are not TCP over IPv4 or IPv6 are skipped; so are
+// Read reads a pcap or pcapng capture, or either compressed with gzip, and
+// returns its TCP segments in file order. Packets that are not TCP over IPv4 or IPv6 are skipped; so are
 // packets whose TCP header the capture cut short, which are counted in
 // skipped. A file that is neither format, is cut off inside a packet, or
 // uses a link type other than Ethernet, Linux cooked (SLL), raw IP or BSD
@@ -97,6 +98,17 @@ func Read(r io.Reader) (segs []Segment, skipped int, err error) {
 			return nil, 0, errors.New("empty input: not a pcap or pcapng capture")
 		}
 		return nil, 0, fmt.Errorf("%d bytes: too short for a pcap or pcapng file header", len(head))
+	}
+	if head[0] == 0x1f && head[1] == 0x8b { // gzip: tcpdump -w - | gzip
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, 0, fmt.Errorf("gzip header: %w", readErr(err))
+		}
+		segs, skipped, err := Read(zr)
+		if err != nil {
+			return nil, 0, fmt.Errorf("gzip-compressed capture: %w", err)
+		}
+		return segs, skipped, nil
 	}
 	var src packetSource
 	var guard *ngGuard // for pcapng: the file's own problems, found before pcapgo reads it
@@ -124,9 +136,9 @@ func Read(r io.Reader) (segs []Segment, skipped int, err error) {
 		if err != nil {
 			return nil, 0, fmt.Errorf("pcap file header: %w", readErr(err))
 		}
-		if p.Snaplen() > maxPacket {
-			p.SetSnaplen(maxPacket)
-		}
+		// Like tcpdump, trust a bound of our own rather than the file's
+		// snap length, which some writers do not keep to.
+		p.SetSnaplen(maxPacket)
 		src = p
 		lt := p.LinkType()
 		linkOf = func(gopacket.CaptureInfo) (layers.LinkType, error) { return lt, nil }

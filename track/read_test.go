@@ -2,6 +2,7 @@ package track
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/binary"
 	"fmt"
 	"strings"
@@ -143,4 +144,27 @@ func badTrail(ng []byte) []byte {
 	n := int(binary.LittleEndian.Uint32(out[shb+4:]))
 	out[shb+n-4]++
 	return out
+}
+
+// TestReadGzip: a capture compressed with gzip reads as the capture; one
+// whose compressed stream is cut off is truncated.
+func TestReadGzip(t *testing.T) {
+	for name, data := range map[string][]byte{
+		"pcap":   pcapOf(t, layers.LinkTypeEthernet, 0, closeByClient()...),
+		"pcapng": pcapngOf(t, layers.LinkTypeEthernet, closeByClient()...),
+	} {
+		var b bytes.Buffer
+		zw := gzip.NewWriter(&b)
+		_, err := zw.Write(data)
+		require.NoError(t, err)
+		require.NoError(t, zw.Close())
+		segs, _, err := Read(bytes.NewReader(b.Bytes()))
+		require.NoError(t, err, name)
+		assert.Len(t, segs, len(closeByClient()), name)
+
+		_, _, err = Read(bytes.NewReader(b.Bytes()[:b.Len()-20]))
+		require.Error(t, err, name)
+		assert.Contains(t, err.Error(), "gzip-compressed capture: ", name)
+		assert.Contains(t, err.Error(), "truncated", name)
+	}
 }
