@@ -62,6 +62,16 @@ func sameRuntime(sp *spec.Spec) error {
 			if got := probe.Duration(tm, tcp.State(s.Index)); got != length[want] {
 				return fmt.Errorf("%s: timer %s armed in %s takes %s; the model arms it with %s", sp.File, t.Name, s.Name, want, nameOf(length, got))
 			}
+			if d := sp.ThenDuration(t); d != nil {
+				want = d.Name
+			}
+			next := length[want]
+			if sp.Doubles(t) {
+				next *= 2
+			}
+			if got := probe.Interval(tm, tcp.State(s.Index), 1); got != next {
+				return fmt.Errorf("%s: timer %s re-armed after an expiry in %s takes %v of the probe profile, as the spec's arm declarations say; the model takes %v", sp.File, t.Name, s.Name, next, got)
+			}
 		}
 		for sw := tcp.Switches(0); sw < tcp.NumSwitchSets; sw++ {
 			probe.Switches = sw

@@ -234,7 +234,7 @@ func (w *verifier) move(c config, e tcp.Event, at time.Duration, orphans bool, w
 			}
 		}
 	}
-	if t.Next == tcp.Closed || t.Next == tcp.Listen {
+	if !t.Next.Is(tcp.HasConnection) {
 		d.orphan = false
 		for i := range d.armed {
 			d.armed[i] = -1

@@ -25,7 +25,7 @@ type Endpoint struct {
 	clock    func() time.Time
 	vars     Vars
 	deadline [tcp.NumTimers]time.Time // zero: not running
-	backoff  uint8                    // retransmission timer doublings (RFC 6298 5.5)
+	expiries [tcp.NumTimers]uint8     // since each timer was started: its Profile.Interval
 	issSet   bool                     // SetISS chose the next ISS
 }
 
@@ -138,6 +138,9 @@ func (e *Endpoint) Advance(now time.Time, out *Output) {
 			return
 		}
 		e.deadline[due] = time.Time{}
+		if e.expiries[due] < maxExpiries {
+			e.expiries[due]++
+		}
 		e.step(due.Expiry(), nil, out)
 	}
 }
@@ -170,7 +173,7 @@ func (e *Endpoint) step(ev tcp.Event, seg *Segment, out *Output) {
 		v.Orphan = true // the application let go: data is unread, fin_wait_2 may flush
 	}
 	e.sends(t.Actions, seg, out)
-	e.timers(t.Actions)
+	e.timers(t.Actions, ev.Timer())
 	if !t.Next.Is(tcp.HasConnection) {
 		e.forget()
 	}
@@ -211,7 +214,7 @@ func (e *Endpoint) newISS() {
 // LISTEN): its timers and the facts about it.
 func (e *Endpoint) forget() {
 	e.deadline = [tcp.NumTimers]time.Time{}
-	e.backoff = 0
+	e.expiries = [tcp.NumTimers]uint8{}
 	e.vars = Vars{State: e.vars.State, RcvWnd: e.opts.RcvWnd, ISS: e.vars.ISS}
 }
 
@@ -260,40 +263,39 @@ func resetFor(seg Segment) Segment {
 }
 
 // timers carries out the timer actions: stop, restart from the full
-// interval (the retransmission timer backing off), or start if stopped.
-func (e *Endpoint) timers(a tcp.Action) {
+// interval, or start if stopped. A timer restarted by its own expiry
+// (fired) is armed for its next interval (it backs off, or a keep-alive
+// probe follows the first at keepalive_interval); any other start or
+// restart begins again from its first.
+func (e *Endpoint) timers(a tcp.Action, fired tcp.Timer) {
 	for t := tcp.Timer(1); t < tcp.NumTimers; t++ {
 		switch a.TimerOp(t) {
 		case tcp.StopTimer:
-			e.deadline[t] = time.Time{}
-			if t == tcp.RetransmissionTimer {
-				e.backoff = 0
-			}
+			e.deadline[t], e.expiries[t] = time.Time{}, 0
 		case tcp.RestartTimer:
-			e.arm(t, true)
+			if t != fired {
+				e.expiries[t] = 0
+			}
+			e.arm(t)
 		case tcp.StartTimer:
 			if e.deadline[t].IsZero() {
-				e.arm(t, false)
+				e.expiries[t] = 0
+				e.arm(t)
 			}
 		}
 	}
 }
 
-// arm sets timer t running for its duration in the current state, if the
-// runtime runs it at all.
-func (e *Endpoint) arm(t tcp.Timer, restart bool) {
+// arm sets timer t running for its interval in the current state, if the
+// spec runs it for this socket at all.
+func (e *Endpoint) arm(t tcp.Timer) {
 	if !e.profile.Runs(t, e.socket()) {
 		e.deadline[t] = time.Time{}
 		return
 	}
-	d := e.profile.Duration(t, e.vars.State)
-	if t == tcp.RetransmissionTimer {
-		if restart && e.backoff < maxBackoff {
-			e.backoff++
-		} else if !restart {
-			e.backoff = 0
-		}
-		d = min(d<<e.backoff, maxRTO)
+	d := e.profile.Interval(t, e.vars.State, int(e.expiries[t]))
+	if t.Doubles() {
+		d = min(d, maxBackedOff)
 	}
 	if d <= 0 {
 		e.deadline[t] = time.Time{}

@@ -169,3 +169,113 @@ func TestClosePathDoesNotAllocate(t *testing.T) {
 	assert.Equal(t, tcp.Established, client.State())
 	assert.Equal(t, tcp.Established, server.State())
 }
+
+// Keep-alive runs only when asked; after the first probe the next comes
+// after keepalive_interval, and an answer starts the idle time again.
+func TestKeepAliveProbes(t *testing.T) {
+	clk := &fakeClock{now: time.Unix(100, 0)}
+	client := New(tcp.Linux, Options{KeepAlive: true}, clk.Now)
+	server := New(tcp.Linux, Options{}, clk.Now)
+	var out Output
+	require.NoError(t, server.Listen(&out))
+	require.NoError(t, client.Connect(&out))
+	wire(client, server, &out)
+	require.Equal(t, tcp.Established, client.State())
+	_, held := server.Deadline(tcp.KeepaliveTimer)
+	assert.False(t, held, "no keep-alive unless asked")
+	d, ok := client.Deadline(tcp.KeepaliveTimer)
+	require.True(t, ok)
+	assert.Equal(t, tcp.Linux.Keepalive, d.Sub(clk.now))
+
+	clk.now = d
+	client.Advance(clk.now, &out)
+	require.Len(t, out.Segments(), 1)
+	probe := out.Segments()[0]
+	assert.Equal(t, client.Vars().SndUna-1, probe.Seq, "a probe lies below SND.UNA")
+	d, _ = client.Deadline(tcp.KeepaliveTimer)
+	assert.Equal(t, tcp.Linux.KeepaliveInterval, d.Sub(clk.now), "the next probe after keepalive_interval")
+	r2, ok := client.Deadline(tcp.R2Timer)
+	require.True(t, ok, "R2 runs while probes go unanswered")
+	assert.Equal(t, tcp.Linux.R2, r2.Sub(clk.now))
+
+	var reply Output
+	server.Receive(probe, &reply)
+	require.Len(t, reply.Segments(), 1, "the peer ACKs the probe")
+	client.Receive(reply.Segments()[0], &out)
+	d, _ = client.Deadline(tcp.KeepaliveTimer)
+	assert.Equal(t, tcp.Linux.Keepalive, d.Sub(clk.now), "an answer restarts the idle time")
+	_, ok = client.Deadline(tcp.R2Timer)
+	assert.False(t, ok)
+}
+
+// Both sides close at once: the FINs cross, each side passes CLOSING and
+// ends in TIME_WAIT (RFC 9293 Figure 13).
+func TestSimultaneousClose(t *testing.T) {
+	client, server, _ := pair(t, tcp.Linux)
+	var a, b, ra, rb Output
+	require.NoError(t, client.Close(&a))
+	require.NoError(t, server.Close(&b))
+	require.Equal(t, tcp.FinWait1, client.State())
+	require.Equal(t, tcp.FinWait1, server.State())
+	server.Receive(a.Segments()[0], &rb)
+	client.Receive(b.Segments()[0], &ra)
+	assert.Equal(t, tcp.Closing, client.State())
+	assert.Equal(t, tcp.Closing, server.State())
+	client.Receive(rb.Segments()[0], &a)
+	server.Receive(ra.Segments()[0], &b)
+	assert.Equal(t, tcp.TimeWait, client.State())
+	assert.Equal(t, tcp.TimeWait, server.State())
+}
+
+// An abort sends a RST at exactly RCV.NXT, which even an RFC 5961 peer
+// takes: the peer is reset, with no TIME_WAIT on either side.
+func TestAbortResetsThePeer(t *testing.T) {
+	clk := &fakeClock{now: time.Unix(0, 0)}
+	client := New(tcp.Linux, Options{Config: Config{RFC5961: true}}, clk.Now)
+	server := New(tcp.Linux, Options{Config: Config{RFC5961: true}}, clk.Now)
+	var out, reply Output
+	require.NoError(t, server.Listen(&out))
+	require.NoError(t, client.Connect(&out))
+	wire(client, server, &out)
+	require.NoError(t, client.Abort(&out))
+	assert.Equal(t, tcp.Closed, client.State())
+	require.Len(t, out.Segments(), 1)
+	assert.True(t, out.Segments()[0].Flags.Has(RST))
+	server.Receive(out.Segments()[0], &reply)
+	assert.Equal(t, tcp.Closed, server.State())
+	assert.True(t, reply.Signals.Has(tcp.TellReset))
+
+	// A RST in the window but not at RCV.NXT draws a challenge ACK instead.
+	client, server, _ = pair(t, tcp.Linux)
+	client.opts.Config.RFC5961 = true
+	v := client.Vars()
+	client.Receive(Segment{Flags: RST, Seq: v.RcvNxt + 10}, &out)
+	assert.Equal(t, tcp.Established, client.State())
+	assert.Equal(t, ReplyAck, out.Reply)
+	require.Len(t, out.Segments(), 1)
+	assert.Equal(t, ACK, out.Segments()[0].Flags)
+}
+
+// Under linux a SYN above the old connection's sequence numbers reopens
+// TIME_WAIT into SYN_RECEIVED (syn_reopens_time_wait) with a new ISS.
+func TestSynReopensTimeWait(t *testing.T) {
+	client, server, clk := pair(t, tcp.Linux)
+	var out, reply Output
+	require.NoError(t, server.Close(&out))
+	wire(server, client, &out)
+	require.NoError(t, client.Close(&out))
+	wire(client, server, &out)
+	require.Equal(t, tcp.TimeWait, server.State())
+	v := server.Vars()
+	clk.now = clk.now.Add(time.Second)
+	server.Receive(Segment{Flags: SYN, Seq: v.RcvNxt + 100000}, &reply)
+	assert.Equal(t, tcp.SynReceived, server.State())
+	require.Len(t, reply.Segments(), 1)
+	synAck := reply.Segments()[0]
+	assert.Equal(t, SYN|ACK, synAck.Flags)
+	assert.Equal(t, v.RcvNxt+100001, synAck.Ack)
+	_, running := server.Deadline(tcp.TimeWaitTimer)
+	assert.False(t, running, "time_wait stopped")
+	d, _ := server.Deadline(tcp.R2Timer)
+	assert.Equal(t, tcp.Linux.R2Syn, d.Sub(clk.now), "R2 for the new SYN,ACK is r2_syn")
+}

@@ -7,9 +7,12 @@ import (
 )
 
 const (
-	maxBackoff = 16
-	// maxRTO bounds the backed-off RTO (RFC 6298 2.5: at least 60 s).
-	maxRTO = 60 * time.Second
+	// maxBackedOff bounds an interval that doubles: RFC 6298 2.5 allows a
+	// maximum RTO of at least 60 s.
+	maxBackedOff = 60 * time.Second
+	// maxExpiries bounds the count of a timer's expiries, far past the
+	// doublings that reach maxBackedOff.
+	maxExpiries = 64
 )
 
 var tellActions = tcp.TellConnected | tcp.TellEndOfStream | tcp.TellReset | tcp.TellRefused | tcp.TellClosingError | tcp.TellTimedOut | tcp.TellNoConnection

@@ -168,7 +168,7 @@ func newGenerator(sp *spec.Spec, opt Options) (*generator, error) {
 		g.profile[p] = claim(goName(p.Name), "profile "+p.Name, p.Pos)
 	}
 	// The Profile struct's own fields and methods.
-	fields := map[string]string{"Name": "", "Doc": "", "Switches": "", "Step": "", "Timer": "", "Duration": "", "Runs": ""}
+	fields := map[string]string{"Name": "", "Doc": "", "Switches": "", "Step": "", "Timer": "", "Duration": "", "Runs": "", "Interval": ""}
 	addField := func(name string, pos spec.Pos) {
 		f := goName(name)
 		if !exported(f) {

@@ -92,7 +92,7 @@ func (g *generator) profileLookups(f *jen.File) {
 		}),
 		jen.Return(jen.Id("Profile").Values(), jen.False()),
 	)
-	f.Comment("Timer returns the profile's duration for timer t: 0 when the profile has no such timer or t is invalid.")
+	f.Add(comment("Timer returns the profile's own duration for timer t: 0 when the profile has no such timer or t is invalid. What a timer takes when armed in a state, or after expiries, is Duration and Interval (runtime.go)."))
 	f.Func().Params(jen.Id("p").Op("*").Id("Profile")).Id("Timer").Params(jen.Id("t").Id("Timer")).Qual("time", "Duration").Block(
 		jen.Switch(jen.Id("t")).BlockFunc(func(b *jen.Group) {
 			for _, t := range sp.Timers {

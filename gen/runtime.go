@@ -13,7 +13,7 @@ import (
 // belong together, which duration a timer takes and whether it runs,
 // rather than keeping its own copy.
 func (g *generator) runtime() (*jen.File, error) {
-	return g.file(g.classType, g.timerOps, g.socketType, g.durationMethod), nil
+	return g.file(g.classType, g.timerOps, g.socketType, g.durationMethod, g.intervalMethod), nil
 }
 
 // classType emits Class, its names and State.Is.
@@ -156,4 +156,40 @@ func armText(a *spec.Arm) string {
 		states[i] = s.Name
 	}
 	return fmt.Sprintf("%s with %s in %s", a.Timer.Name, a.With.Name, strings.Join(states, " "))
+}
+
+// intervalMethod emits Timer.Doubles and Profile.Interval from the arm ...
+// doubling and arm ... then declarations.
+func (g *generator) intervalMethod(f *jen.File) {
+	sp := g.sp
+	f.Var().Id("timerDoubles").Op("=").Index(jen.Id("NumTimers")).Bool().ValuesFunc(func(v *jen.Group) {
+		for _, t := range sp.Timers {
+			if sp.Doubles(t) {
+				v.Id(g.timer[t]).Op(":").True()
+			}
+		}
+	})
+	f.Add(comment("Doubles reports whether timer t backs off: each expiry doubles the interval it is armed with next (an arm ... doubling declaration)."))
+	f.Func().Params(jen.Id("t").Id("Timer")).Id("Doubles").Params().Bool().Block(
+		jen.Return(valueAt("timerDoubles", "t")),
+	)
+	f.Add(comment("Interval returns the duration timer t is armed with in state s after n expiries since it was started: Duration, doubled at each expiry for a timer that Doubles (without overflowing), or after an expiry the duration an arm ... then declaration names, where the profile has it. A cap on the backed-off value (RFC 6298 2.5 allows one of at least 60 s) is the runtime's."))
+	f.Func().Params(jen.Id("p").Op("*").Id("Profile")).Id("Interval").Params(jen.Id("t").Id("Timer"), jen.Id("s").Id("State"), jen.Id("n").Int()).Qual("time", "Duration").BlockFunc(func(b *jen.Group) {
+		b.Id("d").Op(":=").Id("p").Dot("Duration").Call(jen.Id("t"), jen.Id("s"))
+		b.If(jen.Id("n").Op("<=").Lit(0)).Block(jen.Return(jen.Id("d")))
+		for _, t := range sp.Timers {
+			if d := sp.ThenDuration(t); d != nil {
+				b.Add(comment(fmt.Sprintf("arm %s then %s", t.Name, d.Name)))
+				b.If(jen.Id("t").Op("==").Id(g.timer[t]).Op("&&").Id("p").Dot(g.field[d.Name]).Op("!=").Lit(0)).Block(
+					jen.Id("d").Op("=").Id("p").Dot(g.field[d.Name]),
+				)
+			}
+		}
+		b.If(jen.Id("t").Dot("Doubles").Call()).Block(
+			jen.For(jen.Id("i").Op(":=").Lit(0), jen.Id("i").Op("<").Id("n").Op("&&").Id("d").Op(">").Lit(0).Op("&&").Id("d").Op("<=").Qual("math", "MaxInt64").Op("/").Lit(2), jen.Id("i").Op("++")).Block(
+				jen.Id("d").Op("*=").Lit(2),
+			),
+		)
+		b.Return(jen.Id("d"))
+	})
 }

@@ -50,6 +50,12 @@ func TestRuntimeRules(t *testing.T) {
 	assert.False(t, tcp.RFC9293.Runs(tcp.FinWait2Timer, tcp.SocketOrphan), "RFC 9293 has no flush")
 	assert.False(t, p.Runs(tcp.KeepaliveTimer, tcp.SocketOrphan), "keep-alive is off unless asked")
 	assert.True(t, p.Runs(tcp.KeepaliveTimer, tcp.SocketAsked))
+	assert.Equal(t, 4*p.Retransmission, p.Interval(tcp.RetransmissionTimer, tcp.FinWait1, 2), "the RTO doubles at each expiry")
+	assert.Equal(t, p.Retransmission, p.Interval(tcp.RetransmissionTimer, tcp.FinWait1, 0))
+	assert.Equal(t, p.KeepaliveInterval, p.Interval(tcp.KeepaliveTimer, tcp.Established, 3), "probes after the first come at keepalive_interval")
+	assert.Equal(t, tcp.RFC9293.Keepalive, tcp.RFC9293.Interval(tcp.KeepaliveTimer, tcp.Established, 1), "no keepalive_interval: the timer's own")
+	assert.Equal(t, p.TimeWait, p.Interval(tcp.TimeWaitTimer, tcp.TimeWait, 5), "time_wait neither doubles nor changes")
+	assert.Positive(t, p.Interval(tcp.RetransmissionTimer, tcp.FinWait1, 1000), "no overflow")
 }
 
 // TestClassesAgreeWithTheTable: the spec's classes say what its table

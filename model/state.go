@@ -263,7 +263,7 @@ func (s State) String() string {
 		if len(t) > 0 {
 			b.WriteString(" [" + strings.Join(t, " ") + "]")
 		}
-		if !e.Held && e.St != tcp.Closed && e.St != tcp.Listen {
+		if !e.Held && e.St.Is(tcp.HasConnection) {
 			b.WriteString(" orphan")
 		}
 	}

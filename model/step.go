@@ -504,7 +504,7 @@ func (g *successors) apply(n *State, x int, e tcp.Event, l Label, seg *Segment) 
 	// longer a graceful close. A RST that ends TIME_WAIT is neither: both
 	// FINs were ACKed, and what follows from cutting TIME_WAIT short is
 	// what P3 looks for (RFC 1337).
-	if t.Next != from && (t.Next == tcp.Closed || t.Next == tcp.Listen) {
+	if t.Next != from && !t.Next.Is(tcp.HasConnection) {
 		switch {
 		case l.Kind == Fire && e != tcp.TimeoutTimeWait, l.Kind == App:
 			n.Spoiled |= incBit(ep.Inc)
@@ -514,7 +514,7 @@ func (g *successors) apply(n *State, x int, e tcp.Event, l Label, seg *Segment) 
 			n.Cut |= incBit(ep.Inc)
 		}
 	}
-	if t.Next == tcp.Closed || t.Next == tcp.Listen {
+	if !t.Next.Is(tcp.HasConnection) {
 		done := ep.Done
 		if ep.Inc&Zombie == 0 && ep.Inc > done {
 			done = ep.Inc
@@ -551,7 +551,7 @@ func (m *Model) arm(ep *Endpoint, k TimerIndex, restart bool) {
 		return // no such timer, or not for a socket the application still holds
 	}
 	d := m.Timing.Ticks(k, ep.St)
-	if k == TimerRtx {
+	if k == TimerRtx { // the one timer whose restarts the model counts (Backoff)
 		if restart {
 			if int(ep.Backoff) < m.Timing.MaxBackoff {
 				ep.Backoff++
@@ -559,7 +559,9 @@ func (m *Model) arm(ep *Endpoint, k TimerIndex, restart bool) {
 		} else {
 			ep.Backoff = 0
 		}
-		d <<= ep.Backoff
+		if timerOf[k].Doubles() { // in ticks, as Profile.Interval does in time
+			d <<= ep.Backoff
+		}
 	}
 	ep.Timers[k] = uint8(d + 1)
 }

@@ -207,7 +207,7 @@ var NoOldSegmentAccepted = check.Property{ID: "P3", Step: func(m *model.Model, f
 		return ""
 	}
 	r := from.E[l.End]
-	if r.St == tcp.Closed || r.St == tcp.Listen || l.Seg.Inc >= r.Inc || r.Inc&model.Zombie != 0 || from.Unguarded(l.Seg) {
+	if !r.St.Is(tcp.HasConnection) || l.Seg.Inc >= r.Inc || r.Inc&model.Zombie != 0 || from.Unguarded(l.Seg) {
 		return ""
 	}
 	return fmt.Sprintf("%s in %s of incarnation %d accepted %s of incarnation %d as %s: %s -> %s",
@@ -230,7 +230,7 @@ var NoDeadlock = check.Property{ID: "P7", State: func(m *model.Model, s *model.S
 		return ""
 	}
 	for x, e := range s.E {
-		if e.St != tcp.Closed && e.St != tcp.Listen {
+		if e.St.Is(tcp.HasConnection) {
 			return fmt.Sprintf("nothing can happen any more, and %s is left in %s", sides[x], e.St)
 		}
 	}
@@ -298,7 +298,7 @@ var GracefulCloseNeverReset = check.Property{ID: "P8", Step: func(m *model.Model
 // and received, and the RFC lets an abort simply delete the TCB there.
 var ConnectionEndsLegitimately = check.Property{ID: "P11", Step: func(m *model.Model, from *model.State, su *model.Succ) string {
 	l := su.Label
-	if l.Kind == model.Tick || l.Kind == model.Lose || l.From == l.To || (l.To != tcp.Closed && l.To != tcp.Listen) {
+	if l.Kind == model.Tick || l.Kind == model.Lose || l.From == l.To || l.To.Is(tcp.HasConnection) {
 		return ""
 	}
 	switch l.From {

@@ -140,6 +140,12 @@ func armHead(a *Arm) string {
 		}
 		return head
 	}
+	switch {
+	case a.Doubling:
+		return head + " doubling"
+	case a.Then != nil:
+		return head + " then " + a.Then.Name
+	}
 	head += " if " + string(a.If)
 	if a.Unless != nil {
 		head += " unless " + a.Unless.Name

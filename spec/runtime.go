@@ -7,6 +7,8 @@ package spec
 //	class NAME STATE... "doc"
 //	arm TIMER with DURATION in STATE... "why"
 //	arm TIMER if orphan|asked [unless SWITCH] "why"
+//	arm TIMER doubling "why"
+//	arm TIMER then DURATION "why"
 
 // Class is a named set of states the runtime asks about, such as the
 // states in which our FIN has been sent. Index counts from 1.
@@ -40,17 +42,21 @@ const (
 	IfAsked  Condition = "asked"
 )
 
-// Arm is a runtime rule of one timer: either the duration it takes in
-// some states instead of its own (With and States), or when it runs at all
-// (If, and Unless a switch that lifts the condition).
+// Arm is a runtime rule of one timer, one of: the duration it takes in
+// some states instead of its own (With and States); when it runs at all
+// (If, and Unless a switch that lifts the condition); that each expiry
+// doubles its next interval (Doubling); or the duration it is re-armed
+// with after an expiry (Then).
 type Arm struct {
-	Timer  *Timer
-	Pos    Pos
-	Reason string
-	With   *Duration
-	States []*State
-	If     Condition
-	Unless *Switch
+	Timer    *Timer
+	Pos      Pos
+	Reason   string
+	With     *Duration
+	States   []*State
+	If       Condition
+	Unless   *Switch
+	Doubling bool
+	Then     *Duration
 }
 
 type rawClass struct {
@@ -59,13 +65,15 @@ type rawClass struct {
 }
 
 type rawArm struct {
-	pos    Pos
-	timer  decl
-	with   *decl
-	states []decl
-	cond   token
-	unless *decl
-	reason string
+	pos      Pos
+	timer    decl
+	with     *decl
+	states   []decl
+	cond     token
+	unless   *decl
+	doubling bool
+	then     *decl
+	reason   string
 }
 
 // parseClass reads class NAME STATE... "doc".
@@ -91,8 +99,9 @@ func (p *parser) parseClass(r *lineReader) {
 	}
 }
 
-// parseArm reads arm TIMER with DURATION in STATE... "why" or
-// arm TIMER if orphan|asked [unless SWITCH] "why".
+// parseArm reads arm TIMER with DURATION in STATE... "why",
+// arm TIMER if orphan|asked [unless SWITCH] "why", arm TIMER doubling "why"
+// or arm TIMER then DURATION "why".
 func (p *parser) parseArm(r *lineReader, kw token) {
 	ra := rawArm{pos: r.at(kw)}
 	var ok bool
@@ -133,8 +142,16 @@ func (p *parser) parseArm(r *lineReader, kw token) {
 			}
 			ra.unless = &s
 		}
+	case t.kind == tName && t.text == "doubling":
+		ra.doubling = true
+	case t.kind == tName && t.text == "then":
+		d, ok := r.name("a duration name")
+		if !ok {
+			return
+		}
+		ra.then = &d
 	default:
-		r.fail(t, "expected with or if, found %s%s", t.describe(), didYouMean(t.text, []string{"with", "if"}))
+		r.fail(t, "expected with, if, doubling or then, found %s%s", t.describe(), didYouMean(t.text, []string{"with", "if", "doubling", "then"}))
 		return
 	}
 	if ra.reason, ok = r.reason("arm"); !ok {
@@ -167,13 +184,32 @@ func (p *parser) resolveRuntime() {
 	}
 	durationAt := map[cell]Pos{}
 	condAt := map[*Timer]Pos{}
+	doublingAt := map[*Timer]Pos{}
+	thenAt := map[*Timer]Pos{}
+	once := func(at map[*Timer]Pos, t *Timer, pos Pos, what string) bool {
+		if first, dup := at[t]; dup {
+			p.errs.add(pos, "arm %s %s declared twice (first at line %d)", t.Name, what, first.Line)
+			return false
+		}
+		at[t] = pos
+		return true
+	}
 	for _, ra := range p.arms {
 		t, ok := p.scope.timers.lookup(p, ra.timer)
 		if !ok {
 			continue
 		}
-		a := &Arm{Timer: t, Pos: ra.pos, Reason: ra.reason}
-		if ra.with != nil {
+		a := &Arm{Timer: t, Pos: ra.pos, Reason: ra.reason, Doubling: ra.doubling}
+		switch {
+		case ra.doubling:
+			if !once(doublingAt, t, ra.pos, "doubling") {
+				continue
+			}
+		case ra.then != nil:
+			if a.Then, ok = p.scope.durations.lookup(p, *ra.then); !ok || !once(thenAt, t, ra.pos, "then") {
+				continue
+			}
+		case ra.with != nil:
 			if a.With, ok = p.scope.durations.lookup(p, *ra.with); !ok {
 				continue
 			}
@@ -184,13 +220,11 @@ func (p *parser) resolveRuntime() {
 				}
 				durationAt[cell{t, s}] = ra.pos
 			}
-		} else {
+		default:
 			a.If = Condition(ra.cond.text)
-			if at, dup := condAt[t]; dup {
-				p.errs.add(ra.pos, "arm %s if ... declared twice (first at line %d)", t.Name, at.Line)
+			if !once(condAt, t, ra.pos, "if ...") {
 				continue
 			}
-			condAt[t] = ra.pos
 			if ra.unless != nil {
 				if a.Unless, ok = p.scope.switches.lookup(p, *ra.unless); !ok {
 					continue
@@ -250,8 +284,30 @@ func (sp *Spec) DurationIn(t *Timer, s *State) *Duration {
 // always runs.
 func (sp *Spec) ArmCondition(t *Timer) *Arm {
 	for _, a := range sp.Arms {
-		if a.Timer == t && a.With == nil {
+		if a.Timer == t && a.If != Always {
 			return a
+		}
+	}
+	return nil
+}
+
+// Doubles reports whether timer t backs off: each expiry doubles the
+// interval it is re-armed with.
+func (sp *Spec) Doubles(t *Timer) bool {
+	for _, a := range sp.Arms {
+		if a.Timer == t && a.Doubling {
+			return true
+		}
+	}
+	return false
+}
+
+// ThenDuration returns the duration timer t is re-armed with after an
+// expiry, or nil when it keeps its own.
+func (sp *Spec) ThenDuration(t *Timer) *Duration {
+	for _, a := range sp.Arms {
+		if a.Timer == t && a.Then != nil {
+			return a.Then
 		}
 	}
 	return nil

@@ -195,7 +195,9 @@ func ProfileByName(name string) (Profile, bool) {
 	return Profile{}, false
 }
 
-// Timer returns the profile's duration for timer t: 0 when the profile has no such timer or t is invalid.
+// Timer returns the profile's own duration for timer t: 0 when the profile has
+// no such timer or t is invalid. What a timer takes when armed in a state, or
+// after expiries, is Duration and Interval (runtime.go).
 func (p *Profile) Timer(t Timer) time.Duration {
 	switch t {
 	case RetransmissionTimer:
@@ -254,5 +256,5 @@ func (p *Profile) Step(s State, e Event) (Transition, bool) {
 
 // The build breaks here when types.go comes from another spec.
 func _() {
-	_ = map[bool]int{false: 0, SpecHash == "sha256:92df4ebf3470f41d42906c8e3b1a7596a5ae9adf0ed94458ecfc63632f55457b": 1}
+	_ = map[bool]int{false: 0, SpecHash == "sha256:74eb453c9dd8592ff3b5de6958b4f26fc1b9fa5ec8a8b8414b8045dfea2681ef": 1}
 }

@@ -3,6 +3,7 @@
 package tcp
 
 import (
+	"math"
 	"strconv"
 	"time"
 )
@@ -145,4 +146,35 @@ func (p *Profile) Duration(t Timer, s State) time.Duration {
 		return p.R2Syn
 	}
 	return p.Timer(t)
+}
+
+var timerDoubles = [NumTimers]bool{RetransmissionTimer: true, PersistTimer: true}
+
+// Doubles reports whether timer t backs off: each expiry doubles the interval
+// it is armed with next (an arm ... doubling declaration).
+func (t Timer) Doubles() bool {
+	return valueAt(timerDoubles[:], int(t))
+}
+
+// Interval returns the duration timer t is armed with in state s after n
+// expiries since it was started: Duration, doubled at each expiry for a timer
+// that Doubles (without overflowing), or after an expiry the duration an arm
+// ... then declaration names, where the profile has it. A cap on the
+// backed-off value (RFC 6298 2.5 allows one of at least 60 s) is the
+// runtime's.
+func (p *Profile) Interval(t Timer, s State, n int) time.Duration {
+	d := p.Duration(t, s)
+	if n <= 0 {
+		return d
+	}
+	// arm keepalive then keepalive_interval
+	if t == KeepaliveTimer && p.KeepaliveInterval != 0 {
+		d = p.KeepaliveInterval
+	}
+	if t.Doubles() {
+		for i := 0; i < n && d > 0 && d <= math.MaxInt64/2; i++ {
+			d *= 2
+		}
+	}
+	return d
 }

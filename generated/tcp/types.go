@@ -9,7 +9,7 @@ import (
 )
 
 // SpecHash identifies the spec this package was generated from; the other files check it at compile time.
-const SpecHash = "sha256:92df4ebf3470f41d42906c8e3b1a7596a5ae9adf0ed94458ecfc63632f55457b"
+const SpecHash = "sha256:74eb453c9dd8592ff3b5de6958b4f26fc1b9fa5ec8a8b8414b8045dfea2681ef"
 
 // SpecFile is the spec this package was generated from.
 const SpecFile = "spec/tcp.fsm"
