@@ -34,6 +34,7 @@ func runConform(args []string, stdout, stderr io.Writer) error {
 	record := fs.String("record", "", "also write each trace to `DIR`/NAME.trace")
 	only := fs.String("scenario", "", "run only the scenario `NAME` (default: all of them)")
 	verbose := fs.Bool("v", false, "also print every trace in full")
+	capture := fs.String("capture", "", "record captures for fsmgen track instead: `DIR`/NAME.pcap and the kernel's state changes, DIR/NAME.states")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -42,6 +43,12 @@ func runConform(args []string, stdout, stderr io.Writer) error {
 	}
 	if *only != "" && !slices.Contains(lab.Scenarios(), *only) {
 		return usageErr("fsmgen conform: unknown scenario %q%s; the scenarios are %s", *only, spec.DidYouMean(*only, lab.Scenarios()), strings.Join(lab.Scenarios(), ", "))
+	}
+	if *capture != "" {
+		if *record != "" || *verbose {
+			return usageErr("-capture records captures and checks nothing: it takes neither -record nor -v")
+		}
+		return captureScenarios(*capture, *only, stderr)
 	}
 	if err := conformAvailable(); err != nil {
 		return usageErr("fsmgen conform: %v", err)
@@ -129,4 +136,67 @@ func writeTrace(path string, t *conform.Trace) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return f.Close()
+}
+
+// The capture side of fsmgen conform, replaced by tests.
+var (
+	captureAvailable = lab.RecordAvailable
+	captureRun       = lab.Record
+)
+
+// captureScenarios records the scenario only, or every scenario, into
+// dir: NAME.pcap and NAME.states each.
+func captureScenarios(dir, only string, stderr io.Writer) error {
+	if err := captureAvailable(); err != nil {
+		return usageErr("fsmgen conform: %v", err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return usageErr("-capture %s: %v", dir, err)
+	}
+	names := lab.Scenarios()
+	if only != "" {
+		names = []string{only}
+	}
+	opts := lab.Options{Logf: func(format string, args ...any) {
+		fmt.Fprintf(stderr, "fsmgen conform: "+format+"\n", args...)
+	}}
+	var failed []string
+	for _, name := range names {
+		rd, err := captureRun(context.Background(), name, opts)
+		if err != nil {
+			failed = append(failed, err.Error())
+			continue
+		}
+		if err := writeRecording(dir, rd); err != nil {
+			return usageErr("%v", err)
+		}
+	}
+	if len(failed) > 0 {
+		return &exitError{code: 1, msg: fmt.Sprintf("fsmgen conform: %s", strings.Join(failed, "; "))}
+	}
+	return nil
+}
+
+// writeRecording writes rd as DIR/NAME.pcap and DIR/NAME.states, each
+// whole or not at all.
+func writeRecording(dir string, rd *lab.Recording) error {
+	var states strings.Builder
+	if err := rd.WriteStates(&states); err != nil {
+		return err
+	}
+	for _, f := range []struct {
+		ext  string
+		data []byte
+	}{{".pcap", rd.Pcap}, {".states", []byte(states.String())}} {
+		path := filepath.Join(dir, rd.Scenario+f.ext)
+		tmp := path + ".tmp"
+		if err := os.WriteFile(tmp, f.data, 0o644); err != nil {
+			return err
+		}
+		if err := os.Rename(tmp, path); err != nil {
+			os.Remove(tmp)
+			return err
+		}
+	}
+	return nil
 }

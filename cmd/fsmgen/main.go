@@ -64,6 +64,8 @@ func command(name string) (func(args []string, stdout, stderr io.Writer) error, 
 	switch name {
 	case "conform":
 		return runConform, true
+	case "track":
+		return runTrack, true
 	case "help":
 		return runHelp, true
 	case "version":

@@ -1,12 +1,16 @@
 package lab
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net"
 	"time"
 	"unsafe"
 
+	"github.com/google/gopacket"
+	"github.com/google/gopacket/layers"
+	"github.com/google/gopacket/pcapgo"
 	"golang.org/x/sys/unix"
 )
 
@@ -19,13 +23,15 @@ import (
 type capture struct {
 	fd   int
 	rec  *recorder
+	pcap *pcapSink // when not nil, also keeps the packets as a pcap file
 	stop chan struct{}
 	done chan error
 }
 
 // startCapture opens the packet socket inside ns and starts reading it.
-func startCapture(ns *netns, rec *recorder) (*capture, error) {
-	c := &capture{fd: -1, rec: rec, stop: make(chan struct{}), done: make(chan error, 1)}
+// With sink, every packet of the connection is also written to it.
+func startCapture(ns *netns, rec *recorder, sink *pcapSink) (*capture, error) {
+	c := &capture{fd: -1, rec: rec, pcap: sink, stop: make(chan struct{}), done: make(chan error, 1)}
 	err := ns.do(func() error {
 		lo, err := net.InterfaceByName("lo")
 		if err != nil {
@@ -105,11 +111,14 @@ func (c *capture) loop() error {
 			continue
 		}
 		at, ok := kernelTime(oob[:oobn])
-		var since time.Duration
-		if ok {
-			since = at.Sub(c.rec.start)
-		} else {
-			since = c.rec.since()
+		if !ok {
+			at = time.Now()
+		}
+		since := at.Sub(c.rec.start)
+		if c.pcap != nil {
+			if err := c.pcap.add(at, buf[:min(n, len(buf))], n); err != nil {
+				return fmt.Errorf("capture: %w", err)
+			}
 		}
 		c.rec.captured(segment{at: since, side: side, syn: h.syn, ack: h.ackf, fin: h.fin, rst: h.rst,
 			seq: h.seq, ackNum: h.ack, len: h.payload})
@@ -130,6 +139,28 @@ func kernelTime(oob []byte) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+// pcapSink writes captured packets as a pcap file of link type RAW (IP
+// packets, no link header), as AF_PACKET SOCK_DGRAM hands them over, cut
+// to the 256 bytes the capture reads: the headers, and the original
+// length for the payload's.
+type pcapSink struct {
+	buf bytes.Buffer
+	w   *pcapgo.Writer
+}
+
+func newPcapSink() (*pcapSink, error) {
+	s := &pcapSink{}
+	s.w = pcapgo.NewWriterNanos(&s.buf)
+	if err := s.w.WriteFileHeader(256, layers.LinkTypeRaw); err != nil {
+		return nil, fmt.Errorf("pcap header: %w", err)
+	}
+	return s, nil
+}
+
+func (s *pcapSink) add(at time.Time, data []byte, length int) error {
+	return s.w.WritePacket(gopacket.CaptureInfo{Timestamp: at, CaptureLength: len(data), Length: length}, data)
 }
 
 // htons turns a 16-bit value into network byte order, as AF_PACKET wants

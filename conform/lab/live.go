@@ -154,11 +154,46 @@ func Run(ctx context.Context, name string, opts Options) (*conform.Trace, error)
 // runOne runs a known scenario and logs how it went.
 func runOne(ctx context.Context, name string, opts Options) (*conform.Trace, error) {
 	began := time.Now()
-	t, err := runScenario(ctx, name, opts)
+	t, err := runScenario(ctx, name, opts, nil)
 	if err != nil {
 		opts.logf("FAILED after %.1fs: %v", time.Since(began).Seconds(), err)
 		return nil, err
 	}
 	opts.logf("%s: ok, %d events in %.1fs", name, len(t.Events), time.Since(began).Seconds())
 	return t, nil
+}
+
+// RecordAvailable says why Record cannot run here, or returns nil: it
+// needs what Available asks, and tracefs with the tracepoint
+// sock:inet_sock_set_state.
+func RecordAvailable() error {
+	if err := Available(); err != nil {
+		return err
+	}
+	_, err := tracefsRoot()
+	return err
+}
+
+// Record runs the scenario called name as Run does, and records its
+// connection for fsmgen track: the packets, and the kernel's own state
+// changes of its sockets from the same run.
+func Record(ctx context.Context, name string, opts Options) (*Recording, error) {
+	if !slices.Contains(scenarioNames, name) {
+		return nil, fmt.Errorf("unknown scenario %q; the scenarios are %s", name, strings.Join(scenarioNames, ", "))
+	}
+	if err := RecordAvailable(); err != nil {
+		return nil, err
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	sweepStaleNetns(opts)
+	sweepStaleTraces(opts)
+	rd := &Recording{}
+	began := time.Now()
+	if _, err := runScenario(ctx, name, opts, rd); err != nil {
+		opts.logf("FAILED after %.1fs: %v", time.Since(began).Seconds(), err)
+		return nil, err
+	}
+	opts.logf("%s: recorded %d bytes of capture and %d state changes in %.1fs", name, len(rd.Pcap), len(rd.Changes), time.Since(began).Seconds())
+	return rd, nil
 }

@@ -32,7 +32,12 @@ const (
 // scenario, stops the observers, and tears everything down (sockets,
 // qdiscs and rules, the namespace) whatever happened. Every error names
 // the scenario.
-func runScenario(ctx context.Context, name string, opts Options) (_ *conform.Trace, err error) {
+//
+// With rd, the run is also recorded for fsmgen track: the packets of the
+// connection into rd.Pcap, and the state changes the tracepoint
+// sock:inet_sock_set_state reports for its sockets into rd.Changes,
+// both stopped where the scenario ends, before cleanup closes the sockets.
+func runScenario(ctx context.Context, name string, opts Options, rd *Recording) (_ *conform.Trace, err error) {
 	i := slices.IndexFunc(scenarios, func(s scenario) bool { return s.name == name })
 	if i < 0 {
 		return nil, fmt.Errorf("%s: no such scenario", name)
@@ -43,6 +48,11 @@ func runScenario(ctx context.Context, name string, opts Options) (_ *conform.Tra
 			err = fmt.Errorf("%s: %w", name, err)
 		}
 	}()
+	unlock, err := lockLab(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	ctx, cancel := context.WithTimeout(ctx, opts.timeout())
 	defer cancel()
 
@@ -57,7 +67,22 @@ func runScenario(ctx context.Context, name string, opts Options) (_ *conform.Tra
 	}()
 
 	rec := newRecorder(time.Now(), clientPort, serverPort)
-	capt, err := startCapture(ns, rec)
+	var sink *pcapSink
+	var states *stateTrace
+	if rd != nil {
+		if sink, err = newPcapSink(); err != nil {
+			return nil, err
+		}
+		if states, err = startStateTrace(name, clientPort); err != nil {
+			return nil, err
+		}
+		defer func() {
+			if states != nil {
+				states.remove()
+			}
+		}()
+	}
+	capt, err := startCapture(ns, rec, sink)
 	if err != nil {
 		return nil, err
 	}
@@ -80,8 +105,16 @@ func runScenario(ctx context.Context, name string, opts Options) (_ *conform.Tra
 	// where the scenario did.
 	pollErr := poll()
 	captErr := capt.finish()
-	if err := errors.Join(runErr, pollErr, captErr); err != nil {
+	var stateErr error
+	if states != nil {
+		rd.Changes, stateErr = states.finish()
+		states = nil
+	}
+	if err := errors.Join(runErr, pollErr, captErr, stateErr); err != nil {
 		return nil, err
+	}
+	if rd != nil {
+		rd.Scenario, rd.Kernel, rd.Pcap = name, kernelRelease(), sink.buf.Bytes()
 	}
 	events, err := rec.trace()
 	if err != nil {

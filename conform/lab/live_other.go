@@ -17,4 +17,10 @@ func probeNetns() error { return errNotLinux }
 
 func sweepStaleNetns(Options) {}
 
-func runScenario(context.Context, string, Options) (*conform.Trace, error) { return nil, errNotLinux }
+func runScenario(context.Context, string, Options, *Recording) (*conform.Trace, error) {
+	return nil, errNotLinux
+}
+
+func tracefsRoot() (string, error) { return "", errNotLinux }
+
+func sweepStaleTraces(Options) {}
