@@ -125,6 +125,12 @@ func TestMutants(t *testing.T) {
 			"-> CLOSED send SHUTDOWN_COMPLETE; stop t2_shutdown; stop max_retrans; tell shutdown_complete [RFC9260 mutant]"},
 		{"a chunk that fails the tag check is taken as DATA", "S1", "ESTABLISHED", "rcv WRONG_TAG",
 			"-> ESTABLISHED send SACK [RFC9260 mutant]"},
+		{"T3 expiry in SHUTDOWN_PENDING sends SHUTDOWN with DATA outstanding", "S4", "SHUTDOWN_PENDING", "timeout t3_rtx",
+			"-> SHUTDOWN_SENT send SHUTDOWN; start t2_shutdown; start t5_shutdown_guard; restart max_retrans [RFC9260 mutant]"},
+		{"T2 expiry resends without restarting T2", "S5", "SHUTDOWN_SENT", "timeout t2_shutdown",
+			"-> SHUTDOWN_SENT send SHUTDOWN [RFC9260 mutant]"},
+		{"DATA in SHUTDOWN_SENT stops T5", "S6", "SHUTDOWN_SENT", "rcv DATA",
+			"-> SHUTDOWN_SENT send SHUTDOWN; restart t2_shutdown; stop t5_shutdown_guard [RFC9260 mutant]"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			res := explore(t, assoc.QuickBounds(), mutant(t, c.state, c.event, c.rule))

@@ -17,6 +17,9 @@ var Properties = []Property{
 	{ID: "S1", Step: NoOldChunkAccepted},
 	{ID: "S2", Step: EndsLegitimately},
 	{ID: "S3", Step: TimersStopped},
+	{ID: "S4", Step: GracefulEndDeliversData},
+	{ID: "S5", State: ShutdownRetransmitted},
+	{ID: "S6", State: ShutdownGuarded},
 }
 
 // Names are the properties' names, by ID.
@@ -24,6 +27,9 @@ var Names = map[string]string{
 	"S1": "NoOldChunkAccepted",
 	"S2": "AssociationEndsLegitimately",
 	"S3": "TimersStoppedAtClose",
+	"S4": "GracefulEndDeliversData",
+	"S5": "ShutdownRetransmitted",
+	"S6": "ShutdownGuarded",
 }
 
 // NoOldChunkAccepted (S1): no chunk of one association is accepted by an
@@ -89,4 +95,52 @@ func TimersStopped(m *Model, from *State, su *Succ) string {
 		return ""
 	}
 	return fmt.Sprintf("%s's association %d ended by %s in %s with %v still running", endName[l.End], from.E[l.End].Assoc, l.Event, l.From, left)
+}
+
+// timerRuns reports whether timer t runs at endpoint e.
+func timerRuns(e *Endpoint, t sctp.Timer) bool { return e.Timers&(1<<(t-1)) != 0 }
+
+// GracefulEndDeliversData (S4): an association that ends gracefully, by
+// SHUTDOWN COMPLETE sent or received, leaves no DATA of the ending
+// endpoint unacknowledged: SHUTDOWN waits for all outstanding data (RFC
+// 9260 9.2).
+func GracefulEndDeliversData(m *Model, from *State, su *Succ) string {
+	l := &su.Label
+	if l.Verdict != sctp.Move || l.From == sctp.Closed || l.To != sctp.Closed {
+		return ""
+	}
+	graceful := l.Actions.Has(sctp.SendShutdownComplete) || l.Event == sctp.RcvShutdownComplete
+	if !graceful || !from.E[l.End].Outstanding {
+		return ""
+	}
+	return fmt.Sprintf("%s's association %d ended gracefully by %s in %s with DATA unacknowledged", endName[l.End], from.E[l.End].Assoc, l.Event, l.From)
+}
+
+// ShutdownRetransmitted (S5): while a SHUTDOWN or SHUTDOWN ACK waits for
+// its answer (SHUTDOWN_SENT, SHUTDOWN_ACK_SENT), T2-shutdown runs to
+// resend it and the Association.Max.Retrans limit runs to give up: every
+// SHUTDOWN is answered or its sender gives up. The model is untimed, so
+// this is the invariant that makes it so, not the liveness itself.
+func ShutdownRetransmitted(m *Model, s *State, stuck bool) string {
+	for x := range 2 {
+		e := &s.E[x]
+		if e.St != sctp.ShutdownSent && e.St != sctp.ShutdownAckSent {
+			continue
+		}
+		if !timerRuns(e, sctp.T2ShutdownTimer) || !timerRuns(e, sctp.MaxRetransTimer) {
+			return fmt.Sprintf("%s waits in %s without t2_shutdown and max_retrans both running", endName[x], e.St)
+		}
+	}
+	return ""
+}
+
+// ShutdownGuarded (S6): in SHUTDOWN_SENT, T5-shutdown-guard runs, so that
+// the shutdown its endpoint began is bounded (RFC 9260 9.2).
+func ShutdownGuarded(m *Model, s *State, stuck bool) string {
+	for x := range 2 {
+		if e := &s.E[x]; e.St == sctp.ShutdownSent && !timerRuns(e, sctp.T5ShutdownGuardTimer) {
+			return fmt.Sprintf("%s is in SHUTDOWN_SENT without t5_shutdown_guard", endName[x])
+		}
+	}
+	return ""
 }

@@ -68,8 +68,8 @@ func TestCheckSCTP(t *testing.T) {
 	code, stdout, stderr := fsmgen("check", "-spec", sctpSpec)
 	assert.Equal(t, 0, code, stderr)
 	assert.Contains(t, stdout, "Model: the SCTP association model")
-	assert.Contains(t, stdout, "rfc9260  holds  holds  holds  holds")
-	assert.Contains(t, stdout, "linux    holds  holds  holds  holds")
+	assert.Contains(t, stdout, "rfc9260  holds  holds  holds  holds  holds  holds  holds")
+	assert.Contains(t, stdout, "linux    holds  holds  holds  holds  holds  holds  holds")
 
 	code, stdout, _ = fsmgen("check", "-spec", sctpSpec, "-reuse-tags", "-profile", "linux")
 	assert.Equal(t, 1, code)
