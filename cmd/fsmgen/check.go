@@ -33,8 +33,12 @@ func runCheck(c *specCommand, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if _, err := assoc.Interpreter(sp); *reuseTags && err != nil {
-		return usageErr("fsmgen check: -reuse-tags is for a spec of the SCTP vocabulary: %v", err)
+	_, notSCTP := assoc.Interpreter(sp)
+	if *reuseTags && notSCTP != nil {
+		return usageErr("fsmgen check: -reuse-tags is for a spec of the SCTP vocabulary: %v", notSCTP)
+	}
+	if notSCTP == nil && (out.diagram != "" || out.traces != "") {
+		return usageErr("fsmgen check: -diagram and -trace-out write the TCP model's counterexamples; the association model's are printed in the report")
 	}
 	profiles := sp.Profiles
 	if *profile != "all" {

@@ -170,5 +170,5 @@ func (p *Profile) Step(s State, e Event) (Transition, bool) {
 
 // The build breaks here when types.go comes from another spec.
 func _() {
-	_ = map[bool]int{false: 0, SpecHash == "sha256:6a613485a8f98d67d179befaf7a595bf57a001fad3e4d1f1389ff255298b9c62": 1}
+	_ = map[bool]int{false: 0, SpecHash == "sha256:0b554f30f2f90ed334dfa150e55703e7b05008924943eb7f033db207974e9b5d": 1}
 }

@@ -9,7 +9,7 @@ import (
 )
 
 // SpecHash identifies the spec this package was generated from; the other files check it at compile time.
-const SpecHash = "sha256:6a613485a8f98d67d179befaf7a595bf57a001fad3e4d1f1389ff255298b9c62"
+const SpecHash = "sha256:0b554f30f2f90ed334dfa150e55703e7b05008924943eb7f033db207974e9b5d"
 
 // SpecFile is the spec this package was generated from.
 const SpecFile = "spec/sctp.fsm"
