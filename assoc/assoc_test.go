@@ -146,9 +146,9 @@ func TestPack(t *testing.T) {
 	m, err := assoc.New(assoc.Bounds{Associations: 3, Capacity: 3, Loss: true, Dup: true}, nil)
 	require.NoError(t, err)
 	var s assoc.State
-	s.E[0] = assoc.Endpoint{St: sctp.ShutdownAckSent, Timers: 0x7f, Own: 5, Peer: 6, Assoc: 3, Outstanding: true}
-	s.E[1] = assoc.Endpoint{St: sctp.CookieEchoed, Timers: 0x41, Own: 7, Peer: 1, Assoc: 2}
-	s.Net[0] = [3]assoc.Chunk{{Kind: assoc.Abort, Tag: 7, T: true, Assoc: 3}, {Kind: assoc.Data, Tag: 6, Assoc: 2}, {Kind: assoc.Error, Tag: 1, Assoc: 1}}
+	s.E[0] = assoc.Endpoint{St: sctp.ShutdownAckSent, Timers: 0x7f, Own: 5, Peer: 6, Assoc: 3, Outstanding: true, Sent: 2, Got: 1}
+	s.E[1] = assoc.Endpoint{St: sctp.CookieEchoed, Timers: 0x41, Own: 7, Peer: 1, Assoc: 2, Sent: 3, Got: 3}
+	s.Net[0] = [3]assoc.Chunk{{Kind: assoc.Abort, Tag: 7, T: true, Assoc: 3}, {Kind: assoc.Data, Tag: 6, Assoc: 2, TSN: 2}, {Kind: assoc.Sack, Tag: 1, Assoc: 1, TSN: 3}}
 	s.N[0] = 3
 	s.Net[1][0] = assoc.Chunk{Kind: assoc.Init, Assoc: 3}
 	s.N[1] = 1

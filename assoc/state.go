@@ -11,6 +11,10 @@ import (
 const (
 	maxAssoc = 3 // associations: 2 bits of ghost
 	maxCap   = 3 // chunks in flight each way
+	// MaxData is how many DATA chunks a user sends per association: the
+	// model numbers them exactly (a TSN that cannot wrap), so that an
+	// acknowledgment says which DATA arrived.
+	MaxData = 2
 )
 
 // Kind is a chunk's type, as it travels; the receiver classifies it into
@@ -60,6 +64,9 @@ type Chunk struct {
 	// chunk sent from CLOSED in answer to another, that chunk's. An INIT
 	// ACK's Initiate Tag and cookie are the tags of that association.
 	Assoc uint8
+	// TSN is, for DATA, its number in the association (1 to MaxData); for
+	// SACK and SHUTDOWN, the Cumulative TSN Ack: the highest received.
+	TSN uint8
 }
 
 func (c Chunk) String() string {
@@ -67,7 +74,14 @@ func (c Chunk) String() string {
 	if c.T {
 		t = ",T"
 	}
-	return fmt.Sprintf("%s[tag %d%s]#%d", c.Kind, c.Tag, t, c.Assoc)
+	tsn := ""
+	switch c.Kind {
+	case Data:
+		tsn = fmt.Sprintf(" tsn %d", c.TSN)
+	case Sack, Shutdown:
+		tsn = fmt.Sprintf(" cum %d", c.TSN)
+	}
+	return fmt.Sprintf("%s[tag %d%s%s]#%d", c.Kind, c.Tag, t, tsn, c.Assoc)
 }
 
 // Endpoint is one end: its state in the table and its TCB.
@@ -77,8 +91,12 @@ type Endpoint struct {
 	Own    uint8 // our verification tag; 0 without a TCB
 	Peer   uint8 // the peer's tag; 0 until known
 	Assoc  uint8 // ghost: the association the TCB belongs to
-	// Outstanding is DATA sent and not yet acknowledged (coarse: one bit).
+	// Outstanding is DATA sent and not yet acknowledged.
 	Outstanding bool
+	// Sent is how many DATA chunks this end has sent in the association
+	// (the TSN of the last); Got the highest TSN it received from the peer,
+	// which its SACKs and SHUTDOWNs acknowledge.
+	Sent, Got uint8
 }
 
 // State is the global state: both endpoints and the chunks in flight.
@@ -121,8 +139,11 @@ func (s State) String() string {
 		if len(run) > 0 {
 			fmt.Fprintf(&b, " [%s]", strings.Join(run, " "))
 		}
+		if e.Sent > 0 || e.Got > 0 {
+			fmt.Fprintf(&b, " data sent %d got %d", e.Sent, e.Got)
+		}
 		if e.Outstanding {
-			b.WriteString(" data-out")
+			b.WriteString(" unacked")
 		}
 		b.WriteString("  ")
 	}
@@ -139,17 +160,17 @@ func (s State) String() string {
 	return strings.TrimSpace(b.String())
 }
 
-// Packing: a chunk in 10 bits, an endpoint in 20, the state in 2 words.
+// Packing: a chunk in 12 bits, an endpoint in 24, the state in 3 words.
 func packChunk(c Chunk) uint16 {
 	t := uint16(0)
 	if c.T {
 		t = 1
 	}
-	return uint16(c.Kind) | uint16(c.Tag)<<4 | t<<7 | uint16(c.Assoc)<<8
+	return uint16(c.Kind) | uint16(c.Tag)<<4 | t<<7 | uint16(c.Assoc)<<8 | uint16(c.TSN)<<10
 }
 
 func unpackChunk(v uint16) Chunk {
-	return Chunk{Kind: Kind(v & 15), Tag: uint8(v>>4) & 7, T: v>>7&1 == 1, Assoc: uint8(v>>8) & 3}
+	return Chunk{Kind: Kind(v & 15), Tag: uint8(v>>4) & 7, T: v>>7&1 == 1, Assoc: uint8(v>>8) & 3, TSN: uint8(v>>10) & 3}
 }
 
 func packEndpoint(e Endpoint) uint32 {
@@ -157,39 +178,40 @@ func packEndpoint(e Endpoint) uint32 {
 	if e.Outstanding {
 		o = 1
 	}
-	return uint32(e.St) | uint32(e.Timers)<<4 | uint32(e.Own)<<11 | uint32(e.Peer)<<14 | uint32(e.Assoc)<<17 | o<<19
+	return uint32(e.St) | uint32(e.Timers)<<4 | uint32(e.Own)<<11 | uint32(e.Peer)<<14 | uint32(e.Assoc)<<17 | o<<19 | uint32(e.Sent)<<20 | uint32(e.Got)<<22
 }
 
 func unpackEndpoint(v uint32) Endpoint {
-	return Endpoint{St: sctp.State(v & 15), Timers: uint8(v>>4) & 127, Own: uint8(v>>11) & 7, Peer: uint8(v>>14) & 7, Assoc: uint8(v>>17) & 3, Outstanding: v>>19&1 == 1}
+	return Endpoint{St: sctp.State(v & 15), Timers: uint8(v>>4) & 127, Own: uint8(v>>11) & 7, Peer: uint8(v>>14) & 7, Assoc: uint8(v>>17) & 3, Outstanding: v>>19&1 == 1,
+		Sent: uint8(v>>20) & 3, Got: uint8(v>>22) & 3}
 }
 
 // Words is the length of a packed state.
-func (m *Model) Words() int { return 2 }
+func (m *Model) Words() int { return 3 }
 
 // Pack writes s into dst: word 0 holds both endpoints, the counts and
-// Started; word 1 the chunks, 10 bits each (six at most, three a way).
+// Started; words 1 and 2 the chunks from A and from B, 12 bits each.
 func (m *Model) Pack(s *State, dst []uint64) {
-	dst[0] = uint64(packEndpoint(s.E[0])) | uint64(packEndpoint(s.E[1]))<<20 | uint64(s.N[0])<<40 | uint64(s.N[1])<<42 | uint64(s.Started)<<44
-	var w uint64
+	dst[0] = uint64(packEndpoint(s.E[0])) | uint64(packEndpoint(s.E[1]))<<24 | uint64(s.N[0])<<48 | uint64(s.N[1])<<50 | uint64(s.Started)<<52
 	for d := range 2 {
+		var w uint64
 		for i := range maxCap {
-			w |= uint64(packChunk(s.Net[d][i])) << (10 * (d*maxCap + i))
+			w |= uint64(packChunk(s.Net[d][i])) << (12 * i)
 		}
+		dst[1+d] = w
 	}
-	dst[1] = w
 }
 
 // Unpack reverses Pack.
 func (m *Model) Unpack(src []uint64) State {
 	var s State
-	s.E[0] = unpackEndpoint(uint32(src[0] & (1<<20 - 1)))
-	s.E[1] = unpackEndpoint(uint32(src[0] >> 20 & (1<<20 - 1)))
-	s.N[0], s.N[1] = uint8(src[0]>>40&3), uint8(src[0]>>42&3)
-	s.Started = uint8(src[0] >> 44 & 3)
+	s.E[0] = unpackEndpoint(uint32(src[0] & (1<<24 - 1)))
+	s.E[1] = unpackEndpoint(uint32(src[0] >> 24 & (1<<24 - 1)))
+	s.N[0], s.N[1] = uint8(src[0]>>48&3), uint8(src[0]>>50&3)
+	s.Started = uint8(src[0] >> 52 & 3)
 	for d := range 2 {
 		for i := range maxCap {
-			s.Net[d][i] = unpackChunk(uint16(src[1] >> (10 * (d*maxCap + i)) & (1<<10 - 1)))
+			s.Net[d][i] = unpackChunk(uint16(src[1+d] >> (12 * i) & (1<<12 - 1)))
 		}
 	}
 	return s

@@ -127,7 +127,7 @@ func (s *State) remove(d, i int) {
 }
 
 // apps are the user's calls: A's ASSOCIATE while associations remain, and
-// SEND (when nothing is outstanding: data is one bit), SHUTDOWN and ABORT
+// SEND (up to MaxData a association, one at a time), SHUTDOWN and ABORT
 // at both ends. A call the table refuses or ignores changes nothing and is
 // left out.
 func (g *gen) apps(x int) {
@@ -136,7 +136,7 @@ func (g *gen) apps(x int) {
 		switch {
 		case ev == sctp.AppAssociate && (x != A || e.St != sctp.Closed || int(g.from.Started) >= g.m.Bounds.Associations):
 			continue
-		case ev == sctp.AppSend && e.Outstanding:
+		case ev == sctp.AppSend && (e.Outstanding || e.Sent >= MaxData):
 			continue
 		}
 		g.event(Label{Kind: App, End: x, Event: ev}, g.from, nil)
@@ -164,7 +164,8 @@ func (g *gen) deliver(x int, c Chunk, base *State, kind StepKind) {
 // chunk is out of the blue, handled by its type (8.4); an INIT carries tag
 // 0 (8.5.1 A); an ABORT or SHUTDOWN COMPLETE passes with our tag and the T
 // bit clear or the peer's with it set (8.5.1 B, C); any other chunk only
-// with our tag (8.5). A chunk that fails is WRONG_TAG.
+// with our tag (8.5). A chunk that fails is WRONG_TAG. A SACK that does not
+// acknowledge the last DATA sent is SACK_PARTIAL.
 func classify(e *Endpoint, c Chunk) sctp.Event {
 	if e.St == sctp.Closed || c.Kind == Init {
 		return rcvEvent[c.Kind]
@@ -175,6 +176,9 @@ func classify(e *Endpoint, c Chunk) sctp.Event {
 	}
 	if !ok {
 		return sctp.RcvWrongTag
+	}
+	if c.Kind == Sack && c.TSN < e.Sent {
+		return sctp.RcvSackPartial // it leaves the last DATA sent unacknowledged
 	}
 	return rcvEvent[c.Kind]
 }
@@ -192,6 +196,12 @@ func (g *gen) event(l Label, base *State, in *Chunk) {
 	l.From, l.To, l.Verdict, l.Actions, l.Rule = e.St, tr.Next, tr.Verdict, tr.Actions, tr.Rule
 	n := *base
 	x := &n.E[l.End]
+	// A SACK, or a SHUTDOWN's Cumulative TSN Ack (9.2), that passed the
+	// tag check acknowledges the DATA it counts, whatever the table then
+	// does with the chunk.
+	if in != nil && (in.Kind == Sack || in.Kind == Shutdown) && l.Event != sctp.RcvWrongTag && e.St != sctp.Closed && in.TSN >= x.Sent {
+		x.Outstanding = false
+	}
 	if tr.Verdict != sctp.Move {
 		if in == nil {
 			return // a refused or ignored call or timer: nothing happens
@@ -208,13 +218,10 @@ func (g *gen) event(l Label, base *State, in *Chunk) {
 		x.Peer = m.tag(1-l.End, in.Assoc)
 	case in != nil && l.Event == sctp.RcvCookieEcho && e.St == sctp.Closed:
 		*x = Endpoint{Own: m.tag(l.End, in.Assoc), Peer: m.tag(1-l.End, in.Assoc), Assoc: in.Assoc}
-	case in != nil && l.Event == sctp.RcvSack:
-		x.Outstanding = false
-	case l.Kind == Raise:
-		x.Outstanding = false
-	}
-	if in != nil && l.Event == sctp.RcvShutdown {
-		x.Outstanding = false // SHUTDOWN's Cumulative TSN Ack acknowledges the data (9.2)
+	case l.Event == sctp.AppSend:
+		x.Sent++ // the new DATA's TSN
+	case in != nil && l.Event == sctp.RcvData:
+		x.Got = max(x.Got, in.TSN)
 	}
 	x.St = tr.Next
 	if l.Kind == Fire {
@@ -290,7 +297,14 @@ func (g *gen) outgoing(k Kind, t bool, e *Endpoint, x int, in *Chunk) Chunk {
 	case t && in != nil:
 		return Chunk{Kind: k, Tag: in.Tag, T: true, Assoc: in.Assoc}
 	}
-	return Chunk{Kind: k, Tag: e.Peer, Assoc: e.Assoc}
+	c := Chunk{Kind: k, Tag: e.Peer, Assoc: e.Assoc}
+	switch k {
+	case Data:
+		c.TSN = e.Sent
+	case Sack, Shutdown:
+		c.TSN = e.Got
+	}
+	return c
 }
 
 // Stutters: the model is untimed, so no step is time passing and no state

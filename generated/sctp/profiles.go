@@ -170,5 +170,5 @@ func (p *Profile) Step(s State, e Event) (Transition, bool) {
 
 // The build breaks here when types.go comes from another spec.
 func _() {
-	_ = map[bool]int{false: 0, SpecHash == "sha256:0b554f30f2f90ed334dfa150e55703e7b05008924943eb7f033db207974e9b5d": 1}
+	_ = map[bool]int{false: 0, SpecHash == "sha256:9a5caf8b6d681fc56d551b08ab176a7ce85ad8d003c8156374e5f3fe6392e4f4": 1}
 }
