@@ -16,21 +16,19 @@ import (
 	"runtime"
 	"sync"
 	"time"
-
-	"github.com/tcpfsm/tcpfsm/model"
 )
 
-// Property is a guarantee checked on every step and every reachable state.
-// Step and State may be nil; each returns "" when the property holds, or
-// what went wrong. Owes, if set, makes the property also a liveness
-// property.
-type Property struct {
+// PropertyOf is a guarantee checked on every step and every reachable
+// state of a system M with states S and successors Su. Step and State may
+// be nil; each returns "" when the property holds, or what went wrong.
+// Owes, if set, makes the property also a liveness property.
+type PropertyOf[M, S, Su any] struct {
 	ID   string
-	Step func(m *model.Model, from *model.State, su *model.Succ) string
+	Step func(m M, from *S, su *Su) string
 	// State is checked on every reachable state; stuck reports that the
 	// state has no successor at all, and not merely for want of room in a
 	// channel (a limit of the bounds, not of the protocol).
-	State func(m *model.Model, s *model.State, stuck bool) string
+	State func(m M, s *S, stuck bool) string
 	// Obligations and Owes state a liveness property: in state s,
 	// obligation o (0 <= o < Obligations) is owed when Owes returns a
 	// tag other than 0, the same tag for as long as the same thing is owed.
@@ -38,51 +36,52 @@ type Property struct {
 	// state graph (one along which time passes) may owe the same tag all
 	// the way round. Unmet says, for the report, what was never met.
 	Obligations int
-	Owes        func(m *model.Model, s *model.State, o int) uint8
-	Unmet       func(s *model.State, o int) string
+	Owes        func(m M, s *S, o int) uint8
+	Unmet       func(s *S, o int) string
 	// ExcusedStep and ExcusedState, for a property with a known weakness
 	// that a profile may declare as a finding (Options.Findings), tell
 	// whether a violation Step or State reports comes from that weakness.
 	// Under a profile that declares the finding, such a violation is
 	// reported as the finding (Result.Findings) and any other one as a
 	// violation; under any other profile every violation is a violation.
-	ExcusedStep  func(m *model.Model, from *model.State, su *model.Succ) bool
-	ExcusedState func(m *model.Model, s *model.State, stuck bool) bool
+	ExcusedStep  func(m M, from *S, su *Su) bool
+	ExcusedState func(m M, s *S, stuck bool) bool
 }
 
 // Excusable reports whether p has a known weakness a finding may declare.
-func (p Property) Excusable() bool { return p.ExcusedStep != nil || p.ExcusedState != nil }
+func (p PropertyOf[M, S, Su]) Excusable() bool { return p.ExcusedStep != nil || p.ExcusedState != nil }
 
-// Step is one step of a counterexample: what happened, and the state after.
-type Step struct {
-	Label model.Label
-	State model.State
+// StepOf is one step of a counterexample: what happened, and the state
+// after.
+type StepOf[S, L any] struct {
+	Label L
+	State S
 }
 
-// Counterexample is a path from the initial state to a violation: for a
+// CounterexampleOf is a path from the initial state to a violation: for a
 // safety property a shortest one; for a liveness property a lasso, whose
 // steps from Loop on repeat for ever.
-type Counterexample struct {
+type CounterexampleOf[S, L any] struct {
 	Property string
 	Problem  string
-	Initial  model.State
-	Steps    []Step
+	Initial  S
+	Steps    []StepOf[S, L]
 	Loop     int  // the first step of the cycle of a lasso; -1 for a safety violation
 	Stutter  bool // the cycle is time passing in the last state, nothing else happening
 }
 
-// Result is what an exploration found.
-type Result struct {
+// ResultOf is what an exploration found.
+type ResultOf[S, L any] struct {
 	States      int
 	Transitions int
 	Depth       int // the longest of the shortest paths to a state
 	Elapsed     time.Duration
 	// Findings holds, by property ID, a shortest violation that comes from
 	// the weakness a declared finding names (see Property.ExcusedStep).
-	Findings   map[string]*Counterexample
-	Bytes      uint64                     // what the search holds: the visited set (packed states, parent links, table) and the liveness subgraph
-	Violations map[string]*Counterexample // by property ID
-	// Fired counts, per table cell (model.CellIndex), the transitions
+	Findings   map[string]*CounterexampleOf[S, L]
+	Bytes      uint64                             // what the search holds: the visited set (packed states, parent links, table) and the liveness subgraph
+	Violations map[string]*CounterexampleOf[S, L] // by property ID
+	// Fired counts, per table cell (System.LabelCell), the transitions
 	// explored that the cell decided: which rules of the table the
 	// exploration exercised, and how often.
 	Fired []uint64
@@ -100,7 +99,7 @@ type Options struct {
 	// that many bits (16 to 64) of each state's hash instead of the state,
 	// at the risk of missing states (Result.Omission).
 	HashBits int
-	// Plain turns the reductions off: the states are explored exactly as
+	// Plain turns the reductions of the TCP model (Run) off: the states are explored exactly as
 	// the model's steps make them, with no dead field forgotten (see
 	// reduce.go). The verdicts and the lengths of the counterexamples are
 	// the same either way; only the counts differ.
@@ -166,8 +165,10 @@ func (e TooMuchMemory) Error() string {
 // batchSize is how many states one round expands before merging.
 const batchSize = 1 << 13
 
-// Run explores m from its initial state, checking props.
-func Run(m *model.Model, props []Property, opt Options) (*Result, error) {
+// Explore explores system m from its initial state, checking props. Run
+// is its instance for the TCP model; another system names its types:
+// Explore[*assoc.Model, assoc.State, assoc.Label, assoc.Succ].
+func Explore[M System[S, L, Su], S, L, Su any](m M, props []PropertyOf[M, S, Su], opt Options) (*ResultOf[S, L], error) {
 	start := time.Now()
 	workers := opt.Workers
 	if workers <= 0 {
@@ -179,7 +180,6 @@ func Run(m *model.Model, props []Property, opt Options) (*Result, error) {
 	if opt.HashBits != 0 && (opt.HashBits < 16 || opt.HashBits > 64) {
 		return nil, fmt.Errorf("hash compaction keeps 16 to 64 bits of a hash, not %d", opt.HashBits)
 	}
-	m = reduced(m, opt.Plain)
 	st := newStore(m.Words(), opt.HashBits)
 	init := m.Initial()
 	key := make([]uint64, m.Words())
@@ -194,9 +194,9 @@ func Run(m *model.Model, props []Property, opt Options) (*Result, error) {
 	if len(slots) > 0 {
 		g = &graph{}
 	}
-	ws := newWorkers(workers, m, props, st, slots, opt.Findings)
-	res := &Result{Violations: map[string]*Counterexample{}, Findings: map[string]*Counterexample{}}
-	first := map[int]found{} // by property index, and excused: the first violation in exploration order
+	ws := newWorkers[M, S, L, Su](workers, m, props, st, slots, opt.Findings)
+	res := &ResultOf[S, L]{Violations: map[string]*CounterexampleOf[S, L]{}, Findings: map[string]*CounterexampleOf[S, L]{}}
+	first := map[int]found[Su]{} // by property index, and excused: the first violation in exploration order
 	depthEnd, depth := uint32(1), 0
 	lastReport := time.Now()
 	progress := func(head uint32) Progress {
@@ -244,7 +244,7 @@ func Run(m *model.Model, props []Property, opt Options) (*Result, error) {
 					return nil, TooLarge{opt.MaxStates}
 				}
 			}
-			g.add(w)
+			g.add(w.owing, w.nedges, w.edges, w.flags, w.stutter, w.resolved)
 		}
 		head = end
 		if head == depthEnd && head < st.n {
@@ -258,7 +258,7 @@ func Run(m *model.Model, props []Property, opt Options) (*Result, error) {
 	}
 	res.States, res.Depth, res.Bytes = int(st.n), depth, st.bytes()+g.bytes()
 	res.Omission = st.omission()
-	res.Fired = make([]uint64, model.NumCells)
+	res.Fired = make([]uint64, m.CellCount())
 	for _, w := range ws {
 		for c, n := range w.fired {
 			res.Fired[c] += n
@@ -267,12 +267,12 @@ func Run(m *model.Model, props []Property, opt Options) (*Result, error) {
 	for _, f := range first {
 		id := props[f.prop].ID
 		if f.excused {
-			res.Findings[id] = counterexample(m, st, init, id, f)
+			res.Findings[id] = counterexample[M, S, L](m, st, init, id, f)
 		} else {
-			res.Violations[id] = counterexample(m, st, init, id, f)
+			res.Violations[id] = counterexample[M, S, L](m, st, init, id, f)
 		}
 	}
-	if err := checkLiveness(m, st, g, init, props, slots, res, opt, start); err != nil {
+	if err := checkLiveness[M, S, L, Su](m, st, g, init, props, slots, res, opt, start); err != nil {
 		return nil, err
 	}
 	res.Elapsed = time.Since(start)
@@ -281,16 +281,16 @@ func Run(m *model.Model, props []Property, opt Options) (*Result, error) {
 
 // found is a violation: of property prop, at state from, on its succ-th
 // step (or, for a State property, after all its steps).
-type found struct {
+type found[Su any] struct {
 	prop    int
 	excused bool // from the weakness a declared finding names
 	from    uint32
 	succ    int
 	problem string
-	via     *model.Succ // the violating step, for a Step property
+	via     *Su // the violating step, for a Step property
 }
 
-func (f found) key() int {
+func (f found[Su]) key() int {
 	if f.excused {
 		return 2*f.prop + 1
 	}
@@ -298,7 +298,7 @@ func (f found) key() int {
 }
 
 // before orders violations as a one-core search would meet them.
-func (f found) before(g found) bool {
+func (f found[Su]) before(g found[Su]) bool {
 	if f.from != g.from {
 		return f.from < g.from
 	}
@@ -308,9 +308,9 @@ func (f found) before(g found) bool {
 // worker expands a range of states: their successors, the properties on
 // them, and the successors not yet in the visited set as candidates for
 // the merge that follows.
-type worker struct {
-	m     *model.Model
-	props []Property
+type worker[M System[S, L, Su], S, L, Su any] struct {
+	m     M
+	props []PropertyOf[M, S, Su]
 	st    *store
 	key   []uint64
 	// skip and skipExcused mark properties already violated earlier, in
@@ -321,12 +321,13 @@ type worker struct {
 
 	// The state being expanded lives here, not on the stack: handing its
 	// address to the properties would move it to the heap on every call.
-	s model.State
-	// x makes its successors, and visit (w.step, bound once) takes each:
-	// neither allocates per state. from, owed and n are the state being
-	// expanded, what it owes, and the successors seen so far.
-	x     *model.Expander
-	visit func(*model.Succ)
+	s S
+	// each makes the successors of a state in storage of the worker's
+	// own, and visit (w.step, bound once) takes each: neither allocates
+	// per state. from, owed and n are the state being expanded, what it
+	// owes, and the successors seen so far.
+	each  func(*S, func(*Su)) int
+	visit func(*Su)
 	from  uint32
 	owed  uint8
 	n     int
@@ -336,7 +337,7 @@ type worker struct {
 	cands       []uint64 // packed candidates, back to back
 	hashes      []uint64
 	parents     []uint32
-	found       []found
+	found       []found[Su]
 
 	// The liveness subgraph of the range expanded (see graph): the
 	// obligation slots, and per state its edges that keep owing the same.
@@ -352,10 +353,10 @@ type worker struct {
 
 // newWorkers makes n workers for the exploration of m, checking props
 // under a profile that declares findings.
-func newWorkers(n int, m *model.Model, props []Property, st *store, slots []slot, findings map[string]bool) []*worker {
-	ws := make([]*worker, n)
+func newWorkers[M System[S, L, Su], S, L, Su any](n int, m M, props []PropertyOf[M, S, Su], st *store, slots []slot, findings map[string]bool) []*worker[M, S, L, Su] {
+	ws := make([]*worker[M, S, L, Su], n)
 	for i := range ws {
-		ws[i] = &worker{m: m, props: props, st: st, key: make([]uint64, m.Words()), slots: slots, fired: make([]uint64, model.NumCells), x: m.NewExpander()}
+		ws[i] = &worker[M, S, L, Su]{m: m, props: props, st: st, key: make([]uint64, m.Words()), slots: slots, fired: make([]uint64, m.CellCount()), each: m.NewEach()}
 		ws[i].visit = ws[i].step
 		ws[i].declared = make([]bool, len(props))
 		for pi, p := range props {
@@ -365,7 +366,7 @@ func newWorkers(n int, m *model.Model, props []Property, st *store, slots []slot
 	return ws
 }
 
-func (w *worker) reset(first map[int]found) {
+func (w *worker[M, S, L, Su]) reset(first map[int]found[Su]) {
 	w.transitions = 0
 	w.cands, w.hashes, w.parents, w.found = w.cands[:0], w.hashes[:0], w.parents[:0], w.found[:0]
 	w.edges, w.flags, w.nedges, w.stutter, w.owing = w.edges[:0], w.flags[:0], w.nedges[:0], w.stutter[:0], w.owing[:0]
@@ -378,7 +379,7 @@ func (w *worker) reset(first map[int]found) {
 	}
 }
 
-func (w *worker) expand(a, b uint32) {
+func (w *worker[M, S, L, Su]) expand(a, b uint32) {
 	m, st := w.m, w.st
 	s := &w.s
 	for i := a; i < b; i++ {
@@ -387,7 +388,7 @@ func (w *worker) expand(a, b uint32) {
 		w.from, w.n = i, 0
 		w.owed = w.owes(s, &w.tags)
 		edges := len(w.edges)
-		blocked := w.x.Each(s, w.visit)
+		blocked := w.each(s, w.visit)
 		n := w.n
 		w.transitions += n
 		if len(w.slots) > 0 {
@@ -409,7 +410,7 @@ func (w *worker) expand(a, b uint32) {
 			if msg := p.State(m, s, stuck); msg != "" {
 				excused := w.declared[pi] && p.ExcusedState != nil && p.ExcusedState(m, s, stuck)
 				if excused && !w.skipExcused[pi] || !excused && !w.skip[pi] {
-					w.found = append(w.found, found{prop: pi, excused: excused, from: i, succ: n, problem: msg})
+					w.found = append(w.found, found[Su]{prop: pi, excused: excused, from: i, succ: n, problem: msg})
 					w.mark(pi, excused)
 				}
 			}
@@ -420,7 +421,7 @@ func (w *worker) expand(a, b uint32) {
 // step takes one successor of the state being expanded (w.s): checks the
 // properties on the step, counts it, records it in the liveness subgraph
 // if it keeps owing, and makes it a candidate if it is new.
-func (w *worker) step(su *model.Succ) {
+func (w *worker[M, S, L, Su]) step(su *Su) {
 	m, st, s := w.m, w.st, &w.s
 	for pi, p := range w.props {
 		if p.Step == nil || w.skip[pi] && w.skipExcused[pi] {
@@ -430,26 +431,28 @@ func (w *worker) step(su *model.Succ) {
 			excused := w.declared[pi] && p.ExcusedStep != nil && p.ExcusedStep(m, s, su)
 			if excused && !w.skipExcused[pi] || !excused && !w.skip[pi] {
 				c := *su
-				w.found = append(w.found, found{prop: pi, excused: excused, from: w.from, succ: w.n, problem: msg, via: &c})
+				w.found = append(w.found, found[Su]{prop: pi, excused: excused, from: w.from, succ: w.n, problem: msg, via: &c})
 				w.mark(pi, excused)
 			}
 		}
 	}
 	w.n++
-	if c, ok := su.Label.Cell(); ok {
+	l := m.SuccLabel(su)
+	if c, ok := m.LabelCell(&l); ok {
 		w.fired[c]++
 	}
+	next := m.SuccNext(su)
 	var kept uint8
 	if w.owed != 0 {
-		var next [maxSlots]uint8
-		kept = w.owed & w.owes(&su.Next, &next)
+		var tags [maxSlots]uint8
+		kept = w.owed & w.owes(next, &tags)
 		for q := range w.slots {
-			if next[q] != w.tags[q] {
+			if tags[q] != w.tags[q] {
 				kept &^= 1 << q
 			}
 		}
 	}
-	m.Pack(&su.Next, w.key)
+	m.Pack(next, w.key)
 	h := hashWords(w.key)
 	to, ok := st.find(w.key, h)
 	if !ok {
@@ -459,7 +462,7 @@ func (w *worker) step(su *model.Succ) {
 		w.parents = append(w.parents, w.from)
 	}
 	if kept != 0 {
-		if su.Label.Kind == model.Tick {
+		if m.IsTick(&l) {
 			kept |= tickFlag
 		}
 		w.edges = append(w.edges, to)
@@ -468,7 +471,7 @@ func (w *worker) step(su *model.Succ) {
 }
 
 // mark notes that property pi was found violated, excused or not.
-func (w *worker) mark(pi int, excused bool) {
+func (w *worker[M, S, L, Su]) mark(pi int, excused bool) {
 	if excused {
 		w.skipExcused[pi] = true
 	} else {
@@ -489,21 +492,21 @@ func (st *store) path(i uint32) []uint32 {
 }
 
 // steps labels the path through states p (numbers in st).
-func steps(m *model.Model, st *store, p []uint32) []Step {
-	var out []Step
-	v := st.vectors(m, p)
+func steps[M System[S, L, Su], S, L, Su any](m M, st *store, p []uint32) []StepOf[S, L] {
+	var out []StepOf[S, L]
+	v := vectors[M, S, L](st, m, p)
 	for k := 1; k < len(p); k++ {
 		from, to := m.Unpack(v[k-1]), m.Unpack(v[k])
-		out = append(out, Step{Label: stepBetween(m, &from, v[k]), State: to})
+		out = append(out, StepOf[S, L]{Label: stepBetween[M, S, L](m, &from, v[k]), State: to})
 	}
 	return out
 }
 
-func counterexample(m *model.Model, st *store, init model.State, id string, f found) *Counterexample {
-	c := &Counterexample{Property: id, Problem: f.problem, Initial: init, Loop: -1}
-	c.Steps = steps(m, st, st.path(f.from))
+func counterexample[M System[S, L, Su], S, L, Su any](m M, st *store, init S, id string, f found[Su]) *CounterexampleOf[S, L] {
+	c := &CounterexampleOf[S, L]{Property: id, Problem: f.problem, Initial: init, Loop: -1}
+	c.Steps = steps[M, S, L](m, st, st.path(f.from))
 	if f.via != nil {
-		c.Steps = append(c.Steps, Step{Label: f.via.Label, State: f.via.Next})
+		c.Steps = append(c.Steps, StepOf[S, L]{Label: m.SuccLabel(f.via), State: *m.SuccNext(f.via)})
 	}
 	return c
 }
@@ -511,17 +514,17 @@ func counterexample(m *model.Model, st *store, init model.State, id string, f fo
 // stepBetween finds the label of the first step from one state to the
 // state packed as to by running the successor relation again: cheaper than
 // storing every label.
-func stepBetween(m *model.Model, from *model.State, to []uint64) model.Label {
+func stepBetween[M System[S, L, Su], S, L, Su any](m M, from *S, to []uint64) L {
 	key := make([]uint64, m.Words())
-	var l model.Label
+	var l L
 	found := false
-	m.Successors(from, func(su model.Succ) {
+	m.Each(from, func(su *Su) {
 		if found {
 			return
 		}
-		m.Pack(&su.Next, key)
+		m.Pack(m.SuccNext(su), key)
 		if equalWords(key, to) {
-			l, found = su.Label, true
+			l, found = m.SuccLabel(su), true
 		}
 	})
 	return l

@@ -5,8 +5,6 @@ import (
 	"slices"
 	"sync"
 	"time"
-
-	"github.com/tcpfsm/tcpfsm/model"
 )
 
 // Liveness is checked on the state graph the exploration found. For each
@@ -16,7 +14,7 @@ import (
 // components of that subgraph (Tarjan's algorithm) are the ways to owe it
 // for ever. One is a violation when it is fair: time passes somewhere
 // along it, as a tick between two of its states or as a state where time
-// may pass and change nothing (model.Stutters).
+// may pass and change nothing (System.Stutters).
 //
 // Why time passing is the whole of fairness here: a cycle can lose no
 // segment (the loss budget only shrinks within an incarnation, and the
@@ -41,7 +39,7 @@ const (
 // only once it is merged.
 func candOf(i int) uint32 { return candBit | uint32(i) }
 
-func obligationSlots(props []Property) []slot {
+func obligationSlots[M, S, Su any](props []PropertyOf[M, S, Su]) []slot {
 	var out []slot
 	for pi, p := range props {
 		if p.Owes == nil {
@@ -56,7 +54,7 @@ func obligationSlots(props []Property) []slot {
 
 // owes fills tags with what s owes in each slot and returns the slots it
 // owes something in.
-func (w *worker) owes(s *model.State, tags *[maxSlots]uint8) uint8 {
+func (w *worker[M, S, L, Su]) owes(s *S, tags *[maxSlots]uint8) uint8 {
 	var owed uint8
 	for q, sl := range w.slots {
 		t := w.props[sl.prop].Owes(w.m, s, sl.o)
@@ -83,28 +81,31 @@ type graph struct {
 	stutter chunks[uint8] // by rank among the owing
 }
 
-// add appends the states worker w expanded, in order.
-func (g *graph) add(w *worker) {
+// add appends the states a worker expanded, in order: per state whether
+// it owes anything (owing), per state that owes its number of edges
+// (nedges) and its stutter slots, per edge its end (a candidate resolved
+// through resolved) and its flags.
+func (g *graph) add(owing []bool, nedges, edges []uint32, flags, stutter []uint8, resolved []uint32) {
 	if g == nil {
 		return
 	}
 	k, j := 0, 0
-	for _, owes := range w.owing {
+	for _, owes := range owing {
 		g.owing.append(owes)
 		if !owes {
 			continue
 		}
 		g.start.append(uint32(g.to.len()))
-		for e := 0; e < int(w.nedges[j]); e++ {
-			t := w.edges[k]
+		for e := 0; e < int(nedges[j]); e++ {
+			t := edges[k]
 			if t&candBit != 0 {
-				t = w.resolved[t&^candBit]
+				t = resolved[t&^candBit]
 			}
 			g.to.append(t)
-			g.flags.append(w.flags[k])
+			g.flags.append(flags[k])
 			k++
 		}
-		g.stutter.append(w.stutter[j])
+		g.stutter.append(stutter[j])
 		j++
 	}
 }
@@ -166,7 +167,7 @@ func (r *rankBits) rank(v uint32) (uint32, bool) {
 
 func (r *rankBits) bytes() uint64 { return uint64(cap(r.words))*8 + uint64(cap(r.before))*4 }
 
-func checkLiveness(m *model.Model, st *store, g *graph, init model.State, props []Property, slots []slot, res *Result, opt Options, start time.Time) error {
+func checkLiveness[M System[S, L, Su], S, L, Su any](m M, st *store, g *graph, init S, props []PropertyOf[M, S, Su], slots []slot, res *ResultOf[S, L], opt Options, start time.Time) error {
 	if g == nil {
 		return nil
 	}
@@ -189,14 +190,14 @@ func checkLiveness(m *model.Model, st *store, g *graph, init model.State, props 
 	if opt.Progress != nil {
 		opt.Progress(progress(0))
 	}
-	lassos := make([]*Counterexample, len(slots))
+	lassos := make([]*CounterexampleOf[S, L], len(slots))
 	halted := make([]bool, len(todo))
 	var wg sync.WaitGroup
 	for i, q := range todo {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s := &sccSearch{m: m, st: st, g: g, p: props[slots[q].prop], o: slots[q].o, bit: 1 << q, stop: opt.Stop, progress: progress, lastReport: time.Now(),
+			s := &sccSearch[M, S, L, Su]{m: m, st: st, g: g, p: props[slots[q].prop], o: slots[q].o, bit: 1 << q, stop: opt.Stop, progress: progress, lastReport: time.Now(),
 				index: make([]uint32, owing), low: make([]uint32, owing), onStack: make([]uint64, (owing+63)/64)}
 			if i == 0 {
 				s.report = opt.Progress // one report is enough
@@ -219,11 +220,11 @@ func checkLiveness(m *model.Model, st *store, g *graph, init model.State, props 
 
 // sccSearch is Tarjan's algorithm, without recursion, on the states that
 // owe obligation o of property p: the edges of g with bit set.
-type sccSearch struct {
-	m        *model.Model
+type sccSearch[M System[S, L, Su], S, L, Su any] struct {
+	m        M
 	st       *store
 	g        *graph
-	p        Property
+	p        PropertyOf[M, S, Su]
 	o        int
 	bit      uint8
 	report   func(Progress)
@@ -247,12 +248,12 @@ type frame struct {
 
 // id is the number of v among the states that owe something, which are
 // all the search ever meets.
-func (s *sccSearch) id(v uint32) uint32 {
+func (s *sccSearch[M, S, L, Su]) id(v uint32) uint32 {
 	k, _ := s.g.owing.rank(v)
 	return k
 }
 
-func (s *sccSearch) push(v uint32) {
+func (s *sccSearch[M, S, L, Su]) push(v uint32) {
 	s.next++
 	i := s.id(v)
 	s.index[i], s.low[i] = s.next, s.next
@@ -267,7 +268,7 @@ func (s *sccSearch) push(v uint32) {
 
 // poll, every so many states, reports progress about once a second and
 // notes a stop.
-func (s *sccSearch) poll(visited int) {
+func (s *sccSearch[M, S, L, Su]) poll(visited int) {
 	if s.halted = stopped(s.stop); s.halted {
 		return
 	}
@@ -277,11 +278,11 @@ func (s *sccSearch) poll(visited int) {
 	}
 }
 
-func (s *sccSearch) on(i uint32) bool { return s.onStack[i/64]&(1<<(i%64)) != 0 }
+func (s *sccSearch[M, S, L, Su]) on(i uint32) bool { return s.onStack[i/64]&(1<<(i%64)) != 0 }
 
 // owing reports whether state v takes part: it keeps owing along an edge,
 // or may wait for ever owing.
-func (s *sccSearch) owing(v uint32) bool {
+func (s *sccSearch[M, S, L, Su]) owing(v uint32) bool {
 	if s.g.stutters(v)&s.bit != 0 {
 		return true
 	}
@@ -296,7 +297,7 @@ func (s *sccSearch) owing(v uint32) bool {
 
 // run returns a lasso for the first fair component found, or nil. A stop
 // ends it early, with nil and halted set.
-func (s *sccSearch) run(init model.State) *Counterexample {
+func (s *sccSearch[M, S, L, Su]) run(init S) *CounterexampleOf[S, L] {
 	for r := uint32(0); r < s.st.n && !s.halted; r++ {
 		if r&(1<<16-1) == 0 {
 			s.poll(int(s.next))
@@ -354,18 +355,18 @@ func (s *sccSearch) run(init model.State) *Counterexample {
 }
 
 // fair returns a lasso through component comp if time can pass along it.
-func (s *sccSearch) fair(comp []uint32, init model.State) *Counterexample {
+func (s *sccSearch[M, S, L, Su]) fair(comp []uint32, init S) *CounterexampleOf[S, L] {
 	slices.Sort(comp)
 	in := func(w uint32) bool { _, ok := slices.BinarySearch(comp, w); return ok }
 	m, st, g := s.m, s.st, s.g
 	for _, u := range comp {
 		if g.stutters(u)&s.bit != 0 {
-			c := &Counterexample{Property: s.p.ID, Initial: init, Stutter: true}
-			c.Steps = steps(m, st, st.path(u))
+			c := &CounterexampleOf[S, L]{Property: s.p.ID, Initial: init, Stutter: true}
+			c.Steps = steps[M, S, L](m, st, st.path(u))
 			c.Loop = len(c.Steps)
 			x := c.after(c.Loop)
 			c.Problem = s.p.Unmet(&x, s.o)
-			c.Steps = append(c.Steps, Step{Label: model.Label{Kind: model.Tick}, State: x})
+			c.Steps = append(c.Steps, StepOf[S, L]{Label: m.TickLabel(), State: x})
 			return c
 		}
 	}
@@ -380,9 +381,9 @@ func (s *sccSearch) fair(comp []uint32, init model.State) *Counterexample {
 			}
 			// The way to u, the tick to g.to.at(e), and back to u.
 			p := st.path(u)
-			c := &Counterexample{Property: s.p.ID, Initial: init, Loop: len(p) - 1}
-			c.Steps = steps(m, st, append(p, s.pathWithin(g.to.at(e), u, in)...))
-			c.Steps[c.Loop].Label = model.Label{Kind: model.Tick}
+			c := &CounterexampleOf[S, L]{Property: s.p.ID, Initial: init, Loop: len(p) - 1}
+			c.Steps = steps[M, S, L](m, st, append(p, s.pathWithin(g.to.at(e), u, in)...))
+			c.Steps[c.Loop].Label = m.TickLabel()
 			x := c.after(c.Loop)
 			c.Problem = s.p.Unmet(&x, s.o)
 			return c
@@ -392,7 +393,7 @@ func (s *sccSearch) fair(comp []uint32, init model.State) *Counterexample {
 }
 
 // after is the state after the first k steps of c.
-func (c *Counterexample) after(k int) model.State {
+func (c *CounterexampleOf[S, L]) after(k int) S {
 	if k == 0 {
 		return c.Initial
 	}
@@ -401,7 +402,7 @@ func (c *Counterexample) after(k int) model.State {
 
 // pathWithin is a shortest path from a to b through states for which in
 // holds, breadth first along the edges that keep owing.
-func (s *sccSearch) pathWithin(a, b uint32, in func(uint32) bool) []uint32 {
+func (s *sccSearch[M, S, L, Su]) pathWithin(a, b uint32, in func(uint32) bool) []uint32 {
 	prev := map[uint32]uint32{a: a}
 	queue := []uint32{a}
 	for len(queue) > 0 && b != a {

@@ -3,8 +3,6 @@ package check
 import (
 	"math"
 	"math/bits"
-
-	"github.com/tcpfsm/tcpfsm/model"
 )
 
 // store is the visited set: every state found, numbered in the order it
@@ -123,7 +121,7 @@ func (st *store) load(i uint32, k []uint64) {
 }
 
 // vectors are the packed states along p, a path from the initial state.
-func (st *store) vectors(m *model.Model, p []uint32) [][]uint64 {
+func vectors[M System[S, L, Su], S, L, Su any](st *store, m M, p []uint32) [][]uint64 {
 	out := make([][]uint64, len(p))
 	for j, i := range p {
 		k := make([]uint64, st.words)
@@ -139,9 +137,9 @@ func (st *store) vectors(m *model.Model, p []uint32) [][]uint64 {
 		default:
 			want := st.hashes.vals.at(int(i))
 			from, found := m.Unpack(out[j-1]), false
-			m.Successors(&from, func(su model.Succ) {
+			m.Each(&from, func(su *Su) {
 				if !found {
-					m.Pack(&su.Next, k)
+					m.Pack(m.SuccNext(su), k)
 					found = st.compacted(hashWords(k)) == want
 				}
 			})

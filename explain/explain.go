@@ -18,6 +18,21 @@ import (
 // explained: the RFC as written.
 const RFCProfile = "rfc9293"
 
+// RFCOf is the profile of sp that stands for its RFC as written:
+// RFCProfile, or for another protocol's spec the first profile named
+// "rfc" and a number (rfc9260 for SCTP); nil if it has none.
+func RFCOf(sp *spec.Spec) *spec.Profile {
+	if p := sp.Profile(RFCProfile); p != nil {
+		return p
+	}
+	for _, p := range sp.Profiles {
+		if n, ok := strings.CutPrefix(p.Name, "rfc"); ok && n != "" && strings.Trim(n, "0123456789") == "" {
+			return p
+		}
+	}
+	return nil
+}
+
 // State is what a state means under a profile.
 type State struct {
 	State    string  `json:"state"`
@@ -28,6 +43,8 @@ type State struct {
 	WaitsFor []Wait  `json:"waits_for"`        // the events that move it elsewhere, by who causes them
 	Leave    []Rule  `json:"leave"`            // the rules that move it elsewhere
 	Timers   []Timer `json:"timers"`           // the timers that can run in it
+
+	rfc string // the name of the RFC's profile (RFCOf), for the text
 }
 
 // Rule is one rule of the spec, where it stands and what it cites.
@@ -80,6 +97,9 @@ func Explain(sp *spec.Spec, s *spec.State, p *spec.Profile) *State {
 	sw := p.Switches()
 	x := &State{State: s.Name, Profile: p.Name, Doc: s.Doc, Advice: s.AdviceUnder(p),
 		Enter: []Rule{}, Leave: []Rule{}, WaitsFor: []Wait{}, Timers: []Timer{}}
+	if rfc := RFCOf(sp); rfc != nil {
+		x.rfc = rfc.Name
+	}
 	for _, r := range sp.Rules {
 		if !r.Guard.Holds(sw) || r.Verdict != spec.Move || r.Next == r.State || !fires(r.Event, p) {
 			continue

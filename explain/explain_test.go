@@ -192,3 +192,26 @@ func golden(t *testing.T, name string, got []byte) {
 	// names its rule, TestEveryStateEveryProfile checks.
 	assert.Equal(t, specLines(string(want)), specLines(string(got)), "%s (go test ./explain -update accepts the change)", path)
 }
+
+// TestRFCOfSCTP: the SCTP spec's RFC profile is rfc9260, shown next to
+// the profile explained, as rfc9293 is for TCP.
+func TestRFCOfSCTP(t *testing.T) {
+	sp, err := spec.SCTP()
+	require.NoError(t, err)
+	require.NotNil(t, RFCOf(sp))
+	assert.Equal(t, "rfc9260", RFCOf(sp).Name)
+	tcp, err := spec.TCP()
+	require.NoError(t, err)
+	assert.Equal(t, RFCProfile, RFCOf(tcp).Name)
+
+	x := Explain(sp, sp.State("SHUTDOWN_SENT"), sp.Profile("linux"))
+	var b strings.Builder
+	require.NoError(t, x.Write(&b))
+	assert.Contains(t, b.String(), "Timers that can run in it (linux, then rfc9260)")
+	for _, tm := range x.Timers {
+		if tm.Timer == "t2_shutdown" {
+			assert.Equal(t, "3s", tm.Value)
+			assert.Equal(t, "1s", tm.RFC)
+		}
+	}
+}

@@ -33,8 +33,8 @@ func (x *State) Write(w io.Writer) error {
 			fmt.Fprintf(tw, "  %s\n", r.line())
 		}
 	})
-	heading := "Timers that can run in it (" + x.Profile + ", then " + RFCProfile + ")"
-	if x.Profile == RFCProfile {
+	heading := "Timers that can run in it (" + x.Profile + ", then " + x.rfc + ")"
+	if x.Profile == x.rfc || x.rfc == "" {
 		heading = "Timers that can run in it (" + x.Profile + ")"
 	}
 	section(b, heading, len(x.Timers), func(tw io.Writer) {

@@ -9,11 +9,11 @@ import (
 )
 
 // timers lists the timers that can run in s under profile p, in spec
-// order, each with its value under p and under RFCProfile, and what its
+// order, each with its value under p and under the RFC's (RFCOf), and what its
 // expiry does in s. A timer the profile sets to none never ends s.
 func timers(sp *spec.Spec, s *spec.State, p *spec.Profile) []Timer {
 	sw := p.Switches()
-	rfc := sp.Profile(RFCProfile)
+	rfc := RFCOf(sp)
 	running := Running(sp, sw)[s]
 	out := []Timer{}
 	for _, t := range sp.Timers {

@@ -163,6 +163,9 @@ func (m *Model) Each(s *State, visit func(*Succ)) int {
 	return m.NewExpander().Each(s, visit)
 }
 
+// NewEach returns the Each of an Expander of its own (check.System).
+func (m *Model) NewEach() func(*State, func(*Succ)) int { return m.NewExpander().Each }
+
 // Expander makes successors in storage of its own, reused from one call to
 // the next, so that an explorer that expands millions of states allocates
 // nothing per state. It is for one goroutine at a time.

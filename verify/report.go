@@ -32,7 +32,7 @@ func (r *Report) WriteText(w io.Writer, sp *spec.Spec) error {
 	if r.Table == bind.Generated {
 		b.WriteString("P9 is checked on the spec and on generated/tcp, which decides every cell as the spec does.\n")
 	}
-	if r.Skipped == "" {
+	if r.hasProperty("P2") {
 		b.WriteString("P2 is checked on every step (a FIN is ACKed, never answered by RST) and on the state graph (under fairness every FIN is ACKed or its sender gives up).\n")
 		b.WriteString("A finding is a violation from a known weakness the profile declares in the spec, with its cause: it is reported, and does not fail the check.\n")
 	}
@@ -171,6 +171,9 @@ func (r *Report) writeVerdict(b *strings.Builder, prof *spec.Profile, profile st
 		b.WriteString(t.Format())
 	} else {
 		fmt.Fprintf(b, "%s VIOLATED under %s: %s\n", p.ID, profile, p.Problem)
+		for i, s := range p.Counterexample {
+			fmt.Fprintf(b, "  %2d. %s\n      %s\n", i, s.Step, s.State)
+		}
 	}
 }
 

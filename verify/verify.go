@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/tcpfsm/tcpfsm/assoc"
 	"github.com/tcpfsm/tcpfsm/bind"
 	"github.com/tcpfsm/tcpfsm/check"
 	"github.com/tcpfsm/tcpfsm/generated/tcp"
@@ -143,6 +144,10 @@ type Options struct {
 	Stop <-chan struct{}
 	// Plain turns the explorer's reductions off (check.Options.Plain).
 	Plain bool
+	// ReuseTags, for a spec of the SCTP vocabulary, makes every
+	// association of the model take the first one's verification tags:
+	// the mutant of tag choice (see assoc.Bounds).
+	ReuseTags bool
 	// AlsoMSLTicks are other time resolutions (ticks per MSL) at which
 	// every model-checked verdict is decided again (see recheck).
 	AlsoMSLTicks []int
@@ -224,7 +229,23 @@ func (r *Report) Verification() []string {
 		}
 		out = append(out, line+".")
 	}
+	if !r.hasProperty("P2") {
+		return out
+	}
 	return append(out, "P2 includes its liveness half. A finding is a guarantee the profile does not give, with its cause cited in the spec. fsmgen check explores larger bounds by default.")
+}
+
+// hasProperty reports whether the report has a verdict on property id:
+// the TCP model's P1-P12 or the association model's S1-S6.
+func (r *Report) hasProperty(id string) bool {
+	for _, pr := range r.Results {
+		for _, p := range pr.Properties {
+			if p.ID == id {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // checkFindings refuses a finding about a property that does not exist, or
@@ -313,6 +334,11 @@ func durationNamed(sp *spec.Spec, name string) *spec.Duration {
 func modelCheck(rep *Report, sp *spec.Spec, profiles []*spec.Profile, opt Options) error {
 	if opt.Table == bind.Interpreted {
 		if _, err := bind.Interpreter(sp); err != nil {
+			// Not the TCP vocabulary: the SCTP one runs the association
+			// model, through the same explorer; any other is skipped.
+			if step, aerr := assoc.Interpreter(sp); aerr == nil {
+				return associationCheck(rep, sp, profiles, step, opt)
+			}
 			rep.Skipped = err.Error()
 			return nil
 		}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/tcpfsm/tcpfsm/assoc"
 	"github.com/tcpfsm/tcpfsm/bind"
 	"github.com/tcpfsm/tcpfsm/spec"
 	"github.com/tcpfsm/tcpfsm/verify"
@@ -26,10 +27,18 @@ func runCheck(c *specCommand, args []string, stdout, stderr io.Writer) error {
 	c.StringVar(&out.diagram, "diagram", "", "write each counterexample as a Mermaid sequence diagram to `FILE`")
 	c.StringVar(&out.traces, "trace-out", "", "save every counterexample to `FILE`, for fsmgen replay, as JSON:\n"+traceFormatHelp)
 	detail := c.Bool("v", false, "print the counterexample of every finding too, not only of every violation")
+	reuseTags := c.Bool("reuse-tags", false, "for a spec of the SCTP vocabulary: every association takes the first one's verification tags (the mutant the tag check cannot survive)")
 	cover := c.Bool("coverage", false, "report how often the exploration fired each rule of the spec, per profile (with -json, in each result)")
 	sp, path, err := c.load(args)
 	if err != nil {
 		return err
+	}
+	_, notSCTP := assoc.Interpreter(sp)
+	if *reuseTags && notSCTP != nil {
+		return usageErr("fsmgen check: -reuse-tags is for a spec of the SCTP vocabulary: %v", notSCTP)
+	}
+	if notSCTP == nil && (out.diagram != "" || out.traces != "") {
+		return usageErr("fsmgen check: -diagram and -trace-out write the TCP model's counterexamples; the association model's are printed in the report")
 	}
 	profiles := sp.Profiles
 	if *profile != "all" {
@@ -53,6 +62,7 @@ func runCheck(c *specCommand, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	opt.Coverage = *cover
+	opt.ReuseTags = *reuseTags
 	stop, release := interrupts()
 	opt.Stop = stop
 	rep, failures, err := verify.Run(sp, profiles, opt)

@@ -58,3 +58,35 @@ func TestCheckWritesOutputsWhole(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, entries, 2, "only the two outputs")
 }
+
+// TestCheckSCTP: the SCTP spec runs the association model through the
+// same explorer and holds under both profiles; with the tags reused S1 is
+// VIOLATED, exit 1, with its counterexample; -reuse-tags on the TCP spec
+// is bad usage.
+func TestCheckSCTP(t *testing.T) {
+	const sctpSpec = "../../spec/sctp.fsm"
+	code, stdout, stderr := fsmgen("check", "-spec", sctpSpec, "-capacity", "1")
+	assert.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "Model: the SCTP association model")
+	assert.Contains(t, stdout, "rfc9260  holds  holds  holds  holds  holds  holds  holds")
+	assert.Contains(t, stdout, "linux    holds  holds  holds  holds  holds  holds  holds")
+
+	code, stdout, _ = fsmgen("check", "-spec", sctpSpec, "-capacity", "1", "-reuse-tags", "-profile", "linux")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stdout, "S1 VIOLATED under linux: A in COOKIE_WAIT of association 2 accepted INIT ACK[tag 1]#1 of association 1 as rcv INIT_ACK")
+	assert.Contains(t, stdout, "   5. A receives INIT ACK[tag 1]#1 as rcv INIT_ACK")
+
+	code, stdout, _ = fsmgen("check", "-spec", sctpSpec, "-capacity", "1", "-profile", "linux", "-coverage")
+	assert.Equal(t, 0, code)
+	assert.NotContains(t, stdout, "No coverage")
+	assert.Contains(t, stdout, "SHUTDOWN_ACK_SENT")
+
+	code, _, stderr = fsmgen("check", "-spec", sctpSpec, "-diagram", filepath.Join(t.TempDir(), "cx.mmd"))
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "-diagram and -trace-out write the TCP model's counterexamples")
+
+	code, stdout, stderr = fsmgen("check", "-reuse-tags", "-capacity", "1")
+	assert.Equal(t, 2, code)
+	assert.Empty(t, stdout)
+	assert.Contains(t, stderr, "fsmgen check: -reuse-tags is for a spec of the SCTP vocabulary")
+}

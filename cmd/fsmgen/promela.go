@@ -4,6 +4,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/tcpfsm/tcpfsm/assoc"
 	"github.com/tcpfsm/tcpfsm/bind"
 	"github.com/tcpfsm/tcpfsm/model"
 	"github.com/tcpfsm/tcpfsm/promela"
@@ -21,6 +22,11 @@ func runPromela(c *specCommand, args []string, stdout, stderr io.Writer) error {
 	}
 	if len(sp.Profiles) == 0 {
 		return usageErr("%s has no profile", sp.File)
+	}
+	if _, err := assoc.Interpreter(sp); err == nil {
+		// The association model runs through the explorer only: the
+		// export writes the TCP model's Promela.
+		return usageErr("fsmgen promela: %s is in the SCTP vocabulary, and the export writes the TCP model only; fsmgen check -spec %s runs its association model", sp.File, sp.File)
 	}
 	prof := sp.Profiles[0]
 	if *profile != "" {

@@ -93,3 +93,12 @@ func TestPromelaBadInputWritesNothing(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "is a directory")
 }
+
+// TestPromelaSCTP: the SCTP spec is refused with a message that says why
+// and what runs it instead, exit 2, and nothing on standard output.
+func TestPromelaSCTP(t *testing.T) {
+	code, stdout, stderr := fsmgen("promela", "-spec", "../../spec/sctp.fsm")
+	assert.Equal(t, 2, code)
+	assert.Empty(t, stdout)
+	assert.Contains(t, stderr, "fsmgen promela: ../../spec/sctp.fsm is in the SCTP vocabulary, and the export writes the TCP model only")
+}

@@ -22,5 +22,7 @@
 // with its citation.
 //
 // Verification:
-//   - P9 (deterministic and total) holds under every profile. The other properties were not model-checked: spec/sctp.fsm: the model runs the TCP vocabulary (11 states, 26 events, 7 timers, 34 actions); this spec has 8, 23, 7, 41.
+//   - Model-checked when generated: the SCTP association model (package assoc), untimed: 2 associations, 1 chunk(s) in flight each way, loss on, duplication on, reordering on, verification tags chosen fresh for each association. Per profile, the states explored and the properties that hold:
+//   - rfc9260: 40337 states; S1 S2 S3 S4 S5 S6 P9 hold.
+//   - linux: 40337 states; S1 S2 S3 S4 S5 S6 P9 hold.
 package sctp

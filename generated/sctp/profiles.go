@@ -172,5 +172,5 @@ func (p *Profile) Step(s State, e Event) (Transition, bool) {
 
 // The build breaks here when types.go comes from another spec.
 func _() {
-	_ = map[bool]int{false: 0, SpecHash == "sha256:6a613485a8f98d67d179befaf7a595bf57a001fad3e4d1f1389ff255298b9c62": 1}
+	_ = map[bool]int{false: 0, SpecHash == "sha256:9a5caf8b6d681fc56d551b08ab176a7ce85ad8d003c8156374e5f3fe6392e4f4": 1}
 }

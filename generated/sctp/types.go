@@ -9,7 +9,7 @@ import (
 )
 
 // SpecHash identifies the spec this package was generated from; the other files check it at compile time.
-const SpecHash = "sha256:6a613485a8f98d67d179befaf7a595bf57a001fad3e4d1f1389ff255298b9c62"
+const SpecHash = "sha256:9a5caf8b6d681fc56d551b08ab176a7ce85ad8d003c8156374e5f3fe6392e4f4"
 
 // SpecFile is the spec this package was generated from.
 const SpecFile = "spec/sctp.fsm"
@@ -105,45 +105,48 @@ const (
 	// RcvSack is rcv SACK: a SACK that acknowledges all outstanding DATA (or,
 	// raised by the runtime, nothing is outstanding).
 	RcvSack Event = 10
+	// RcvSackPartial is rcv SACK_PARTIAL: a SACK that leaves DATA outstanding, its
+	// Cumulative TSN Ack below the last TSN sent: a late or duplicated one.
+	RcvSackPartial Event = 11
 	// RcvShutdown is rcv SHUTDOWN: a SHUTDOWN chunk carrying our tag.
-	RcvShutdown Event = 11
+	RcvShutdown Event = 12
 	// RcvShutdownAck is rcv SHUTDOWN_ACK: a SHUTDOWN ACK chunk carrying our tag.
-	RcvShutdownAck Event = 12
+	RcvShutdownAck Event = 13
 	// RcvShutdownComplete is rcv SHUTDOWN_COMPLETE: a SHUTDOWN COMPLETE whose tag
 	// is ours with the T bit clear, or the peer's with it set (8.5.1 C).
-	RcvShutdownComplete Event = 13
+	RcvShutdownComplete Event = 14
 	// RcvAbort is rcv ABORT: an ABORT whose tag is ours with the T bit clear, or
 	// the peer's with it set (8.5.1 B).
-	RcvAbort Event = 14
+	RcvAbort Event = 15
 	// RcvError is rcv ERROR: an ERROR (Operation Error) chunk carrying our tag.
-	RcvError Event = 15
+	RcvError Event = 16
 	// RcvWrongTag is rcv WRONG_TAG: any chunk but INIT whose packet fails the tag
 	// check of 8.5 and 8.5.1: an old chunk of an earlier association, or a blind
 	// guess.
-	RcvWrongTag Event = 16
+	RcvWrongTag Event = 17
 	// TimeoutT1Init is timeout t1_init: the t1_init timer expired.
-	TimeoutT1Init Event = 17
+	TimeoutT1Init Event = 18
 	// TimeoutT1Cookie is timeout t1_cookie: the t1_cookie timer expired.
-	TimeoutT1Cookie Event = 18
+	TimeoutT1Cookie Event = 19
 	// TimeoutT2Shutdown is timeout t2_shutdown: the t2_shutdown timer expired.
-	TimeoutT2Shutdown Event = 19
+	TimeoutT2Shutdown Event = 20
 	// TimeoutT3Rtx is timeout t3_rtx: the t3_rtx timer expired.
-	TimeoutT3Rtx Event = 20
+	TimeoutT3Rtx Event = 21
 	// TimeoutT5ShutdownGuard is timeout t5_shutdown_guard: the t5_shutdown_guard
 	// timer expired.
-	TimeoutT5ShutdownGuard Event = 21
+	TimeoutT5ShutdownGuard Event = 22
 	// TimeoutMaxInit is timeout max_init: the max_init timer expired.
-	TimeoutMaxInit Event = 22
+	TimeoutMaxInit Event = 23
 	// TimeoutMaxRetrans is timeout max_retrans: the max_retrans timer expired.
-	TimeoutMaxRetrans Event = 23
+	TimeoutMaxRetrans Event = 24
 )
 
 // NumEvents counts the Events plus the invalid zero value, so that an Event
 // indexes a Table row directly.
-const NumEvents = 24
+const NumEvents = 25
 
-var eventNames = [NumEvents]string{"", "app ASSOCIATE", "app SEND", "app SHUTDOWN", "app ABORT", "rcv INIT", "rcv INIT_ACK", "rcv COOKIE_ECHO", "rcv COOKIE_ACK", "rcv DATA", "rcv SACK", "rcv SHUTDOWN", "rcv SHUTDOWN_ACK", "rcv SHUTDOWN_COMPLETE", "rcv ABORT", "rcv ERROR", "rcv WRONG_TAG", "timeout t1_init", "timeout t1_cookie", "timeout t2_shutdown", "timeout t3_rtx", "timeout t5_shutdown_guard", "timeout max_init", "timeout max_retrans"}
-var eventDocs = [NumEvents]string{"", "ASSOCIATE (connect()): sends an INIT (RFC 9260 11.1 B)", "SEND: user data to send (RFC 9260 11.1 E)", "SHUTDOWN: graceful close once all data is acknowledged (RFC 9260 11.1 C)", "ABORT: ungraceful close, outstanding data is dropped (RFC 9260 11.1 D)", "an INIT chunk; its packet carries verification tag 0 (8.5.1 A)", "an INIT ACK chunk carrying our tag", "a COOKIE ECHO with a valid cookie: in CLOSED a new association, where an association exists a duplicate, a collision or the peer's restart (5.2.4)", "a COOKIE ACK chunk carrying our tag", "a DATA chunk carrying our tag", "a SACK that acknowledges all outstanding DATA (or, raised by the runtime, nothing is outstanding)", "a SHUTDOWN chunk carrying our tag", "a SHUTDOWN ACK chunk carrying our tag", "a SHUTDOWN COMPLETE whose tag is ours with the T bit clear, or the peer's with it set (8.5.1 C)", "an ABORT whose tag is ours with the T bit clear, or the peer's with it set (8.5.1 B)", "an ERROR (Operation Error) chunk carrying our tag", "any chunk but INIT whose packet fails the tag check of 8.5 and 8.5.1: an old chunk of an earlier association, or a blind guess", "the t1_init timer expired", "the t1_cookie timer expired", "the t2_shutdown timer expired", "the t3_rtx timer expired", "the t5_shutdown_guard timer expired", "the max_init timer expired", "the max_retrans timer expired"}
+var eventNames = [NumEvents]string{"", "app ASSOCIATE", "app SEND", "app SHUTDOWN", "app ABORT", "rcv INIT", "rcv INIT_ACK", "rcv COOKIE_ECHO", "rcv COOKIE_ACK", "rcv DATA", "rcv SACK", "rcv SACK_PARTIAL", "rcv SHUTDOWN", "rcv SHUTDOWN_ACK", "rcv SHUTDOWN_COMPLETE", "rcv ABORT", "rcv ERROR", "rcv WRONG_TAG", "timeout t1_init", "timeout t1_cookie", "timeout t2_shutdown", "timeout t3_rtx", "timeout t5_shutdown_guard", "timeout max_init", "timeout max_retrans"}
+var eventDocs = [NumEvents]string{"", "ASSOCIATE (connect()): sends an INIT (RFC 9260 11.1 B)", "SEND: user data to send (RFC 9260 11.1 E)", "SHUTDOWN: graceful close once all data is acknowledged (RFC 9260 11.1 C)", "ABORT: ungraceful close, outstanding data is dropped (RFC 9260 11.1 D)", "an INIT chunk; its packet carries verification tag 0 (8.5.1 A)", "an INIT ACK chunk carrying our tag", "a COOKIE ECHO with a valid cookie: in CLOSED a new association, where an association exists a duplicate, a collision or the peer's restart (5.2.4)", "a COOKIE ACK chunk carrying our tag", "a DATA chunk carrying our tag", "a SACK that acknowledges all outstanding DATA (or, raised by the runtime, nothing is outstanding)", "a SACK that leaves DATA outstanding, its Cumulative TSN Ack below the last TSN sent: a late or duplicated one", "a SHUTDOWN chunk carrying our tag", "a SHUTDOWN ACK chunk carrying our tag", "a SHUTDOWN COMPLETE whose tag is ours with the T bit clear, or the peer's with it set (8.5.1 C)", "an ABORT whose tag is ours with the T bit clear, or the peer's with it set (8.5.1 B)", "an ERROR (Operation Error) chunk carrying our tag", "any chunk but INIT whose packet fails the tag check of 8.5 and 8.5.1: an old chunk of an earlier association, or a blind guess", "the t1_init timer expired", "the t1_cookie timer expired", "the t2_shutdown timer expired", "the t3_rtx timer expired", "the t5_shutdown_guard timer expired", "the max_init timer expired", "the max_retrans timer expired"}
 
 // Valid reports whether e is one of the declared Events, not the zero value or out of range.
 func (e Event) Valid() bool {
