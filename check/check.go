@@ -99,9 +99,9 @@ type Options struct {
 	// that many bits (16 to 64) of each state's hash instead of the state,
 	// at the risk of missing states (Result.Omission).
 	HashBits int
-	// Plain turns the reductions of the TCP model (Run) off: the states are explored exactly as
-	// the model's steps make them, with no dead field forgotten (see
-	// reduce.go). The verdicts and the lengths of the counterexamples are
+	// Plain turns the reductions of the TCP model (Run) off: the states
+	// are explored exactly as the model's steps make them, with no dead
+	// field forgotten (see reduce.go). The verdicts and the lengths of the counterexamples are
 	// the same either way; only the counts differ.
 	Plain bool
 	// Findings are the IDs of the properties whose known weakness the
