@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -26,6 +27,7 @@ func (r *Report) WriteText(w io.Writer, sp *spec.Spec) error {
 		fmt.Fprintf(&b, "Model checking skipped: %s.\n\n", r.Skipped)
 	} else {
 		fmt.Fprintf(&b, "Model: %s.\n", r.Bounds)
+		r.writeSearch(&b)
 	}
 	r.writeTable(&b)
 	writeLegend(&b, r.Results[0].Properties)
@@ -33,7 +35,11 @@ func (r *Report) WriteText(w io.Writer, sp *spec.Spec) error {
 		b.WriteString("P9 is checked on the spec and on generated/tcp, which decides every cell as the spec does.\n")
 	}
 	if r.hasProperty("P2") {
-		b.WriteString("P2 is checked on every step (a FIN is ACKed, never answered by RST) and on the state graph (under fairness every FIN is ACKed or its sender gives up).\n")
+		if r.Safety {
+			b.WriteString("P2 is checked on every step only (a FIN is ACKed, never answered by RST): its liveness half on the state graph is left out (-safety).\n")
+		} else {
+			b.WriteString("P2 is checked on every step (a FIN is ACKed, never answered by RST) and on the state graph (under fairness every FIN is ACKed or its sender gives up).\n")
+		}
 		b.WriteString("A finding is a violation from a known weakness the profile declares in the spec, with its cause: it is reported, and does not fail the check.\n")
 	}
 	for _, pr := range r.Results {
@@ -69,6 +75,30 @@ func (r *Report) writeUnshown(b *strings.Builder, sp *spec.Spec) {
 	}
 }
 
+// writeSearch says how the search differs from the full, exact one:
+// safety properties only, or hash compaction with its risk.
+func (r *Report) writeSearch(b *strings.Builder) {
+	if r.Safety {
+		b.WriteString("Safety properties only: P2's liveness half is not checked (as SPIN's pan with -DSAFETY).\n")
+	}
+	if r.HashBits != 0 {
+		fmt.Fprintf(b, "Hash compaction: %d bits of each state's hash are kept, not the state; two states with the same hash count as one, so a state (and a violation in it) may be missed, with the probability in column p(missed).\n", r.HashBits)
+	}
+}
+
+// omission is the largest probability of a missed state over r's results,
+// and whether r was explored under hash compaction at all.
+func (r *Report) omission() (float64, bool) {
+	p := 0.0
+	for _, pr := range r.Results {
+		p = max(p, pr.Omission)
+	}
+	return p, r.HashBits != 0
+}
+
+// formatOmission writes a probability of a missed state in a few digits.
+func formatOmission(p float64) string { return strconv.FormatFloat(p, 'g', 2, 64) }
+
 // writeLegend names the properties of the table's columns.
 func writeLegend(b *strings.Builder, props []PropertyResult) {
 	var names []string
@@ -97,15 +127,24 @@ func (r *Report) writeVerdictLine(b *strings.Builder) {
 	if len(r.Results) != 1 {
 		profiles += "s"
 	}
+	// How far a "holds" goes: the properties checked, and the risk of
+	// hash compaction.
+	what, risk := "property", ""
+	if r.Safety {
+		what = "safety property"
+	}
+	if p, ok := r.omission(); ok {
+		risk = fmt.Sprintf(" (hash compaction: p(missed state) ≤ %s)", formatOmission(p))
+	}
 	switch {
 	case len(failed) > 0:
 		fmt.Fprintf(b, "\nVerdict: VIOLATED: %s.\n", strings.Join(failed, ", "))
 	case r.Incomplete:
 		fmt.Fprintf(b, "\nVerdict: incomplete: interrupted before every profile was checked.\n")
 	case len(findings) > 0:
-		fmt.Fprintf(b, "\nVerdict: holds under %s at these bounds, but for the findings the spec declares: %s.\n", profiles, strings.Join(findings, ", "))
+		fmt.Fprintf(b, "\nVerdict: holds%s under %s at these bounds, but for the findings the spec declares: %s.\n", risk, profiles, strings.Join(findings, ", "))
 	default:
-		fmt.Fprintf(b, "\nVerdict: holds: every property under %s at these bounds.\n", profiles)
+		fmt.Fprintf(b, "\nVerdict: holds%s: every %s under %s at these bounds.\n", risk, what, profiles)
 	}
 }
 
@@ -120,6 +159,9 @@ func (r *Report) writeTable(b *strings.Builder) {
 	head := "profile\t" + strings.Join(ids, "\t")
 	if r.Skipped == "" {
 		head += "\tstates\ttransitions\tseconds\tstates/s\ttiming"
+		if r.HashBits != 0 {
+			head += "\tp(missed)"
+		}
 	}
 	fmt.Fprintln(tw, head)
 	for _, pr := range r.Results {
@@ -129,6 +171,9 @@ func (r *Report) writeTable(b *strings.Builder) {
 		}
 		if r.Skipped == "" {
 			row += fmt.Sprintf("\t%d\t%d\t%.1f\t%.0f\t%s", pr.States, pr.Transitions, pr.Seconds, float64(pr.States)/max(pr.Seconds, 1e-9), pr.Timing)
+			if r.HashBits != 0 {
+				row += "\t" + formatOmission(pr.Omission)
+			}
 		}
 		fmt.Fprintln(tw, row)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -345,4 +346,31 @@ func TestVerdictLine(t *testing.T) {
 	var b strings.Builder
 	require.NoError(t, madeUpReport().WriteText(&b, sp))
 	assert.True(t, strings.HasSuffix(b.String(), "\nVerdict: VIOLATED: P2 under linux, P8 under linux, P9 under linux.\n"), b.String())
+}
+
+// TestSearchInReport: the text report says when only the safety
+// properties were checked, and under hash compaction prints each
+// profile's probability of a missed state and the largest in the verdict.
+func TestSearchInReport(t *testing.T) {
+	sp, err := spec.TCP()
+	require.NoError(t, err)
+	rep, _, err := Run(sp, []*spec.Profile{sp.Profile("bsd")}, Options{Bounds: tiny(), Safety: true, HashBits: 32})
+	require.NoError(t, err)
+	var b strings.Builder
+	require.NoError(t, rep.WriteText(&b, sp))
+	text := b.String()
+	assert.Contains(t, text, "\nSafety properties only: P2's liveness half is not checked (as SPIN's pan with -DSAFETY).\n")
+	assert.Contains(t, text, "\nHash compaction: 32 bits of each state's hash are kept")
+	assert.Contains(t, text, "P2 is checked on every step only")
+	p := formatOmission(rep.Results[0].Omission)
+	assert.Regexp(t, `(?m)^profile .* timing +p\(missed\)$`, text)
+	assert.Regexp(t, `(?m)^bsd .* `+regexp.QuoteMeta(p)+`$`, text)
+	assert.True(t, strings.HasSuffix(text, "\nVerdict: holds (hash compaction: p(missed state) ≤ "+p+"): every safety property under 1 profile at these bounds.\n"), text)
+
+	rep, _, err = Run(sp, []*spec.Profile{sp.Profile("rfc9293")}, Options{Bounds: tiny(), HashBits: 40})
+	require.NoError(t, err)
+	b.Reset()
+	require.NoError(t, rep.WriteText(&b, sp))
+	assert.Regexp(t, `\nVerdict: holds \(hash compaction: p\(missed state\) ≤ [0-9.e-]+\) under 1 profile at these bounds, but for the findings the spec declares: P7 under rfc9293`, b.String())
+	assert.NotContains(t, b.String(), "Safety properties only")
 }

@@ -6,7 +6,6 @@ import (
 
 	"github.com/tcpfsm/tcpfsm/bind"
 	"github.com/tcpfsm/tcpfsm/check"
-	"github.com/tcpfsm/tcpfsm/props"
 	"github.com/tcpfsm/tcpfsm/spec"
 )
 
@@ -31,11 +30,11 @@ func recheck(r *ProfileResult, sp *spec.Spec, sprof *spec.Profile, opt Options) 
 		if err != nil {
 			return BadBounds{fmt.Errorf("at %d ticks per MSL: %w", ticks, err)}
 		}
-		co := check.Options{MaxStates: opt.MaxStates, MaxBytes: opt.MaxBytes, Findings: props.Declared(sprof), Stop: opt.Stop, Plain: opt.Plain}
+		co := opt.checkOptions(sprof)
 		if opt.Progress != nil {
 			co.Progress = func(pr check.Progress) { opt.Progress(fmt.Sprintf("%s at %d ticks per MSL", sprof.Name, ticks), pr) }
 		}
-		res, err := check.Run(m, props.ModelChecked, co)
+		res, err := check.Run(m, opt.properties(), co)
 		var stopped check.Stopped
 		if errors.As(err, &stopped) {
 			return Interrupted{Profile: sprof.Name, States: stopped.States}

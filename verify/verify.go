@@ -32,6 +32,13 @@ type Report struct {
 	// last result is the profile under way, itself Incomplete, and the
 	// profiles after it are left out.
 	Incomplete bool `json:"incomplete,omitempty"`
+	// Safety says that only the safety properties were checked
+	// (Options.Safety): P2 without its liveness half.
+	Safety bool `json:"safety_only,omitempty"`
+	// HashBits is, under hash compaction (Options.HashBits), the bits of
+	// each state's hash the search kept; each result's Omission says how
+	// likely it missed a state.
+	HashBits int `json:"hash_bits,omitempty"`
 	// Table is the table the model ran (Options.Table).
 	Table bind.Table `json:"-"`
 	// Detail makes the text report print the counterexample of every
@@ -52,7 +59,8 @@ type ProfileResult struct {
 	States      int              `json:"states"`
 	Transitions int              `json:"transitions"`
 	Seconds     float64          `json:"seconds"`
-	Bytes       uint64           `json:"bytes,omitempty"` // the visited set at the end
+	Omission    float64          `json:"p_missed_state,omitempty"` // under hash compaction, a bound on the probability that the search missed a state
+	Bytes       uint64           `json:"bytes,omitempty"`          // the visited set at the end
 	Properties  []PropertyResult `json:"properties"`
 	// Coverage, with Options.Coverage, says how often each rule of the
 	// spec fired, in spec order.
@@ -151,6 +159,14 @@ type Options struct {
 	// AlsoMSLTicks are other time resolutions (ticks per MSL) at which
 	// every model-checked verdict is decided again (see recheck).
 	AlsoMSLTicks []int
+	// Workers is how many goroutines expand states; 0: one per core.
+	Workers int
+	// HashBits, if not 0, explores under hash compaction (check.Options):
+	// each profile's result then says how likely a state was missed.
+	HashBits int
+	// Safety checks the safety properties only: P2 loses its liveness
+	// half, so that the run checks what SPIN's pan checks with -DSAFETY.
+	Safety bool
 }
 
 // BadBounds reports a model that cannot be built: bounds the model
@@ -344,16 +360,17 @@ func modelCheck(rep *Report, sp *spec.Spec, profiles []*spec.Profile, opt Option
 		}
 	}
 	rep.Bounds = DescribeBounds(opt.Bounds)
+	rep.Safety, rep.HashBits = opt.Safety, opt.HashBits
 	for i, sprof := range profiles {
 		m, err := bind.Model(sp, sprof, opt.Bounds, opt.Table)
 		if err != nil {
 			return BadBounds{err}
 		}
-		co := check.Options{MaxStates: opt.MaxStates, MaxBytes: opt.MaxBytes, Findings: props.Declared(sprof), Stop: opt.Stop, Plain: opt.Plain}
+		co := opt.checkOptions(sprof)
 		if opt.Progress != nil {
 			co.Progress = func(pr check.Progress) { opt.Progress(sprof.Name, pr) }
 		}
-		res, err := check.Run(m, props.ModelChecked, co)
+		res, err := check.Run(m, opt.properties(), co)
 		var stopped check.Stopped
 		if errors.As(err, &stopped) {
 			res = &check.Result{States: stopped.States, Transitions: stopped.Transitions, Elapsed: stopped.Elapsed, Bytes: stopped.Bytes}
@@ -364,6 +381,7 @@ func modelCheck(rep *Report, sp *spec.Spec, profiles []*spec.Profile, opt Option
 		r.MSL = m.Timing.NetworkMSL.String()
 		r.Timing = m.Timing.String()
 		r.States, r.Transitions, r.Seconds, r.Bytes = res.States, res.Transitions, res.Elapsed.Seconds(), res.Bytes
+		r.Omission = res.Omission
 		if opt.Coverage && err == nil {
 			r.Coverage = coverage(sp, m, res.Fired)
 		}
@@ -391,6 +409,32 @@ func modelCheck(rep *Report, sp *spec.Spec, profiles []*spec.Profile, opt Option
 		}
 	}
 	return nil
+}
+
+// checkOptions are the explorer's options for profile sprof.
+func (opt Options) checkOptions(sprof *spec.Profile) check.Options {
+	return check.Options{MaxStates: opt.MaxStates, MaxBytes: opt.MaxBytes, Workers: opt.Workers, HashBits: opt.HashBits, Findings: props.Declared(sprof), Stop: opt.Stop, Plain: opt.Plain}
+}
+
+// properties are the properties the model is explored for: all of
+// props.ModelChecked, or with Safety their safety halves.
+func (opt Options) properties() []check.Property {
+	if opt.Safety {
+		return safetyOnly(props.ModelChecked)
+	}
+	return props.ModelChecked
+}
+
+// safetyOnly is list without its liveness halves: each property keeps
+// its step and state checks and drops its obligations, so the explorer
+// keeps no liveness subgraph and runs no fair-cycle search.
+func safetyOnly(list []check.Property) []check.Property {
+	out := make([]check.Property, len(list))
+	for i, p := range list {
+		p.Obligations, p.Owes, p.Unmet = 0, nil, nil
+		out[i] = p
+	}
+	return out
 }
 
 // modelResults are the verdicts on the model-checked properties that res

@@ -146,3 +146,60 @@ func TestRunInterrupted(t *testing.T) {
 		assert.Equal(t, p.ID != "P9", p.Unchecked, p.ID)
 	}
 }
+
+// TestRunSearchOptions: -safety, -workers and -hash-bits change how the
+// model is searched, not what is found. The safety run has the same
+// states and verdicts and skips the liveness search; any number of
+// workers finds the same states; hash compaction, at 64 bits on so small
+// a model, finds them all and says how likely it was to miss one.
+func TestRunSearchOptions(t *testing.T) {
+	sp, err := spec.TCP()
+	require.NoError(t, err)
+	profiles := []*spec.Profile{sp.Profile("rfc9293")}
+	run := func(opt Options) (*Report, map[string]bool) {
+		phases := map[string]bool{}
+		opt.Bounds = tiny()
+		opt.Progress = func(_ string, p Progress) { phases[p.Phase] = true }
+		rep, failures, err := Run(sp, profiles, opt)
+		require.NoError(t, err)
+		require.Zero(t, failures, rep.Failures())
+		return rep, phases
+	}
+	statuses := func(r ProfileResult) []string {
+		var out []string
+		for _, p := range r.Properties {
+			out = append(out, p.ID+" "+p.Status())
+		}
+		return out
+	}
+	exact, phases := run(Options{Workers: 1})
+	require.Len(t, exact.Results, 1)
+	assert.True(t, phases["liveness"], "the full check searches for fair cycles")
+	assert.Zero(t, exact.Results[0].Omission)
+	assert.Contains(t, statuses(exact.Results[0]), "P7 finding")
+
+	safe, phases := run(Options{Safety: true, Workers: 2})
+	assert.False(t, phases["liveness"], "-safety runs no liveness search")
+	assert.True(t, safe.Safety)
+	assert.Equal(t, exact.Results[0].States, safe.Results[0].States)
+	assert.Equal(t, exact.Results[0].Transitions, safe.Results[0].Transitions)
+	assert.Equal(t, statuses(exact.Results[0]), statuses(safe.Results[0]))
+
+	hc, _ := run(Options{HashBits: 64})
+	assert.Equal(t, 64, hc.HashBits)
+	n := float64(exact.Results[0].States)
+	assert.Equal(t, exact.Results[0].States, hc.Results[0].States)
+	assert.InDelta(t, n*n/(1<<62)/8, hc.Results[0].Omission, 1e-30, "n²/2^65")
+	assert.Equal(t, statuses(exact.Results[0]), statuses(hc.Results[0]))
+
+	var b strings.Builder
+	require.NoError(t, hc.WriteJSON(&b))
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal([]byte(b.String()), &doc))
+	assert.EqualValues(t, 64, doc["hash_bits"])
+	assert.Greater(t, doc["results"].([]any)[0].(map[string]any)["p_missed_state"], 0.0)
+	b.Reset()
+	require.NoError(t, safe.WriteJSON(&b))
+	assert.Contains(t, b.String(), `"safety_only": true`)
+	assert.NotContains(t, b.String(), "p_missed_state", "exact storage misses nothing")
+}

@@ -29,6 +29,7 @@ func runCheck(c *specCommand, args []string, stdout, stderr io.Writer) error {
 	detail := c.Bool("v", false, "print the counterexample of every finding too, not only of every violation")
 	reuseTags := c.Bool("reuse-tags", false, "for a spec of the SCTP vocabulary: every association takes the first one's verification tags (the mutant the tag check cannot survive)")
 	cover := c.Bool("coverage", false, "report how often the exploration fired each rule of the spec, per profile (with -json, in each result)")
+	sf := addSearchFlags(c.FlagSet)
 	sp, path, err := c.load(args)
 	if err != nil {
 		return err
@@ -61,15 +62,26 @@ func runCheck(c *specCommand, args []string, stdout, stderr io.Writer) error {
 	if err := out.check(); err != nil {
 		return err
 	}
+	if err := sf.apply(&opt); err != nil {
+		return err
+	}
 	opt.Coverage = *cover
 	opt.ReuseTags = *reuseTags
+	stopProfile, err := sf.profile()
+	if err != nil {
+		return err
+	}
 	stop, release := interrupts()
 	opt.Stop = stop
 	rep, failures, err := verify.Run(sp, profiles, opt)
 	release()
 	done()
 	var interrupted verify.Interrupted
-	if err != nil && !errors.As(err, &interrupted) {
+	ran := err == nil || errors.As(err, &interrupted)
+	if perr := stopProfile(ran); perr != nil {
+		return &exitError{code: 2, msg: "fsmgen check: " + perr.Error()}
+	}
+	if !ran {
 		return verifyError("fsmgen check", err)
 	}
 	rep.Detail = *detail

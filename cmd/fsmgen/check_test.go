@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -89,4 +90,43 @@ func TestCheckSCTP(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Empty(t, stdout)
 	assert.Contains(t, stderr, "fsmgen check: -reuse-tags is for a spec of the SCTP vocabulary")
+}
+
+// TestCheckSearchFlags: -safety, -hash-bits and -workers reach the
+// report, text and JSON, and -cpuprofile leaves a profile of the run.
+func TestCheckSearchFlags(t *testing.T) {
+	prof := filepath.Join(t.TempDir(), "cpu.prof")
+	code, stdout, stderr := fsmgen(checkArgs("-profile", "bsd", "-safety", "-hash-bits", "48", "-workers", "2", "-cpuprofile", prof)...)
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "Safety properties only")
+	assert.Contains(t, stdout, "Hash compaction: 48 bits")
+	assert.Regexp(t, `\nVerdict: holds \(hash compaction: p\(missed state\) ≤ [0-9.e-]+\): every safety property under 1 profile at these bounds\.\n$`, stdout)
+	st, err := os.Stat(prof)
+	require.NoError(t, err)
+	assert.Positive(t, st.Size(), "a CPU profile")
+
+	code, stdout, stderr = fsmgen(checkArgs("-profile", "bsd", "-json", "-safety", "-hash-bits", "48")...)
+	require.Equal(t, 0, code, stderr)
+	var rep struct {
+		Safety   bool `json:"safety_only"`
+		HashBits int  `json:"hash_bits"`
+		Results  []struct {
+			Omission float64 `json:"p_missed_state"`
+		} `json:"results"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &rep))
+	assert.True(t, rep.Safety)
+	assert.Equal(t, 48, rep.HashBits)
+	require.Len(t, rep.Results, 1)
+	assert.Positive(t, rep.Results[0].Omission)
+	assert.Less(t, rep.Results[0].Omission, 1e-3)
+}
+
+// TestCheckProfileNotLeftOnFailure: a run that fails before its verdict
+// (here past -max-states) leaves no partial CPU profile.
+func TestCheckProfileNotLeftOnFailure(t *testing.T) {
+	prof := filepath.Join(t.TempDir(), "cpu.prof")
+	code, _, stderr := fsmgen(checkArgs("-profile", "bsd", "-max-states", "100", "-cpuprofile", prof)...)
+	assert.Equal(t, 2, code, stderr)
+	assert.NoFileExists(t, prof)
 }
