@@ -31,3 +31,8 @@ func live(s tcp.State) bool { return s != tcp.Closed && s != tcp.Listen }
 func PendingFIN(s tcp.State) bool {
 	return s == tcp.FinWait1 || s == tcp.Closing || s == tcp.LastAck
 }
+
+// writable: states in which the application may still write data that
+// goes out at once: the connection is established and our FIN is not yet
+// queued (RFC 9293 3.10.2: SEND in ESTABLISHED and CLOSE-WAIT).
+func writable(s tcp.State) bool { return s == tcp.Established || s == tcp.CloseWait }

@@ -18,14 +18,15 @@ type codec struct {
 	words int
 	// Widths.
 	backoff, done, nextInc, loss uint
+	wrote                        uint // Endpoint.Wrote
 	inc                          uint // an incarnation (0..Incarnations), then the Zombie bit
 	incSet                       uint // each ghost set: one bit per incarnation
 	count, age                   uint // segments in one direction, a segment's age
 	timers                       [NumTimers]uint
 	// Offsets within an endpoint's piece, and the pieces' widths.
-	atDone, atFlags, atBackoff uint
-	atTimers                   [NumTimers]uint
-	endpoint, segment, ghosts  uint
+	atDone, atFlags, atBackoff, atWrote uint
+	atTimers                            [NumTimers]uint
+	endpoint, segment, ghosts           uint
 }
 
 // width is the number of bits that hold every value from 0 to max.
@@ -34,8 +35,8 @@ func width(max int) uint { return uint(bits.Len(uint(max))) }
 const (
 	numIncSets = 6 // State.ghostSets
 	stateBits  = 4 // tcp.State, 1..11
-	flagBits   = 3 // Held, Shut, Closer
-	kindBits   = 3 // SYN .. RSTACK
+	flagBits   = 4 // Held, Shut, Closer, Unread
+	kindBits   = 4 // SYN .. DATA
 )
 
 func newCodec(m *Model) codec {
@@ -46,6 +47,7 @@ func newCodec(m *Model) codec {
 		inc:     width(b.Incarnations) + 1,
 		nextInc: width(b.Incarnations + 1),
 		loss:    width(b.Losses),
+		wrote:   width(b.Data),
 		incSet:  uint(b.Incarnations),
 		count:   width(b.Capacity),
 		age:     width(t.MSL),
@@ -58,12 +60,13 @@ func newCodec(m *Model) codec {
 	c.atDone = stateBits + c.inc
 	c.atFlags = c.atDone + c.done
 	c.atBackoff = c.atFlags + flagBits
-	at := c.atBackoff + c.backoff
+	c.atWrote = c.atBackoff + c.backoff
+	at := c.atWrote + c.wrote
 	for k, w := range c.timers {
 		c.atTimers[k] = at
 		at += w
 	}
-	c.endpoint = at // at most 49 bits, within one word
+	c.endpoint = at // at most 55 bits, within one word
 	c.segment = kindBits + 2 + c.inc + c.age
 	c.ghosts = c.nextInc + c.loss + numIncSets*c.incSet
 	total := 2*c.endpoint + 2*(c.count+uint(b.Capacity)*c.segment) + c.ghosts
@@ -175,8 +178,10 @@ func flag(v bool) uint64 {
 func (c *codec) packEndpoint(e *Endpoint, overflow *uint64) uint64 {
 	inc := c.packInc(e.Inc)
 	v := uint64(e.St) | inc<<stateBits | uint64(e.Done)<<(c.atDone&63) |
-		(flag(e.Held)|flag(e.Shut)<<1|flag(e.Closer)<<2)<<(c.atFlags&63) | uint64(e.Backoff)<<(c.atBackoff&63)
-	of := uint64(e.St)>>stateBits | inc>>(c.inc&63) | uint64(e.Done)>>(c.done&63) | uint64(e.Backoff)>>(c.backoff&63)
+		(flag(e.Held)|flag(e.Shut)<<1|flag(e.Closer)<<2|flag(e.Unread)<<3)<<(c.atFlags&63) | uint64(e.Backoff)<<(c.atBackoff&63) |
+		uint64(e.Wrote)<<(c.atWrote&63)
+	of := uint64(e.St)>>stateBits | inc>>(c.inc&63) | uint64(e.Done)>>(c.done&63) | uint64(e.Backoff)>>(c.backoff&63) |
+		uint64(e.Wrote)>>(c.wrote&63)
 	for k := range NumTimers {
 		t := uint64(e.Timers[k])
 		v |= t << (c.atTimers[k] & 63)
@@ -224,8 +229,9 @@ func (m *Model) Unpack(src []uint64) State {
 		e.Inc = c.unpackInc(v >> stateBits)
 		e.Done = uint8(v >> (c.atDone & 63) & mask(c.done))
 		f := v >> (c.atFlags & 63)
-		e.Held, e.Shut, e.Closer = f&1 != 0, f&2 != 0, f&4 != 0
+		e.Held, e.Shut, e.Closer, e.Unread = f&1 != 0, f&2 != 0, f&4 != 0, f&8 != 0
 		e.Backoff = uint8(v >> (c.atBackoff & 63) & mask(c.backoff))
+		e.Wrote = uint8(v >> (c.atWrote & 63) & mask(c.wrote))
 		for k := range NumTimers {
 			e.Timers[k] = uint8(v >> (c.atTimers[k] & 63) & mask(c.timers[k]))
 		}

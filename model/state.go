@@ -25,9 +25,14 @@ const (
 	// sequence number from, it carries sequence number 0 and acknowledges
 	// the SYN (RFC 9293 3.10.7.1: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>).
 	RSTACK
+	// DATA is a segment of data an application wrote (Bounds.Data). It is
+	// sent by the application's write, not by a transition of the table,
+	// and the receiver takes it as rcv DATA, or DATA_AFTER_CLOSE once its
+	// own application has closed.
+	DATA
 )
 
-var kindNames = [...]string{"", "SYN", "SYN,ACK", "ACK", "FIN", "RST", "PROBE", "RST,ACK"}
+var kindNames = [...]string{"", "SYN", "SYN,ACK", "ACK", "FIN", "RST", "PROBE", "RST,ACK", "DATA"}
 
 func (k SegKind) String() string {
 	if int(k) < len(kindNames) && k != 0 {
@@ -131,6 +136,8 @@ type Endpoint struct {
 	Held    bool  // the application holds the socket (not yet closed or aborted)
 	Shut    bool  // the application shut down its sending side
 	Closer  bool  // it sent its FIN before receiving the peer's
+	Unread  bool  // data arrived that the application may not have read: its close() may be CLOSE_UNREAD
+	Wrote   uint8 // segments of data its application wrote in this incarnation (at most Bounds.Data)
 	Backoff uint8
 	Timers  [NumTimers]uint8
 }
@@ -340,7 +347,9 @@ func Accepted(l Label) bool {
 	if l.Kind != Deliver && l.Kind != DeliverCopy || l.Event == 0 {
 		return false
 	}
-	return l.To != l.From || l.Actions&Tells != 0
+	// Data the table ACKs is delivered to the application (RFC 9293
+	// 3.10.7.4 seventh), whether or not the state moves.
+	return l.To != l.From || l.Actions&Tells != 0 || l.Event == tcp.RcvData && l.Actions.Has(tcp.SendAck)
 }
 
 // Tells are the actions by which the table tells the application

@@ -36,6 +36,8 @@ func New(p tcp.Profile, b Bounds, step tcp.StepFunc) (*Model, error) {
 		return nil, fmt.Errorf("incarnations %d out of range 1..%d", b.Incarnations, MaxIncarnations)
 	case b.Losses < 0 || b.Losses > MaxLosses:
 		return nil, fmt.Errorf("losses %d out of range 0..%d", b.Losses, MaxLosses)
+	case b.Data < 0 || b.Data > MaxData:
+		return nil, fmt.Errorf("data %d out of range 0..%d", b.Data, MaxData)
 	}
 	t, err := NewTiming(p, b)
 	if err != nil {
@@ -89,6 +91,7 @@ const (
 	DeliverCopy                 // a segment is delivered and a copy stays in flight
 	Lose                        // a segment is lost
 	Tick                        // time moves on
+	Write                       // an application writes a segment of data (not an event of the table)
 )
 
 // Label says what a global step was, for counterexamples and fairness.
@@ -121,6 +124,8 @@ func (l Label) String() string {
 		}
 	case Fire:
 		what = fmt.Sprintf("%s: %s", who, l.Event)
+	case Write:
+		return fmt.Sprintf("%s: write, sends %s", who, l.Seg)
 	case Deliver, DeliverCopy:
 		copyNote := ""
 		if l.Kind == DeliverCopy {
@@ -237,10 +242,15 @@ func (g *successors) run(s *State) {
 				continue
 			}
 			g.deliver(s, d, i, false)
-			if m.Bounds.Duplication {
+			// Data is neither duplicated nor lost: a copy of data already
+			// received lies below RCV.NXT and is not new data (RFC 9293
+			// 3.10.7.4 first), and a lost segment is sent again before
+			// the FIN behind it can be ACKed, which is the run in which
+			// it arrives late.
+			if m.Bounds.Duplication && seg.Kind != DATA {
 				g.deliver(s, d, i, true)
 			}
-			if s.Losses > 0 {
+			if s.Losses > 0 && seg.Kind != DATA {
 				n := *s
 				n.remove(d, i)
 				n.Losses--
@@ -325,20 +335,47 @@ func (g *successors) appSteps(s *State, x int) {
 		if !e.Shut {
 			calls = append(calls, tcp.AppShutdown)
 		}
+		if e.Unread {
+			// Data arrived that the application may not have read: its
+			// close() is then CLOSE_UNREAD (RFC 9293 3.6.1 SHLD-3); one
+			// that read it all closes as usual.
+			calls = append(calls, tcp.AppCloseUnread)
+		}
 		for _, c := range calls {
 			if m.cell(e.St, c).Verdict != tcp.Move {
 				continue // a refused call changes nothing
 			}
 			n := *s
 			switch c {
-			case tcp.AppClose, tcp.AppAbort:
+			case tcp.AppClose, tcp.AppAbort, tcp.AppCloseUnread:
 				n.E[x].Held = false
 			case tcp.AppShutdown:
 				n.E[x].Shut = true
 			}
 			g.apply(&n, x, c, Label{Kind: App, End: x, Event: c}, nil)
 		}
+		g.write(s, x)
 	}
+}
+
+// write is the application of endpoint x writing a segment of data, while
+// it may still send (writable) and has written fewer than Bounds.Data in
+// this incarnation. Writing is not an event of the table: the segment
+// goes out at once (the peer's window is open), and a full channel makes
+// the write wait rather than lose it.
+func (g *successors) write(s *State, x int) {
+	e := &s.E[x]
+	if e.Shut || !writable(e.St) || int(e.Wrote) >= g.m.Bounds.Data {
+		return
+	}
+	n := *s
+	seg := Segment{Kind: DATA, Inc: e.Inc}
+	if !n.add(x, seg, g.m.Bounds.Capacity) {
+		g.blocked++
+		return
+	}
+	n.E[x].Wrote++
+	g.emit(Label{Kind: Write, End: x, Seg: seg, From: e.St, To: e.St}, &n)
 }
 
 // classify turns a segment into the event its receiver sees, or reports
@@ -388,6 +425,15 @@ func (m *Model) classify(s *State, r *Endpoint, g Segment) (tcp.Event, bool) {
 			return 0, false
 		}
 		return tcp.RcvRst, true
+	case DATA:
+		// Data reaching a socket whose application has closed has nobody
+		// to read it (RFC 9293 3.6.1 SHLD-3). The acknowledgment it
+		// carries is not read: the ACK sent when the FIN arrived carries
+		// it too.
+		if live(r.St) && !r.Held {
+			return tcp.RcvDataAfterClose, true
+		}
+		return tcp.RcvData, true
 	case RSTACK:
 		// The answer to a SYN counts only in SYN_SENT, where it
 		// acknowledges our SYN: the connection is refused. Anywhere else
@@ -461,6 +507,11 @@ func (g *successors) apply(n *State, x int, e tcp.Event, l Label, seg *Segment) 
 		ep.Closer = true
 	}
 	m.timers(ep, t)
+	// Data the table takes in (and so ACKs) reaches the application, which
+	// may then close before reading it.
+	if e == tcp.RcvData && t.Actions.Has(tcp.SendAck) && ep.Held {
+		ep.Unread = true
+	}
 	tag := ep.Inc
 	if tag == 0 && seg != nil {
 		tag = seg.Inc // CLOSED and LISTEN answer in the incarnation of what they answer
@@ -506,7 +557,9 @@ func (g *successors) apply(n *State, x int, e tcp.Event, l Label, seg *Segment) 
 	// what P3 looks for (RFC 1337).
 	if t.Next != from && (t.Next == tcp.Closed || t.Next == tcp.Listen) {
 		switch {
-		case l.Kind == Fire && e != tcp.TimeoutTimeWait, l.Kind == App:
+		case l.Kind == Fire && e != tcp.TimeoutTimeWait, l.Kind == App, t.Actions.Has(tcp.SendRst):
+			// An endpoint that ends its connection with a RST of its own
+			// (data after close() that nobody will read) aborts it too.
 			n.Spoiled |= incBit(ep.Inc)
 		case e == tcp.RcvRst && from != tcp.TimeWait:
 			n.Reset |= incBit(ep.Inc)

@@ -18,6 +18,11 @@ type Bounds struct {
 	Loss         bool
 	Duplication  bool
 	Reordering   bool
+	// Data is how many segments of data each application may write per
+	// incarnation (0: the applications send no data). A segment written
+	// is the data a FIN queues behind, and what makes rcv DATA,
+	// DATA_AFTER_CLOSE and close() with unread data (CLOSE_UNREAD) happen.
+	Data int
 }
 
 // String says what the model explores under b, for reports and headers.
@@ -31,8 +36,15 @@ func (b Bounds) String() string {
 	if b.Incarnations == 1 {
 		incs = "incarnation"
 	}
-	return fmt.Sprintf("client A and server B over a network of capacity %d per direction, loss %s, duplication %s, reordering %s; %d %s; MSL = %d ticks",
-		b.Capacity, loss, onOff[b.Duplication], onOff[b.Reordering], b.Incarnations, incs, b.MSLTicks)
+	data := "no data"
+	switch {
+	case b.Data == 1:
+		data = "1 segment of data written per application and incarnation"
+	case b.Data > 1:
+		data = fmt.Sprintf("%d segments of data written per application and incarnation", b.Data)
+	}
+	return fmt.Sprintf("client A and server B over a network of capacity %d per direction, loss %s, duplication %s, reordering %s; %d %s; %s; MSL = %d ticks",
+		b.Capacity, loss, onOff[b.Duplication], onOff[b.Reordering], b.Incarnations, incs, data, b.MSLTicks)
 }
 
 // DefaultMSL is the network MSL for a profile without one of its own: the
@@ -44,9 +56,10 @@ const DefaultMSL = 30 * time.Second
 // two segments in flight per direction (a segment and its retransmission,
 // or a FIN behind an ACK), one loss per incarnation (the assumption
 // TIME_WAIT's guarantees rest on), duplication and reordering, and an MSL
-// of two ticks.
+// of two ticks, and one segment of data each application may write per
+// incarnation (the data a FIN queues behind).
 func DefaultBounds() Bounds {
-	return Bounds{MSLTicks: 2, Capacity: 2, Incarnations: 2, Losses: 1, Loss: true, Duplication: true, Reordering: true}
+	return Bounds{MSLTicks: 2, Capacity: 2, Incarnations: 2, Losses: 1, Loss: true, Duplication: true, Reordering: true, Data: 1}
 }
 
 // QuickBounds are DefaultBounds with one segment in flight per direction:
@@ -65,6 +78,7 @@ const (
 	MaxCapacity     = 8
 	MaxIncarnations = 5
 	MaxLosses       = 4
+	MaxData         = 3   // Endpoint.Wrote has two bits in the codec
 	maxTicks        = 250 // a timer's ticks fit a byte beside "stopped" and "due"
 )
 

@@ -199,6 +199,8 @@ func exchangeStep(l model.Label) diagram.Step {
 		s.Message = &diagram.Message{From: from, To: at, Text: segText(l.Seg) + " lost", Lost: true}
 	case model.Tick:
 		s.Notes = append(s.Notes, diagram.Note{Text: "tick"})
+	case model.Write:
+		s.Notes = append(s.Notes, over("write: "+segText(l.Seg)))
 	default:
 		s.Notes = append(s.Notes, over(fmt.Sprintf("%s%s", l.Event, change)))
 	}

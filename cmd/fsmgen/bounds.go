@@ -22,6 +22,7 @@ type boundsFlags struct {
 	noLoss       *bool
 	noDup        *bool
 	noReorder    *bool
+	data         *int
 }
 
 // addBoundsFlags defines the model's bounds on fs, defaulting to d.
@@ -35,13 +36,14 @@ func addBoundsFlags(fs *flag.FlagSet, d model.Bounds) boundsFlags {
 		noLoss:       fs.Bool("no-loss", false, "a network that loses nothing"),
 		noDup:        fs.Bool("no-dup", false, "a network that duplicates nothing"),
 		noReorder:    fs.Bool("no-reorder", false, "a network that keeps order"),
+		data:         fs.Int("data", d.Data, "segments of data each application may write per incarnation (`N`; 0: no data)"),
 	}
 }
 
 func (f boundsFlags) bounds() model.Bounds {
 	return model.Bounds{
 		NetworkMSL: *f.msl, MSLTicks: *f.mslTicks, Capacity: *f.capacity, Incarnations: *f.incarnations,
-		Losses: *f.losses, Loss: !*f.noLoss, Duplication: !*f.noDup, Reordering: !*f.noReorder,
+		Losses: *f.losses, Loss: !*f.noLoss, Duplication: !*f.noDup, Reordering: !*f.noReorder, Data: *f.data,
 	}
 }
 

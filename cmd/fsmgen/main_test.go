@@ -264,6 +264,8 @@ func TestCheckFindings(t *testing.T) {
 func TestCheckBounds(t *testing.T) {
 	for args, want := range map[[2]string]string{
 		{"-capacity", "99"}:     "capacity 99 out of range",
+		{"-data", "4"}:          "data 4 out of range 0..3",
+		{"-data", "-1"}:         "data -1 out of range 0..3",
 		{"-max-states", "1000"}: "more than 1000 states",
 		{"-max-memory", "1"}:    "the search would hold more than 1 MiB",
 		{"-max-states", "-5"}:   "-max-states -5: give a positive number",

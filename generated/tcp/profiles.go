@@ -254,5 +254,5 @@ func (p *Profile) Step(s State, e Event) (Transition, bool) {
 
 // The build breaks here when types.go comes from another spec.
 func _() {
-	_ = map[bool]int{false: 0, SpecHash == "sha256:bc20b123b5f135c4247fabbb82215d19cc28e167fbd3d243d799340f6e7a95e9": 1}
+	_ = map[bool]int{false: 0, SpecHash == "sha256:85c895c5fba4d8077ceaded733682d90a5e2727fd19ebe8f0eecbe37f2d91be3": 1}
 }

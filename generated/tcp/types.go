@@ -9,7 +9,7 @@ import (
 )
 
 // SpecHash identifies the spec this package was generated from; the other files check it at compile time.
-const SpecHash = "sha256:bc20b123b5f135c4247fabbb82215d19cc28e167fbd3d243d799340f6e7a95e9"
+const SpecHash = "sha256:85c895c5fba4d8077ceaded733682d90a5e2727fd19ebe8f0eecbe37f2d91be3"
 
 // SpecFile is the spec this package was generated from.
 const SpecFile = "spec/tcp.fsm"
