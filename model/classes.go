@@ -36,3 +36,13 @@ func PendingFIN(s tcp.State) bool {
 // goes out at once: the connection is established and our FIN is not yet
 // queued (RFC 9293 3.10.2: SEND in ESTABLISHED and CLOSE-WAIT).
 func writable(s tcp.State) bool { return s == tcp.Established || s == tcp.CloseWait }
+
+// hasSynchronized: states in which the handshake has completed on this
+// side, so the endpoint reads and acknowledges data.
+func hasSynchronized(s tcp.State) bool {
+	switch s {
+	case tcp.Established, tcp.FinWait1, tcp.FinWait2, tcp.Closing, tcp.TimeWait, tcp.CloseWait, tcp.LastAck:
+		return true
+	}
+	return false
+}

@@ -6,7 +6,7 @@ import (
 )
 
 // MaxWords is the most words a packed state takes, at the widest bounds.
-const MaxWords = 6
+const MaxWords = 7
 
 // codec packs a State into a few machine words: the explorer stores tens of
 // millions of them, so every bit counts. Each field is as wide as the
@@ -19,6 +19,8 @@ type codec struct {
 	// Widths.
 	backoff, done, nextInc, loss uint
 	wrote                        uint // Endpoint.Wrote
+	window                       uint // an endpoint's zero-window fields: Full, Blocked, DataQ, FinQ, then Persist
+	persist                      uint // Endpoint.Persist
 	inc                          uint // an incarnation (0..Incarnations), then the Zombie bit
 	incSet                       uint // each ghost set: one bit per incarnation
 	count, age                   uint // segments in one direction, a segment's age
@@ -48,6 +50,7 @@ func newCodec(m *Model) codec {
 		nextInc: width(b.Incarnations + 1),
 		loss:    width(b.Losses),
 		wrote:   width(b.Data),
+		persist: width(t.Persist + 1),
 		incSet:  uint(b.Incarnations),
 		count:   width(b.Capacity),
 		age:     width(t.MSL),
@@ -67,9 +70,10 @@ func newCodec(m *Model) codec {
 		at += w
 	}
 	c.endpoint = at // at most 55 bits, within one word
+	c.window = 4 + c.persist
 	c.segment = kindBits + 2 + c.inc + c.age
 	c.ghosts = c.nextInc + c.loss + numIncSets*c.incSet
-	total := 2*c.endpoint + 2*(c.count+uint(b.Capacity)*c.segment) + c.ghosts
+	total := 2*(c.endpoint+c.window) + 2*(c.count+uint(b.Capacity)*c.segment) + c.ghosts
 	c.words = int((total + 63) / 64)
 	return c
 }
@@ -147,6 +151,7 @@ func (m *Model) Pack(s *State, dst []uint64) {
 	b := bitWriter{w: dst[:c.words]}
 	for x := range s.E {
 		b.put(c.packEndpoint(&s.E[x], &b.overflow), c.endpoint)
+		b.put(c.packWindow(&s.E[x], &b.overflow), c.window)
 	}
 	for d := 0; d < 2; d++ {
 		b.put(uint64(s.N[d]), c.count)
@@ -189,6 +194,13 @@ func (c *codec) packEndpoint(e *Endpoint, overflow *uint64) uint64 {
 	}
 	*overflow |= of
 	return v
+}
+
+// packWindow packs an endpoint's zero-window fields, a field of their own
+// so that an endpoint's other fields keep within one word.
+func (c *codec) packWindow(e *Endpoint, overflow *uint64) uint64 {
+	*overflow |= uint64(e.Persist) >> (c.persist & 63)
+	return flag(e.Full) | flag(e.Blocked)<<1 | flag(e.DataQ)<<2 | flag(e.FinQ)<<3 | uint64(e.Persist)<<4
 }
 
 func (c *codec) packSegment(g Segment, overflow *uint64) uint64 {
@@ -235,6 +247,9 @@ func (m *Model) Unpack(src []uint64) State {
 		for k := range NumTimers {
 			e.Timers[k] = uint8(v >> (c.atTimers[k] & 63) & mask(c.timers[k]))
 		}
+		w := b.get(c.window)
+		e.Full, e.Blocked, e.DataQ, e.FinQ = w&1 != 0, w&2 != 0, w&4 != 0, w&8 != 0
+		e.Persist = uint8(w >> 4 & mask(c.persist))
 	}
 	for d := 0; d < 2; d++ {
 		s.N[d] = uint8(b.get(c.count))

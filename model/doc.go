@@ -90,6 +90,34 @@
 // not read: the ACK its sender sent for the peer's FIN carries it too.
 // Sequence numbers of data stay abstract, as for every segment.
 //
+// # Zero window
+//
+// Bounds.ZeroWindow (fsmgen check -zero-window, off by default: it
+// multiplies the states of the quick bounds by about 18) lets an
+// application that holds its socket stop reading while the peer may still
+// send: its buffer fills with unread data and it advertises a zero window
+// (a ZWIN segment, the ACK of whatever filled it); reading again sends the
+// window update (WOPEN). Its peer then knows the window closed (Blocked):
+// data it writes waits (DataQ), and so does a FIN the table sends for the
+// first time (FinQ), with nothing on the wire; a retransmission of a FIN
+// that still waits goes out as a zero-window probe. A ZWIN or WOPEN is
+// rcv ZERO_WINDOW or WINDOW_OPEN to an endpoint with data or its FIN
+// queued, a plain ACK to any other; WINDOW_OPEN lets the queued data and
+// FIN leave. A live endpoint answers a probe with an ACK that carries its
+// window. The persist timer runs at the profile's interval without
+// backoff, a field of its own (Endpoint.Persist) beside Timers. P2's
+// obligation starts when the FIN leaves, not while it waits. The window
+// other segments carry is not read.
+//
+// Open: with the zero window on, linux at the quick bounds reports P8
+// VIOLATED. The retransmission timer that close() starts keeps running,
+// and backing off, while the FIN waits for the window, so the released
+// FIN is next resent after the peer's TIME_WAIT has ended; and P2 was
+// reported for a FIN that never left, before its obligation waited for
+// it. Whether the first is the table's (a close() on a window known to be
+// closed should start persist, not retransmission) or this abstraction's
+// is not yet decided, and no verdict with the zero window on is claimed.
+//
 // # Canonical states
 //
 // Successors returns every state in canonical form: the ghost bits of an

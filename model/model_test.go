@@ -103,18 +103,23 @@ func TestPackRoundTrip(t *testing.T) {
 				Shut:    rapid.Bool().Draw(t, "shut"),
 				Closer:  rapid.Bool().Draw(t, "closer"),
 				Unread:  rapid.Bool().Draw(t, "unread"),
+				Full:    rapid.Bool().Draw(t, "full"),
+				Blocked: rapid.Bool().Draw(t, "blocked"),
+				DataQ:   rapid.Bool().Draw(t, "dataq"),
+				FinQ:    rapid.Bool().Draw(t, "finq"),
 				Wrote:   uint8(rapid.IntRange(0, b.Data).Draw(t, "wrote")),
 				Backoff: uint8(rapid.IntRange(0, tm.MaxBackoff).Draw(t, "backoff")),
 			}
 			for k := range s.E[x].Timers {
 				s.E[x].Timers[k] = uint8(rapid.IntRange(0, timerMax[k]).Draw(t, "timer"))
 			}
+			s.E[x].Persist = uint8(rapid.IntRange(0, tm.Persist+1).Draw(t, "persist"))
 		}
 		for d := 0; d < 2; d++ {
 			n := rapid.IntRange(0, b.Capacity).Draw(t, "n")
 			for i := 0; i < n; i++ {
 				s.add(d, Segment{
-					Kind:   SegKind(rapid.IntRange(1, int(DATA)).Draw(t, "kind")),
+					Kind:   SegKind(rapid.IntRange(1, int(WOPEN)).Draw(t, "kind")),
 					AckFin: rapid.Bool().Draw(t, "ackfin"),
 					Inc:    inc("seginc") | uint8(rapid.SampledFrom([]int{0, int(Zombie)}).Draw(t, "zombie")),
 					Age:    uint8(rapid.IntRange(0, tm.MSL).Draw(t, "age")),
@@ -320,10 +325,12 @@ func TestNames(t *testing.T) {
 	assert.Equal(t, "client A and server B over a network of capacity 1 per direction, loss off, duplication off, reordering on; 1 incarnation; no data; MSL = 2 ticks", b.String())
 	b.Data = 2
 	assert.Contains(t, b.String(), "; 2 segments of data written per application and incarnation;")
+	b.ZeroWindow = true
+	assert.Contains(t, b.String(), "; 2 segments of data written per application and incarnation, zero window on;")
 	assert.Equal(t, "DATA", DATA.String())
 	assert.Equal(t, "SYN,ACK", SYNACK.String())
 	assert.Equal(t, "RST,ACK", RSTACK.String())
-	assert.Equal(t, "SegKind(10)", SegKind(10).String())
+	assert.Equal(t, "SegKind(11)", SegKind(11).String())
 	for k := range NumTimers {
 		assert.Equal(t, timerOf[k], k.Timer())
 	}
@@ -401,4 +408,54 @@ func TestData(t *testing.T) {
 		}
 	})
 	assert.True(t, found)
+}
+
+// TestZeroWindow: under Bounds.ZeroWindow a FIN formed while the peer's
+// window is known closed waits (FinQ) and puts nothing on the wire; a
+// window advertisement that closes it is ZERO_WINDOW to the endpoint
+// whose FIN waits, and the one that reopens it is WINDOW_OPEN, which lets
+// the FIN leave.
+func TestZeroWindow(t *testing.T) {
+	b := DefaultBounds()
+	b.ZeroWindow = true
+	m, err := New(tcp.Linux, b, nil)
+	require.NoError(t, err)
+	s := m.Initial()
+	s.NextInc = 2
+	s.E[A] = Endpoint{St: tcp.Established, Inc: 1, Held: true, Blocked: true}
+	s.E[B] = Endpoint{St: tcp.Established, Inc: 1, Held: true, Full: true, Unread: true}
+	var closed *State
+	m.Successors(&s, func(su Succ) {
+		if su.Label.Kind == App && su.Label.End == A && su.Label.Event == tcp.AppClose {
+			n := su.Next
+			closed = &n
+		}
+	})
+	require.NotNil(t, closed)
+	assert.True(t, closed.E[A].FinQ, "the FIN waits for the window")
+	assert.Zero(t, closed.N[0], "nothing on the wire")
+
+	z := *closed
+	z.add(1, Segment{Kind: ZWIN, Inc: 1}, b.Capacity)
+	e, ok := m.classify(&z, &z.E[A], z.Net[1][0])
+	assert.True(t, ok)
+	assert.Equal(t, tcp.RcvZeroWindow, e)
+
+	o := *closed
+	o.add(1, Segment{Kind: WOPEN, Inc: 1}, b.Capacity)
+	released := false
+	m.Successors(&o, func(su Succ) {
+		if su.Label.Kind == Deliver && su.Label.End == A {
+			released = true
+			assert.Equal(t, tcp.RcvWindowOpen, su.Label.Event)
+			assert.False(t, su.Next.E[A].FinQ)
+			require.EqualValues(t, 1, su.Next.N[0])
+			assert.Equal(t, FIN, su.Next.Net[0][0].Kind)
+		}
+	})
+	assert.True(t, released)
+
+	// Without the zero window nothing closes a window.
+	_, err = New(tcp.Linux, Bounds{MSLTicks: 2, Capacity: 1, Incarnations: 1, ZeroWindow: true}, nil)
+	assert.ErrorContains(t, err, "a zero window needs data")
 }

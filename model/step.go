@@ -38,6 +38,8 @@ func New(p tcp.Profile, b Bounds, step tcp.StepFunc) (*Model, error) {
 		return nil, fmt.Errorf("losses %d out of range 0..%d", b.Losses, MaxLosses)
 	case b.Data < 0 || b.Data > MaxData:
 		return nil, fmt.Errorf("data %d out of range 0..%d", b.Data, MaxData)
+	case b.ZeroWindow && b.Data == 0:
+		return nil, fmt.Errorf("a zero window needs data to hold back: data 0 with the zero window on")
 	}
 	t, err := NewTiming(p, b)
 	if err != nil {
@@ -92,6 +94,7 @@ const (
 	Lose                        // a segment is lost
 	Tick                        // time moves on
 	Write                       // an application writes a segment of data (not an event of the table)
+	Read                        // an application stops reading (its window closes) or reads again (it reopens)
 )
 
 // Label says what a global step was, for counterexamples and fairness.
@@ -125,7 +128,15 @@ func (l Label) String() string {
 	case Fire:
 		what = fmt.Sprintf("%s: %s", who, l.Event)
 	case Write:
+		if l.Seg.Kind == 0 {
+			return fmt.Sprintf("%s: write, queued behind the peer's closed window", who)
+		}
 		return fmt.Sprintf("%s: write, sends %s", who, l.Seg)
+	case Read:
+		if l.Seg.Kind == ZWIN {
+			return fmt.Sprintf("%s: the application stops reading, its buffer fills: sends %s", who, l.Seg)
+		}
+		return fmt.Sprintf("%s: the application reads: sends %s", who, l.Seg)
 	case Deliver, DeliverCopy:
 		copyNote := ""
 		if l.Kind == DeliverCopy {
@@ -200,6 +211,9 @@ func (m *Model) urgency(s *State) (dying, due bool) {
 				due = true
 			}
 		}
+		if s.E[x].Persist == 1 {
+			due = true
+		}
 	}
 	return dying, due
 }
@@ -229,6 +243,11 @@ func (g *successors) run(s *State) {
 				if s.E[x].Timers[k] == 1 {
 					g.fire(s, x, k)
 				}
+			}
+			if s.E[x].Persist == 1 {
+				n := *s
+				n.E[x].Persist = 0
+				g.apply(&n, x, tcp.TimeoutPersist, Label{Kind: Fire, End: x, Event: tcp.TimeoutPersist}, nil)
 			}
 		}
 	}
@@ -286,6 +305,10 @@ func (m *Model) tick(s *State) (State, bool) {
 				n.E[x].Timers[k] = v - 1
 				changed = true
 			}
+		}
+		if v := n.E[x].Persist; v > 1 {
+			n.E[x].Persist = v - 1
+			changed = true
 		}
 	}
 	for d := 0; d < 2; d++ {
@@ -345,6 +368,9 @@ func (g *successors) appSteps(s *State, x int) {
 			if m.cell(e.St, c).Verdict != tcp.Move {
 				continue // a refused call changes nothing
 			}
+			if c == tcp.AppClose && e.Full {
+				continue // it reads first (g.read), or closes with the data unread
+			}
 			n := *s
 			switch c {
 			case tcp.AppClose, tcp.AppAbort, tcp.AppCloseUnread:
@@ -355,7 +381,54 @@ func (g *successors) appSteps(s *State, x int) {
 			g.apply(&n, x, c, Label{Kind: App, End: x, Event: c}, nil)
 		}
 		g.write(s, x)
+		g.read(s, x)
 	}
+}
+
+// read is the application of endpoint x stopping or resuming reading,
+// under Bounds.ZeroWindow: while the peer may still send (its FIN has not
+// arrived) an application that stops reading lets its buffer fill, and
+// the ACK that finds it full advertises a zero window (ZWIN); reading
+// again empties it and sends the window update (WOPEN). The data that
+// fills the buffer is not counted by Bounds.Data: ZWIN stands for the ACK
+// of whatever filled it, so the buffer holds unread data.
+func (g *successors) read(s *State, x int) {
+	m := g.m
+	e := &s.E[x]
+	if !m.Bounds.ZeroWindow || hasReceivedFIN(e.St) || !hasSynchronized(e.St) {
+		return
+	}
+	n := *s
+	ne := &n.E[x]
+	kind := ZWIN
+	if e.Full {
+		kind = WOPEN
+		ne.Full, ne.Unread = false, false
+	} else {
+		ne.Full, ne.Unread = true, true
+	}
+	seg := Segment{Kind: kind, Inc: e.Inc}
+	l := Label{Kind: Read, End: x, Seg: seg, From: e.St, To: e.St}
+	if !g.put(&n, x, seg, &l) {
+		return
+	}
+	g.emit(l, &n)
+}
+
+// put sends g from endpoint x of n; a full channel loses it, while the
+// budget lasts. It reports false when the step cannot happen: the channel
+// is full and no loss is left.
+func (g *successors) put(n *State, x int, seg Segment, l *Label) bool {
+	if n.add(x, seg, g.m.Bounds.Capacity) {
+		return true
+	}
+	if n.Losses == 0 {
+		g.blocked++
+		return false
+	}
+	n.Losses--
+	l.Lost++
+	return true
 }
 
 // write is the application of endpoint x writing a segment of data, while
@@ -369,12 +442,18 @@ func (g *successors) write(s *State, x int) {
 		return
 	}
 	n := *s
+	n.E[x].Wrote++
+	if e.Blocked {
+		// The peer's window is closed: the data waits for it (DataQ).
+		n.E[x].DataQ = true
+		g.emit(Label{Kind: Write, End: x, From: e.St, To: e.St}, &n)
+		return
+	}
 	seg := Segment{Kind: DATA, Inc: e.Inc}
 	if !n.add(x, seg, g.m.Bounds.Capacity) {
 		g.blocked++
 		return
 	}
-	n.E[x].Wrote++
 	g.emit(Label{Kind: Write, End: x, Seg: seg, From: e.St, To: e.St}, &n)
 }
 
@@ -413,6 +492,18 @@ func (m *Model) classify(s *State, r *Endpoint, g Segment) (tcp.Event, bool) {
 			return tcp.RcvAckOfFin, true
 		}
 		return tcp.RcvAck, true
+	case ZWIN, WOPEN:
+		// A window advertisement is ZERO_WINDOW or WINDOW_OPEN only to an
+		// endpoint with data or its FIN queued; to any other it is an ACK.
+		switch {
+		case ackOfOurs:
+			return tcp.RcvAckOfFin, true
+		case !r.DataQ && !r.FinQ:
+			return tcp.RcvAck, true
+		case g.Kind == ZWIN:
+			return tcp.RcvZeroWindow, true
+		}
+		return tcp.RcvWindowOpen, true
 	case FIN:
 		if ackOfOurs {
 			return tcp.RcvFinAck, true
@@ -541,14 +632,23 @@ func (g *successors) apply(n *State, x int, e tcp.Event, l Label, seg *Segment) 
 				out.Kind = RSTACK
 			}
 		}
-		if !n.add(x, out, m.Bounds.Capacity) {
-			if n.Losses == 0 {
-				g.blocked++
-				return // a full channel drops it: a loss, and none is left
+		if send.Kind == FIN {
+			switch {
+			case ep.FinQ:
+				// The FIN still waits for the window: what the timer
+				// sends in its place is a zero-window probe.
+				out.Kind = PROBE
+			case ep.Blocked && !hasSentFIN(from):
+				ep.FinQ = true // queued behind the closed window
+				continue
 			}
-			n.Losses--
-			l.Lost++
 		}
+		if !g.put(n, x, out, &l) {
+			return // a full channel drops it: a loss, and none is left
+		}
+	}
+	if !g.window(n, x, e, from, t, seg, ackFin, &l) {
+		return
 	}
 	// An incarnation aborted by an application or flushed by a timer skips
 	// TIME_WAIT by design; one reset before its close completed is no
@@ -577,8 +677,64 @@ func (g *successors) apply(n *State, x int, e tcp.Event, l Label, seg *Segment) 
 	g.emit(l, n)
 }
 
+// window carries out, for endpoint x of n after transition t on event e,
+// what the zero window adds to the table's actions (Bounds.ZeroWindow):
+// WINDOW_OPEN lets the queued data and FIN leave; a window
+// advertisement sets what the endpoint knows of the peer's window; a
+// live endpoint answers a probe with an ACK that says its window (the
+// segment PROBE of the spec: "either draws an ACK from a live peer"). It
+// reports false when a segment found its channel full with no loss left.
+func (g *successors) window(n *State, x int, e tcp.Event, from tcp.State, t tcp.Transition, seg *Segment, ackFin bool, l *Label) bool {
+	ep := &n.E[x]
+	if e == tcp.RcvWindowOpen {
+		if ep.DataQ && !g.put(n, x, Segment{Kind: DATA, Inc: ep.Inc}, l) {
+			return false
+		}
+		if ep.FinQ && !g.put(n, x, Segment{Kind: FIN, AckFin: ackFin, Inc: ep.Inc}, l) {
+			return false
+		}
+		ep.DataQ, ep.FinQ = false, false
+	}
+	if seg != nil {
+		switch seg.Kind {
+		case ZWIN:
+			ep.Blocked = true
+		case WOPEN:
+			ep.Blocked = false
+		case PROBE:
+			if hasSynchronized(from) && !hasReceivedFIN(from) && !t.Actions.Has(tcp.SendAck) {
+				kind := WOPEN
+				if ep.Full {
+					kind = ZWIN
+				}
+				if !g.put(n, x, Segment{Kind: kind, AckFin: ackFin, Inc: ep.Inc}, l) {
+					return false
+				}
+			}
+		}
+	}
+	// What no later step can read is cleared: a window known closed once
+	// nothing more will be sent, a full buffer once the peer's FIN says
+	// nothing more will come.
+	if !writable(ep.St) && !PendingFIN(ep.St) {
+		ep.Blocked = false
+	}
+	if hasReceivedFIN(ep.St) || !live(ep.St) {
+		ep.Full = false
+	}
+	return true
+}
+
 // timers carries out the timer actions of t on the modelled timers.
 func (m *Model) timers(ep *Endpoint, t tcp.Transition) {
+	switch {
+	case t.Actions.Has(tcp.PersistTimer.StopAction()):
+		ep.Persist = 0
+	case t.Actions.Has(tcp.PersistTimer.RestartAction()), t.Actions.Has(tcp.PersistTimer.StartAction()) && ep.Persist == 0:
+		if m.Timing.Persist > 0 {
+			ep.Persist = uint8(m.Timing.Persist + 1) // no backoff: probes at a fixed interval
+		}
+	}
 	for k := range NumTimers {
 		tm := timerOf[k]
 		switch {

@@ -23,6 +23,12 @@ type Bounds struct {
 	// is the data a FIN queues behind, and what makes rcv DATA,
 	// DATA_AFTER_CLOSE and close() with unread data (CLOSE_UNREAD) happen.
 	Data int
+	// ZeroWindow lets a receiver that takes in data its application does
+	// not read close its window, so that the peer's data and FIN wait
+	// behind it and the persist timer probes it (rcv ZERO_WINDOW,
+	// WINDOW_OPEN, timeout persist). It needs Data. Off by default: it
+	// multiplies the states of the quick bounds by about 18.
+	ZeroWindow bool
 }
 
 // String says what the model explores under b, for reports and headers.
@@ -42,6 +48,9 @@ func (b Bounds) String() string {
 		data = "1 segment of data written per application and incarnation"
 	case b.Data > 1:
 		data = fmt.Sprintf("%d segments of data written per application and incarnation", b.Data)
+	}
+	if b.ZeroWindow {
+		data += ", zero window on"
 	}
 	return fmt.Sprintf("client A and server B over a network of capacity %d per direction, loss %s, duplication %s, reordering %s; %d %s; %s; MSL = %d ticks",
 		b.Capacity, loss, onOff[b.Duplication], onOff[b.Reordering], b.Incarnations, incs, data, b.MSLTicks)
@@ -94,6 +103,7 @@ type Timing struct {
 	TimeWait   int
 	FinWait2   int
 	FlushHeld  bool
+	Persist    int // the zero-window probe interval, without backoff
 }
 
 func ticks(d, tick time.Duration) int {
@@ -123,7 +133,7 @@ func NewTiming(p tcp.Profile, b Bounds) (Timing, error) {
 	t := Timing{
 		Tick: tick, NetworkMSL: msl, MSL: b.MSLTicks,
 		RTO: ticks(p.Retransmission, tick), R2: ticks(p.R2, tick), R2Syn: ticks(p.R2Syn, tick),
-		TimeWait: ticks(p.TimeWait, tick), FinWait2: ticks(p.FinWait2, tick),
+		TimeWait: ticks(p.TimeWait, tick), FinWait2: ticks(p.FinWait2, tick), Persist: ticks(p.Persist, tick),
 		FlushHeld: p.Switches&tcp.FlushHeldFinWait2 != 0,
 	}
 	if t.R2Syn == 0 {
@@ -150,7 +160,7 @@ func NewTiming(p tcp.Profile, b Bounds) (Timing, error) {
 	if p.Retransmission < msl && t.RTO >= t.MSL {
 		return Timing{}, fmt.Errorf("profile %s: a retransmission timeout of %v against an MSL of %v becomes %s against %d: use more MSL ticks", p.Name, p.Retransmission, msl, tickCount(t.RTO), t.MSL)
 	}
-	for _, v := range []int{t.RTO, t.R2, t.R2Syn, t.TimeWait, t.FinWait2} {
+	for _, v := range []int{t.RTO, t.R2, t.R2Syn, t.TimeWait, t.FinWait2, t.Persist} {
 		if v > maxTicks {
 			return Timing{}, fmt.Errorf("a duration of profile %s is %d ticks of %v; at most %d fit: use fewer MSL ticks or a longer network MSL", p.Name, v, tick, maxTicks)
 		}

@@ -190,9 +190,10 @@ func TestStateFieldsKnown(t *testing.T) {
 	}
 	assert.Equal(t, []string{"E", "Net", "N", "NextInc", "Losses", "Above", "Spoiled", "Reset", "Tainted", "Cut", "Derailed"}, fields(model.State{}),
 		"model.State changed: the Promela export must follow")
-	// Unread and Wrote belong to the data the export leaves out (Build
-	// sets Bounds.Data to 0): they stay zero in every state it explores.
-	assert.Equal(t, []string{"St", "Inc", "Done", "Held", "Shut", "Closer", "Unread", "Wrote", "Backoff", "Timers"}, fields(model.Endpoint{}),
+	// Unread to Persist belong to the data and the zero window the export
+	// leaves out (Build turns both off): they stay zero in every state it
+	// explores.
+	assert.Equal(t, []string{"St", "Inc", "Done", "Held", "Shut", "Closer", "Unread", "Wrote", "Full", "Blocked", "DataQ", "FinQ", "Persist", "Backoff", "Timers"}, fields(model.Endpoint{}),
 		"model.Endpoint changed: the Promela export must follow")
 	assert.Equal(t, []string{"Kind", "AckFin", "Inc", "Age", "Stray"}, fields(model.Segment{}),
 		"model.Segment changed: the Promela export must follow")
@@ -235,4 +236,5 @@ func TestBuildLeavesDataOut(t *testing.T) {
 	m, _, err := promela.Build(sp, sp.Profile("linux"), b, bind.Generated)
 	require.NoError(t, err)
 	assert.Zero(t, m.Bounds.Data)
+	assert.False(t, m.Bounds.ZeroWindow)
 }

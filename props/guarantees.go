@@ -169,7 +169,9 @@ var EveryFINAcked = check.Property{
 	// incarnation, so a FIN of a later connection is another obligation.
 	Obligations: 2,
 	Owes: func(m *model.Model, s *model.State, x int) uint8 {
-		if model.PendingFIN(s.E[x].St) {
+		// The obligation starts when the FIN leaves, not while it waits
+		// for the peer's window (model.Endpoint.FinQ).
+		if model.PendingFIN(s.E[x].St) && !s.E[x].FinQ {
 			return s.E[x].Inc
 		}
 		return 0

@@ -746,7 +746,7 @@ func (r RuleID) Event() Event {
 
 // The build breaks here when this file is stale: when types.go comes from another spec, or a constant moved.
 func _() {
-	_ = map[bool]int{false: 0, SpecHash == "sha256:85c895c5fba4d8077ceaded733682d90a5e2727fd19ebe8f0eecbe37f2d91be3": 1}
+	_ = map[bool]int{false: 0, SpecHash == "sha256:9d58ddc9a5e9126b6e2df50edd2fdee0cf2d96864f0d5a61df455fe3165f68a4": 1}
 	var x [1]struct{}
 	_ = x[Closed-1]
 	_ = x[Listen-2]

@@ -9,7 +9,7 @@ import (
 )
 
 // SpecHash identifies the spec this package was generated from; the other files check it at compile time.
-const SpecHash = "sha256:85c895c5fba4d8077ceaded733682d90a5e2727fd19ebe8f0eecbe37f2d91be3"
+const SpecHash = "sha256:9d58ddc9a5e9126b6e2df50edd2fdee0cf2d96864f0d5a61df455fe3165f68a4"
 
 // SpecFile is the spec this package was generated from.
 const SpecFile = "spec/tcp.fsm"
