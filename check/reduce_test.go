@@ -144,8 +144,9 @@ func keys(m map[string]*check.Counterexample) map[string]bool {
 // corpus, on the quick bounds, a reduced run and a plain one
 // (check.Options.Plain) violate the same properties, declare the same
 // findings, and give counterexamples of the same length; and the reduced
-// run, over all of them, explores fewer states. (-short checks each
-// mutant under the first of its profiles only.)
+// run, over all of them, explores fewer states. Without -short, the same
+// holds with the zero window on (model.Bounds.ZeroWindow); -short checks
+// each mutant under the first of its profiles only.
 func TestReductionsAgree(t *testing.T) {
 	ms, err := mutants.All()
 	require.NoError(t, err)
@@ -163,6 +164,18 @@ func TestReductionsAgree(t *testing.T) {
 		m, err := model.New(p, model.QuickBounds(), nil)
 		require.NoError(t, err)
 		run("tcp/"+p.Name, m, nil)
+	}
+	if !testing.Short() {
+		// The zero window (model.Bounds.ZeroWindow) adds the fields and
+		// steps the rules of dead fields must take into account: millions
+		// of states, so two profiles, and not under -short.
+		for _, p := range []tcp.Profile{tcp.RFC9293, tcp.Linux} {
+			b := model.QuickBounds()
+			b.ZeroWindow = true
+			m, err := model.New(p, b, nil)
+			require.NoError(t, err)
+			run("tcp/"+p.Name+"/zero-window", m, nil)
+		}
 	}
 	for _, mu := range ms {
 		mu.Bounds = model.QuickBounds()

@@ -6,7 +6,7 @@ import (
 )
 
 // MaxWords is the most words a packed state takes, at the widest bounds.
-const MaxWords = 6
+const MaxWords = 7
 
 // codec packs a State into a few machine words: the explorer stores tens of
 // millions of them, so every bit counts. Each field is as wide as the
@@ -18,14 +18,17 @@ type codec struct {
 	words int
 	// Widths.
 	backoff, done, nextInc, loss uint
+	wrote                        uint // Endpoint.Wrote
+	window                       uint // an endpoint's zero-window fields: Full, Blocked, DataQ, FinQ, then Persist
+	persist                      uint // Endpoint.Persist
 	inc                          uint // an incarnation (0..Incarnations), then the Zombie bit
 	incSet                       uint // each ghost set: one bit per incarnation
 	count, age                   uint // segments in one direction, a segment's age
 	timers                       [NumTimers]uint
 	// Offsets within an endpoint's piece, and the pieces' widths.
-	atDone, atFlags, atBackoff uint
-	atTimers                   [NumTimers]uint
-	endpoint, segment, ghosts  uint
+	atDone, atFlags, atBackoff, atWrote uint
+	atTimers                            [NumTimers]uint
+	endpoint, segment, ghosts           uint
 }
 
 // width is the number of bits that hold every value from 0 to max.
@@ -34,8 +37,8 @@ func width(max int) uint { return uint(bits.Len(uint(max))) }
 const (
 	numIncSets = 6 // State.ghostSets
 	stateBits  = 4 // tcp.State, 1..11
-	flagBits   = 3 // Held, Shut, Closer
-	kindBits   = 3 // SYN .. RSTACK
+	flagBits   = 4 // Held, Shut, Closer, Unread
+	kindBits   = 4 // SYN .. DATA
 )
 
 func newCodec(m *Model) codec {
@@ -46,6 +49,8 @@ func newCodec(m *Model) codec {
 		inc:     width(b.Incarnations) + 1,
 		nextInc: width(b.Incarnations + 1),
 		loss:    width(b.Losses),
+		wrote:   width(b.Data),
+		persist: width(t.Persist + 1),
 		incSet:  uint(b.Incarnations),
 		count:   width(b.Capacity),
 		age:     width(t.MSL),
@@ -58,15 +63,17 @@ func newCodec(m *Model) codec {
 	c.atDone = stateBits + c.inc
 	c.atFlags = c.atDone + c.done
 	c.atBackoff = c.atFlags + flagBits
-	at := c.atBackoff + c.backoff
+	c.atWrote = c.atBackoff + c.backoff
+	at := c.atWrote + c.wrote
 	for k, w := range c.timers {
 		c.atTimers[k] = at
 		at += w
 	}
-	c.endpoint = at // at most 49 bits, within one word
+	c.endpoint = at // at most 55 bits, within one word
+	c.window = 4 + c.persist
 	c.segment = kindBits + 2 + c.inc + c.age
 	c.ghosts = c.nextInc + c.loss + numIncSets*c.incSet
-	total := 2*c.endpoint + 2*(c.count+uint(b.Capacity)*c.segment) + c.ghosts
+	total := 2*(c.endpoint+c.window) + 2*(c.count+uint(b.Capacity)*c.segment) + c.ghosts
 	c.words = int((total + 63) / 64)
 	return c
 }
@@ -144,6 +151,7 @@ func (m *Model) Pack(s *State, dst []uint64) {
 	b := bitWriter{w: dst[:c.words]}
 	for x := range s.E {
 		b.put(c.packEndpoint(&s.E[x], &b.overflow), c.endpoint)
+		b.put(c.packWindow(&s.E[x], &b.overflow), c.window)
 	}
 	for d := 0; d < 2; d++ {
 		b.put(uint64(s.N[d]), c.count)
@@ -175,8 +183,10 @@ func flag(v bool) uint64 {
 func (c *codec) packEndpoint(e *Endpoint, overflow *uint64) uint64 {
 	inc := c.packInc(e.Inc)
 	v := uint64(e.St) | inc<<stateBits | uint64(e.Done)<<(c.atDone&63) |
-		(flag(e.Held)|flag(e.Shut)<<1|flag(e.Closer)<<2)<<(c.atFlags&63) | uint64(e.Backoff)<<(c.atBackoff&63)
-	of := uint64(e.St)>>stateBits | inc>>(c.inc&63) | uint64(e.Done)>>(c.done&63) | uint64(e.Backoff)>>(c.backoff&63)
+		(flag(e.Held)|flag(e.Shut)<<1|flag(e.Closer)<<2|flag(e.Unread)<<3)<<(c.atFlags&63) | uint64(e.Backoff)<<(c.atBackoff&63) |
+		uint64(e.Wrote)<<(c.atWrote&63)
+	of := uint64(e.St)>>stateBits | inc>>(c.inc&63) | uint64(e.Done)>>(c.done&63) | uint64(e.Backoff)>>(c.backoff&63) |
+		uint64(e.Wrote)>>(c.wrote&63)
 	for k := range NumTimers {
 		t := uint64(e.Timers[k])
 		v |= t << (c.atTimers[k] & 63)
@@ -184,6 +194,13 @@ func (c *codec) packEndpoint(e *Endpoint, overflow *uint64) uint64 {
 	}
 	*overflow |= of
 	return v
+}
+
+// packWindow packs an endpoint's zero-window fields, a field of their own
+// so that an endpoint's other fields keep within one word.
+func (c *codec) packWindow(e *Endpoint, overflow *uint64) uint64 {
+	*overflow |= uint64(e.Persist) >> (c.persist & 63)
+	return flag(e.Full) | flag(e.Blocked)<<1 | flag(e.DataQ)<<2 | flag(e.FinQ)<<3 | uint64(e.Persist)<<4
 }
 
 func (c *codec) packSegment(g Segment, overflow *uint64) uint64 {
@@ -224,11 +241,15 @@ func (m *Model) Unpack(src []uint64) State {
 		e.Inc = c.unpackInc(v >> stateBits)
 		e.Done = uint8(v >> (c.atDone & 63) & mask(c.done))
 		f := v >> (c.atFlags & 63)
-		e.Held, e.Shut, e.Closer = f&1 != 0, f&2 != 0, f&4 != 0
+		e.Held, e.Shut, e.Closer, e.Unread = f&1 != 0, f&2 != 0, f&4 != 0, f&8 != 0
 		e.Backoff = uint8(v >> (c.atBackoff & 63) & mask(c.backoff))
+		e.Wrote = uint8(v >> (c.atWrote & 63) & mask(c.wrote))
 		for k := range NumTimers {
 			e.Timers[k] = uint8(v >> (c.atTimers[k] & 63) & mask(c.timers[k]))
 		}
+		w := b.get(c.window)
+		e.Full, e.Blocked, e.DataQ, e.FinQ = w&1 != 0, w&2 != 0, w&4 != 0, w&8 != 0
+		e.Persist = uint8(w >> 4 & mask(c.persist))
 	}
 	for d := 0; d < 2; d++ {
 		s.N[d] = uint8(b.get(c.count))

@@ -19,8 +19,8 @@
 // flush (armed for an orphan, or for a held socket under
 // flush_held_fin_wait_2). Not modelled, and why no property loses by it:
 // keep-alive is off by default (RFC 9293 3.8.4), the user timeout aborts
-// like R2 and no profile sets one shorter than R2, and the applications
-// send no data, so no window closes and the persist timer never runs.
+// like R2 and no profile sets one shorter than R2, and no receiver closes
+// its window, so the persist timer never runs.
 //
 // # Network
 //
@@ -61,6 +61,62 @@
 // application holds a connection from ESTABLISHED on, as accept() returns
 // it). An application may close, shut down its sending side, abort, or
 // never do anything: no fairness is assumed of applications.
+//
+// # Data
+//
+// Bounds.Data (fsmgen check -data, default 1) is how many segments of data
+// each application may write per incarnation, while it may still send
+// (ESTABLISHED, CLOSE_WAIT) and has not shut down; 0 leaves data out. A
+// write is a step of its own (Write), not an event of the table: the
+// segment goes out at once, and waits while its channel is full. The
+// receiver takes it as rcv DATA, or as DATA_AFTER_CLOSE once its own
+// application has closed (nobody will read it: RFC 9293 3.6.1 SHLD-3);
+// data the table ACKs reaches the application (it is accepted, for P3)
+// and is unread until the application closes: that close() may then be
+// CLOSE_UNREAD, a RST. An endpoint that ends its connection with a RST
+// of its own, as these do, aborts the incarnation (Spoiled), like an
+// abort. The data a FIN follows is this data: a FIN sent after a write
+// leaves behind it on the same channel.
+//
+// Abstractions, each leaving in every behaviour of real TCP: data is
+// neither lost nor duplicated, since a lost segment is sent again before
+// the FIN behind it can be ACKed (the run in which it arrives late is
+// explored), and a copy of data already received lies below RCV.NXT and
+// is not new data (RFC 9293 3.10.7.4 first). Reordering may deliver the
+// FIN before the data it follows, which real TCP would hold until the
+// gap is filled: the model lets the receiver move on, and the data then
+// meets the state after the FIN, where the table ignores it; this adds
+// runs, and takes none away. The acknowledgment a data segment carries is
+// not read: the ACK its sender sent for the peer's FIN carries it too.
+// Sequence numbers of data stay abstract, as for every segment.
+//
+// # Zero window
+//
+// Bounds.ZeroWindow (fsmgen check -zero-window, off by default: it
+// multiplies the states of the quick bounds by about 18) lets an
+// application that holds its socket stop reading while the peer may still
+// send: its buffer fills with unread data and it advertises a zero window
+// (a ZWIN segment, the ACK of whatever filled it); reading again sends the
+// window update (WOPEN). Its peer then knows the window closed (Blocked):
+// data it writes waits (DataQ), and so does a FIN the table sends for the
+// first time (FinQ), with nothing on the wire; a retransmission of a FIN
+// that still waits goes out as a zero-window probe. A ZWIN or WOPEN is
+// rcv ZERO_WINDOW or WINDOW_OPEN to an endpoint with data or its FIN
+// queued, a plain ACK to any other; WINDOW_OPEN lets the queued data and
+// FIN leave. A live endpoint answers a probe with an ACK that carries its
+// window. The persist timer runs at the profile's interval without
+// backoff, a field of its own (Endpoint.Persist) beside Timers. P2's
+// obligation starts when the FIN leaves, not while it waits. The window
+// other segments carry is not read.
+//
+// Open: with the zero window on, linux at the quick bounds reports P8
+// VIOLATED. The retransmission timer that close() starts keeps running,
+// and backing off, while the FIN waits for the window, so the released
+// FIN is next resent after the peer's TIME_WAIT has ended; and P2 was
+// reported for a FIN that never left, before its obligation waited for
+// it. Whether the first is the table's (a close() on a window known to be
+// closed should start persist, not retransmission) or this abstraction's
+// is not yet decided, and no verdict with the zero window on is claimed.
 //
 // # Canonical states
 //

@@ -52,7 +52,8 @@ import (
 //     segment in flight is lost or a send finds its channel full, and an
 //     open gives the new incarnation a fresh budget. With nothing in
 //     flight, and neither endpoint able to send of its own accord (by an
-//     application call or a timer) on any path of the table, no segment
+//     application call, a write or a read, or a timer, the persist timer
+//     included) on any path of the table, no segment
 //     can appear before the next open: Losses are dead (alone).
 //   - Spoiled, Reset, Tainted, Cut and Derailed bit j of the last
 //     incarnation the bounds allow, once it is open: these are read for a
@@ -71,7 +72,7 @@ type deadRules struct {
 	alone [2][tcp.NumStates]bool
 	// adopt: a segment of the kind may open a connection at an endpoint
 	// without one, taking its incarnation (begets: or make such a segment).
-	adopt  [RSTACK + 1]bool
+	adopt  [len(kindNames)]bool
 	begets bool
 	// zeroTag: an endpoint without a connection may send a segment of
 	// incarnation 0 of its own accord (on a timer or an open).
@@ -103,13 +104,16 @@ func newDeadRules(m *Model) deadRules {
 	for _, s := range sends {
 		sendsAny |= s.Action
 	}
-	var timerEvents []tcp.Event
+	// The persist timer (Bounds.ZeroWindow) is modelled apart from the
+	// others; it counts here as they do.
+	persist := tcp.PersistTimer.StartAction() | tcp.PersistTimer.RestartAction()
+	timerEvents := []tcp.Event{tcp.TimeoutPersist}
 	for k := range NumTimers {
 		timerEvents = append(timerEvents, timerOf[k].Expiry())
 	}
-	for h, calls := range [2][]tcp.Event{orphan: timerEvents, held: append(append([]tcp.Event{tcp.AppOpenPassive}, appCalls[:]...), timerEvents...)} {
+	for h, calls := range [2][]tcp.Event{orphan: timerEvents, held: append(append([]tcp.Event{tcp.AppOpenPassive}, appCallsUnread[:]...), timerEvents...)} {
 		r.alone[h] = m.ahead(func(st tcp.State, e tcp.Event, t tcp.Transition) bool {
-			return slices.Contains(calls, e) && t.Actions&sendsAny != 0
+			return slices.Contains(calls, e) && t.Actions&(sendsAny|persist) != 0
 		})
 	}
 	for k, events := range kindEvents {
@@ -134,7 +138,7 @@ func newDeadRules(m *Model) deadRules {
 			}
 		}
 	}
-	own := []tcp.Event{tcp.AppOpenPassive}
+	own := []tcp.Event{tcp.AppOpenPassive, tcp.TimeoutPersist}
 	for k := range NumTimers {
 		own = append(own, timerOf[k].Expiry())
 	}
@@ -179,7 +183,7 @@ func (m *Model) ahead(reads func(st tcp.State, e tcp.Event, t tcp.Transition) bo
 // applications' calls, the modelled timers' expiries and the arrivals of
 // segments.
 func modelEvents() []tcp.Event {
-	out := append([]tcp.Event{tcp.AppOpenActive, tcp.AppOpenPassive}, appCalls[:]...)
+	out := append([]tcp.Event{tcp.AppOpenActive, tcp.AppOpenPassive, tcp.TimeoutPersist}, appCallsUnread[:]...)
 	for k := range NumTimers {
 		out = append(out, timerOf[k].Expiry())
 	}
@@ -241,8 +245,16 @@ func (m *Model) Forget(s *State) {
 }
 
 // sendsAlone reports whether endpoint e may send a segment with nothing
-// arriving: by an application call while it is held, or on a timer.
+// arriving: by an application call, a write or a read while it is held,
+// or on a timer (its persist timer too, running or started by a call or a
+// timer).
 func (m *Model) sendsAlone(e *Endpoint) bool {
+	if e.Persist != 0 || e.DataQ || e.FinQ {
+		return true
+	}
+	if e.Held && e.St.Is(tcp.HasConnection) && (m.Bounds.ZeroWindow || int(e.Wrote) < m.Bounds.Data) {
+		return true // it may write, or stop and resume reading
+	}
 	h := orphan
 	if e.Held {
 		h = held

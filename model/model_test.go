@@ -83,6 +83,7 @@ func TestPackRoundTrip(t *testing.T) {
 		b.Incarnations = rapid.IntRange(1, MaxIncarnations).Draw(t, "incarnations")
 		b.Losses = rapid.IntRange(0, MaxLosses).Draw(t, "losses")
 		b.MSLTicks = rapid.IntRange(1, MaxMSLTicks).Draw(t, "msl ticks")
+		b.Data = rapid.IntRange(0, MaxData).Draw(t, "data")
 		profiles := tcp.Profiles()
 		m, err := New(profiles[rapid.IntRange(0, len(profiles)-1).Draw(t, "profile")], b, nil)
 		if err != nil {
@@ -101,17 +102,24 @@ func TestPackRoundTrip(t *testing.T) {
 				Held:    rapid.Bool().Draw(t, "held"),
 				Shut:    rapid.Bool().Draw(t, "shut"),
 				Closer:  rapid.Bool().Draw(t, "closer"),
+				Unread:  rapid.Bool().Draw(t, "unread"),
+				Full:    rapid.Bool().Draw(t, "full"),
+				Blocked: rapid.Bool().Draw(t, "blocked"),
+				DataQ:   rapid.Bool().Draw(t, "dataq"),
+				FinQ:    rapid.Bool().Draw(t, "finq"),
+				Wrote:   uint8(rapid.IntRange(0, b.Data).Draw(t, "wrote")),
 				Backoff: uint8(rapid.IntRange(0, tm.MaxBackoff).Draw(t, "backoff")),
 			}
 			for k := range s.E[x].Timers {
 				s.E[x].Timers[k] = uint8(rapid.IntRange(0, timerMax[k]).Draw(t, "timer"))
 			}
+			s.E[x].Persist = uint8(rapid.IntRange(0, tm.Persist+1).Draw(t, "persist"))
 		}
 		for d := 0; d < 2; d++ {
 			n := rapid.IntRange(0, b.Capacity).Draw(t, "n")
 			for i := 0; i < n; i++ {
 				s.add(d, Segment{
-					Kind:   SegKind(rapid.IntRange(1, int(RSTACK)).Draw(t, "kind")),
+					Kind:   SegKind(rapid.IntRange(1, int(WOPEN)).Draw(t, "kind")),
 					AckFin: rapid.Bool().Draw(t, "ackfin"),
 					Inc:    inc("seginc") | uint8(rapid.SampledFrom([]int{0, int(Zombie)}).Draw(t, "zombie")),
 					Age:    uint8(rapid.IntRange(0, tm.MSL).Draw(t, "age")),
@@ -312,12 +320,17 @@ func TestUrgency(t *testing.T) {
 // TestNames: bounds, segment kinds and timer indexes say what they are.
 func TestNames(t *testing.T) {
 	b := QuickBounds()
-	assert.Equal(t, "client A and server B over a network of capacity 1 per direction, loss up to 1 per incarnation, duplication on, reordering on; 2 incarnations; MSL = 2 ticks", b.String())
-	b.Loss, b.Duplication, b.Incarnations = false, false, 1
-	assert.Equal(t, "client A and server B over a network of capacity 1 per direction, loss off, duplication off, reordering on; 1 incarnation; MSL = 2 ticks", b.String())
+	assert.Equal(t, "client A and server B over a network of capacity 1 per direction, loss up to 1 per incarnation, duplication on, reordering on; 2 incarnations; 1 segment of data written per application and incarnation; MSL = 2 ticks", b.String())
+	b.Loss, b.Duplication, b.Incarnations, b.Data = false, false, 1, 0
+	assert.Equal(t, "client A and server B over a network of capacity 1 per direction, loss off, duplication off, reordering on; 1 incarnation; no data; MSL = 2 ticks", b.String())
+	b.Data = 2
+	assert.Contains(t, b.String(), "; 2 segments of data written per application and incarnation;")
+	b.ZeroWindow = true
+	assert.Contains(t, b.String(), "; 2 segments of data written per application and incarnation, zero window on;")
+	assert.Equal(t, "DATA", DATA.String())
 	assert.Equal(t, "SYN,ACK", SYNACK.String())
 	assert.Equal(t, "RST,ACK", RSTACK.String())
-	assert.Equal(t, "SegKind(9)", SegKind(9).String())
+	assert.Equal(t, "SegKind(11)", SegKind(11).String())
 	for k := range NumTimers {
 		assert.Equal(t, timerOf[k], k.Timer())
 	}
@@ -328,4 +341,121 @@ func TestNames(t *testing.T) {
 	for i, s := range Sends() {
 		assert.Equal(t, SegKind(i+1), s.Kind)
 	}
+}
+
+// TestData: an application writes at most Bounds.Data segments while it
+// may send; data reaching a held socket is taken in and ACKed and leaves
+// it unread, so its close() may be CLOSE_UNREAD; data reaching an orphan
+// is DATA_AFTER_CLOSE, a RST that spoils the incarnation; data is never
+// lost or copied.
+func TestData(t *testing.T) {
+	m := linuxModel(t)
+	require.Equal(t, 1, m.Bounds.Data)
+	s := m.Initial()
+	s.NextInc = 2
+	s.E[A] = Endpoint{St: tcp.FinWait2, Inc: 1, Held: true, Shut: true}
+	s.E[B] = Endpoint{St: tcp.CloseWait, Inc: 1, Held: true}
+	var wrote *State
+	m.Successors(&s, func(su Succ) {
+		if su.Label.Kind == Write {
+			require.Nil(t, wrote, "one write")
+			require.Equal(t, B, su.Label.End, "A has shut down its sending side")
+			n := su.Next
+			wrote = &n
+		}
+	})
+	require.NotNil(t, wrote)
+	assert.EqualValues(t, 1, wrote.E[B].Wrote)
+	require.EqualValues(t, 1, wrote.N[1])
+	assert.Equal(t, Segment{Kind: DATA, Inc: 1}, wrote.Net[1][0])
+	m.Successors(wrote, func(su Succ) {
+		assert.NotEqual(t, Write, su.Label.Kind, "the bound of one segment is spent")
+		assert.NotEqual(t, Lose, su.Label.Kind, "data is not lost")
+		assert.NotEqual(t, DeliverCopy, su.Label.Kind, "data is not copied")
+	})
+
+	// Taken in by the held FIN_WAIT_2: ACKed, unread, accepted.
+	var got *State
+	m.Successors(wrote, func(su Succ) {
+		if su.Label.Kind == Deliver && su.Label.End == A {
+			assert.Equal(t, tcp.RcvData, su.Label.Event)
+			assert.True(t, Accepted(su.Label), "data reaches the application")
+			n := su.Next
+			got = &n
+		}
+	})
+	require.NotNil(t, got)
+	assert.True(t, got.E[A].Unread)
+	closes := map[tcp.Event]tcp.State{}
+	m.Successors(got, func(su Succ) {
+		if su.Label.Kind == App && su.Label.End == A {
+			closes[su.Label.Event] = su.Next.E[A].St
+		}
+	})
+	assert.Equal(t, map[tcp.Event]tcp.State{tcp.AppClose: tcp.FinWait2, tcp.AppAbort: tcp.Closed, tcp.AppCloseUnread: tcp.Closed}, closes)
+
+	// An orphan answers it with a RST: not a graceful close any more.
+	orphan := *wrote
+	orphan.E[A].Held = false
+	found := false
+	m.Successors(&orphan, func(su Succ) {
+		if su.Label.Kind == Deliver && su.Label.End == A {
+			found = true
+			assert.Equal(t, tcp.RcvDataAfterClose, su.Label.Event)
+			assert.Equal(t, tcp.Closed, su.Next.E[A].St)
+			assert.True(t, su.Label.Actions.Has(tcp.SendRst))
+			assert.True(t, su.Next.SkippedTimeWait(1))
+		}
+	})
+	assert.True(t, found)
+}
+
+// TestZeroWindow: under Bounds.ZeroWindow a FIN formed while the peer's
+// window is known closed waits (FinQ) and puts nothing on the wire; a
+// window advertisement that closes it is ZERO_WINDOW to the endpoint
+// whose FIN waits, and the one that reopens it is WINDOW_OPEN, which lets
+// the FIN leave.
+func TestZeroWindow(t *testing.T) {
+	b := DefaultBounds()
+	b.ZeroWindow = true
+	m, err := New(tcp.Linux, b, nil)
+	require.NoError(t, err)
+	s := m.Initial()
+	s.NextInc = 2
+	s.E[A] = Endpoint{St: tcp.Established, Inc: 1, Held: true, Blocked: true}
+	s.E[B] = Endpoint{St: tcp.Established, Inc: 1, Held: true, Full: true, Unread: true}
+	var closed *State
+	m.Successors(&s, func(su Succ) {
+		if su.Label.Kind == App && su.Label.End == A && su.Label.Event == tcp.AppClose {
+			n := su.Next
+			closed = &n
+		}
+	})
+	require.NotNil(t, closed)
+	assert.True(t, closed.E[A].FinQ, "the FIN waits for the window")
+	assert.Zero(t, closed.N[0], "nothing on the wire")
+
+	z := *closed
+	z.add(1, Segment{Kind: ZWIN, Inc: 1}, b.Capacity)
+	e, ok := m.classify(&z, &z.E[A], z.Net[1][0])
+	assert.True(t, ok)
+	assert.Equal(t, tcp.RcvZeroWindow, e)
+
+	o := *closed
+	o.add(1, Segment{Kind: WOPEN, Inc: 1}, b.Capacity)
+	released := false
+	m.Successors(&o, func(su Succ) {
+		if su.Label.Kind == Deliver && su.Label.End == A {
+			released = true
+			assert.Equal(t, tcp.RcvWindowOpen, su.Label.Event)
+			assert.False(t, su.Next.E[A].FinQ)
+			require.EqualValues(t, 1, su.Next.N[0])
+			assert.Equal(t, FIN, su.Next.Net[0][0].Kind)
+		}
+	})
+	assert.True(t, released)
+
+	// Without the zero window nothing closes a window.
+	_, err = New(tcp.Linux, Bounds{MSLTicks: 2, Capacity: 1, Incarnations: 1, ZeroWindow: true}, nil)
+	assert.ErrorContains(t, err, "a zero window needs data")
 }

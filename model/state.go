@@ -25,9 +25,23 @@ const (
 	// sequence number from, it carries sequence number 0 and acknowledges
 	// the SYN (RFC 9293 3.10.7.1: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>).
 	RSTACK
+	// DATA is a segment of data an application wrote (Bounds.Data). It is
+	// sent by the application's write, not by a transition of the table,
+	// and the receiver takes it as rcv DATA, or DATA_AFTER_CLOSE once its
+	// own application has closed.
+	DATA
+	// ZWIN is an ACK that advertises a zero window: its sender took in
+	// data its application does not read (Bounds.ZeroWindow). The
+	// receiver takes it as rcv ZERO_WINDOW while it has data or its FIN
+	// queued, and as a plain ACK otherwise.
+	ZWIN
+	// WOPEN is the window update that reopens the window: rcv
+	// WINDOW_OPEN to a receiver with something queued, a plain ACK
+	// otherwise.
+	WOPEN
 )
 
-var kindNames = [...]string{"", "SYN", "SYN,ACK", "ACK", "FIN", "RST", "PROBE", "RST,ACK"}
+var kindNames = [...]string{"", "SYN", "SYN,ACK", "ACK", "FIN", "RST", "PROBE", "RST,ACK", "DATA", "ACK,WIN=0", "ACK,WIN>0"}
 
 func (k SegKind) String() string {
 	if int(k) < len(kindNames) && k != 0 {
@@ -125,14 +139,24 @@ const Zombie uint8 = 8
 
 // Endpoint is one side of the connection.
 type Endpoint struct {
-	St      tcp.State
-	Inc     uint8 // the incarnation its connection belongs to; 0 in CLOSED and LISTEN; Zombie set for one an old SYN opened
-	Done    uint8 // the last incarnation whose connection this endpoint has ended
-	Held    bool  // the application holds the socket (not yet closed or aborted)
-	Shut    bool  // the application shut down its sending side
-	Closer  bool  // it sent its FIN before receiving the peer's
-	Backoff uint8
-	Timers  [NumTimers]uint8
+	St     tcp.State
+	Inc    uint8 // the incarnation its connection belongs to; 0 in CLOSED and LISTEN; Zombie set for one an old SYN opened
+	Done   uint8 // the last incarnation whose connection this endpoint has ended
+	Held   bool  // the application holds the socket (not yet closed or aborted)
+	Shut   bool  // the application shut down its sending side
+	Closer bool  // it sent its FIN before receiving the peer's
+	Unread bool  // data arrived that the application may not have read: its close() may be CLOSE_UNREAD
+	Wrote  uint8 // segments of data its application wrote in this incarnation (at most Bounds.Data)
+	// The zero window (Bounds.ZeroWindow). Full: it advertised a zero
+	// window, holding data its application has not read. Blocked: the
+	// peer's window is closed as far as it knows. DataQ, FinQ: its data,
+	// its FIN, wait for the peer's window. Persist: the persist timer,
+	// as a value of Timers; apart from them because the Promela export,
+	// which mirrors Timers, leaves the zero window out.
+	Full, Blocked, DataQ, FinQ bool
+	Persist                    uint8
+	Backoff                    uint8
+	Timers                     [NumTimers]uint8
 }
 
 // State is a global state: both endpoints, the network and the ghosts.
@@ -260,8 +284,19 @@ func (s State) String() string {
 				t = append(t, fmt.Sprintf("%s=%d", timerOf[k], v-1))
 			}
 		}
+		if e.Persist > 0 {
+			t = append(t, fmt.Sprintf("persist=%d", e.Persist-1))
+		}
 		if len(t) > 0 {
 			b.WriteString(" [" + strings.Join(t, " ") + "]")
+		}
+		for _, f := range []struct {
+			on   bool
+			name string
+		}{{e.Full, "window closed"}, {e.Blocked, "peer window closed"}, {e.DataQ, "data queued"}, {e.FinQ, "FIN queued"}} {
+			if f.on {
+				b.WriteString(" (" + f.name + ")")
+			}
 		}
 		if !e.Held && e.St.Is(tcp.HasConnection) {
 			b.WriteString(" orphan")
@@ -281,8 +316,12 @@ func (s State) String() string {
 }
 
 // Running reports whether the endpoint's timer t is armed. Only the
-// modelled timers (retransmission, r2, time_wait, fin_wait_2) ever are.
+// modelled timers (retransmission, r2, time_wait, fin_wait_2, persist)
+// ever are.
 func (e *Endpoint) Running(t tcp.Timer) bool {
+	if t == tcp.PersistTimer {
+		return e.Persist != 0
+	}
 	for k, tm := range timerOf {
 		if tm == t {
 			return e.Timers[k] != 0
@@ -340,7 +379,9 @@ func Accepted(l Label) bool {
 	if l.Kind != Deliver && l.Kind != DeliverCopy || l.Event == 0 {
 		return false
 	}
-	return l.To != l.From || l.Actions&Tells != 0
+	// Data the table ACKs is delivered to the application (RFC 9293
+	// 3.10.7.4 seventh), whether or not the state moves.
+	return l.To != l.From || l.Actions&Tells != 0 || l.Event == tcp.RcvData && l.Actions.Has(tcp.SendAck)
 }
 
 // Tells are the actions by which the table tells the application

@@ -42,6 +42,10 @@ func New(p tcp.Profile, b Bounds, step tcp.StepFunc) (*Model, error) {
 		return nil, fmt.Errorf("incarnations %d out of range 1..%d", b.Incarnations, MaxIncarnations)
 	case b.Losses < 0 || b.Losses > MaxLosses:
 		return nil, fmt.Errorf("losses %d out of range 0..%d", b.Losses, MaxLosses)
+	case b.Data < 0 || b.Data > MaxData:
+		return nil, fmt.Errorf("data %d out of range 0..%d", b.Data, MaxData)
+	case b.ZeroWindow && b.Data == 0:
+		return nil, fmt.Errorf("a zero window needs data to hold back: data 0 with the zero window on")
 	}
 	t, err := NewTiming(p, b)
 	if err != nil {
@@ -96,6 +100,8 @@ const (
 	DeliverCopy                 // a segment is delivered and a copy stays in flight
 	Lose                        // a segment is lost
 	Tick                        // time moves on
+	Write                       // an application writes a segment of data (not an event of the table)
+	Read                        // an application stops reading (its window closes) or reads again (it reopens)
 )
 
 // Label says what a global step was, for counterexamples and fairness.
@@ -128,6 +134,16 @@ func (l Label) String() string {
 		}
 	case Fire:
 		what = fmt.Sprintf("%s: %s", who, l.Event)
+	case Write:
+		if l.Seg.Kind == 0 {
+			return fmt.Sprintf("%s: write, queued behind the peer's closed window", who)
+		}
+		return fmt.Sprintf("%s: write, sends %s", who, l.Seg)
+	case Read:
+		if l.Seg.Kind == ZWIN {
+			return fmt.Sprintf("%s: the application stops reading, its buffer fills: sends %s", who, l.Seg)
+		}
+		return fmt.Sprintf("%s: the application reads: sends %s", who, l.Seg)
 	case Deliver, DeliverCopy:
 		copyNote := ""
 		if l.Kind == DeliverCopy {
@@ -223,6 +239,9 @@ func (m *Model) urgency(s *State) (dying, due bool) {
 				due = true
 			}
 		}
+		if s.E[x].Persist == 1 {
+			due = true
+		}
 	}
 	return dying, due
 }
@@ -253,6 +272,11 @@ func (g *successors) run(s *State) {
 					g.fire(s, x, k)
 				}
 			}
+			if s.E[x].Persist == 1 {
+				n := *s
+				n.E[x].Persist = 0
+				g.apply(&n, x, tcp.TimeoutPersist, Label{Kind: Fire, End: x, Event: tcp.TimeoutPersist}, nil)
+			}
 		}
 	}
 	for x := 0; x < 2; x++ {
@@ -265,10 +289,15 @@ func (g *successors) run(s *State) {
 				continue
 			}
 			g.deliver(s, d, i, false)
-			if m.Bounds.Duplication {
+			// Data is neither duplicated nor lost: a copy of data already
+			// received lies below RCV.NXT and is not new data (RFC 9293
+			// 3.10.7.4 first), and a lost segment is sent again before
+			// the FIN behind it can be ACKed, which is the run in which
+			// it arrives late.
+			if m.Bounds.Duplication && seg.Kind != DATA {
 				g.deliver(s, d, i, true)
 			}
-			if s.Losses > 0 {
+			if s.Losses > 0 && seg.Kind != DATA {
 				n := *s
 				n.remove(d, i)
 				n.Losses--
@@ -305,6 +334,10 @@ func (m *Model) tick(s *State) (State, bool) {
 				changed = true
 			}
 		}
+		if v := n.E[x].Persist; v > 1 {
+			n.E[x].Persist = v - 1
+			changed = true
+		}
 	}
 	for d := 0; d < 2; d++ {
 		for i := 0; i < int(n.N[d]); i++ {
@@ -325,6 +358,11 @@ func (g *successors) fire(s *State, x int, k TimerIndex) {
 // appCalls are the calls an application that holds a connection may
 // make: the one list of them (Forget's rules read it too).
 var appCalls = [...]tcp.Event{tcp.AppClose, tcp.AppAbort, tcp.AppShutdown}
+
+// appCallsUnread are the calls of one that holds a connection into which
+// data arrived that it may not have read: close() may then be
+// CLOSE_UNREAD (RFC 9293 3.6.1 SHLD-3).
+var appCallsUnread = [...]tcp.Event{tcp.AppClose, tcp.AppAbort, tcp.AppShutdown, tcp.AppCloseUnread}
 
 func (g *successors) appSteps(s *State, x int) {
 	m := g.m
@@ -353,19 +391,31 @@ func (g *successors) appSteps(s *State, x int) {
 	case e.Held && e.St.Is(tcp.HasConnection) && !(x == B && e.St == tcp.SynReceived):
 		// The server's application holds a connection only once accept()
 		// returned it: not in SYN_RECEIVED.
-		for _, c := range appCalls {
+		calls := appCalls[:]
+		if e.Unread {
+			// Data arrived that the application may not have read: its
+			// close() is then CLOSE_UNREAD (RFC 9293 3.6.1 SHLD-3); one
+			// that read it all closes as usual.
+			calls = appCallsUnread[:]
+		}
+		for _, c := range calls {
 			if c == tcp.AppShutdown && e.Shut || m.cell(e.St, c).Verdict != tcp.Move {
 				continue // a refused call changes nothing
 			}
+			if c == tcp.AppClose && e.Full {
+				continue // it reads first (g.read), or closes with the data unread
+			}
 			n := *s
 			switch c {
-			case tcp.AppClose, tcp.AppAbort:
+			case tcp.AppClose, tcp.AppAbort, tcp.AppCloseUnread:
 				n.E[x].Held = false
 			case tcp.AppShutdown:
 				n.E[x].Shut = true
 			}
 			g.apply(&n, x, c, Label{Kind: App, End: x, Event: c}, nil)
 		}
+		g.write(s, x)
+		g.read(s, x)
 	}
 }
 
@@ -379,6 +429,81 @@ var kindEvents = [...][]tcp.Event{
 	RST:    {tcp.RcvRst},
 	PROBE:  {tcp.RcvAck, tcp.RcvAckOfFin},
 	RSTACK: {tcp.RcvRst},
+	DATA:   {tcp.RcvData, tcp.RcvDataAfterClose},
+	ZWIN:   {tcp.RcvAck, tcp.RcvAckOfFin, tcp.RcvZeroWindow, tcp.RcvWindowOpen},
+	WOPEN:  {tcp.RcvAck, tcp.RcvAckOfFin, tcp.RcvZeroWindow, tcp.RcvWindowOpen},
+}
+
+// read is the application of endpoint x stopping or resuming reading,
+// under Bounds.ZeroWindow: while the peer may still send (its FIN has not
+// arrived) an application that stops reading lets its buffer fill, and
+// the ACK that finds it full advertises a zero window (ZWIN); reading
+// again empties it and sends the window update (WOPEN). The data that
+// fills the buffer is not counted by Bounds.Data: ZWIN stands for the ACK
+// of whatever filled it, so the buffer holds unread data.
+func (g *successors) read(s *State, x int) {
+	m := g.m
+	e := &s.E[x]
+	if !m.Bounds.ZeroWindow || e.St.Is(tcp.ReceivedFin) || !hasSynchronized(e.St) {
+		return
+	}
+	n := *s
+	ne := &n.E[x]
+	kind := ZWIN
+	if e.Full {
+		kind = WOPEN
+		ne.Full, ne.Unread = false, false
+	} else {
+		ne.Full, ne.Unread = true, true
+	}
+	seg := Segment{Kind: kind, Inc: e.Inc}
+	l := Label{Kind: Read, End: x, Seg: seg, From: e.St, To: e.St}
+	if !g.put(&n, x, seg, &l) {
+		return
+	}
+	g.emit(l, &n)
+}
+
+// put sends g from endpoint x of n; a full channel loses it, while the
+// budget lasts. It reports false when the step cannot happen: the channel
+// is full and no loss is left.
+func (g *successors) put(n *State, x int, seg Segment, l *Label) bool {
+	if n.add(x, seg, g.m.Bounds.Capacity) {
+		return true
+	}
+	if n.Losses == 0 {
+		g.blocked++
+		return false
+	}
+	n.Losses--
+	l.Lost++
+	return true
+}
+
+// write is the application of endpoint x writing a segment of data, while
+// it may still send (writable) and has written fewer than Bounds.Data in
+// this incarnation. Writing is not an event of the table: the segment
+// goes out at once (the peer's window is open), and a full channel makes
+// the write wait rather than lose it.
+func (g *successors) write(s *State, x int) {
+	e := &s.E[x]
+	if e.Shut || !e.St.Is(tcp.Writable) || int(e.Wrote) >= g.m.Bounds.Data {
+		return
+	}
+	n := *s
+	n.E[x].Wrote++
+	if e.Blocked {
+		// The peer's window is closed: the data waits for it (DataQ).
+		n.E[x].DataQ = true
+		g.emit(Label{Kind: Write, End: x, From: e.St, To: e.St}, &n)
+		return
+	}
+	seg := Segment{Kind: DATA, Inc: e.Inc}
+	if !n.add(x, seg, g.m.Bounds.Capacity) {
+		g.blocked++
+		return
+	}
+	g.emit(Label{Kind: Write, End: x, Seg: seg, From: e.St, To: e.St}, &n)
 }
 
 // classify turns a segment into the event its receiver sees, or reports
@@ -416,6 +541,18 @@ func (m *Model) classify(s *State, r *Endpoint, g Segment) (tcp.Event, bool) {
 			return tcp.RcvAckOfFin, true
 		}
 		return tcp.RcvAck, true
+	case ZWIN, WOPEN:
+		// A window advertisement is ZERO_WINDOW or WINDOW_OPEN only to an
+		// endpoint with data or its FIN queued; to any other it is an ACK.
+		switch {
+		case ackOfOurs:
+			return tcp.RcvAckOfFin, true
+		case !r.DataQ && !r.FinQ:
+			return tcp.RcvAck, true
+		case g.Kind == ZWIN:
+			return tcp.RcvZeroWindow, true
+		}
+		return tcp.RcvWindowOpen, true
 	case FIN:
 		if ackOfOurs {
 			return tcp.RcvFinAck, true
@@ -428,6 +565,15 @@ func (m *Model) classify(s *State, r *Endpoint, g Segment) (tcp.Event, bool) {
 			return 0, false
 		}
 		return tcp.RcvRst, true
+	case DATA:
+		// Data reaching a socket whose application has closed has nobody
+		// to read it (RFC 9293 3.6.1 SHLD-3). The acknowledgment it
+		// carries is not read: the ACK sent when the FIN arrived carries
+		// it too.
+		if r.St.Is(tcp.HasConnection) && !r.Held {
+			return tcp.RcvDataAfterClose, true
+		}
+		return tcp.RcvData, true
 	case RSTACK:
 		// The answer to a SYN counts only in SYN_SENT, where it
 		// acknowledges our SYN: the connection is refused. Anywhere else
@@ -501,6 +647,11 @@ func (g *successors) apply(n *State, x int, e tcp.Event, l Label, seg *Segment) 
 		ep.Closer = true
 	}
 	m.timers(ep, t)
+	// Data the table takes in (and so ACKs) reaches the application, which
+	// may then close before reading it.
+	if e == tcp.RcvData && t.Actions.Has(tcp.SendAck) && ep.Held {
+		ep.Unread = true
+	}
 	tag := ep.Inc
 	if tag == 0 && seg != nil {
 		tag = seg.Inc // CLOSED and LISTEN answer in the incarnation of what they answer
@@ -530,14 +681,23 @@ func (g *successors) apply(n *State, x int, e tcp.Event, l Label, seg *Segment) 
 				out.Kind = RSTACK
 			}
 		}
-		if !n.add(x, out, m.Bounds.Capacity) {
-			if n.Losses == 0 {
-				g.blocked++
-				return // a full channel drops it: a loss, and none is left
+		if send.Kind == FIN {
+			switch {
+			case ep.FinQ:
+				// The FIN still waits for the window: what the timer
+				// sends in its place is a zero-window probe.
+				out.Kind = PROBE
+			case ep.Blocked && !from.Is(tcp.SentFin):
+				ep.FinQ = true // queued behind the closed window
+				continue
 			}
-			n.Losses--
-			l.Lost++
 		}
+		if !g.put(n, x, out, &l) {
+			return // a full channel drops it: a loss, and none is left
+		}
+	}
+	if !g.window(n, x, e, from, t, seg, ackFin, &l) {
+		return
 	}
 	// An incarnation aborted by an application or flushed by a timer skips
 	// TIME_WAIT by design; one reset before its close completed is no
@@ -546,7 +706,9 @@ func (g *successors) apply(n *State, x int, e tcp.Event, l Label, seg *Segment) 
 	// what P3 looks for (RFC 1337).
 	if t.Next != from && !t.Next.Is(tcp.HasConnection) {
 		switch {
-		case l.Kind == Fire && e != tcp.TimeoutTimeWait, l.Kind == App:
+		case l.Kind == Fire && e != tcp.TimeoutTimeWait, l.Kind == App, t.Actions.Has(tcp.SendRst):
+			// An endpoint that ends its connection with a RST of its own
+			// (data after close() that nobody will read) aborts it too.
 			n.Spoiled |= incBit(ep.Inc)
 		case e == tcp.RcvRst && from != tcp.TimeWait:
 			n.Reset |= incBit(ep.Inc)
@@ -571,9 +733,65 @@ func opensConnection(from, to tcp.State) bool {
 	return (from == tcp.Listen || from == tcp.TimeWait || from == tcp.Closed) && to == tcp.SynReceived
 }
 
+// window carries out, for endpoint x of n after transition t on event e,
+// what the zero window adds to the table's actions (Bounds.ZeroWindow):
+// WINDOW_OPEN lets the queued data and FIN leave; a window
+// advertisement sets what the endpoint knows of the peer's window; a
+// live endpoint answers a probe with an ACK that says its window (the
+// segment PROBE of the spec: "either draws an ACK from a live peer"). It
+// reports false when a segment found its channel full with no loss left.
+func (g *successors) window(n *State, x int, e tcp.Event, from tcp.State, t tcp.Transition, seg *Segment, ackFin bool, l *Label) bool {
+	ep := &n.E[x]
+	if e == tcp.RcvWindowOpen {
+		if ep.DataQ && !g.put(n, x, Segment{Kind: DATA, Inc: ep.Inc}, l) {
+			return false
+		}
+		if ep.FinQ && !g.put(n, x, Segment{Kind: FIN, AckFin: ackFin, Inc: ep.Inc}, l) {
+			return false
+		}
+		ep.DataQ, ep.FinQ = false, false
+	}
+	if seg != nil {
+		switch seg.Kind {
+		case ZWIN:
+			ep.Blocked = true
+		case WOPEN:
+			ep.Blocked = false
+		case PROBE:
+			if hasSynchronized(from) && !from.Is(tcp.ReceivedFin) && !t.Actions.Has(tcp.SendAck) {
+				kind := WOPEN
+				if ep.Full {
+					kind = ZWIN
+				}
+				if !g.put(n, x, Segment{Kind: kind, AckFin: ackFin, Inc: ep.Inc}, l) {
+					return false
+				}
+			}
+		}
+	}
+	// What no later step can read is cleared: a window known closed once
+	// nothing more will be sent, a full buffer once the peer's FIN says
+	// nothing more will come.
+	if !ep.St.Is(tcp.Writable) && !PendingFIN(ep.St) {
+		ep.Blocked = false
+	}
+	if ep.St.Is(tcp.ReceivedFin) || !ep.St.Is(tcp.HasConnection) {
+		ep.Full = false
+	}
+	return true
+}
+
 // timers carries out the timer actions of t on the modelled timers, as
 // the spec's Action.TimerOp says.
 func (m *Model) timers(ep *Endpoint, t tcp.Transition) {
+	switch {
+	case t.Actions.Has(tcp.PersistTimer.StopAction()):
+		ep.Persist = 0
+	case t.Actions.Has(tcp.PersistTimer.RestartAction()), t.Actions.Has(tcp.PersistTimer.StartAction()) && ep.Persist == 0:
+		if m.Timing.Persist > 0 {
+			ep.Persist = uint8(m.Timing.Persist + 1) // no backoff: probes at a fixed interval
+		}
+	}
 	for k := range NumTimers {
 		switch t.Actions.TimerOp(timerOf[k]) {
 		case tcp.StopTimer:

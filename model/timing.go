@@ -19,6 +19,17 @@ type Bounds struct {
 	Loss         bool
 	Duplication  bool
 	Reordering   bool
+	// Data is how many segments of data each application may write per
+	// incarnation (0: the applications send no data). A segment written
+	// is the data a FIN queues behind, and what makes rcv DATA,
+	// DATA_AFTER_CLOSE and close() with unread data (CLOSE_UNREAD) happen.
+	Data int
+	// ZeroWindow lets a receiver that takes in data its application does
+	// not read close its window, so that the peer's data and FIN wait
+	// behind it and the persist timer probes it (rcv ZERO_WINDOW,
+	// WINDOW_OPEN, timeout persist). It needs Data. Off by default: it
+	// multiplies the states of the quick bounds by about 18.
+	ZeroWindow bool
 }
 
 // String says what the model explores under b, for reports and headers.
@@ -32,8 +43,18 @@ func (b Bounds) String() string {
 	if b.Incarnations == 1 {
 		incs = "incarnation"
 	}
-	return fmt.Sprintf("client A and server B over a network of capacity %d per direction, loss %s, duplication %s, reordering %s; %d %s; MSL = %d ticks",
-		b.Capacity, loss, onOff[b.Duplication], onOff[b.Reordering], b.Incarnations, incs, b.MSLTicks)
+	data := "no data"
+	switch {
+	case b.Data == 1:
+		data = "1 segment of data written per application and incarnation"
+	case b.Data > 1:
+		data = fmt.Sprintf("%d segments of data written per application and incarnation", b.Data)
+	}
+	if b.ZeroWindow {
+		data += ", zero window on"
+	}
+	return fmt.Sprintf("client A and server B over a network of capacity %d per direction, loss %s, duplication %s, reordering %s; %d %s; %s; MSL = %d ticks",
+		b.Capacity, loss, onOff[b.Duplication], onOff[b.Reordering], b.Incarnations, incs, data, b.MSLTicks)
 }
 
 // DefaultMSL is the network MSL for a profile without one of its own: the
@@ -45,9 +66,10 @@ const DefaultMSL = 30 * time.Second
 // two segments in flight per direction (a segment and its retransmission,
 // or a FIN behind an ACK), one loss per incarnation (the assumption
 // TIME_WAIT's guarantees rest on), duplication and reordering, and an MSL
-// of two ticks.
+// of two ticks, and one segment of data each application may write per
+// incarnation (the data a FIN queues behind).
 func DefaultBounds() Bounds {
-	return Bounds{MSLTicks: 2, Capacity: 2, Incarnations: 2, Losses: 1, Loss: true, Duplication: true, Reordering: true}
+	return Bounds{MSLTicks: 2, Capacity: 2, Incarnations: 2, Losses: 1, Loss: true, Duplication: true, Reordering: true, Data: 1}
 }
 
 // QuickBounds are DefaultBounds with one segment in flight per direction:
@@ -66,6 +88,7 @@ const (
 	MaxCapacity     = 8
 	MaxIncarnations = 5
 	MaxLosses       = 4
+	MaxData         = 3   // Endpoint.Wrote has two bits in the codec
 	maxTicks        = 250 // a timer's ticks fit a byte beside "stopped" and "due"
 )
 
@@ -81,6 +104,7 @@ type Timing struct {
 	TimeWait   int
 	FinWait2   int
 	FlushHeld  bool // the FIN_WAIT_2 flush runs also for a socket the application holds
+	Persist    int  // the zero-window probe interval (without its doubling)
 
 	// in holds the ticks each modelled timer takes when armed in each
 	// state (tcp.Profile.Duration); runs whether the spec arms it for a
@@ -140,7 +164,7 @@ func NewTiming(p tcp.Profile, b Bounds) (Timing, error) {
 	t := Timing{
 		Tick: tick, NetworkMSL: msl, MSL: b.MSLTicks,
 		RTO: ticks(p.Retransmission, tick), R2: ticks(p.R2, tick),
-		TimeWait: ticks(p.TimeWait, tick), FinWait2: ticks(p.FinWait2, tick),
+		TimeWait: ticks(p.TimeWait, tick), FinWait2: ticks(p.FinWait2, tick), Persist: ticks(p.Persist, tick),
 	}
 	for k := range NumTimers {
 		tm := timerOf[k]
@@ -172,7 +196,7 @@ func NewTiming(p tcp.Profile, b Bounds) (Timing, error) {
 	if p.Retransmission < msl && t.RTO >= t.MSL {
 		return Timing{}, fmt.Errorf("profile %s: a retransmission timeout of %v against an MSL of %v becomes %s against %d: use more MSL ticks", p.Name, p.Retransmission, msl, tickCount(t.RTO), t.MSL)
 	}
-	for _, v := range []int{t.RTO, t.R2, t.R2Syn, t.TimeWait, t.FinWait2} {
+	for _, v := range []int{t.RTO, t.R2, t.R2Syn, t.TimeWait, t.FinWait2, t.Persist} {
 		if v > maxTicks {
 			return Timing{}, fmt.Errorf("a duration of profile %s is %d ticks of %v; at most %d fit: use fewer MSL ticks or a longer network MSL", p.Name, v, tick, maxTicks)
 		}

@@ -119,8 +119,12 @@ func excused() []string {
 
 // Build makes the model fsmgen check explores for profile prof of sp on
 // bounds b, stepping table t: the binding of package bind, with the
-// source the export's header names.
+// source the export's header names. The export leaves data and the zero
+// window out: the model it returns has Bounds.Data 0 and no zero window
+// whatever b says, so that the counts
+// SPIN reports are those of this model, and the header's bounds say so.
 func Build(sp *spec.Spec, prof *spec.Profile, b model.Bounds, t bind.Table) (*model.Model, Source, error) {
+	b.Data, b.ZeroWindow = 0, false // model.pml has no writes, no data segments and no window
 	src := Source{Spec: sp, Profile: prof, Table: t.String()}
 	m, err := bind.Model(sp, prof, b, t)
 	return m, src, err

@@ -108,7 +108,7 @@ func TestHeader(t *testing.T) {
 	s := string(text)
 	assert.Contains(t, s, "spec:     spec/tcp.fsm (sha256:")
 	assert.Contains(t, s, "profile:  linux (switches: syn_reopens_time_wait; findings it declares: P3 P8)")
-	assert.Contains(t, s, "network of capacity 1 per direction, loss up to 1 per incarnation, duplication on, reordering on; 3 incarnations; MSL = 2 ticks")
+	assert.Contains(t, s, "network of capacity 1 per direction, loss up to 1 per incarnation, duplication on, reordering on; 3 incarnations; no data; MSL = 2 ticks", "the export leaves data out, and says so")
 	assert.Contains(t, s, "timing:   "+m.Timing.String())
 	for _, c := range []string{"CAP          1", "INCS         3", "BUDGET       1", "T_TIME_WAIT  4", "T_FIN_WAIT_2 4", "FLUSH_HELD   0"} {
 		assert.Contains(t, s, "#define "+c)
@@ -190,7 +190,10 @@ func TestStateFieldsKnown(t *testing.T) {
 	}
 	assert.Equal(t, []string{"E", "Net", "N", "NextInc", "Losses", "Above", "Spoiled", "Reset", "Tainted", "Cut", "Derailed"}, fields(model.State{}),
 		"model.State changed: the Promela export must follow")
-	assert.Equal(t, []string{"St", "Inc", "Done", "Held", "Shut", "Closer", "Backoff", "Timers"}, fields(model.Endpoint{}),
+	// Unread to Persist belong to the data and the zero window the export
+	// leaves out (Build turns both off): they stay zero in every state it
+	// explores.
+	assert.Equal(t, []string{"St", "Inc", "Done", "Held", "Shut", "Closer", "Unread", "Wrote", "Full", "Blocked", "DataQ", "FinQ", "Persist", "Backoff", "Timers"}, fields(model.Endpoint{}),
 		"model.Endpoint changed: the Promela export must follow")
 	assert.Equal(t, []string{"Kind", "AckFin", "Inc", "Age", "Stray"}, fields(model.Segment{}),
 		"model.Segment changed: the Promela export must follow")
@@ -220,4 +223,18 @@ func TestExcusedKnown(t *testing.T) {
 		assert.Contains(t, string(pml), "assert(!V)", id)
 		assert.Regexp(t, `judge\(`+id+`_finding, `, string(pml), "%s's finding is asserted apart", id)
 	}
+}
+
+// TestBuildLeavesDataOut: the export has no writes, so Build explores the
+// model without data whatever the bounds ask, and the Go model it returns
+// (the one the cross-check counts) is that one.
+func TestBuildLeavesDataOut(t *testing.T) {
+	b := model.QuickBounds()
+	require.Equal(t, 1, b.Data)
+	sp, err := spec.TCP()
+	require.NoError(t, err)
+	m, _, err := promela.Build(sp, sp.Profile("linux"), b, bind.Generated)
+	require.NoError(t, err)
+	assert.Zero(t, m.Bounds.Data)
+	assert.False(t, m.Bounds.ZeroWindow)
 }

@@ -48,8 +48,8 @@ var OnlyActiveCloserTimeWaits = check.Property{ID: "P4", Step: func(m *model.Mod
 // CLOSE_WAIT that never ends is an application that never calls close()).
 // Qualification: R2 and the user timeout would end it while data or
 // keep-alive probes go unanswered (RFC 9293 3.8.3, 3.8.4); the model's
-// applications send no data and keep-alive is off by default, so neither
-// runs there.
+// data is never lost or held behind a closed window, so none waits for an
+// ACK, and keep-alive is off by default, so neither runs there.
 var CloseWaitEndsOnlyByApplication = check.Property{ID: "P5", Step: func(m *model.Model, from *model.State, su *model.Succ) string {
 	l := su.Label
 	for x := range su.Next.E {
@@ -163,7 +163,9 @@ var EveryFINAcked = check.Property{
 	// incarnation, so a FIN of a later connection is another obligation.
 	Obligations: 2,
 	Owes: func(m *model.Model, s *model.State, x int) uint8 {
-		if model.PendingFIN(s.E[x].St) {
+		// The obligation starts when the FIN leaves, not while it waits
+		// for the peer's window (model.Endpoint.FinQ).
+		if model.PendingFIN(s.E[x].St) && !s.E[x].FinQ {
 			return s.E[x].Inc
 		}
 		return 0

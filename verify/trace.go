@@ -199,6 +199,18 @@ func exchangeStep(l model.Label) diagram.Step {
 		s.Message = &diagram.Message{From: from, To: at, Text: segText(l.Seg) + " lost", Lost: true}
 	case model.Tick:
 		s.Notes = append(s.Notes, diagram.Note{Text: "tick"})
+	case model.Write:
+		if l.Seg.Kind == 0 {
+			s.Notes = append(s.Notes, over("write: queued behind the peer's closed window"))
+		} else {
+			s.Notes = append(s.Notes, over("write: "+segText(l.Seg)))
+		}
+	case model.Read:
+		what := "reads again: "
+		if l.Seg.Kind == model.ZWIN {
+			what = "stops reading: "
+		}
+		s.Notes = append(s.Notes, over(what+segText(l.Seg)))
 	default:
 		s.Notes = append(s.Notes, over(fmt.Sprintf("%s%s", l.Event, change)))
 	}

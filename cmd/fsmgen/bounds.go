@@ -22,6 +22,8 @@ type boundsFlags struct {
 	noLoss       *bool
 	noDup        *bool
 	noReorder    *bool
+	data         *int
+	zeroWindow   *bool
 }
 
 // addBoundsFlags defines the model's bounds on fs, defaulting to d.
@@ -35,13 +37,16 @@ func addBoundsFlags(fs *flag.FlagSet, d model.Bounds) boundsFlags {
 		noLoss:       fs.Bool("no-loss", false, "a network that loses nothing"),
 		noDup:        fs.Bool("no-dup", false, "a network that duplicates nothing"),
 		noReorder:    fs.Bool("no-reorder", false, "a network that keeps order"),
+		data:         fs.Int("data", d.Data, "segments of data each application may write per incarnation (`N`; 0: no data, and no zero window)"),
+		zeroWindow:   fs.Bool("zero-window", d.ZeroWindow, "receivers may close their window: data and the FIN wait for it, and the persist timer probes it (needs -data)"),
 	}
 }
 
 func (f boundsFlags) bounds() model.Bounds {
 	return model.Bounds{
 		NetworkMSL: *f.msl, MSLTicks: *f.mslTicks, Capacity: *f.capacity, Incarnations: *f.incarnations,
-		Losses: *f.losses, Loss: !*f.noLoss, Duplication: !*f.noDup, Reordering: !*f.noReorder,
+		Losses: *f.losses, Loss: !*f.noLoss, Duplication: !*f.noDup, Reordering: !*f.noReorder, Data: *f.data,
+		ZeroWindow: *f.zeroWindow,
 	}
 }
 

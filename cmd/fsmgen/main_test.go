@@ -263,11 +263,14 @@ func TestCheckFindings(t *testing.T) {
 // are bad usage, exit 2.
 func TestCheckBounds(t *testing.T) {
 	for args, want := range map[[2]string]string{
-		{"-capacity", "99"}:     "capacity 99 out of range",
-		{"-max-states", "1000"}: "more than 1000 states",
-		{"-max-memory", "1"}:    "the search would hold more than 1 MiB",
-		{"-max-states", "-5"}:   "-max-states -5: give a positive number",
-		{"-max-memory", "0"}:    "-max-memory 0: give a positive number of MiB",
+		{"-capacity", "99"}:         "capacity 99 out of range",
+		{"-data", "4"}:              "data 4 out of range 0..3",
+		{"-data", "-1"}:             "data -1 out of range 0..3",
+		{"-zero-window", "-data=0"}: "a zero window needs data",
+		{"-max-states", "1000"}:     "more than 1000 states",
+		{"-max-memory", "1"}:        "the search would hold more than 1 MiB",
+		{"-max-states", "-5"}:       "-max-states -5: give a positive number",
+		{"-max-memory", "0"}:        "-max-memory 0: give a positive number of MiB",
 	} {
 		code, _, stderr := fsmgen("check", "-profile", "linux", args[0], args[1])
 		assert.Equal(t, 2, code, args)

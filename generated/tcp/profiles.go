@@ -256,5 +256,5 @@ func (p *Profile) Step(s State, e Event) (Transition, bool) {
 
 // The build breaks here when types.go comes from another spec.
 func _() {
-	_ = map[bool]int{false: 0, SpecHash == "sha256:74eb453c9dd8592ff3b5de6958b4f26fc1b9fa5ec8a8b8414b8045dfea2681ef": 1}
+	_ = map[bool]int{false: 0, SpecHash == "sha256:8a2ca77f80d0e39c118c1fee5697e2c7701bbc61282297aeae2a27d8c655fe0b": 1}
 }

@@ -32,13 +32,17 @@ const (
 	// it, every segment sent ACKs it, and a FIN just below RCV.NXT is its
 	// retransmission (CLOSING TIME_WAIT CLOSE_WAIT LAST_ACK).
 	ReceivedFin Class = 5
+	// Writable is writable: the application may still write data that goes out at
+	// once: its FIN is not yet queued (RFC 9293 3.10.2: SEND in ESTABLISHED and
+	// CLOSE-WAIT) (ESTABLISHED CLOSE_WAIT).
+	Writable Class = 6
 )
 
 // NumClasses counts the Classes plus the invalid zero value.
-const NumClasses = 6
+const NumClasses = 7
 
-var classNames = [NumClasses]string{"", "has_connection", "synchronized", "sent_fin", "fin_unacked", "received_fin"}
-var classDocs = [NumClasses]string{"", "a connection exists: a TCB with sequence numbers, not CLOSED or LISTEN (SYN_SENT SYN_RECEIVED ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 CLOSING TIME_WAIT CLOSE_WAIT LAST_ACK)", "segments are checked against the receive window and a FIN is processed (RFC 9293 3.10.7.4); SYN_SENT drops a FIN (3.10.7.3) (SYN_RECEIVED ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 CLOSING TIME_WAIT CLOSE_WAIT LAST_ACK)", "our FIN is sent or queued: an ACK of SND.NXT covers it (FIN_WAIT_1 FIN_WAIT_2 CLOSING TIME_WAIT LAST_ACK)", "our FIN waits for its ACK (FIN_WAIT_1 CLOSING LAST_ACK)", "the peer's FIN has arrived: RCV.NXT lies past it, every segment sent ACKs it, and a FIN just below RCV.NXT is its retransmission (CLOSING TIME_WAIT CLOSE_WAIT LAST_ACK)"}
+var classNames = [NumClasses]string{"", "has_connection", "synchronized", "sent_fin", "fin_unacked", "received_fin", "writable"}
+var classDocs = [NumClasses]string{"", "a connection exists: a TCB with sequence numbers, not CLOSED or LISTEN (SYN_SENT SYN_RECEIVED ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 CLOSING TIME_WAIT CLOSE_WAIT LAST_ACK)", "segments are checked against the receive window and a FIN is processed (RFC 9293 3.10.7.4); SYN_SENT drops a FIN (3.10.7.3) (SYN_RECEIVED ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 CLOSING TIME_WAIT CLOSE_WAIT LAST_ACK)", "our FIN is sent or queued: an ACK of SND.NXT covers it (FIN_WAIT_1 FIN_WAIT_2 CLOSING TIME_WAIT LAST_ACK)", "our FIN waits for its ACK (FIN_WAIT_1 CLOSING LAST_ACK)", "the peer's FIN has arrived: RCV.NXT lies past it, every segment sent ACKs it, and a FIN just below RCV.NXT is its retransmission (CLOSING TIME_WAIT CLOSE_WAIT LAST_ACK)", "the application may still write data that goes out at once: its FIN is not yet queued (RFC 9293 3.10.2: SEND in ESTABLISHED and CLOSE-WAIT) (ESTABLISHED CLOSE_WAIT)"}
 
 // Valid reports whether c is one of the declared Classes, not the zero value or out of range.
 func (c Class) Valid() bool {
@@ -55,7 +59,7 @@ func (c Class) Doc() string {
 	return valueAt(classDocs[:], int(c))
 }
 
-var classStates = [NumClasses][NumStates]bool{HasConnection: {SynSent: true, SynReceived: true, Established: true, FinWait1: true, FinWait2: true, Closing: true, TimeWait: true, CloseWait: true, LastAck: true}, Synchronized: {SynReceived: true, Established: true, FinWait1: true, FinWait2: true, Closing: true, TimeWait: true, CloseWait: true, LastAck: true}, SentFin: {FinWait1: true, FinWait2: true, Closing: true, TimeWait: true, LastAck: true}, FinUnacked: {FinWait1: true, Closing: true, LastAck: true}, ReceivedFin: {Closing: true, TimeWait: true, CloseWait: true, LastAck: true}}
+var classStates = [NumClasses][NumStates]bool{HasConnection: {SynSent: true, SynReceived: true, Established: true, FinWait1: true, FinWait2: true, Closing: true, TimeWait: true, CloseWait: true, LastAck: true}, Synchronized: {SynReceived: true, Established: true, FinWait1: true, FinWait2: true, Closing: true, TimeWait: true, CloseWait: true, LastAck: true}, SentFin: {FinWait1: true, FinWait2: true, Closing: true, TimeWait: true, LastAck: true}, FinUnacked: {FinWait1: true, Closing: true, LastAck: true}, ReceivedFin: {Closing: true, TimeWait: true, CloseWait: true, LastAck: true}, Writable: {Established: true, CloseWait: true}}
 
 // Is reports whether s belongs to class c; false for an invalid s or c.
 func (s State) Is(c Class) bool {

@@ -9,7 +9,7 @@ import (
 )
 
 // SpecHash identifies the spec this package was generated from; the other files check it at compile time.
-const SpecHash = "sha256:74eb453c9dd8592ff3b5de6958b4f26fc1b9fa5ec8a8b8414b8045dfea2681ef"
+const SpecHash = "sha256:8a2ca77f80d0e39c118c1fee5697e2c7701bbc61282297aeae2a27d8c655fe0b"
 
 // SpecFile is the spec this package was generated from.
 const SpecFile = "spec/tcp.fsm"
