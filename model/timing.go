@@ -163,3 +163,14 @@ func tickCount(n int) string {
 	}
 	return fmt.Sprintf("%d ticks", n)
 }
+
+// Covers reports whether b explores at least what d does: as many
+// segments in flight, incarnations and losses, every network fault d
+// allows, the same network MSL and a time resolution at least as fine. A
+// verdict obtained under b then says at least as much as one under d.
+func (b Bounds) Covers(d Bounds) bool {
+	lossCovers := !d.Loss || d.Losses == 0 || b.Loss && b.Losses >= d.Losses
+	return b.NetworkMSL == d.NetworkMSL && b.MSLTicks >= d.MSLTicks &&
+		b.Capacity >= d.Capacity && b.Incarnations >= d.Incarnations && lossCovers &&
+		(b.Duplication || !d.Duplication) && (b.Reordering || !d.Reordering)
+}
