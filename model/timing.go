@@ -73,8 +73,8 @@ func DefaultBounds() Bounds {
 }
 
 // QuickBounds are DefaultBounds with one segment in flight per direction:
-// a few seconds for every profile rather than minutes, for tests and for
-// the verification fsmgen gen records.
+// a few seconds for every profile rather than minutes, for tests and a
+// first look (fsmgen gen checks, and records, at DefaultBounds).
 func QuickBounds() Bounds {
 	b := DefaultBounds()
 	b.Capacity = 1
@@ -222,4 +222,18 @@ func tickCount(n int) string {
 		return "1 tick"
 	}
 	return fmt.Sprintf("%d ticks", n)
+}
+
+// Covers reports whether b explores at least what d does: as many
+// segments in flight, incarnations, losses and segments of data, every
+// network fault and every window behaviour d allows, and the same network
+// MSL and time resolution (rounding decides verdicts, so a finer
+// resolution is another model, not a larger one). A verdict obtained
+// under b then says at least as much as one under d.
+func (b Bounds) Covers(d Bounds) bool {
+	lossCovers := !d.Loss || d.Losses == 0 || b.Loss && b.Losses >= d.Losses
+	return b.NetworkMSL == d.NetworkMSL && b.MSLTicks == d.MSLTicks &&
+		b.Capacity >= d.Capacity && b.Incarnations >= d.Incarnations && lossCovers &&
+		b.Data >= d.Data && (b.ZeroWindow || !d.ZeroWindow) &&
+		(b.Duplication || !d.Duplication) && (b.Reordering || !d.Reordering)
 }

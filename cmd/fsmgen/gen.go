@@ -2,9 +2,11 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,7 +27,8 @@ func runGen(c *specCommand, args []string, stdout, stderr io.Writer) error {
 	pkg := c.String("pkg", "tcp", "package `name`")
 	importPath := c.String("import", "", "import `path` of the output package (default: from go.mod above -out)")
 	unchecked := c.Bool("unchecked", false, "write the table even if the check fails, and record that it was not verified")
-	mf := addModelFlagsWith(c.FlagSet, model.QuickBounds())
+	recheck := c.Bool("recheck", false, "check at the full bounds even where the verification record beside the table could be reused")
+	mf := addModelFlagsWith(c.FlagSet, model.DefaultBounds())
 	sp, _, err := c.load(args)
 	if err != nil {
 		return err
@@ -52,7 +55,14 @@ func runGen(c *specCommand, args []string, stdout, stderr io.Writer) error {
 	// The bounds are recorded in the verification, not the command: the
 	// header names the spec and the output, which is enough to make the
 	// package again.
-	files, err := verify.Generate(sp, gen.Options{Package: *pkg, ImportPath: ip, Command: gen.Command(sp, shown, *pkg)}, opt, *unchecked)
+	reg := verify.Regeneration{Unchecked: *unchecked, Recheck: *recheck}
+	if !*unchecked && !*recheck {
+		if reg.Prior, err = priorRecord(dir); err != nil {
+			done()
+			return usageErr("%v; fsmgen gen -recheck ignores it", err)
+		}
+	}
+	files, reused, err := verify.Generate(sp, gen.Options{Package: *pkg, ImportPath: ip, Command: gen.Command(sp, shown, *pkg)}, opt, reg)
 	done()
 	if err != nil {
 		return verifyError("fsmgen gen", err)
@@ -61,8 +71,29 @@ func runGen(c *specCommand, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	fmt.Fprintf(stdout, "fsmgen gen: %s: %d files, %d changed\n", filepath.ToSlash(filepath.Clean(*out)), len(files), n)
+	how := ""
+	if reused {
+		how = fmt.Sprintf(" (checked at the quick bounds; the check at the full bounds is reused from %s: same spec, same quick verdict; -recheck repeats it)", verify.RecordFile)
+	}
+	fmt.Fprintf(stdout, "fsmgen gen: %s: %d files, %d changed%s\n", filepath.ToSlash(filepath.Clean(*out)), len(files), n, how)
 	return nil
+}
+
+// priorRecord reads the verification record in dir, if there is one.
+func priorRecord(dir string) (*verify.Record, error) {
+	name := filepath.Join(dir, verify.RecordFile)
+	data, err := os.ReadFile(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	rec, err := verify.ParseRecord(name, data)
+	if err != nil {
+		return nil, err
+	}
+	return &rec, nil
 }
 
 // outputDir is the directory gen writes, from -out: as given, relative to

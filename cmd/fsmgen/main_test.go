@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -79,32 +80,60 @@ func TestVet(t *testing.T) {
 }
 
 // TestGenWritesWhatGenerateMakes checks that the command writes exactly
-// the generator's files, with the verification at the bounds its flags
-// give, and that writing them again changes nothing.
+// the generator's files and the verification record, with the
+// verification at the bounds its flags give (weaker than the defaults, so
+// said), that writing them again reuses the record and changes nothing,
+// and that a record that no longer fits is checked again or refused.
 func TestGenWritesWhatGenerateMakes(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
-	args := []string{"gen", "-out", dir, "-pkg", "tcp", "-import", "example.com/tcp", "-incarnations", "1"}
+	args := []string{"gen", "-out", dir, "-pkg", "tcp", "-import", "example.com/tcp", "-capacity", "1", "-incarnations", "1"}
 	code, stdout, stderr := fsmgen(args...)
 	require.Equal(t, 0, code, stderr)
-	assert.Contains(t, stdout, "7 files, 7 changed")
 	sp, err := spec.TCP()
 	require.NoError(t, err)
 	b := model.QuickBounds()
 	b.Incarnations = 1
-	rep, failures, err := verify.Run(sp, sp.Profiles, verify.Options{Bounds: b})
+	files, reused, err := verify.Generate(sp, gen.Options{Package: "tcp", ImportPath: "example.com/tcp", Command: gen.Command(sp, filepath.ToSlash(dir), "tcp")}, verify.Options{Bounds: b}, verify.Regeneration{})
 	require.NoError(t, err)
-	require.Zero(t, failures)
-	files, err := gen.Generate(sp, gen.Options{Package: "tcp", ImportPath: "example.com/tcp", Command: gen.Command(sp, filepath.ToSlash(dir), "tcp"), Verification: rep.Verification()})
-	require.NoError(t, err)
+	assert.False(t, reused)
+	assert.Contains(t, stdout, fmt.Sprintf("%d files, %d changed\n", len(files), len(files)))
 	for _, f := range files {
 		got, err := os.ReadFile(filepath.Join(dir, f.Name))
 		require.NoError(t, err)
 		assert.True(t, bytes.Equal(f.Data, got), f.Name)
 		assert.NotContains(t, string(got), "fsmgen "+version(), "%s: the generated code is the same whatever fsmgen made it", f.Name)
 	}
+	doc, err := os.ReadFile(filepath.Join(dir, "doc.go"))
+	require.NoError(t, err)
+	assert.Contains(t, string(doc), "Not verified at fsmgen check's default bounds")
+	assert.NotContains(t, string(doc), " hold.", "nothing checked at weaker bounds is said to hold")
+
 	code, stdout, _ = fsmgen(args...)
 	require.Equal(t, 0, code)
-	assert.Contains(t, stdout, "7 files, 0 changed")
+	assert.Contains(t, stdout, fmt.Sprintf("%d files, 0 changed (checked at the quick bounds; the check at the full bounds is reused", len(files)))
+
+	record := filepath.Join(dir, verify.RecordFile)
+	data, err := os.ReadFile(record)
+	require.NoError(t, err)
+	// A checker whose quick verdict changed: the record is not reused.
+	require.NoError(t, os.WriteFile(record, bytes.Replace(data, []byte(" states;"), []byte("0 states;"), 1), 0o644))
+	code, stdout, stderr = fsmgen(args...)
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "1 changed\n", "checked again, the record rewritten")
+	got, err := os.ReadFile(record)
+	require.NoError(t, err)
+	assert.Equal(t, string(data), string(got))
+
+	// A record that is not one: exit 2 naming it, unless -recheck.
+	require.NoError(t, os.WriteFile(record, []byte("garbage\n"), 0o644))
+	code, _, stderr = fsmgen(args...)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, record+":1: not a verification record")
+	code, _, stderr = fsmgen(append(args, "-recheck")...)
+	require.Equal(t, 0, code, stderr)
+	got, err = os.ReadFile(record)
+	require.NoError(t, err)
+	assert.Equal(t, string(data), string(got))
 }
 
 // TestGenBadInputWritesNothing: a bad spec or a bad package name exits 2
@@ -116,7 +145,7 @@ func TestGenBadInputWritesNothing(t *testing.T) {
 		"garbage":     {"-spec", writeSpec(t, "\x7f\x00\x01")},
 	} {
 		dir := filepath.Join(t.TempDir(), "out")
-		code, _, stderr := fsmgen(append([]string{"gen", "-out", dir, "-import", "example.com/x", "-incarnations", "1"}, args...)...)
+		code, _, stderr := fsmgen(append([]string{"gen", "-out", dir, "-import", "example.com/x", "-capacity", "1", "-incarnations", "1"}, args...)...)
 		assert.Equal(t, 2, code, "%s: %s", name, stderr)
 		entries, _ := os.ReadDir(dir)
 		assert.Empty(t, entries, "%s: files were written", name)
@@ -133,7 +162,7 @@ func TestGenDefaultOut(t *testing.T) {
 	sub := filepath.Join(root, "a", "b")
 	require.NoError(t, os.MkdirAll(sub, 0o755))
 	t.Chdir(sub)
-	code, stdout, stderr := fsmgen("gen", "-incarnations", "1")
+	code, stdout, stderr := fsmgen("gen", "-capacity", "1", "-incarnations", "1")
 	require.Equal(t, 0, code, stderr)
 	assert.Equal(t, "fsmgen gen: generated/tcp: 7 files, 7 changed\n", stdout)
 	doc, err := os.ReadFile(filepath.Join(root, "generated", "tcp", "doc.go"))
@@ -144,10 +173,10 @@ func TestGenDefaultOut(t *testing.T) {
 	assert.Contains(t, string(example), `"example.com/m/generated/tcp"`, "the import path from go.mod")
 
 	t.Chdir(root)
-	code, stdout, stderr = fsmgen("gen", "-incarnations", "1", "-out", "generated/tcp")
+	code, stdout, stderr = fsmgen("gen", "-capacity", "1", "-incarnations", "1", "-out", "generated/tcp")
 	require.Equal(t, 0, code, stderr)
-	assert.Equal(t, "fsmgen gen: generated/tcp: 7 files, 0 changed\n", stdout, "the same files from the root")
-	code, _, stderr = fsmgen("gen", "-incarnations", "1", "-out", filepath.Join(root, "generated", "tcp"))
+	assert.Equal(t, "fsmgen gen: generated/tcp: 7 files, 0 changed (checked at the quick bounds; the check at the full bounds is reused from verification.txt: same spec, same quick verdict; -recheck repeats it)\n", stdout, "the same files from the root")
+	code, _, stderr = fsmgen("gen", "-capacity", "1", "-incarnations", "1", "-out", filepath.Join(root, "generated", "tcp"))
 	require.Equal(t, 0, code, stderr)
 
 	outside := t.TempDir()
@@ -309,13 +338,13 @@ func TestCheckJSONAndDiagram(t *testing.T) {
 // TestGenRefusesAFailingCheck: fsmgen gen model-checks the spec first; a
 // violation the spec does not declare refuses the table, exit 1, and
 // nothing is written, unless -unchecked, which records that it was not
-// verified. The table it does write records what was verified, by
-// default on the quick bounds (here with one incarnation, to be quick).
+// verified. The table it does write records what was verified, here on
+// bounds weaker than the defaults, to be quick, and said so.
 func TestGenRefusesAFailingCheck(t *testing.T) {
 	failing := tcpWithFinding(t, "")
 
 	dir := filepath.Join(t.TempDir(), "out")
-	args := []string{"gen", "-out", dir, "-import", "example.com/x", "-incarnations", "1", "-spec", failing}
+	args := []string{"gen", "-out", dir, "-import", "example.com/x", "-capacity", "1", "-incarnations", "1", "-spec", failing}
 	code, _, stderr := fsmgen(args...)
 	assert.Equal(t, 1, code)
 	assert.Contains(t, stderr, "fsmgen gen: the check fails, so no table is written")
@@ -329,13 +358,13 @@ func TestGenRefusesAFailingCheck(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(doc), "Not verified: generated with fsmgen gen -unchecked.")
 
-	code, _, stderr = fsmgen("gen", "-out", dir, "-import", "example.com/x", "-incarnations", "1")
+	code, _, stderr = fsmgen("gen", "-out", dir, "-import", "example.com/x", "-capacity", "1", "-incarnations", "1")
 	require.Equal(t, 0, code, stderr)
 	doc, err = os.ReadFile(filepath.Join(dir, "doc.go"))
 	require.NoError(t, err)
-	assert.Contains(t, string(doc), "Model-checked when generated: client A and server B over a network of capacity 1 per direction")
+	assert.Contains(t, string(doc), "Model-checked when generated only at weaker bounds: client A and server B over a network of capacity 1 per direction")
 	assert.Contains(t, string(doc), "; 1 incarnation;")
-	assert.Regexp(t, `rfc9293: \d+ states; P1 P2 P3 P4 P5 P6 P8 P9 P10 P11 hold; findings the profile declares: P7 P12\.`, string(doc))
+	assert.Regexp(t, `rfc9293: \d+ states; P1 P2 P3 P4 P5 P6 P8 P9 P10 P11 show no violation; findings the profile declares: P7 P12\.`, string(doc))
 
 	code, _, stderr = fsmgen("gen", "-out", dir, "-import", "example.com/x", "-capacity", "0")
 	assert.Equal(t, 2, code)

@@ -19,15 +19,22 @@ import (
 var update = flag.Bool("update", false, "rewrite this package's generated files from spec/sctp.fsm")
 
 // TestGeneratedIsFresh makes this package again in memory, as go generate
-// does (verify.Generate, then the generator), and compares it with the
-// files on disk, so that a spec or generator change without regeneration
-// fails. With -update it writes them instead.
+// does (verify.Generate and the generator), from the verification record
+// on disk without checking again, and compares it with the files on disk,
+// so that a spec or generator change without regeneration fails (a spec
+// change makes the record stale, which fails too). With -update it writes
+// them instead.
 func TestGeneratedIsFresh(t *testing.T) {
 	sp, err := spec.SCTP()
 	require.NoError(t, err)
 	out := gen.Options{Package: "sctp", ImportPath: "github.com/tcpfsm/tcpfsm/generated/sctp", Command: gen.Command(sp, "generated/sctp", "sctp")}
-	files, err := verify.Generate(sp, out, verify.Options{Bounds: model.QuickBounds()}, false)
+	data, err := os.ReadFile(verify.RecordFile)
+	require.NoError(t, err, "the verification record: run go generate ./...")
+	prior, err := verify.ParseRecord(verify.RecordFile, data)
 	require.NoError(t, err)
+	files, reused, err := verify.Generate(sp, out, verify.Options{Bounds: model.DefaultBounds()}, verify.Regeneration{Prior: &prior, NoCheck: true})
+	require.NoError(t, err)
+	require.True(t, reused)
 	for _, f := range files {
 		if *update {
 			require.NoError(t, os.WriteFile(f.Name, f.Data, 0o644))
