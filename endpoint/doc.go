@@ -11,6 +11,10 @@
 // Data transfer is not modelled, as in the table: a segment's payload is
 // counted in sequence space and acknowledged, never buffered.
 //
+// A driver that decides the events itself, as package track does from a
+// capture, steps them with Apply and takes up a connection under way with
+// Join; its timers then run by the same rules as every Endpoint's.
+//
 // Nothing on the path of a segment, a call or a timer allocates: results
 // go into an Output the caller owns and reuses.
 package endpoint

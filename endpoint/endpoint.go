@@ -14,6 +14,15 @@ type Options struct {
 	KeepAlive bool
 	// RcvWnd is the receive window advertised; 0 means 65535.
 	RcvWnd uint32
+	// Held keeps the socket held by its application whatever it calls:
+	// close(), close() with unread data and abort do not make it an
+	// orphan, so a timer the spec arms only for orphans (the FIN_WAIT_2
+	// flush) runs only where the profile runs it for held sockets too,
+	// and data after a close is classified as data. It is for a driver
+	// that sees the wire and not the calls: a FIN out of close() and one
+	// out of shutdown() look the same, and package track, which reads the
+	// calls off a capture, takes every socket as held rather than guess.
+	Held bool
 }
 
 // Endpoint is one side of a TCP connection run by the table under a
@@ -38,6 +47,21 @@ func New(p tcp.Profile, opts Options, clock func() time.Time) *Endpoint {
 	e := &Endpoint{profile: p, opts: opts, clock: clock}
 	e.vars.State = tcp.Closed
 	e.vars.RcvWnd = opts.RcvWnd
+	return e
+}
+
+// Join returns an Endpoint already in state s, with no timer running and
+// its sequence variables unknown (zero), under profile p. It exists for a
+// driver that takes up a connection whose past it did not see: a capture
+// that begins mid-connection, or a new incarnation of a 4-tuple whose side
+// the last one left in TIME_WAIT. What armed the timers then is not known,
+// so none runs until a transition arms one. An invalid s is taken as
+// CLOSED, as New starts.
+func Join(p tcp.Profile, opts Options, clock func() time.Time, s tcp.State) *Endpoint {
+	e := New(p, opts, clock)
+	if s.Valid() {
+		e.vars.State = s
+	}
 	return e
 }
 
@@ -82,7 +106,7 @@ func (e *Endpoint) Connect(out *Output) error { return e.call(tcp.AppOpenActive,
 func (e *Endpoint) Listen(out *Output) error { return e.call(tcp.AppOpenPassive, out) }
 
 // Close is close(): the application sends no more and lets go of the
-// socket, which is an orphan from then on.
+// socket, which is an orphan from then on (unless Options.Held).
 func (e *Endpoint) Close(out *Output) error { return e.call(tcp.AppClose, out) }
 
 // CloseUnread is close() with received data not yet read: a RST instead
@@ -101,6 +125,34 @@ func (e *Endpoint) call(ev tcp.Event, out *Output) error {
 	out.Reset()
 	e.step(ev, nil, out)
 	return out.Err
+}
+
+// Apply steps the table with event ev, chosen by the caller, at the
+// clock's time, and carries out the move as a call, a segment or Advance
+// does: the state, the timers, the signals, and the segments the table
+// says to send (with the endpoint's own sequence numbers). It returns the
+// table's transition: a Reject or Ignore changes nothing (out.Err says why
+// a call was rejected).
+//
+// It exists for a driver that decides the events itself rather than
+// leaving it to the Endpoint: package track reads a side's calls off
+// what it sent, and classifies what it received on sequence variables
+// gathered from both directions of a capture, then steps the side here so
+// that the timers follow the same runtime rules as every Endpoint's. A
+// segment's event applied here updates no sequence variable, since there
+// is no segment. A timer's expiry is that timer firing now, as Advance
+// fires it: its deadline is cleared and the expiry counted. ok is false,
+// and nothing changes, for an invalid event and for the expiry of a timer
+// that is not running, which cannot fire.
+func (e *Endpoint) Apply(ev tcp.Event, out *Output) (tcp.Transition, bool) {
+	out.Reset()
+	if t := ev.Timer(); t.Valid() {
+		if e.deadline[t].IsZero() {
+			return tcp.Transition{}, false
+		}
+		e.fire(t)
+	}
+	return e.step(ev, nil, out)
 }
 
 // Receive takes segment seg from the peer: it classifies it (Inspect),
@@ -137,30 +189,37 @@ func (e *Endpoint) Advance(now time.Time, out *Output) {
 		if due == 0 {
 			return
 		}
-		e.deadline[due] = time.Time{}
-		if e.expiries[due] < maxExpiries {
-			e.expiries[due]++
-		}
+		e.fire(due)
 		e.step(due.Expiry(), nil, out)
 	}
 }
 
+// fire takes timer t off the clock as it expires, counting the expiry for
+// the interval it is armed with next.
+func (e *Endpoint) fire(t tcp.Timer) {
+	e.deadline[t] = time.Time{}
+	if e.expiries[t] < maxExpiries {
+		e.expiries[t]++
+	}
+}
+
 // step takes one event through the table and carries out its actions.
-func (e *Endpoint) step(ev tcp.Event, seg *Segment, out *Output) {
+// It returns the table's transition, or ok=false for an invalid event.
+func (e *Endpoint) step(ev tcp.Event, seg *Segment, out *Output) (tcp.Transition, bool) {
 	v := &e.vars
 	from := v.State
 	t, ok := e.profile.Step(from, ev)
 	if !ok {
-		return
+		return t, false
 	}
 	out.record(Step{Event: ev, From: from, To: t.Next, Verdict: t.Verdict, Rule: t.Rule})
 	out.Signals |= t.Actions & tellActions
 	switch t.Verdict {
 	case tcp.Reject:
 		out.Err = callError(t.Actions)
-		return
+		return t, true
 	case tcp.Ignore:
-		return
+		return t, true
 	}
 	if seg != nil {
 		e.take(*seg, from, t.Next)
@@ -169,7 +228,7 @@ func (e *Endpoint) step(ev tcp.Event, seg *Segment, out *Output) {
 		e.newISS()
 	}
 	v.State = t.Next
-	if ev == tcp.AppClose || ev == tcp.AppCloseUnread || ev == tcp.AppAbort {
+	if !e.opts.Held && (ev == tcp.AppClose || ev == tcp.AppCloseUnread || ev == tcp.AppAbort) {
 		v.Orphan = true // the application let go: data is unread, fin_wait_2 may flush
 	}
 	e.sends(t.Actions, seg, out)
@@ -177,6 +236,7 @@ func (e *Endpoint) step(ev tcp.Event, seg *Segment, out *Output) {
 	if !t.Next.Is(tcp.HasConnection) {
 		e.forget()
 	}
+	return t, true
 }
 
 // take updates the sequence variables from a segment the table moved on.

@@ -8,7 +8,8 @@ import (
 )
 
 // FuzzEndpoint drives two Endpoints with arbitrary calls, segments (from
-// the peer, or forged), losses and the passing of time. Whatever happens,
+// the peer, or forged), events applied directly, losses and the passing
+// of time. Whatever happens,
 // neither panics, each stays in a valid state, a connection that has ended
 // holds no timer, and a deadline is never in the past after Advance.
 func FuzzEndpoint(f *testing.F) {
@@ -19,7 +20,7 @@ func FuzzEndpoint(f *testing.F) {
 		clock := func() time.Time { return now }
 		profiles := tcp.Profiles()
 		p := profiles[len(ops)%len(profiles)]
-		eps := [2]*Endpoint{New(p, Options{Config: Config{RFC5961: len(ops)%2 == 0}}, clock), New(p, Options{KeepAlive: true}, clock)}
+		eps := [2]*Endpoint{New(p, Options{Config: Config{RFC5961: len(ops)%2 == 0}}, clock), New(p, Options{KeepAlive: true, Held: len(ops)%3 == 0}, clock)}
 		var queue [2][]Segment // segments in flight to each side
 		var out Output
 		for i, op := range ops {
@@ -52,6 +53,16 @@ func FuzzEndpoint(f *testing.F) {
 				// A forged segment made of the next bytes.
 				v := e.Vars()
 				e.Receive(Segment{Flags: Flags(op >> 3), Seq: v.RcvNxt + uint32(op)*997, Ack: v.SndNxt - uint32(op>>4)}, &out)
+			case 12:
+				// An event a driver chose; an expiry only of a running timer.
+				ev := tcp.Event((int(op>>4) + i) % int(tcp.NumEvents))
+				before := e.State()
+				_, running := e.Deadline(ev.Timer())
+				if _, ok := e.Apply(ev, &out); !ok && e.State() != before {
+					t.Fatalf("Apply(%v) refused but moved %v to %v", ev, before, e.State())
+				} else if ok && ev.Timer().Valid() && !running {
+					t.Fatalf("Apply(%v) fired a timer that was not running", ev)
+				}
 			default:
 				now = now.Add(time.Duration(op) * time.Second)
 				e.Advance(now, &out)
