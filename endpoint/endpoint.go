@@ -131,8 +131,8 @@ func (e *Endpoint) call(ev tcp.Event, out *Output) error {
 // clock's time, and carries out the move as a call, a segment or Advance
 // does: the state, the timers, the signals, and the segments the table
 // says to send (with the endpoint's own sequence numbers). It returns the
-// table's transition: a Reject or Ignore changes nothing (out.Err says why
-// a call was rejected).
+// table's transition: a Reject or Ignore moves nothing (out.Err says why
+// a call was rejected), though an expiry has still taken its timer off.
 //
 // It exists for a driver that decides the events itself rather than
 // leaving it to the Endpoint: package track reads a side's calls off
