@@ -100,20 +100,20 @@ func (f *follower) newConn(s *Segment, at time.Duration, prev *conn, n int) *con
 	opening := s.SYN && !s.ACK
 	switch {
 	case opening:
-		a.m = newTableMachine(f.profile, tcp.Closed)
+		a.join(f.profile, f.start, tcp.Closed)
 		a.moves = append(a.moves, Move{T: secs(at), State: tcp.Closed.String()})
 		bs := tcp.Listen
 		if prev != nil {
-			if old := prev.sideAt(b.addr); old != nil && old.m.State() == tcp.TimeWait {
+			if old := prev.sideAt(b.addr); old != nil && old.ep.State() == tcp.TimeWait {
 				bs = tcp.TimeWait
 				b.rcvNxt, b.rcvKnown = old.rcvNxt, old.rcvKnown
 			}
 		}
-		b.m = newTableMachine(f.profile, bs)
+		b.join(f.profile, f.start, bs)
 		b.moves = append(b.moves, Move{T: secs(at), State: bs.String()})
 	default:
 		for _, sd := range c.sides {
-			sd.m = newTableMachine(f.profile, tcp.Established)
+			sd.join(f.profile, f.start, tcp.Established)
 			sd.moves = append(sd.moves, Move{T: secs(at), State: Unknown})
 		}
 	}
@@ -132,11 +132,15 @@ type conn struct {
 	last        time.Duration
 }
 
-// side is one endpoint of a connection: its machine and what the capture
-// has shown of its sequence space.
+// side is one endpoint of a connection: the Endpoint that runs the table
+// for it, and what the capture has shown of its sequence space, from both
+// directions, which the classifier reads instead of the Endpoint's own.
 type side struct {
 	addr  netip.AddrPort
-	m     machine
+	ep    *endpoint.Endpoint
+	out   endpoint.Output // what ep's latest step asked for, reused
+	start time.Time       // the capture's first packet, ep's clock's origin
+	now   time.Duration   // ep's clock: the time of the event being applied
 	moves []Move
 	last  time.Duration // time of the side's latest move or delivery
 
@@ -211,7 +215,7 @@ func (c *conn) runTimers(until time.Duration) {
 		var timer tcp.Timer
 		var when time.Duration
 		for _, sd := range c.sides {
-			if t, d, ok := sd.m.Due(until); ok && (who == nil || d < when) {
+			if t, d, ok := sd.due(until); ok && (who == nil || d < when) {
 				who, timer, when = sd, t, d
 			}
 		}
@@ -222,12 +226,12 @@ func (c *conn) runTimers(until time.Duration) {
 			c.deliver(who, who.pending[0])
 			who.pending = who.pending[1:]
 		}
-		if t, d, ok := who.m.Due(until); !ok || t != timer || d != when {
+		if t, d, ok := who.due(until); !ok || t != timer || d != when {
 			continue // a delivery moved the timer
 		}
-		before := who.m.State()
+		before := who.ep.State()
 		c.step(who, timer.Expiry(), when)
-		if before == tcp.TimeWait && who.m.State() == tcp.Closed {
+		if before == tcp.TimeWait && who.ep.State() == tcp.Closed {
 			who.timeWaitOver = true
 		}
 	}
@@ -320,7 +324,7 @@ func (c *conn) send(x *side, s *Segment, at time.Duration) {
 // answers it with a move that sends sent: the call that explains what x
 // put on the wire.
 func (c *conn) implied(x *side, e tcp.Event, sent tcp.Action, at time.Duration) {
-	if tr, ok := c.profile.Step(x.m.State(), e); ok && tr.Verdict == tcp.Move && tr.Actions.Has(sent) {
+	if tr, ok := c.profile.Step(x.ep.State(), e); ok && tr.Verdict == tcp.Move && tr.Actions.Has(sent) {
 		c.step(x, e, at)
 	}
 }
@@ -351,7 +355,7 @@ func (c *conn) agreeScale() {
 func (c *conn) deliver(x *side, p pending) {
 	q, at := p.seg, max(p.at, x.last)
 	y := c.sideAt(q.Src)
-	st := x.m.State()
+	st := x.ep.State()
 	if c.oldDuplicate(x, q, at) {
 		return
 	}
@@ -441,7 +445,7 @@ func (c *conn) oldDuplicate(x *side, q *Segment, at time.Duration) bool {
 // yet, the sequence number of a peer seen sending nothing yet, a window
 // whose scale the capture never saw negotiated.
 func (x *side) vars(q *Segment) endpoint.Vars {
-	v := endpoint.Vars{State: x.m.State(), ISS: x.iss, SndUna: x.sndUna, SndNxt: x.sndNxt, SndWnd: x.sndWnd,
+	v := endpoint.Vars{State: x.ep.State(), ISS: x.iss, SndUna: x.sndUna, SndNxt: x.sndNxt, SndWnd: x.sndWnd,
 		IRS: x.irs, RcvNxt: x.rcvNxt, RcvWnd: x.rcvWnd, FinSent: x.finSent}
 	if !x.sndKnown {
 		v.SndUna, v.SndNxt = q.Ack-1, q.Ack
@@ -465,8 +469,13 @@ const unknownWindow = 1 << 30
 func (c *conn) step(x *side, e tcp.Event, at time.Duration) {
 	at = max(at, x.last)
 	x.last = at
-	before := x.m.State()
-	tr := x.m.Step(e, at)
+	before := x.ep.State()
+	tr, ok := x.apply(e, at)
+	if !ok {
+		// Apply refuses only an invalid event or the expiry of a timer
+		// that is not running; track steps neither.
+		return
+	}
 	if tr.Actions.Has(tcp.SendRst) {
 		x.expectRST = true
 	}
