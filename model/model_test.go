@@ -208,7 +208,9 @@ func TestReachesEveryCloseState(t *testing.T) {
 
 func linuxModel(t *testing.T) *Model {
 	t.Helper()
-	m, err := New(tcp.Linux, DefaultBounds(), nil)
+	b := DefaultBounds()
+	b.Data = 1
+	m, err := New(tcp.Linux, b, nil)
 	require.NoError(t, err)
 	return m
 }
@@ -320,6 +322,7 @@ func TestUrgency(t *testing.T) {
 // TestNames: bounds, segment kinds and timer indexes say what they are.
 func TestNames(t *testing.T) {
 	b := QuickBounds()
+	b.Data = 1
 	assert.Equal(t, "client A and server B over a network of capacity 1 per direction, loss up to 1 per incarnation, duplication on, reordering on; 2 incarnations; 1 segment of data written per application and incarnation; MSL = 2 ticks", b.String())
 	b.Loss, b.Duplication, b.Incarnations, b.Data = false, false, 1, 0
 	assert.Equal(t, "client A and server B over a network of capacity 1 per direction, loss off, duplication off, reordering on; 1 incarnation; no data; MSL = 2 ticks", b.String())

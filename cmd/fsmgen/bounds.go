@@ -37,7 +37,7 @@ func addBoundsFlags(fs *flag.FlagSet, d model.Bounds) boundsFlags {
 		noLoss:       fs.Bool("no-loss", false, "a network that loses nothing"),
 		noDup:        fs.Bool("no-dup", false, "a network that duplicates nothing"),
 		noReorder:    fs.Bool("no-reorder", false, "a network that keeps order"),
-		data:         fs.Int("data", d.Data, "segments of data each application may write per incarnation (`N`; 0: no data, and no zero window)"),
+		data:         fs.Int("data", d.Data, "segments of data each application may write per incarnation (`N`; 0, the default: no data, and no zero window; 1 multiplies the states by about four)"),
 		zeroWindow:   fs.Bool("zero-window", d.ZeroWindow, "receivers may close their window: data and the FIN wait for it, and the persist timer probes it (needs -data)"),
 	}
 }

@@ -256,5 +256,5 @@ func (p *Profile) Step(s State, e Event) (Transition, bool) {
 
 // The build breaks here when types.go comes from another spec.
 func _() {
-	_ = map[bool]int{false: 0, SpecHash == "sha256:8a2ca77f80d0e39c118c1fee5697e2c7701bbc61282297aeae2a27d8c655fe0b": 1}
+	_ = map[bool]int{false: 0, SpecHash == "sha256:cb78ed7ba4c6ece1c5f408a6eb0ef5dd154ebfeeb9336bafd9d1152a05d449a7": 1}
 }

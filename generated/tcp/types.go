@@ -9,7 +9,7 @@ import (
 )
 
 // SpecHash identifies the spec this package was generated from; the other files check it at compile time.
-const SpecHash = "sha256:8a2ca77f80d0e39c118c1fee5697e2c7701bbc61282297aeae2a27d8c655fe0b"
+const SpecHash = "sha256:cb78ed7ba4c6ece1c5f408a6eb0ef5dd154ebfeeb9336bafd9d1152a05d449a7"
 
 // SpecFile is the spec this package was generated from.
 const SpecFile = "spec/tcp.fsm"
