@@ -171,7 +171,7 @@ func TestReductionsAgree(t *testing.T) {
 		// of states, so two profiles, and not under -short.
 		for _, p := range []tcp.Profile{tcp.RFC9293, tcp.Linux} {
 			b := model.QuickBounds()
-			b.ZeroWindow = true
+			b.Data, b.ZeroWindow = 1, true
 			m, err := model.New(p, b, nil)
 			require.NoError(t, err)
 			run("tcp/"+p.Name+"/zero-window", m, nil)

@@ -22,6 +22,7 @@ func TestBoundsCovers(t *testing.T) {
 	assert.True(t, bigger.Covers(d))
 	assert.False(t, d.Covers(bigger))
 
+	d.Data = 1
 	for name, weaken := range map[string]func(*Bounds){
 		"no data":             func(b *Bounds) { b.Data = 0 },
 		"one incarnation":     func(b *Bounds) { b.Incarnations = 1 },

@@ -420,7 +420,7 @@ func TestData(t *testing.T) {
 // the FIN leave.
 func TestZeroWindow(t *testing.T) {
 	b := DefaultBounds()
-	b.ZeroWindow = true
+	b.Data, b.ZeroWindow = 1, true
 	m, err := New(tcp.Linux, b, nil)
 	require.NoError(t, err)
 	s := m.Initial()

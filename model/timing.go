@@ -23,9 +23,10 @@ type Bounds struct {
 	// incarnation (0: the applications send no data). A segment written
 	// is the data a FIN queues behind, and what makes rcv DATA,
 	// DATA_AFTER_CLOSE and close() with unread data (CLOSE_UNREAD) happen.
-	// Off by default: one segment multiplies the states by about four,
-	// which at DefaultBounds is hours and beyond the memory of a 2-core,
-	// 23 GB machine; the quick bounds with data take seconds.
+	// Off by default: one segment multiplies the states of the quick
+	// bounds by about four, and at DefaultBounds rfc9293 alone passed 135
+	// million states (3.6 GB) in 10 minutes on 2 cores unfinished, against
+	// 36 million without data; the quick bounds with data take seconds.
 	Data int
 	// ZeroWindow lets a receiver that takes in data its application does
 	// not read close its window, so that the peer's data and FIN wait
