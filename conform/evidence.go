@@ -77,16 +77,7 @@ const receiveWindow = 1 << 20
 // segment is a trace's segment as package endpoint reads it. Traces record
 // no window: every segment is taken to advertise an open one.
 func segment(g Segment) endpoint.Segment {
-	var f endpoint.Flags
-	for _, b := range []struct {
-		on   bool
-		flag endpoint.Flags
-	}{{g.SYN, endpoint.SYN}, {g.ACK, endpoint.ACK}, {g.FIN, endpoint.FIN}, {g.RST, endpoint.RST}} {
-		if b.on {
-			f |= b.flag
-		}
-	}
-	return endpoint.Segment{Flags: f, Seq: g.Seq, Ack: g.Ack, Len: uint32(g.Len), Window: receiveWindow}
+	return endpoint.Segment{Flags: endpoint.FlagsOf(g.SYN, g.ACK, g.FIN, g.RST), Seq: g.Seq, Ack: g.Ack, Len: uint32(g.Len), Window: receiveWindow}
 }
 
 // took updates the receiver's variables for segment g, received in order

@@ -159,3 +159,11 @@ func FuzzClassify(f *testing.F) {
 		}
 	})
 }
+
+// TestFlagsOf: each recorded bit sets its flag and no other.
+func TestFlagsOf(t *testing.T) {
+	assert.Equal(t, Flags(0), FlagsOf(false, false, false, false))
+	assert.Equal(t, SYN|ACK, FlagsOf(true, true, false, false))
+	assert.Equal(t, FIN|ACK, FlagsOf(false, true, true, false))
+	assert.Equal(t, RST, FlagsOf(false, false, false, true))
+}

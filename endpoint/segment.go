@@ -14,6 +14,21 @@ const (
 	ACK Flags = 1 << 4
 )
 
+// FlagsOf makes Flags from the control bits as a capture or a trace
+// records them, one bool each.
+func FlagsOf(syn, ack, fin, rst bool) Flags {
+	var f Flags
+	for _, b := range [...]struct {
+		on bool
+		f  Flags
+	}{{syn, SYN}, {ack, ACK}, {fin, FIN}, {rst, RST}} {
+		if b.on {
+			f |= b.f
+		}
+	}
+	return f
+}
+
 var flagNames = [...]struct {
 	f    Flags
 	name string

@@ -399,16 +399,7 @@ func (x *side) took(q *Segment, y *side) {
 // wire is segment q, sent by y, as the classifier reads it: flags,
 // numbers, and the window scaled as the handshake agreed.
 func (y *side) wire(q *Segment) endpoint.Segment {
-	var f endpoint.Flags
-	for _, b := range []struct {
-		on bool
-		f  endpoint.Flags
-	}{{q.SYN, endpoint.SYN}, {q.ACK, endpoint.ACK}, {q.FIN, endpoint.FIN}, {q.RST, endpoint.RST}} {
-		if b.on {
-			f |= b.f
-		}
-	}
-	return endpoint.Segment{Flags: f, Seq: q.Seq, Ack: q.Ack, Len: uint32(q.Len), Window: y.scaled(q)}
+	return endpoint.Segment{Flags: endpoint.FlagsOf(q.SYN, q.ACK, q.FIN, q.RST), Seq: q.Seq, Ack: q.Ack, Len: uint32(q.Len), Window: y.scaled(q)}
 }
 
 // scaled is the window q (sent by y) advertises, in bytes: shifted by y's
