@@ -74,6 +74,9 @@ func table(sp *spec.Spec, prof *spec.Profile, t Table) (tcp.Profile, tcp.StepFun
 		if !ok {
 			return tcp.Profile{}, nil, fmt.Errorf("generated/tcp has no profile %s", prof.Name)
 		}
+		// The switches are the spec profile's: the same as the generated
+		// profile's, unless a run turned one over (fsmgen check -set).
+		p.Switches = tcp.Switches(prof.Switches())
 		return p, tcp.StepWith, nil
 	case Interpreted:
 		step, err := Interpreter(sp)

@@ -145,7 +145,8 @@ func keys(m map[string]*check.Counterexample) map[string]bool {
 // (check.Options.Plain) violate the same properties, declare the same
 // findings, and give counterexamples of the same length; and the reduced
 // run, over all of them, explores fewer states. Without -short, the same
-// holds with the zero window on (model.Bounds.ZeroWindow); -short checks
+// holds with the zero window on (model.Bounds.ZeroWindow); with the
+// attacker (model.Bounds.Attacks) it holds in every run; -short checks
 // each mutant under the first of its profiles only.
 func TestReductionsAgree(t *testing.T) {
 	ms, err := mutants.All()
@@ -177,8 +178,20 @@ func TestReductionsAgree(t *testing.T) {
 			run("tcp/"+p.Name+"/zero-window", m, nil)
 		}
 	}
+	// The attacker (model.Bounds.Attacks) adds the forged steps and the
+	// field that counts them: under a profile with RFC 5961 and one
+	// without.
+	for _, p := range []tcp.Profile{tcp.Linux, tcp.Solaris} {
+		b := model.QuickBounds()
+		b.Attacks = 1
+		m, err := model.New(p, b, nil)
+		require.NoError(t, err)
+		run("tcp/"+p.Name+"/attacker", m, nil)
+	}
 	for _, mu := range ms {
+		attacks := mu.Bounds.Attacks
 		mu.Bounds = model.QuickBounds()
+		mu.Bounds.Attacks = attacks
 		profiles := mu.Check()
 		if testing.Short() {
 			profiles = profiles[:1] // -short: each mutant under one profile

@@ -189,7 +189,7 @@ func (w *verifier) apply(c config, s step, at time.Duration) []config {
 	if s.seg != nil {
 		v := s.vars
 		v.State, v.Orphan = c.state, c.orphan
-		cl := endpoint.Inspect(*s.seg, v, endpoint.Config{RFC5961: true})
+		cl := endpoint.Inspect(*s.seg, v)
 		events = cl.Events[:cl.N]
 	}
 	cur := []config{c}

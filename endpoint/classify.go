@@ -25,15 +25,6 @@ type Vars struct {
 	Queued bool
 }
 
-// Config holds the classification choices RFC 9293 leaves open.
-type Config struct {
-	// RFC5961 accepts a RST only when its sequence number is exactly
-	// RCV.NXT and answers one that is merely in the window with a
-	// challenge ACK (RFC 5961 3.2, which RFC 9293 3.10.7.4 second allows);
-	// off, any RST in the window resets. Linux and the BSDs do it.
-	RFC5961 bool
-}
-
 // Reply is what answers a segment the table never sees: RFC 9293 3.10.7
 // drops it before the table's events, sometimes with a reply.
 type Reply uint8
@@ -97,8 +88,8 @@ func drop(r Reply) Class { return Class{Reply: r} }
 // connection whose variables are v: the last event of Inspect, or 0 when
 // RFC 9293 3.10.7 drops the segment before the table (see Inspect for the
 // reply). It never allocates.
-func Classify(seg Segment, v Vars, cfg Config) tcp.Event {
-	return Inspect(seg, v, cfg).Last()
+func Classify(seg Segment, v Vars) tcp.Event {
+	return Inspect(seg, v).Last()
 }
 
 // Inspect classifies seg for a connection whose variables are v,
@@ -111,14 +102,14 @@ func Classify(seg Segment, v Vars, cfg Config) tcp.Event {
 // 3.6.1). A retransmitted FIN, just below RCV.NXT, is classified as FIN
 // where the peer's FIN was received: the table answers it (TIME_WAIT
 // restarts its timer, 3.10.7.4 first and eighth). It never allocates.
-func Inspect(seg Segment, v Vars, cfg Config) Class {
+func Inspect(seg Segment, v Vars) Class {
 	switch {
 	case !v.State.Is(tcp.HasConnection):
 		return noTCB(seg)
 	case !v.State.Is(tcp.Synchronized):
 		return synSent(seg, v)
 	}
-	return synchronized(seg, v, cfg)
+	return synchronized(seg, v)
 }
 
 // noTCB reads the flags alone: CLOSED (3.10.7.1) and LISTEN (3.10.7.2)
@@ -191,14 +182,16 @@ func acceptable(seg Segment, v Vars) bool {
 
 // synchronized follows 3.10.7.4 for SYN_RECEIVED and the synchronized
 // states.
-func synchronized(seg Segment, v Vars, cfg Config) Class {
+func synchronized(seg Segment, v Vars) Class {
 	f := seg.Flags
 	ok := acceptable(seg, v)
 	switch {
 	case f&RST != 0 && !ok:
 		return drop(ReplyNone)
-	case f&RST != 0 && cfg.RFC5961 && seg.Seq != v.RcvNxt:
-		return drop(ReplyAck) // challenge ACK
+	case f&RST != 0 && seg.Seq != v.RcvNxt:
+		// In the window but not at RCV.NXT: the profile's rfc5961 switch
+		// decides, in the table, between a challenge ACK and a reset.
+		return one(tcp.RcvRstInWindow)
 	case f&RST != 0:
 		return one(tcp.RcvRst)
 	case f&SYN != 0 && f&ACK != 0:

@@ -8,7 +8,6 @@ import (
 
 // Options are the choices an application makes for its socket.
 type Options struct {
-	Config
 	// KeepAlive turns keep-alive on (SO_KEEPALIVE): RFC 9293 3.8.4 has it
 	// off unless the application asks.
 	KeepAlive bool
@@ -160,7 +159,7 @@ func (e *Endpoint) Apply(ev tcp.Event, out *Output) (tcp.Transition, bool) {
 // before the table as RFC 9293 3.10.7 says.
 func (e *Endpoint) Receive(seg Segment, out *Output) {
 	out.Reset()
-	c := Inspect(seg, e.vars, e.opts.Config)
+	c := Inspect(seg, e.vars)
 	out.Reply = c.Reply
 	switch c.Reply {
 	case ReplyAck:

@@ -231,8 +231,8 @@ func TestSimultaneousClose(t *testing.T) {
 // takes: the peer is reset, with no TIME_WAIT on either side.
 func TestAbortResetsThePeer(t *testing.T) {
 	clk := &fakeClock{now: time.Unix(0, 0)}
-	client := New(tcp.Linux, Options{Config: Config{RFC5961: true}}, clk.Now)
-	server := New(tcp.Linux, Options{Config: Config{RFC5961: true}}, clk.Now)
+	client := New(tcp.Linux, Options{}, clk.Now)
+	server := New(tcp.Linux, Options{}, clk.Now)
 	var out, reply Output
 	require.NoError(t, server.Listen(&out))
 	require.NoError(t, client.Connect(&out))
@@ -245,15 +245,19 @@ func TestAbortResetsThePeer(t *testing.T) {
 	assert.Equal(t, tcp.Closed, server.State())
 	assert.True(t, reply.Signals.Has(tcp.TellReset))
 
-	// A RST in the window but not at RCV.NXT draws a challenge ACK instead.
-	client, server, _ = pair(t, tcp.Linux)
-	client.opts.Config.RFC5961 = true
+	// A RST in the window but not at RCV.NXT draws a challenge ACK under
+	// linux (rfc5961 on), and resets under solaris (off).
+	client, _, _ = pair(t, tcp.Linux)
 	v := client.Vars()
 	client.Receive(Segment{Flags: RST, Seq: v.RcvNxt + 10}, &out)
 	assert.Equal(t, tcp.Established, client.State())
-	assert.Equal(t, ReplyAck, out.Reply)
 	require.Len(t, out.Segments(), 1)
 	assert.Equal(t, ACK, out.Segments()[0].Flags)
+	client, _, _ = pair(t, tcp.Solaris)
+	v = client.Vars()
+	client.Receive(Segment{Flags: RST, Seq: v.RcvNxt + 10}, &out)
+	assert.Equal(t, tcp.Closed, client.State())
+	assert.True(t, out.Signals.Has(tcp.TellReset))
 }
 
 // Under linux a SYN above the old connection's sequence numbers reopens

@@ -20,7 +20,7 @@ func FuzzEndpoint(f *testing.F) {
 		clock := func() time.Time { return now }
 		profiles := tcp.Profiles()
 		p := profiles[len(ops)%len(profiles)]
-		eps := [2]*Endpoint{New(p, Options{Config: Config{RFC5961: len(ops)%2 == 0}}, clock), New(p, Options{KeepAlive: true, Held: len(ops)%3 == 0}, clock)}
+		eps := [2]*Endpoint{New(p, Options{}, clock), New(p, Options{KeepAlive: true, Held: len(ops)%3 == 0}, clock)}
 		var queue [2][]Segment // segments in flight to each side
 		var out Output
 		for i, op := range ops {

@@ -19,11 +19,13 @@ func TestBoundsCovers(t *testing.T) {
 	bigger.Incarnations++
 	bigger.Data++
 	bigger.ZeroWindow = true
+	bigger.Attacks = 1
 	assert.True(t, bigger.Covers(d))
 	assert.False(t, d.Covers(bigger))
 
-	d.Data = 1
+	d.Data, d.Attacks = 1, 1
 	for name, weaken := range map[string]func(*Bounds){
+		"no attacker":         func(b *Bounds) { b.Attacks = 0 },
 		"no data":             func(b *Bounds) { b.Data = 0 },
 		"one incarnation":     func(b *Bounds) { b.Incarnations = 1 },
 		"no loss":             func(b *Bounds) { b.Loss = false },

@@ -10,11 +10,12 @@ const NumCells = int(tcp.NumStates) * int(tcp.NumEvents)
 func CellIndex(s tcp.State, e tcp.Event) int { return int(s)*int(tcp.NumEvents) + int(e) }
 
 // Cell is the index (CellIndex) of the table cell that decided step l: an
-// application call, a timer that fired, or a segment delivered. Time
+// application call, a timer that fired, a segment delivered, or one the
+// attacker forged. Time
 // passing and a loss are decided by no cell: ok is false.
 func (l *Label) Cell() (cell int, ok bool) {
 	switch l.Kind {
-	case App, Fire, Deliver, DeliverCopy:
+	case App, Fire, Deliver, DeliverCopy, Forge:
 		return CellIndex(l.From, l.Event), true
 	}
 	return 0, false

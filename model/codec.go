@@ -18,6 +18,7 @@ type codec struct {
 	words int
 	// Widths.
 	backoff, done, nextInc, loss uint
+	forged                       uint // State.Forged
 	wrote                        uint // Endpoint.Wrote
 	window                       uint // an endpoint's zero-window fields: Full, Blocked, DataQ, FinQ, then Persist
 	persist                      uint // Endpoint.Persist
@@ -73,7 +74,8 @@ func newCodec(m *Model) codec {
 	c.window = 4 + c.persist
 	c.segment = kindBits + 2 + c.inc + c.age
 	c.ghosts = c.nextInc + c.loss + numIncSets*c.incSet
-	total := 2*(c.endpoint+c.window) + 2*(c.count+uint(b.Capacity)*c.segment) + c.ghosts
+	c.forged = width(b.Attacks) // no bits without an attacker
+	total := 2*(c.endpoint+c.window) + 2*(c.count+uint(b.Capacity)*c.segment) + c.ghosts + c.forged
 	c.words = int((total + 63) / 64)
 	return c
 }
@@ -167,6 +169,7 @@ func (m *Model) Pack(s *State, dst []uint64) {
 	}
 	b.overflow |= uint64(s.NextInc)>>(c.nextInc&63) | uint64(s.Losses)>>(c.loss&63)
 	b.put(g, c.ghosts)
+	b.put(uint64(s.Forged), c.forged)
 	b.flush()
 	if b.overflow != 0 {
 		panic(fmt.Sprintf("model: a field of %v is wider than the codec allows", *s))
@@ -266,5 +269,6 @@ func (m *Model) Unpack(src []uint64) State {
 	for k, set := range s.ghostSets() {
 		*set = uint8(g>>((at+uint(k)*c.incSet)&63)&mask(c.incSet)) << 1
 	}
+	s.Forged = uint8(b.get(c.forged))
 	return s
 }

@@ -126,6 +126,35 @@
 // closed should start persist, not retransmission) or this abstraction's
 // is not yet decided, and no verdict with the zero window on is claimed.
 //
+// # Attacker
+//
+// Bounds.Attacks (fsmgen check -attacker, with -attacks N; 0, no
+// attacker, by default) lets an off-path attacker forge up to N segments
+// in the whole run: it knows the 4-tuple but not the sequence numbers. A
+// forged RST, SYN, ACK or (with data) data segment reaches an endpoint
+// that holds a connection at any moment (step Forge), in one of three
+// classes (Class): Exact, the segment the peer would send now, which no
+// check tells apart (odds of about one in 2^32 for a blind attacker);
+// InWindow, in the receive window but not at RCV.NXT, with an acceptable
+// ACK (odds of about the window over 2^32); OutOfWindow, dropped before
+// the table (RFC 9293 3.10.7.4 first), so not offered. A RST is RST when
+// exact and RST_IN_WINDOW when in the window, which the table answers by
+// the profile's rfc5961 switch (RFC 5961 3.2: a challenge ACK); a SYN is
+// SYN whatever its sequence number (RFC 5961 4.2), an ACK is ACK_OF_FIN
+// when exact and our FIN is out, else ACK; data is DATA. In SYN_SENT only
+// the exact RST counts (its ACK acknowledges our SYN); a SYN, ACK or data
+// there would be a simultaneous open or a half-open peer, which the model
+// leaves out, and in SYN_RECEIVED only the exact ACK completes the
+// handshake. The forged segment belongs to its receiver's incarnation, so
+// the old-duplicate properties do not count it; an incarnation that an
+// exact forgery moves is marked Reset, as one reset before its close
+// completed (P3 and P8 then no longer speak for it: P13 and P14 speak of
+// the attacker). The challenge ACKs the table sends go on the wire like
+// any segment; a limit on their rate (RFC 5961 7, Linux
+// tcp_challenge_ack_limit) is not modelled: with a budget of N forged
+// segments, at most N draw one. P13 and P14 (package props) are the
+// properties of the attacker; the Promela export leaves it out.
+//
 // # Canonical states
 //
 // Successors returns every state in canonical form: the ghost bits of an

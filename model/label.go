@@ -18,6 +18,7 @@ const (
 	Tick                        // time moves on
 	Write                       // an application writes a segment of data (not an event of the table)
 	Read                        // an application stops reading (its window closes) or reads again (it reopens)
+	Forge                       // the off-path attacker's segment reaches an endpoint (Bounds.Attacks)
 )
 
 // Label says what a global step was, for counterexamples and fairness.
@@ -31,6 +32,7 @@ type Label struct {
 	Rule     tcp.RuleID // the table's rule that decided the step; 0 for time passing and a loss
 	Above    bool       // for an open: the new incarnation's sequence numbers lie above the old ones
 	Lost     uint8      // segments the step sent that found their channel full: losses
+	Class    Class      // for Forge: where the forged segment falls in the receiver's window
 }
 
 func (l Label) String() string {
@@ -60,6 +62,8 @@ func (l Label) String() string {
 			return fmt.Sprintf("%s: the application stops reading, its buffer fills: sends %s", who, l.Seg)
 		}
 		return fmt.Sprintf("%s: the application reads: sends %s", who, l.Seg)
+	case Forge:
+		what = fmt.Sprintf("attacker forges %s (%s) to %s, taken as %s", l.Seg.Kind, l.Class, who, l.Event)
 	case Deliver, DeliverCopy:
 		copyNote := ""
 		if l.Kind == DeliverCopy {

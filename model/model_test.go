@@ -84,6 +84,7 @@ func TestPackRoundTrip(t *testing.T) {
 		b.Losses = rapid.IntRange(0, MaxLosses).Draw(t, "losses")
 		b.MSLTicks = rapid.IntRange(1, MaxMSLTicks).Draw(t, "msl ticks")
 		b.Data = rapid.IntRange(0, MaxData).Draw(t, "data")
+		b.Attacks = rapid.IntRange(0, MaxAttacks).Draw(t, "attacks")
 		profiles := tcp.Profiles()
 		m, err := New(profiles[rapid.IntRange(0, len(profiles)-1).Draw(t, "profile")], b, nil)
 		if err != nil {
@@ -131,6 +132,7 @@ func TestPackRoundTrip(t *testing.T) {
 		s.Losses = uint8(rapid.IntRange(0, b.Losses).Draw(t, "losses"))
 		s.Above, s.Spoiled, s.Reset, s.Tainted = set("above"), set("spoiled"), set("reset"), set("tainted")
 		s.Cut, s.Derailed = set("cut"), set("derailed")
+		s.Forged = uint8(rapid.IntRange(0, b.Attacks).Draw(t, "forged"))
 		key := make([]uint64, m.Words())
 		for i := range key {
 			key[i] = ^uint64(0) // Pack must not rely on a cleared buffer

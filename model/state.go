@@ -172,6 +172,7 @@ type State struct {
 	Tainted  uint8                   // bit i: incarnation i took in a segment TIME_WAIT does not guard against (see Unguarded)
 	Cut      uint8                   // bit i: a RST ended an endpoint's TIME_WAIT of incarnation i (TIME-WAIT assassination, RFC 1337)
 	Derailed uint8                   // bit i: incarnation i took in a segment of an incarnation whose TIME_WAIT was cut
+	Forged   uint8                   // segments the off-path attacker may still forge (Bounds.Attacks)
 }
 
 // ghostSets are the ghost sets of s that hold a bit per incarnation, in

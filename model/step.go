@@ -44,6 +44,8 @@ func New(p tcp.Profile, b Bounds, step tcp.StepFunc) (*Model, error) {
 		return nil, fmt.Errorf("losses %d out of range 0..%d", b.Losses, MaxLosses)
 	case b.Data < 0 || b.Data > MaxData:
 		return nil, fmt.Errorf("data %d out of range 0..%d", b.Data, MaxData)
+	case b.Attacks < 0 || b.Attacks > MaxAttacks:
+		return nil, fmt.Errorf("attacks %d out of range 0..%d", b.Attacks, MaxAttacks)
 	case b.ZeroWindow && b.Data == 0:
 		return nil, fmt.Errorf("a zero window needs data to hold back: data 0 with the zero window on")
 	}
@@ -77,7 +79,7 @@ func (m *Model) cell(s tcp.State, e tcp.Event) tcp.Transition { return m.cells[s
 
 // Initial is the start: A closed, B listening, nothing in flight.
 func (m *Model) Initial() State {
-	s := State{NextInc: 1, Losses: uint8(m.lossBudget())}
+	s := State{NextInc: 1, Losses: uint8(m.lossBudget()), Forged: uint8(m.Bounds.Attacks)}
 	s.E[A].St = tcp.Closed
 	s.E[B].St = tcp.Listen
 	return s
@@ -213,6 +215,7 @@ func (g *successors) run(s *State) {
 	}
 	for x := 0; x < 2; x++ {
 		g.appSteps(s, x)
+		g.forge(s, x)
 	}
 	for d := 0; d < 2; d++ {
 		segs := s.segs(d)
@@ -474,9 +477,9 @@ func (g *successors) apply(n *State, x int, e tcp.Event, l Label, seg *Segment) 
 			// An endpoint that ends its connection with a RST of its own
 			// (data after close() that nobody will read) aborts it too.
 			n.Spoiled |= incBit(ep.Inc)
-		case e == tcp.RcvRst && from != tcp.TimeWait:
+		case (e == tcp.RcvRst || e == tcp.RcvRstInWindow) && from != tcp.TimeWait:
 			n.Reset |= incBit(ep.Inc)
-		case e == tcp.RcvRst:
+		case e == tcp.RcvRst || e == tcp.RcvRstInWindow:
 			n.Cut |= incBit(ep.Inc)
 		}
 	}

@@ -34,6 +34,11 @@ type Bounds struct {
 	// WINDOW_OPEN, timeout persist). It needs Data. Off by default: it
 	// multiplies the states of the quick bounds by about 18.
 	ZeroWindow bool
+	// Attacks is how many segments an off-path attacker may forge in the
+	// whole run (0: no attacker). It knows the 4-tuple, not the sequence
+	// numbers: each forged RST, SYN, ACK or (with Data) data segment may
+	// land exactly, in the window, or outside it (Class), at any moment.
+	Attacks int
 }
 
 // String says what the model explores under b, for reports and headers.
@@ -56,6 +61,9 @@ func (b Bounds) String() string {
 	}
 	if b.ZeroWindow {
 		data += ", zero window on"
+	}
+	if b.Attacks > 0 {
+		data += fmt.Sprintf("; an off-path attacker forging up to %d segments", b.Attacks)
 	}
 	return fmt.Sprintf("client A and server B over a network of capacity %d per direction, loss %s, duplication %s, reordering %s; %d %s; %s; MSL = %d ticks",
 		b.Capacity, loss, onOff[b.Duplication], onOff[b.Reordering], b.Incarnations, incs, data, b.MSLTicks)
@@ -92,6 +100,7 @@ const (
 	MaxCapacity     = 8
 	MaxIncarnations = 5
 	MaxLosses       = 4
+	MaxAttacks      = 3   // State.Forged
 	MaxData         = 3   // Endpoint.Wrote has two bits in the codec
 	maxTicks        = 250 // a timer's ticks fit a byte beside "stopped" and "due"
 )
@@ -229,8 +238,9 @@ func tickCount(n int) string {
 }
 
 // Covers reports whether b explores at least what d does: as many
-// segments in flight, incarnations, losses and segments of data, every
-// network fault and every window behaviour d allows, and the same network
+// segments in flight, incarnations, losses, segments of data and forged
+// segments, every network fault and every window behaviour d allows, and
+// the same network
 // MSL and time resolution (rounding decides verdicts, so a finer
 // resolution is another model, not a larger one). A verdict obtained
 // under b then says at least as much as one under d.
@@ -238,6 +248,6 @@ func (b Bounds) Covers(d Bounds) bool {
 	lossCovers := !d.Loss || d.Losses == 0 || b.Loss && b.Losses >= d.Losses
 	return b.NetworkMSL == d.NetworkMSL && b.MSLTicks == d.MSLTicks &&
 		b.Capacity >= d.Capacity && b.Incarnations >= d.Incarnations && lossCovers &&
-		b.Data >= d.Data && (b.ZeroWindow || !d.ZeroWindow) &&
+		b.Data >= d.Data && (b.ZeroWindow || !d.ZeroWindow) && b.Attacks >= d.Attacks &&
 		(b.Duplication || !d.Duplication) && (b.Reordering || !d.Reordering)
 }

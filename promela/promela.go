@@ -76,7 +76,7 @@ import (
 
 // Properties are the IDs of the properties the model asserts, in the
 // order of their bits in the CHECK mask (P1 is bit 0). The later ones
-// (P10 to P12) are fsmgen check's alone: the cross-check with SPIN
+// (P10 to P14) are fsmgen check's alone: the cross-check with SPIN
 // compares these.
 var Properties = []string{"P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8"}
 
@@ -119,12 +119,14 @@ func excused() []string {
 
 // Build makes the model fsmgen check explores for profile prof of sp on
 // bounds b, stepping table t: the binding of package bind, with the
-// source the export's header names. The export leaves data and the zero
-// window out: the model it returns has Bounds.Data 0 and no zero window
-// whatever b says, so that the counts
+// source the export's header names. The export leaves data, the zero
+// window and the off-path attacker out: the model it returns has
+// Bounds.Data 0, no zero window and Bounds.Attacks 0 whatever b says, so
+// that the counts
 // SPIN reports are those of this model, and the header's bounds say so.
 func Build(sp *spec.Spec, prof *spec.Profile, b model.Bounds, t bind.Table) (*model.Model, Source, error) {
 	b.Data, b.ZeroWindow = 0, false // model.pml has no writes, no data segments and no window
+	b.Attacks = 0                   // nor forged segments
 	src := Source{Spec: sp, Profile: prof, Table: t.String()}
 	m, err := bind.Model(sp, prof, b, t)
 	return m, src, err

@@ -107,7 +107,7 @@ func TestHeader(t *testing.T) {
 	m, _, text := tcpModel(t, "linux", b)
 	s := string(text)
 	assert.Contains(t, s, "spec:     spec/tcp.fsm (sha256:")
-	assert.Contains(t, s, "profile:  linux (switches: syn_reopens_time_wait; findings it declares: P3 P8)")
+	assert.Contains(t, s, "profile:  linux (switches: syn_reopens_time_wait rfc5961; findings it declares: P3 P8)")
 	assert.Contains(t, s, "network of capacity 1 per direction, loss up to 1 per incarnation, duplication on, reordering on; 3 incarnations; no data; MSL = 2 ticks", "the export leaves data out, and says so")
 	assert.Contains(t, s, "timing:   "+m.Timing.String())
 	for _, c := range []string{"CAP          1", "INCS         3", "BUDGET       1", "T_TIME_WAIT  4", "T_FIN_WAIT_2 4", "FLUSH_HELD   0"} {
@@ -188,8 +188,10 @@ func TestStateFieldsKnown(t *testing.T) {
 		}
 		return out
 	}
-	assert.Equal(t, []string{"E", "Net", "N", "NextInc", "Losses", "Above", "Spoiled", "Reset", "Tainted", "Cut", "Derailed"}, fields(model.State{}),
+	assert.Equal(t, []string{"E", "Net", "N", "NextInc", "Losses", "Above", "Spoiled", "Reset", "Tainted", "Cut", "Derailed", "Forged"}, fields(model.State{}),
 		"model.State changed: the Promela export must follow")
+	// Forged counts the attacker's segments, which the export leaves out
+	// (Build sets Bounds.Attacks to 0): it stays zero in every state.
 	// Unread to Persist belong to the data and the zero window the export
 	// leaves out (Build turns both off): they stay zero in every state it
 	// explores.

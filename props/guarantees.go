@@ -56,7 +56,7 @@ var CloseWaitEndsOnlyByApplication = check.Property{ID: "P5", Step: func(m *mode
 		if from.E[x].St != tcp.CloseWait || su.Next.E[x].St == tcp.CloseWait {
 			continue
 		}
-		if l.End == x && (l.Kind == model.App || l.Event == tcp.RcvRst) {
+		if l.End == x && (l.Kind == model.App || l.Event == tcp.RcvRst || l.Event == tcp.RcvRstInWindow) {
 			continue
 		}
 		return fmt.Sprintf("%s left CLOSE_WAIT for %s on %s", sides[x], su.Next.E[x].St, l.Event)
@@ -97,7 +97,73 @@ var OrphanFinWait2Flushed = check.Property{
 // ModelChecked lists the properties fsmgen check explores the model for,
 // in order.
 var ModelChecked = []check.Property{NoNewIncarnationDuring2MSL, EveryFINAcked, NoOldSegmentAccepted, OnlyActiveCloserTimeWaits,
-	CloseWaitEndsOnlyByApplication, OrphanFinWait2Flushed, NoDeadlock, GracefulCloseNeverReset, TimeWaitBounded, ConnectionEndsLegitimately, FINNotGivenUp}
+	CloseWaitEndsOnlyByApplication, OrphanFinWait2Flushed, NoDeadlock, GracefulCloseNeverReset, TimeWaitBounded, ConnectionEndsLegitimately, FINNotGivenUp,
+	BlindResetResisted, TimeWaitNotAssassinated}
+
+// For lists the model-checked properties the bounds b exercise, in order:
+// P13 speaks only of the attacker's segments, so without an attacker
+// (Bounds.Attacks 0) it is left out rather than reported as holding.
+func For(b model.Bounds) []check.Property {
+	if b.Attacks > 0 {
+		return ModelChecked
+	}
+	var out []check.Property
+	for _, p := range ModelChecked {
+		if p.ID != BlindResetResisted.ID {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// BlindResetResisted is P13: a blind attacker cannot end a connection
+// (RFC 5961). A forged RST in the window but not at RCV.NXT (3.2), or a
+// forged SYN of any sequence number (4.2), that reaches an endpoint
+// holding a connection past SYN_SENT does not end it: the table answers
+// with a challenge ACK. The exact RST, at RCV.NXT, ends it by design:
+// no check tells it from the peer's, and a blind attacker hits it with
+// odds of about one in 2^32. Known weakness, which a profile may declare
+// as a finding: without RFC 5961's check (switch rfc5961 off) any RST in
+// the window resets, so an attacker who guesses the window (odds of the
+// window over 2^32) ends the connection.
+var BlindResetResisted = check.Property{
+	ID: "P13",
+	Step: func(m *model.Model, from *model.State, su *model.Succ) string {
+		l := su.Label
+		if l.Kind != model.Forge || l.Class == model.Exact || l.From == tcp.SynSent || !l.From.Is(tcp.HasConnection) || l.To.Is(tcp.HasConnection) {
+			return ""
+		}
+		return fmt.Sprintf("%s in %s was ended by a forged %s %s, taken as %s", sides[l.End], l.From, l.Seg.Kind, l.Class, l.Event)
+	},
+	ExcusedStep: func(m *model.Model, from *model.State, su *model.Succ) bool {
+		return su.Label.Event == tcp.RcvRstInWindow && m.Profile.Switches&tcp.RFC5961 == 0
+	},
+}
+
+// TimeWaitNotAssassinated is P14: no RST ends a TIME_WAIT (RFC 1337 3,
+// fix F1), whether a stray one from the network or one an attacker
+// forged: TIME_WAIT keeps its 2MSL against old duplicates. Known
+// weakness, which a profile may declare as a finding: where a RST ends
+// TIME_WAIT (switch rfc1337 off, RFC 9293 3.10.7.4 second), a RST at
+// RCV.NXT assassinates it, the hazards of RFC 1337 2 (P3 and P8 show
+// what follows).
+var TimeWaitNotAssassinated = check.Property{
+	ID: "P14",
+	Step: func(m *model.Model, from *model.State, su *model.Succ) string {
+		l := su.Label
+		if l.From != tcp.TimeWait || l.To == tcp.TimeWait || l.Event != tcp.RcvRst && l.Event != tcp.RcvRstInWindow {
+			return ""
+		}
+		by := "a RST from the network, " + l.Seg.String()
+		if l.Kind == model.Forge {
+			by = fmt.Sprintf("a forged RST (%s)", l.Class)
+		}
+		return fmt.Sprintf("%s's TIME_WAIT was ended by %s: TIME-WAIT assassination (RFC 1337)", sides[l.End], by)
+	},
+	ExcusedStep: func(m *model.Model, from *model.State, su *model.Succ) bool {
+		return m.Profile.Switches&tcp.RFC1337 == 0
+	},
+}
 
 // TimeWaitBounded is P10: a TIME_WAIT ends within the profile's time_wait.
 // Its timer runs for as long as the state lasts, its expiry ends the
@@ -309,7 +375,7 @@ var ConnectionEndsLegitimately = check.Property{ID: "P11", Step: func(m *model.M
 		return ""
 	}
 	switch {
-	case l.Event == tcp.RcvRst, l.Actions.Has(tcp.SendRst):
+	case l.Event == tcp.RcvRst, l.Event == tcp.RcvRstInWindow, l.Actions.Has(tcp.SendRst):
 		return ""
 	case l.Kind == model.Fire && m.GiveUp[l.Event.Timer()]:
 		return ""

@@ -58,7 +58,7 @@ func primary(mu mutants.Mutant) string {
 func mutantWalks(t testing.TB, mu mutants.Mutant, list []check.Property) walkSpec {
 	id := primary(mu)
 	require.Contains(t, mu.Expect, id, "%s: its primary property is not among those it expects", mu.Name)
-	return walkSpec{spec: mu.Spec, table: bind.Interpreted, profiles: mu.Check(), list: list, only: id}
+	return walkSpec{spec: mu.Spec, table: bind.Interpreted, profiles: mu.Check(), list: list, only: id, attacks: mu.Bounds.Attacks}
 }
 
 // caught is what rapid reported about a mutant.

@@ -34,6 +34,8 @@ var All = []Property{
 	{ID: "P10", Name: "TimeWaitBounded", Statement: "a TIME_WAIT ends within the profile's time_wait: its timer runs for as long as it lasts, its expiry ends it, and only the peer's retransmitted FIN restarts it; it may end earlier (a RST where the profile allows, the reopen rule), never later"},
 	{ID: "P11", Name: "ConnectionEndsLegitimately", Statement: "a connection ends only by the FIN exchange, a RST sent or received, or a timer the spec declares as giving up (giveup): an abort without RST or a close() that drops the connection silently is a violation"},
 	{ID: "P12", Name: "FINNotGivenUp", Statement: "a FIN is ACKed, not given up on: an endpoint whose FIN is not yet ACKed does not end by a timer that gives up while its peer still holds the connection to ACK it"},
+	{ID: "P13", Name: "BlindResetResisted", Statement: "under an off-path attacker (fsmgen check -attacker) a forged RST in the window but not at RCV.NXT, or a forged SYN, does not end a connection past SYN_SENT: it draws a challenge ACK (RFC 5961 3.2, 4.2); only the exact RST, at RCV.NXT, resets"},
+	{ID: "P14", Name: "TimeWaitNotAssassinated", Statement: "no RST ends TIME_WAIT, stray or forged (RFC 1337 3, fix F1): it keeps its 2MSL against old duplicates"},
 }
 
 // Verdict is how a cell decides, as a Table reports it.

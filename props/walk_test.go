@@ -105,6 +105,9 @@ var actionKinds = []struct {
 	{"tick", model.Tick, 4},
 }
 
+// forgeKeys is the weight, within "any", of each step of the attacker.
+const forgeKeys = 2
+
 // anyKeys is the weight of the action "any" (see walk.any): rapid gives up
 // on a state machine after 100 draws in a row of actions that skip, and a
 // state where only the applications can act (every incarnation's
@@ -165,6 +168,9 @@ type walkSpec struct {
 	everywhere bool
 	// maxIncarnations, if set, bounds the incarnations a walk draws.
 	maxIncarnations int
+	// attacks is the off-path attacker's budget (model.Bounds.Attacks):
+	// a mutant's, so that a walk can meet what the mutant breaks.
+	attacks int
 }
 
 // walk is one run of the state machine of the property tests: two
@@ -208,6 +214,7 @@ func (ws walkSpec) draw(t *rapid.T) *walk {
 		*x.on = rapid.IntRange(0, 3).Draw(t, x.name) > 0
 	}
 	b.Duplication = !f.noDup
+	b.Attacks = ws.attacks
 	incs, minMSL := model.MaxIncarnations, 1
 	if ws.only != "" && !ws.everywhere {
 		incs, minMSL = settled(ws.only, f)
@@ -352,6 +359,12 @@ func (w *walk) any(t *rapid.T) {
 }
 
 func keysOf(k model.Kind) int {
+	if k == model.Forge {
+		// The attacker's steps (walkSpec.attacks) are taken by "any"
+		// alone: an action of their own would change the draws of every
+		// walk, with or without an attacker.
+		return forgeKeys
+	}
 	for _, a := range actionKinds {
 		if a.kind == k {
 			return a.keys

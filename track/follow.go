@@ -369,7 +369,7 @@ func (c *conn) deliver(x *side, p pending) {
 		// The peer ACKs data of x's that the capture missed: x sent it.
 		x.sndNxt = q.Ack
 	}
-	class := endpoint.Inspect(y.wire(q), x.vars(q), endpoint.Config{})
+	class := endpoint.Inspect(y.wire(q), x.vars(q))
 	if class.Reply == endpoint.ReplyRst {
 		x.expectRST = true
 	}

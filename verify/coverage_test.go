@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tcpfsm/tcpfsm/bind"
 	"github.com/tcpfsm/tcpfsm/model"
 	"github.com/tcpfsm/tcpfsm/spec"
 )
@@ -122,4 +123,66 @@ func TestDataExercised(t *testing.T) {
 	for _, ev := range []string{"rcv DATA", "rcv DATA_AFTER_CLOSE", "app CLOSE_UNREAD"} {
 		assert.NotZero(t, byEvent[ev], "%s never fires with data written", ev)
 	}
+}
+
+// TestAttackerTable: the off-path attacker (-attacker, one forged
+// segment) on the quick bounds, under every profile as the spec declares
+// it and with a switch turned over, gives the README's table of attacks:
+// P13 (a blind in-window RST or SYN ends no connection) holds where the
+// profile follows RFC 5961 and is the declared finding under solaris;
+// P14 (no RST ends TIME_WAIT) holds only where rfc1337 is on. Turning
+// rfc5961 off under rfc9293 (RFC 793's rule) makes P13 a violation with
+// its counterexample; turning rfc1337 on under linux makes P14 hold. The
+// rules of rcv RST_IN_WINDOW fire.
+func TestAttackerTable(t *testing.T) {
+	b := model.QuickBounds()
+	b.Attacks = 1
+	run := func(profile string, set map[string]bool) ProfileResult {
+		sp, err := spec.Parse(spec.TCPFile, spec.TCPSource())
+		require.NoError(t, err)
+		p := sp.Profile(profile)
+		for _, v := range p.Values {
+			if on, ok := set[v.Name]; ok && v.Switch != nil {
+				v.On = on
+			}
+		}
+		rep, _, err := Run(sp, []*spec.Profile{p}, Options{Bounds: b, Coverage: true, Table: bind.Generated})
+		require.NoError(t, err)
+		return rep.Results[0]
+	}
+	status := func(r ProfileResult, id string) string {
+		for _, p := range r.Properties {
+			if p.ID == id {
+				return p.Status()
+			}
+		}
+		return "absent"
+	}
+	for profile, want := range map[string][2]string{
+		"rfc9293": {"holds", "finding"},
+		"linux":   {"holds", "finding"},
+		"bsd":     {"holds", "holds"},
+		"solaris": {"finding", "finding"},
+		"windows": {"holds", "finding"},
+	} {
+		r := run(profile, nil)
+		assert.Equal(t, want[0], status(r, "P13"), "P13 under %s", profile)
+		assert.Equal(t, want[1], status(r, "P14"), "P14 under %s", profile)
+		var fired uint64
+		for _, c := range r.Coverage {
+			if c.Event == "rcv RST_IN_WINDOW" {
+				fired += c.Fired
+			}
+		}
+		assert.NotZero(t, fired, "rcv RST_IN_WINDOW never fires under %s", profile)
+	}
+	r := run("rfc9293", map[string]bool{"rfc5961": false})
+	assert.Equal(t, "VIOLATED", status(r, "P13"))
+	for _, p := range r.Properties {
+		if p.ID == "P13" {
+			assert.Contains(t, p.Problem, "forged RST in the window, inexact, taken as rcv RST_IN_WINDOW")
+		}
+	}
+	r = run("linux", map[string]bool{"rfc1337": true})
+	assert.Equal(t, "holds", status(r, "P14"))
 }

@@ -42,7 +42,7 @@ func recheck(r *ProfileResult, sp *spec.Spec, sprof *spec.Profile, opt Options) 
 			return fmt.Errorf("profile %s at %d ticks per MSL: %w", sprof.Name, ticks, err)
 		}
 		other := map[string]string{}
-		for _, p := range modelResults(sprof, res, false) {
+		for _, p := range modelResults(sprof, m.Bounds, res, false) {
 			other[p.ID] = p.Status()
 		}
 		for i := range r.Properties {

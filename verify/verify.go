@@ -398,7 +398,7 @@ func modelCheck(rep *Report, sp *spec.Spec, profiles []*spec.Profile, opt Option
 			r.Coverage = coverage(sp, m, res.Fired)
 		}
 		// In the order of their numbers: the model's, and P9 on the table.
-		r.Properties = append(modelResults(sprof, res, err != nil), r.Properties...)
+		r.Properties = append(modelResults(sprof, m.Bounds, res, err != nil), r.Properties...)
 		slices.SortStableFunc(r.Properties, func(a, b PropertyResult) int { return cmp.Compare(number(a.ID), number(b.ID)) })
 		if err != nil {
 			r.Incomplete, rep.Incomplete = true, true
@@ -432,9 +432,9 @@ func (opt Options) checkOptions(sprof *spec.Profile) check.Options {
 // props.ModelChecked, or with Safety their safety halves.
 func (opt Options) properties() []check.Property {
 	if opt.Safety {
-		return safetyOnly(props.ModelChecked)
+		return safetyOnly(props.For(opt.Bounds))
 	}
-	return props.ModelChecked
+	return props.For(opt.Bounds)
 }
 
 // safetyOnly is list without its liveness halves: each property keeps
@@ -451,9 +451,9 @@ func safetyOnly(list []check.Property) []check.Property {
 
 // modelResults are the verdicts on the model-checked properties that res
 // gives under profile sprof, or none when the run was interrupted.
-func modelResults(sprof *spec.Profile, res *check.Result, interrupted bool) []PropertyResult {
+func modelResults(sprof *spec.Profile, b model.Bounds, res *check.Result, interrupted bool) []PropertyResult {
 	var out []PropertyResult
-	for _, prop := range props.ModelChecked {
+	for _, prop := range props.For(b) {
 		pr := PropertyResult{ID: prop.ID, Name: propertyName(prop.ID), Holds: !interrupted, Unchecked: interrupted}
 		c, bad := res.Violations[prop.ID]
 		if !bad {

@@ -24,6 +24,8 @@ type boundsFlags struct {
 	noReorder    *bool
 	data         *int
 	zeroWindow   *bool
+	attacker     *bool
+	attacks      *int
 }
 
 // addBoundsFlags defines the model's bounds on fs, defaulting to d.
@@ -39,6 +41,8 @@ func addBoundsFlags(fs *flag.FlagSet, d model.Bounds) boundsFlags {
 		noReorder:    fs.Bool("no-reorder", false, "a network that keeps order"),
 		data:         fs.Int("data", d.Data, "segments of data each application may write per incarnation (`N`; 0, the default: no data, and no zero window; 1 multiplies the states by about four)"),
 		zeroWindow:   fs.Bool("zero-window", d.ZeroWindow, "receivers may close their window: data and the FIN wait for it, and the persist timer probes it (needs -data)"),
+		attacker:     fs.Bool("attacker", false, "an off-path attacker forges RST, SYN, ACK (and with -data, data) segments, exact, in the window or outside it, at any moment (RFC 5961; properties P13, P14)"),
+		attacks:      fs.Int("attacks", 1, "with -attacker, how many segments it may forge in the whole run (`N`, 1 to 3)"),
 	}
 }
 
@@ -46,8 +50,16 @@ func (f boundsFlags) bounds() model.Bounds {
 	return model.Bounds{
 		NetworkMSL: *f.msl, MSLTicks: *f.mslTicks, Capacity: *f.capacity, Incarnations: *f.incarnations,
 		Losses: *f.losses, Loss: !*f.noLoss, Duplication: !*f.noDup, Reordering: !*f.noReorder, Data: *f.data,
-		ZeroWindow: *f.zeroWindow,
+		ZeroWindow: *f.zeroWindow, Attacks: f.attackBudget(),
 	}
+}
+
+// attackBudget is Bounds.Attacks: -attacks with -attacker, else none.
+func (f boundsFlags) attackBudget() int {
+	if !*f.attacker {
+		return 0
+	}
+	return *f.attacks
 }
 
 // modelFlags are the bounds of a model exploration and the limits of the

@@ -28,6 +28,7 @@ func runCheck(c *specCommand, args []string, stdout, stderr io.Writer) error {
 	c.StringVar(&out.traces, "trace-out", "", "save every counterexample to `FILE`, for fsmgen replay, as JSON:\n"+traceFormatHelp)
 	detail := c.Bool("v", false, "print the counterexample of every finding too, not only of every violation")
 	reuseTags := c.Bool("reuse-tags", false, "for a spec of the SCTP vocabulary: every association takes the first one's verification tags (the mutant the tag check cannot survive)")
+	set := c.String("set", "", "turn profile switches on or off for this run (`NAME=on|off[,...]`), in every profile checked: fsmgen check -profile linux -set rfc1337=on")
 	cover := c.Bool("coverage", false, "report how often the exploration fired each rule of the spec, per profile (with -json, in each result)")
 	sf := addSearchFlags(c.FlagSet)
 	sp, path, err := c.load(args)
@@ -38,8 +39,18 @@ func runCheck(c *specCommand, args []string, stdout, stderr io.Writer) error {
 	if *reuseTags && notSCTP != nil {
 		return usageErr("fsmgen check: -reuse-tags is for a spec of the SCTP vocabulary: %v", notSCTP)
 	}
+	if notSCTP == nil && mf.bounds().Attacks > 0 {
+		return usageErr("fsmgen check: -attacker forges TCP segments; the association model of %s has no attacker", sp.File)
+	}
 	if notSCTP == nil && (out.diagram != "" || out.traces != "") {
 		return usageErr("fsmgen check: -diagram and -trace-out write the TCP model's counterexamples; the association model's are printed in the report")
+	}
+	if *set != "" && path == "" {
+		// -set changes the profiles it checks: of a copy of the embedded
+		// spec, which this process shares.
+		if sp, err = spec.Parse(spec.TCPFile, spec.TCPSource()); err != nil {
+			return err
+		}
 	}
 	profiles := sp.Profiles
 	if *profile != "all" {
@@ -48,6 +59,9 @@ func runCheck(c *specCommand, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		profiles = []*spec.Profile{p}
+	}
+	if err := setSwitches(sp, profiles, *set); err != nil {
+		return err
 	}
 	// The embedded spec is the one generated/tcp comes from: check the
 	// table programs import, not only the spec it was made from.
@@ -96,6 +110,44 @@ func runCheck(c *specCommand, args []string, stdout, stderr io.Writer) error {
 		return &exitError{code: 130, msg: "fsmgen check: " + interrupted.Error()}
 	case failures > 0:
 		return &exitError{code: 1, msg: fmt.Sprintf("fsmgen check: %d violation%s the spec does not declare", failures, plural(failures))}
+	}
+	return nil
+}
+
+// setSwitches turns over the profile switches -set names, in every
+// profile of profiles: "rfc5961=off,rfc1337=on". The report then speaks of
+// the profiles so changed, under their names; a finding a profile declares
+// for a weakness the switch removed is reported as not seen.
+func setSwitches(sp *spec.Spec, profiles []*spec.Profile, set string) error {
+	if set == "" {
+		return nil
+	}
+	for _, item := range strings.Split(set, ",") {
+		name, val, ok := strings.Cut(strings.TrimSpace(item), "=")
+		on := val == "on"
+		if !ok || val != "on" && val != "off" {
+			return usageErr("fsmgen check: -set %s: want NAME=on or NAME=off, comma separated", set)
+		}
+		var sw *spec.Switch
+		for _, s := range sp.Switches {
+			if s.Name == name {
+				sw = s
+			}
+		}
+		if sw == nil {
+			var names []string
+			for _, s := range sp.Switches {
+				names = append(names, s.Name)
+			}
+			return usageErr("fsmgen check: -set: %s has no switch %s (it has %s)", sp.File, name, strings.Join(names, ", "))
+		}
+		for _, p := range profiles {
+			for _, v := range p.Values {
+				if v.Switch == sw {
+					v.On = on
+				}
+			}
+		}
 	}
 	return nil
 }

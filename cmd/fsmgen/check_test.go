@@ -130,3 +130,56 @@ func TestCheckProfileNotLeftOnFailure(t *testing.T) {
 	assert.Equal(t, 2, code, stderr)
 	assert.NoFileExists(t, prof)
 }
+
+// TestCheckAttacker: under linux, which follows RFC 5961, the off-path
+// attacker ends no connection by a blind RST or SYN (P13 holds); turned
+// back to RFC 793's RST rule (-set rfc5961=off), rfc9293 shows the
+// blind-RST counterexample; and with rfc1337 on, no RST ends TIME_WAIT
+// (P14 holds where linux declares it a finding).
+func TestCheckAttacker(t *testing.T) {
+	code, stdout, stderr := fsmgen("check", "-profile", "linux", "-capacity", "1", "-attacker")
+	require.Equal(t, 0, code, stderr)
+	assert.Regexp(t, `(?m)^linux( +(holds|finding)){14} `, stdout)
+	assert.Contains(t, stdout, "P13 BlindResetResisted")
+	assert.Contains(t, stdout, "an off-path attacker forging up to 1 segments")
+	assert.Contains(t, stdout, "Finding P14 under linux, as the profile declares")
+
+	code, stdout, _ = fsmgen("check", "-profile", "rfc9293", "-capacity", "1", "-attacker", "-set", "rfc5961=off")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stdout, "P13 VIOLATED under rfc9293:")
+	assert.Contains(t, stdout, "attacker forges RST (in the window, inexact)")
+	assert.Contains(t, stdout, "Verdict: VIOLATED: P13 under rfc9293.")
+
+	code, stdout, stderr = fsmgen("check", "-profile", "linux", "-capacity", "1", "-attacker", "-set", "rfc1337=on")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "Declared findings that do not show at these bounds (they hold here): P3 under linux, P8 under linux, P14 under linux.")
+
+	// The embedded spec the process shares is left as it was.
+	code, stdout, stderr = fsmgen("check", "-profile", "linux", "-capacity", "1", "-attacker")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "Finding P14 under linux, as the profile declares")
+}
+
+// TestCheckAttackerWithout: without -attacker, P13 is not reported as
+// holding (nothing forges a segment); -set names a switch the spec has
+// and a value on or off, else exit 2 naming the flag.
+func TestCheckAttackerWithout(t *testing.T) {
+	code, stdout, stderr := fsmgen("check", "-profile", "bsd", "-capacity", "1")
+	require.Equal(t, 0, code, stderr)
+	assert.NotContains(t, stdout, "P13")
+	assert.Contains(t, stdout, "P14 TimeWaitNotAssassinated")
+	for _, bad := range []string{"rfc5961", "rfc5961=maybe", "nosuch=on"} {
+		code, _, stderr := fsmgen("check", "-capacity", "1", "-set", bad)
+		assert.Equal(t, 2, code, bad)
+		assert.Contains(t, stderr, "-set", bad)
+	}
+	code, _, stderr = fsmgen("check", "-capacity", "1", "-attacker", "-attacks", "9")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "attacks 9 out of range 0..3")
+	code, _, stderr = fsmgen("check", "-spec", "../../spec/sctp.fsm", "-attacker")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "-attacker forges TCP segments")
+	code, _, stderr = fsmgen("promela", "-attacker")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "leaves the off-path attacker out")
+}

@@ -40,6 +40,9 @@ func runPromela(c *specCommand, args []string, stdout, stderr io.Writer) error {
 	if path == "" {
 		table = bind.Generated
 	}
+	if bf.bounds().Attacks > 0 {
+		return usageErr("fsmgen promela: the export leaves the off-path attacker out; fsmgen check -attacker checks it")
+	}
 	m, src, err := promela.Build(sp, prof, bf.bounds(), table)
 	if err != nil {
 		return usageErr("%v", err)

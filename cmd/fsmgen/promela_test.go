@@ -14,7 +14,7 @@ import (
 func TestPromelaStdoutAndFile(t *testing.T) {
 	code, stdout, stderr := fsmgen("promela", "-profile", "linux", "-capacity", "1", "-incarnations", "1")
 	require.Equal(t, 0, code, stderr)
-	assert.Contains(t, stdout, "profile:  linux (switches: syn_reopens_time_wait; findings it declares: P3 P8)")
+	assert.Contains(t, stdout, "profile:  linux (switches: syn_reopens_time_wait rfc5961; findings it declares: P3 P8)")
 	assert.Contains(t, stdout, "table:    generated/tcp")
 	assert.Contains(t, stdout, "capacity 1 per direction")
 	assert.Contains(t, stdout, "1 incarnation;")

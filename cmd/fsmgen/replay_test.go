@@ -23,9 +23,9 @@ func TestReplay(t *testing.T) {
 	require.Equal(t, 0, code, stderr)
 	assert.Empty(t, stderr, "the embedded spec is the one the traces were saved from")
 	assert.True(t, strings.HasPrefix(stdout, "the embedded spec spec/tcp.fsm (sha256:"), stdout)
-	assert.Contains(t, stdout, "\nCounterexamples saved: 2.\n")
+	assert.Contains(t, stdout, "\nCounterexamples saved: 3.\n")
 	blocks := strings.Split(stdout, "\n\n")[1:]
-	require.Len(t, blocks, 2)
+	require.Len(t, blocks, 3) // P7, P12 and P14, the findings of rfc9293
 	assert.Contains(t, blocks[0], "Finding P7 under rfc9293, as the profile declares: ")
 	for _, b := range blocks {
 		assert.Contains(t, checked, "\n"+strings.TrimSuffix(b, "\n")+"\n", "check printed it alike")

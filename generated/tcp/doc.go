@@ -23,10 +23,10 @@
 //
 // Verification:
 //   - Model-checked when generated: client A and server B over a network of capacity 2 per direction, loss up to 1 per incarnation, duplication on, reordering on; 2 incarnations; no data; MSL = 2 ticks. Per profile, the states explored and the properties that hold:
-//   - rfc9293: 35880393 states; P1 P2 P4 P5 P6 P9 P10 P11 hold; findings the profile declares: P3 P7 P8 P12.
-//   - linux: 40850671 states; P1 P2 P4 P5 P6 P7 P9 P10 P11 P12 hold; findings the profile declares: P3 P8.
-//   - bsd: 24400780 states; P1 P2 P3 P4 P5 P6 P7 P8 P9 P10 P11 P12 hold.
-//   - solaris: 40861238 states; P1 P2 P4 P5 P6 P7 P9 P10 P11 P12 hold; findings the profile declares: P3 P8.
-//   - windows: 40889413 states; P1 P2 P4 P5 P6 P7 P9 P10 P11 P12 hold; findings the profile declares: P3 P8.
+//   - rfc9293: 35880393 states; P1 P2 P4 P5 P6 P9 P10 P11 hold; findings the profile declares: P3 P7 P8 P12 P14.
+//   - linux: 40850671 states; P1 P2 P4 P5 P6 P7 P9 P10 P11 P12 hold; findings the profile declares: P3 P8 P14.
+//   - bsd: 24400780 states; P1 P2 P3 P4 P5 P6 P7 P8 P9 P10 P11 P12 P14 hold.
+//   - solaris: 40861238 states; P1 P2 P4 P5 P6 P7 P9 P10 P11 P12 hold; findings the profile declares: P3 P8 P14.
+//   - windows: 40889413 states; P1 P2 P4 P5 P6 P7 P9 P10 P11 P12 hold; findings the profile declares: P3 P8 P14.
 //   - P2 includes its liveness half. A finding is a guarantee the profile does not give, with its cause cited in the spec.
 package tcp

@@ -59,7 +59,7 @@ type Profile struct {
 var RFC9293 = Profile{
 	Name:     "rfc9293",
 	Doc:      "RFC 9293 (with RFC 1122 and RFC 6298) as written",
-	Switches: Switches(0),
+	Switches: RFC5961,
 	// RFC9293 3.4.2 For this specification the MSL is taken to be 2 minutes
 	MSL: 2 * time.Minute,
 	// RFC9293 3.6.1 MUST-13 linger in TIME-WAIT for 2xMSL
@@ -82,7 +82,7 @@ var RFC9293 = Profile{
 var Linux = Profile{
 	Name:     "linux",
 	Doc:      "Linux 6.x defaults",
-	Switches: SynReopensTimeWait,
+	Switches: SynReopensTimeWait | RFC5961,
 	// linux include/net/tcp.h TCP_TIMEWAIT_LEN (60*HZ), not a sysctl
 	TimeWait: time.Minute,
 	// linux net.ipv4.tcp_fin_timeout = TCP_FIN_TIMEOUT 60 s; or TCP_LINGER2
@@ -105,7 +105,7 @@ var Linux = Profile{
 var BSD = Profile{
 	Name:     "bsd",
 	Doc:      "FreeBSD 13/14 defaults",
-	Switches: RFC1337 | SynReopensTimeWait,
+	Switches: RFC1337 | SynReopensTimeWait | RFC5961,
 	// freebsd net.inet.tcp.msl = TCPTV_MSL 30 s, netinet/tcp_timer.h
 	MSL: 30 * time.Second,
 	// freebsd tcp_timewait.c TIME_WAIT lasts 2 * net.inet.tcp.msl
@@ -154,7 +154,7 @@ var Solaris = Profile{
 var Windows = Profile{
 	Name:     "windows",
 	Doc:      "Windows Server 2003 and later defaults",
-	Switches: SynReopensTimeWait | FlushHeldFinWait2,
+	Switches: SynReopensTimeWait | FlushHeldFinWait2 | RFC5961,
 	// windows TcpTimedWaitDelay 0x78 = 120 s since Server 2003; 240 s in Windows 2000
 	TimeWait: 2 * time.Minute,
 	// windows KB 813056: no FINWAIT-2 longer than 300 s after shutdown SD_SEND
@@ -256,5 +256,5 @@ func (p *Profile) Step(s State, e Event) (Transition, bool) {
 
 // The build breaks here when types.go comes from another spec.
 func _() {
-	_ = map[bool]int{false: 0, SpecHash == "sha256:cb78ed7ba4c6ece1c5f408a6eb0ef5dd154ebfeeb9336bafd9d1152a05d449a7": 1}
+	_ = map[bool]int{false: 0, SpecHash == "sha256:9643bdecd93ef9f81a48d9510d174e29bf08934e26412e5c7fa9cfcb2bbb49b5": 1}
 }

@@ -134,6 +134,8 @@ func switchStep(s tcp.State, e tcp.Event) (next tcp.State, verdict tcp.Verdict, 
 			return s, tcp.Move, tcp.SendRst, true
 		case tcp.RcvFin: // 3.10.7.4 eighth
 			return tcp.CloseWait, tcp.Move, tcp.SendAck | connected | tcp.TellEndOfStream, true
+		case tcp.RcvRstInWindow: // RFC 5961 3.2: in the window, not at RCV.NXT: challenge ACK
+			return s, tcp.Move, tcp.SendAck, true
 		case tcp.RcvRst: // 3.10.7.4 second: passive open returns to LISTEN
 			return tcp.Listen, tcp.Move, stopHandshake, true
 		case tcp.TimeoutRetransmission:
@@ -163,6 +165,8 @@ func switchStep(s tcp.State, e tcp.Event) (next tcp.State, verdict tcp.Verdict, 
 			return s, tcp.Move, tcp.SendAck | tcp.RestartKeepalive | tcp.StopR2, true
 		case tcp.RcvFin: // 3.10.7.4 eighth
 			return tcp.CloseWait, tcp.Move, tcp.SendAck | tcp.RestartKeepalive | tcp.StopR2 | tcp.TellEndOfStream, true
+		case tcp.RcvRstInWindow: // RFC 5961 3.2: in the window, not at RCV.NXT: challenge ACK
+			return s, tcp.Move, tcp.SendAck, true
 		case tcp.RcvRst: // 3.10.7.4 second
 			return tcp.Closed, tcp.Move, stopIdle | tcp.TellReset, true
 		case tcp.RcvZeroWindow: // 3.8.6.1; not idle, so no keep-alive
@@ -201,6 +205,8 @@ func switchStep(s tcp.State, e tcp.Event) (next tcp.State, verdict tcp.Verdict, 
 			return tcp.Closing, tcp.Move, tcp.SendAck | tcp.TellEndOfStream, true
 		case tcp.RcvFinAck: // 3.10.7.4 eighth
 			return tcp.TimeWait, tcp.Move, tcp.SendAck | stopFinWait | tcp.StartTimeWait | tcp.TellEndOfStream, true
+		case tcp.RcvRstInWindow: // RFC 5961 3.2: in the window, not at RCV.NXT: challenge ACK
+			return s, tcp.Move, tcp.SendAck, true
 		case tcp.RcvRst: // 3.10.7.4 second
 			return tcp.Closed, tcp.Move, stopFinWait | tcp.TellReset, true
 		case tcp.RcvZeroWindow: // FIN stuck behind a closed window
@@ -235,6 +241,8 @@ func switchStep(s tcp.State, e tcp.Event) (next tcp.State, verdict tcp.Verdict, 
 			return s, tcp.Move, tcp.SendAck | tcp.RestartKeepalive | tcp.StopR2, true
 		case tcp.RcvFin, tcp.RcvFinAck: // 3.10.7.4 eighth
 			return tcp.TimeWait, tcp.Move, tcp.SendAck | tcp.StopFinWait2 | tcp.StopKeepalive | tcp.StopR2 | tcp.StartTimeWait | tcp.TellEndOfStream, true
+		case tcp.RcvRstInWindow: // RFC 5961 3.2: in the window, not at RCV.NXT: challenge ACK
+			return s, tcp.Move, tcp.SendAck, true
 		case tcp.RcvRst:
 			return tcp.Closed, tcp.Move, tcp.StopFinWait2 | tcp.StopKeepalive | tcp.StopR2 | tcp.TellReset, true
 		case tcp.TimeoutR2:
@@ -263,6 +271,8 @@ func switchStep(s tcp.State, e tcp.Event) (next tcp.State, verdict tcp.Verdict, 
 			return tcp.TimeWait, tcp.Move, stopFinWait | tcp.StartTimeWait, true
 		case tcp.RcvFinAck:
 			return tcp.TimeWait, tcp.Move, tcp.SendAck | stopFinWait | tcp.StartTimeWait, true
+		case tcp.RcvRstInWindow: // RFC 5961 3.2: in the window, not at RCV.NXT: challenge ACK
+			return s, tcp.Move, tcp.SendAck, true
 		case tcp.RcvRst: // 3.10.7.4 second; 3.6 MUST-12: tell the application
 			return tcp.Closed, tcp.Move, stopFinWait | tcp.TellReset, true
 		case tcp.RcvZeroWindow:
@@ -293,6 +303,8 @@ func switchStep(s tcp.State, e tcp.Event) (next tcp.State, verdict tcp.Verdict, 
 			return s, tcp.Move, tcp.SendAck, true
 		case tcp.RcvFin, tcp.RcvFinAck: // 3.10.7.4 eighth: re-ACK, restart 2MSL
 			return s, tcp.Move, tcp.SendAck | tcp.RestartTimeWait, true
+		case tcp.RcvRstInWindow: // RFC 5961 3.2: in the window, not at RCV.NXT: challenge ACK
+			return s, tcp.Move, tcp.SendAck, true
 		case tcp.RcvRst: // 3.10.7.4 second (rfc1337 off)
 			return tcp.Closed, tcp.Move, tcp.StopTimeWait, true
 		case tcp.TimeoutTimeWait: // 3.10.8
@@ -315,6 +327,8 @@ func switchStep(s tcp.State, e tcp.Event) (next tcp.State, verdict tcp.Verdict, 
 			return s, tcp.Move, tcp.RestartKeepalive | tcp.StopR2, true
 		case tcp.RcvData: // data after the peer's FIN
 			return s, tcp.Ignore, 0, true
+		case tcp.RcvRstInWindow: // RFC 5961 3.2: in the window, not at RCV.NXT: challenge ACK
+			return s, tcp.Move, tcp.SendAck, true
 		case tcp.RcvRst:
 			return tcp.Closed, tcp.Move, stopIdle | tcp.TellReset, true
 		case tcp.RcvZeroWindow:
@@ -344,6 +358,8 @@ func switchStep(s tcp.State, e tcp.Event) (next tcp.State, verdict tcp.Verdict, 
 		case tcp.AppAbort, tcp.RcvAckOfFin:
 			// 3.10.5 (no RST), 3.10.7.4 fifth: delete the TCB
 			return tcp.Closed, tcp.Move, stopFinWait, true
+		case tcp.RcvRstInWindow: // RFC 5961 3.2: in the window, not at RCV.NXT: challenge ACK
+			return s, tcp.Move, tcp.SendAck, true
 		case tcp.RcvRst: // 3.10.7.4 second; 3.6 MUST-12: tell the application
 			return tcp.Closed, tcp.Move, stopFinWait | tcp.TellReset, true
 		case tcp.RcvSyn, tcp.RcvSynHigherSeq, tcp.RcvSynAck, tcp.RcvSynAckOld, tcp.RcvFin, tcp.RcvFinAck:

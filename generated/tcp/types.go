@@ -9,7 +9,7 @@ import (
 )
 
 // SpecHash identifies the spec this package was generated from; the other files check it at compile time.
-const SpecHash = "sha256:cb78ed7ba4c6ece1c5f408a6eb0ef5dd154ebfeeb9336bafd9d1152a05d449a7"
+const SpecHash = "sha256:9643bdecd93ef9f81a48d9510d174e29bf08934e26412e5c7fa9cfcb2bbb49b5"
 
 // SpecFile is the spec this package was generated from.
 const SpecFile = "spec/tcp.fsm"
@@ -133,42 +133,46 @@ const (
 	RcvFin Event = 13
 	// RcvFinAck is rcv FIN_ACK: a FIN that also ACKs our FIN.
 	RcvFinAck Event = 14
-	// RcvRst is rcv RST: an acceptable RST: in window (in SYN_SENT: one that ACKs
-	// our SYN).
+	// RcvRst is rcv RST: a RST at exactly RCV.NXT (in SYN_SENT: one that ACKs our
+	// SYN), or any RST in the window where RFC 5961 is not followed: it resets.
 	RcvRst Event = 15
+	// RcvRstInWindow is rcv RST_IN_WINDOW: a RST in the receive window but not at
+	// exactly RCV.NXT (RFC 5961 3.2): what a blind attacker who guesses the window
+	// sends.
+	RcvRstInWindow Event = 16
 	// RcvData is rcv DATA: a segment carrying new data.
-	RcvData Event = 16
+	RcvData Event = 17
 	// RcvDataAfterClose is rcv DATA_AFTER_CLOSE: new data reaching a socket whose
 	// application has called close(): nobody will read it (RFC 9293 3.6.1 SHLD-3).
-	RcvDataAfterClose Event = 17
+	RcvDataAfterClose Event = 18
 	// RcvZeroWindow is rcv ZERO_WINDOW: an ACK that closes the peer's window while
 	// we have data or a FIN queued.
-	RcvZeroWindow Event = 18
+	RcvZeroWindow Event = 19
 	// RcvWindowOpen is rcv WINDOW_OPEN: an ACK that reopens the peer's window.
-	RcvWindowOpen Event = 19
+	RcvWindowOpen Event = 20
 	// TimeoutRetransmission is timeout retransmission: the retransmission timer
 	// expired.
-	TimeoutRetransmission Event = 20
+	TimeoutRetransmission Event = 21
 	// TimeoutR2 is timeout r2: the r2 timer expired.
-	TimeoutR2 Event = 21
+	TimeoutR2 Event = 22
 	// TimeoutTimeWait is timeout time_wait: the time_wait timer expired.
-	TimeoutTimeWait Event = 22
+	TimeoutTimeWait Event = 23
 	// TimeoutFinWait2 is timeout fin_wait_2: the fin_wait_2 timer expired.
-	TimeoutFinWait2 Event = 23
+	TimeoutFinWait2 Event = 24
 	// TimeoutKeepalive is timeout keepalive: the keepalive timer expired.
-	TimeoutKeepalive Event = 24
+	TimeoutKeepalive Event = 25
 	// TimeoutUserTimeout is timeout user_timeout: the user_timeout timer expired.
-	TimeoutUserTimeout Event = 25
+	TimeoutUserTimeout Event = 26
 	// TimeoutPersist is timeout persist: the persist timer expired.
-	TimeoutPersist Event = 26
+	TimeoutPersist Event = 27
 )
 
 // NumEvents counts the Events plus the invalid zero value, so that an Event
 // indexes a Table row directly.
-const NumEvents = 27
+const NumEvents = 28
 
-var eventNames = [NumEvents]string{"", "app OPEN_ACTIVE", "app OPEN_PASSIVE", "app CLOSE", "app SHUTDOWN", "app CLOSE_UNREAD", "app ABORT", "rcv SYN", "rcv SYN_HIGHER_SEQ", "rcv SYN_ACK", "rcv SYN_ACK_OLD", "rcv ACK", "rcv ACK_OF_FIN", "rcv FIN", "rcv FIN_ACK", "rcv RST", "rcv DATA", "rcv DATA_AFTER_CLOSE", "rcv ZERO_WINDOW", "rcv WINDOW_OPEN", "timeout retransmission", "timeout r2", "timeout time_wait", "timeout fin_wait_2", "timeout keepalive", "timeout user_timeout", "timeout persist"}
-var eventDocs = [NumEvents]string{"", "connect(): active open, sends a SYN", "listen(): passive open", "close(): the application sends no more and lets go; the socket is an orphan once the call completes", "shutdown(SHUT_WR): send a FIN but keep receiving; the application still holds the socket", "close() with received data not yet read: RST instead of FIN (RFC 2525 2.17)", "abort, or close() with SO_LINGER {on, 0}: RST and no TIME_WAIT", "a SYN (no ACK) not known to lie above the old incarnation's sequence numbers", "a SYN whose sequence number lies above everything the old incarnation used (RFC 9293 3.6.1, RFC 1122 4.2.2.13, RFC 6191); only TIME_WAIT treats it apart from SYN", "a SYN,ACK that acknowledges our SYN", "a SYN,ACK whose ACK does not acknowledge our SYN: an old duplicate (RFC 9293 Figure 8)", "a plain acceptable ACK that does not cover our FIN", "an ACK that covers our FIN", "a FIN whose ACK does not cover our FIN", "a FIN that also ACKs our FIN", "an acceptable RST: in window (in SYN_SENT: one that ACKs our SYN)", "a segment carrying new data", "new data reaching a socket whose application has called close(): nobody will read it (RFC 9293 3.6.1 SHLD-3)", "an ACK that closes the peer's window while we have data or a FIN queued", "an ACK that reopens the peer's window", "the retransmission timer expired", "the r2 timer expired", "the time_wait timer expired", "the fin_wait_2 timer expired", "the keepalive timer expired", "the user_timeout timer expired", "the persist timer expired"}
+var eventNames = [NumEvents]string{"", "app OPEN_ACTIVE", "app OPEN_PASSIVE", "app CLOSE", "app SHUTDOWN", "app CLOSE_UNREAD", "app ABORT", "rcv SYN", "rcv SYN_HIGHER_SEQ", "rcv SYN_ACK", "rcv SYN_ACK_OLD", "rcv ACK", "rcv ACK_OF_FIN", "rcv FIN", "rcv FIN_ACK", "rcv RST", "rcv RST_IN_WINDOW", "rcv DATA", "rcv DATA_AFTER_CLOSE", "rcv ZERO_WINDOW", "rcv WINDOW_OPEN", "timeout retransmission", "timeout r2", "timeout time_wait", "timeout fin_wait_2", "timeout keepalive", "timeout user_timeout", "timeout persist"}
+var eventDocs = [NumEvents]string{"", "connect(): active open, sends a SYN", "listen(): passive open", "close(): the application sends no more and lets go; the socket is an orphan once the call completes", "shutdown(SHUT_WR): send a FIN but keep receiving; the application still holds the socket", "close() with received data not yet read: RST instead of FIN (RFC 2525 2.17)", "abort, or close() with SO_LINGER {on, 0}: RST and no TIME_WAIT", "a SYN (no ACK) not known to lie above the old incarnation's sequence numbers", "a SYN whose sequence number lies above everything the old incarnation used (RFC 9293 3.6.1, RFC 1122 4.2.2.13, RFC 6191); only TIME_WAIT treats it apart from SYN", "a SYN,ACK that acknowledges our SYN", "a SYN,ACK whose ACK does not acknowledge our SYN: an old duplicate (RFC 9293 Figure 8)", "a plain acceptable ACK that does not cover our FIN", "an ACK that covers our FIN", "a FIN whose ACK does not cover our FIN", "a FIN that also ACKs our FIN", "a RST at exactly RCV.NXT (in SYN_SENT: one that ACKs our SYN), or any RST in the window where RFC 5961 is not followed: it resets", "a RST in the receive window but not at exactly RCV.NXT (RFC 5961 3.2): what a blind attacker who guesses the window sends", "a segment carrying new data", "new data reaching a socket whose application has called close(): nobody will read it (RFC 9293 3.6.1 SHLD-3)", "an ACK that closes the peer's window while we have data or a FIN queued", "an ACK that reopens the peer's window", "the retransmission timer expired", "the r2 timer expired", "the time_wait timer expired", "the fin_wait_2 timer expired", "the keepalive timer expired", "the user_timeout timer expired", "the persist timer expired"}
 
 // Valid reports whether e is one of the declared Events, not the zero value or out of range.
 func (e Event) Valid() bool {
@@ -457,16 +461,19 @@ const (
 	// also for a FIN_WAIT_2 the application still holds (after shutdown()), not
 	// only for an orphan.
 	FlushHeldFinWait2 Switches = 1 << 2
+	// RFC5961 is switch rfc5961: a RST in the window but not at exactly RCV.NXT
+	// draws a challenge ACK instead of resetting (RFC 5961 3.2).
+	RFC5961 Switches = 1 << 3
 	// ReuseOwnTimeWait is switch reuse_own_time_wait: connect() from the port of
 	// one's own TIME_WAIT to the same peer reopens it, timestamps telling new
 	// segments from old (RFC 6191; Linux tcp_tw_reuse).
-	ReuseOwnTimeWait Switches = 1 << 3
+	ReuseOwnTimeWait Switches = 1 << 4
 )
 
 // NumSwitchSets is the number of distinct switch sets.
-const NumSwitchSets = 16
+const NumSwitchSets = 32
 
-var switchNames = [4]string{"rfc1337", "syn_reopens_time_wait", "flush_held_fin_wait_2", "reuse_own_time_wait"}
+var switchNames = [5]string{"rfc1337", "syn_reopens_time_wait", "flush_held_fin_wait_2", "rfc5961", "reuse_own_time_wait"}
 
 // String lists the switches that are on, as the spec names them, or "none".
 func (s Switches) String() string {

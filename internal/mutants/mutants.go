@@ -24,7 +24,8 @@ type Mutant struct {
 	Spec   *spec.Spec
 	// Profiles are the profiles to check it under (all when empty), and
 	// Bounds the bounds: model.QuickBounds, unless the archive's
-	// "capacity: N" or "duplication: off" lines change them.
+	// "capacity: N", "duplication: off" or "attacks: N" (an off-path
+	// attacker, model.Bounds.Attacks) lines change them.
 	Profiles []string
 	Bounds   model.Bounds
 }
@@ -90,7 +91,7 @@ func (m Mutant) Model(p *spec.Profile) (*model.Model, error) {
 }
 
 // parse reads one archive: its comment's "expect:", "profiles:",
-// "capacity:" and "duplication:" lines, and its edits of the TCP spec.
+// "capacity:", "duplication:" and "attacks:" lines, and its edits of the TCP spec.
 func parse(name string, data []byte) (Mutant, error) {
 	a := txtar.Parse(data)
 	m := Mutant{Name: name, Bounds: model.QuickBounds()}
@@ -105,6 +106,11 @@ func parse(name string, data []byte) (Mutant, error) {
 		if v, ok := strings.CutPrefix(line, "capacity: "); ok {
 			if m.Bounds.Capacity, err = strconv.Atoi(v); err != nil {
 				return m, fmt.Errorf("capacity: %v", err)
+			}
+		}
+		if v, ok := strings.CutPrefix(line, "attacks: "); ok {
+			if m.Bounds.Attacks, err = strconv.Atoi(v); err != nil {
+				return m, fmt.Errorf("attacks: %v", err)
 			}
 		}
 		if v, ok := strings.CutPrefix(line, "duplication: "); ok {

@@ -1,0 +1,118 @@
+package model
+
+import "github.com/tcpfsm/tcpfsm/generated/tcp"
+
+// Class is where a forged segment's sequence number falls in its
+// receiver's window: the classes RFC 5961 tells apart (3.2 for RST, 4.2
+// for SYN, 5.2 for ACK and data). An off-path attacker knows the 4-tuple
+// but not the sequence numbers, so it may land in any of them.
+type Class uint8
+
+const (
+	// Exact is the segment the peer would send now: at exactly RCV.NXT,
+	// acknowledging exactly SND.NXT. No check tells it from the peer's;
+	// a blind attacker hits it with odds of about one in 2^32.
+	Exact Class = iota + 1
+	// InWindow is in the receive window but not at RCV.NXT (with an
+	// acceptable ACK): what a blind attacker hits with odds of about
+	// the window over 2^32, and what RFC 5961 answers with a challenge ACK.
+	InWindow
+	// OutOfWindow is outside the window: dropped (RFC 9293 3.10.7.4
+	// first; a RST silently, anything else with an ACK, which the model
+	// does not send: it carries nothing the peer has not seen).
+	OutOfWindow
+)
+
+var classNames = [...]string{"", "exact", "in the window, inexact", "out of the window"}
+
+func (c Class) String() string {
+	if int(c) < len(classNames) && c != 0 {
+		return classNames[c]
+	}
+	return "Class(?)"
+}
+
+// forgeable are the kinds of segment the attacker forges.
+var forgeable = [...]SegKind{RST, SYN, ACK, DATA}
+
+// forge offers the attacker's steps against endpoint x: each kind of
+// segment in each class, while the budget (State.Forged, from
+// Bounds.Attacks) lasts. The segment reaches x at once: an attacker may
+// inject at any moment, so a delay in the network adds no behaviour. It
+// belongs to x's own incarnation (it aims at the connection the 4-tuple
+// holds now), so properties about old segments do not count it; a forged
+// segment the receiver drops unseen changes nothing and is not offered.
+func (g *successors) forge(s *State, x int) {
+	r := &s.E[x]
+	if s.Forged == 0 || !r.St.Is(tcp.HasConnection) || r.Inc&Zombie != 0 {
+		return
+	}
+	for _, kind := range forgeable {
+		if kind == DATA && g.m.Bounds.Data == 0 {
+			continue
+		}
+		for c := Exact; c <= OutOfWindow; c++ {
+			e, ok := forged(r, kind, c)
+			if !ok {
+				continue
+			}
+			n := *s
+			n.Forged--
+			// No check tells an exact forgery from the peer's segment:
+			// an incarnation it moves is as one reset before its close
+			// completed, which P3 and P8 no longer speak for (P13 and
+			// P14 speak of the attacker). TIME_WAIT is left to P14 and
+			// the Cut mark its RST sets.
+			if c == Exact && r.St != tcp.TimeWait && g.m.cell(r.St, e).Next != r.St {
+				n.Reset |= incBit(r.Inc)
+			}
+			seg := Segment{Kind: kind, Inc: r.Inc, AckFin: c == Exact && r.St.Is(tcp.ReceivedFin)}
+			g.apply(&n, x, e, Label{Kind: Forge, End: x, Event: e, Seg: seg, Class: c}, &seg)
+		}
+	}
+}
+
+// forged is the event receiver r makes of a forged segment of kind k in
+// class c, following RFC 9293 3.10.7 as classify does for the network's
+// segments, or false where r drops it unseen.
+func forged(r *Endpoint, k SegKind, c Class) (tcp.Event, bool) {
+	if r.St == tcp.SynSent {
+		// SYN_SENT judges a RST by its ACK alone (3.10.7.3 second): only
+		// the exact one acknowledges our SYN. A SYN would be a
+		// simultaneous open and an ACK or data a half-open peer, which
+		// the model leaves out.
+		return tcp.RcvRst, k == RST && c == Exact
+	}
+	if c == OutOfWindow {
+		// Dropped (3.10.7.4 first), except a SYN, which RFC 5961 4.2
+		// and 3.10.7.4 fourth answer whatever its sequence number: the
+		// InWindow class stands for both.
+		return 0, false
+	}
+	switch k {
+	case RST:
+		if c == InWindow {
+			return tcp.RcvRstInWindow, true
+		}
+		return tcp.RcvRst, true
+	case SYN:
+		return tcp.RcvSyn, c == InWindow
+	case ACK:
+		switch {
+		case r.St == tcp.SynReceived && c != Exact:
+			return 0, false // it does not acknowledge our SYN,ACK: a RST answers it (3.10.7.4 fifth)
+		case c == Exact && r.St.Is(tcp.SentFin):
+			return tcp.RcvAckOfFin, true
+		}
+		return tcp.RcvAck, true
+	case DATA:
+		if r.St == tcp.SynReceived {
+			return 0, false
+		}
+		if !r.Held {
+			return tcp.RcvDataAfterClose, true
+		}
+		return tcp.RcvData, true
+	}
+	return 0, false
+}
