@@ -62,7 +62,7 @@ func (o RunOptions) cflags() []string {
 // Verdicts is what SPIN found.
 type Verdicts struct {
 	States     int             // the safety run's "states, stored"
-	Violations map[string]bool // by property ID: an assertion Pn_violated failed, or (P2) a claim found an acceptance cycle
+	Violations map[string]bool // by property ID: an assertion Pn_violated (the association's Sn_violated) failed, or (P2) a claim found an acceptance cycle
 	Findings   map[string]bool // by property ID: an assertion Pn_finding failed
 	Cycles     map[string]bool // by claim (p2): an acceptance cycle
 	Safety     string          // pan's output, safety run
@@ -75,7 +75,7 @@ type Verdicts struct {
 var (
 	reStored    = regexp.MustCompile(`(?m)^\s*(\d+) states, stored`)
 	reErrors    = regexp.MustCompile(`errors: (\d+)`)
-	reAssertion = regexp.MustCompile(`assertion violated\s+!\((P\d)_(violated|finding)\)`)
+	reAssertion = regexp.MustCompile(`assertion violated\s+!\(([PS]\d)_(violated|finding)\)`)
 )
 
 // Verify runs SPIN on the model text in directory dir: the safety run,
