@@ -49,8 +49,9 @@ func sctpMutant(t *testing.T, state, event, rule string) *spec.Spec {
 	return sp
 }
 
-// assocCases: the SCTP spec under both profiles on the quick bounds and
-// on bounds that make the network refuse moves (no loss) or keep no copy;
+// assocCases: the SCTP spec under both profiles on the quick bounds, and
+// on bounds that make the network refuse moves (no loss), keep no copy,
+// or hold two chunks in flight each way;
 // the tag-reuse mutant; and a mutant of the spec per property, each the
 // one package assoc's tests break it with.
 func assocCases(t *testing.T) []assocCase {
@@ -63,11 +64,17 @@ func assocCases(t *testing.T) []assocCase {
 	oneNoDup.Associations, oneNoDup.Dup = 1, false
 	reuse := quick
 	reuse.ReuseTags = true
+	// Two chunks in flight each way, where the canonical order of a
+	// direction and the chunks in flight twice matter (the same chunk is
+	// offered once); one association without loss keeps it to a few
+	// seconds.
+	twoInFlight := assoc.Bounds{Associations: 1, Capacity: 2, Dup: true}
 	out := []assocCase{
 		{name: "sctp/rfc9260", sp: sp, prof: "rfc9260", b: quick},
 		{name: "sctp/linux", sp: sp, prof: "linux", b: quick},
 		{name: "sctp/no-loss/linux", sp: sp, prof: "linux", b: noLoss},
 		{name: "sctp/one-association-no-dup/rfc9260", sp: sp, prof: "rfc9260", b: oneNoDup},
+		{name: "sctp/one-association-capacity-2-no-loss/linux", sp: sp, prof: "linux", b: twoInFlight},
 		{name: "sctp/reuse-tags/rfc9260", sp: sp, prof: "rfc9260", b: reuse, want: []string{"S1"}},
 		{name: "sctp/reuse-tags/linux", sp: sp, prof: "linux", b: reuse, want: []string{"S1"}},
 	}

@@ -43,7 +43,8 @@ type RunOptions struct {
 	// that needs more is repeated with ten times as much.
 	Depth int
 	// Liveness also runs the LTL claim of P2's liveness half (p2), unless
-	// the safety run found P2's safety half violated.
+	// the safety run found P2's safety half violated: for the TCP model,
+	// since the association model has no claim.
 	Liveness bool
 	// Shortest has pan look for the shortest trail to a safety violation
 	// (pan -i, compiled with -DREACH); otherwise the trail is the one its
