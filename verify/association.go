@@ -24,7 +24,7 @@ func describeAssociation(b assoc.Bounds) string {
 
 // associationCheck explores the SCTP association model under each
 // profile, stepping sp through its interpreter, with the explorer that
-// runs the TCP model, and adds S1-S6 to the profiles' results. The model
+// runs the TCP model, and adds S1-S7 to the profiles' results. The model
 // is untimed and the spec has no switches, so every profile explores the
 // same states; each is reported, as for TCP.
 func associationCheck(rep *Report, sp *spec.Spec, profiles []*spec.Profile, step assoc.StepFunc, opt Options) error {
