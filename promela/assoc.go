@@ -1,6 +1,7 @@
 package promela
 
 import (
+	"context"
 	_ "embed"
 	"fmt"
 	"strings"
@@ -120,7 +121,7 @@ func describeAssociation(b assoc.Bounds) string {
 // assocTable is the association table, one row per state (0 is the
 // invalid state), one column per event.
 type assocTable struct {
-	Next, Verdict, Sends, Timers [][]int
+	Next, Verdict, Sends, Timers, NSends [][]int
 }
 
 // sendActions are the table's send actions in bit order: bit j of
@@ -138,7 +139,7 @@ func sendActions() []sctp.Action {
 // table decides every cell with the model's table.
 func (a *Association) table() (*assocTable, error) {
 	t := &assocTable{}
-	for _, col := range []*[][]int{&t.Next, &t.Verdict, &t.Sends, &t.Timers} {
+	for _, col := range []*[][]int{&t.Next, &t.Verdict, &t.Sends, &t.Timers, &t.NSends} {
 		*col = make([][]int, sctp.NumStates)
 		for i := range *col {
 			(*col)[i] = make([]int, sctp.NumEvents)
@@ -156,6 +157,7 @@ func (a *Association) table() (*assocTable, error) {
 			for j, act := range sends {
 				if tr.Actions.Has(act) {
 					t.Sends[s][e] |= 1 << j
+					t.NSends[s][e]++
 				}
 			}
 			for k := sctp.Timer(1); k < sctp.NumTimers; k++ {
@@ -257,6 +259,7 @@ func (a *Association) defs(t *assocTable) string {
 		{"byte", "cell_verdict", "", t.Verdict},
 		{"int", "cell_sends", "\t/* chunks sent: SENDS(n) */", t.Sends},
 		{"int", "cell_timers", "\t/* timer operations, two bits per timer */", t.Timers},
+		{"byte", "cell_nsends", "\t/* how many chunks the cell sends */", t.NSends},
 	} {
 		w.line("hidden %s %s[NSTATES*NEVENTS] = {%s", arr.typ, arr.name, arr.comment)
 		for s, row := range arr.t {
@@ -376,4 +379,40 @@ func (a *Association) options() []option {
 		}
 	}
 	return out
+}
+
+// AssociationClaims are the never claims of S7's liveness in the
+// association's export (compiled with -DLIVENESS): one per endpoint.
+var AssociationClaims = []string{"s7_A", "s7_B"}
+
+// VerifyAssociationLiveness runs SPIN on the association's export in
+// directory dir for S7's liveness: pan -a with each of AssociationClaims.
+// It returns the claims for which pan found an acceptance cycle (a fair
+// run along which that endpoint waits in SHUTDOWN_SENT or
+// SHUTDOWN_ACK_SENT for ever) and pan's output per claim.
+func VerifyAssociationLiveness(ctx context.Context, dir string, text []byte, opt RunOptions) (cycles map[string]bool, out map[string]string, err error) {
+	pan, err := Compile(ctx, dir, text, []string{"-DLIVENESS"}, append([]string{"-DNOREDUCE"}, opt.cflags()...))
+	if err != nil {
+		return nil, nil, err
+	}
+	cycles, out = map[string]bool{}, map[string]string{}
+	for _, claim := range AssociationClaims {
+		// The product with the claim holds many times the model's states.
+		o, err := runPan(ctx, pan, opt, 4, "-a", "-E", "-N", claim)
+		if err != nil {
+			return nil, nil, err
+		}
+		out[claim] = o
+		e := reErrors.FindStringSubmatch(o)
+		if e == nil {
+			return nil, nil, fmt.Errorf("pan -a -N %s reported no error count:\n%s", claim, o)
+		}
+		if e[1] != "0" {
+			if !strings.Contains(o, "acceptance cycle") {
+				return nil, nil, fmt.Errorf("pan -a -N %s found an error that is no acceptance cycle:\n%s", claim, o)
+			}
+			cycles[claim] = true
+		}
+	}
+	return cycles, out, nil
 }

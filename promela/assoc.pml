@@ -43,6 +43,10 @@
 #ifndef CHECK
 #define CHECK 63
 #endif
+#ifdef LIVENESS
+#undef CHECK
+#define CHECK 0
+#endif
 
 #define CELL(s, e)   ((s)*NEVENTS + (e))	/* the cell (s, e) of the table's arrays */
 #define SENDS(i)     (1 << (i))	/* in cell_sends, bit i sends chunk i (SEND_INIT ..) */
@@ -83,6 +87,20 @@ typedef Dir {
 Dir net[2];
 
 byte started;	/* associations A's user started */
+
+#ifdef LIVENESS
+/* What the last step was, for the fairness of S7: LAST_IDLE a step that
+ * is none of the model's (a move refused for a full direction, a copy
+ * delivered that changes nothing), LAST_STEP any other step but an expiry,
+ * FIRED(x, k) the expiry of timer k of endpoint x. */
+byte last;
+#define LAST_IDLE   0
+#define LAST_STEP   1
+#define FIRED(x, k) (2 + (NTIMERS - 1)*(x) + (k) - 1)
+#define STEPPED(v)  last = v
+#else
+#define STEPPED(v)  skip
+#endif
 
 /* ---- Scratch: hidden, so not part of any state ---- */
 hidden byte sc_opt, sc_what, sc_x, sc_p, sc_d;
@@ -406,7 +424,7 @@ inline commit(X) {
 	:: else -> sc_same = 0
 	fi;
 	if
-	:: !sc_same -> print_state(); check_step(X)
+	:: !sc_same -> STEPPED((sc_kind == K_FIRE -> FIRED(X, sc_p) : LAST_STEP)); print_state(); check_step(X)
 	:: else -> skip	/* a copy delivered that changes nothing: no step */
 	fi
 }
@@ -502,6 +520,7 @@ inline print_state() { skip }
 /* Chunk I of direction D is lost */
 inline lose(D, I) {
 	remove(D, I);
+	STEPPED(LAST_STEP);
 	print_state();
 	check_state()
 }
@@ -512,6 +531,7 @@ inline lose(D, I) {
  * full direction changes nothing. */
 inline step() {
 	sc_what = opt_what[sc_opt]; sc_x = opt_x[sc_opt]; sc_p = opt_p[sc_opt];
+	STEPPED(LAST_IDLE);
 	if
 	:: sc_what == W_LOSE -> lose(sc_x, sc_p)
 	:: else ->
@@ -538,3 +558,39 @@ active proctype association() {
 	   }
 	od
 }
+
+#ifdef LIVENESS
+/* S7's liveness (assoc.OwesShutdownAnswer): an endpoint in SHUTDOWN_SENT or
+ * SHUTDOWN_ACK_SENT eventually leaves it, under the fairness of the
+ * explorer for the untimed model (assoc's Pending and Meets): justice on
+ * expiries, every timer whose expiry is a step of the model (it runs, the
+ * table moves on its expiry and there is room to send what that sends)
+ * for ever after some point eventually expires. A run that from some point
+ * on takes only steps that are none of the model's is no run of the model.
+ *
+ * As LTL, with JUST(x, k) = []<> (!ENABLED(x, k) || last == FIRED(x, k)):
+ *   ([]<> last != LAST_IDLE) && JUST(A, 1) && .. && JUST(B, 7) -> []<> !OWES(x)
+ * SPIN's translation of fifteen such conjuncts does not end in reasonable
+ * time, so the never claims below are written by hand: the negation, a
+ * generalized Buchi automaton made simple by visiting the fifteen
+ * conditions in turn. The claim guesses when x starts to owe for ever
+ * (guess), then, while x owes, waits for each condition in order (w0 ..
+ * w14) and accepts each time it has seen them all: an acceptance cycle is
+ * a fair run along which x owes for ever. pan -a -N s7_A (or s7_B). */
+#define OWES(x)        (st[x] == SHUTDOWN_SENT || st[x] == SHUTDOWN_ACK_SENT)
+#define ENABLED(x, k)  (RUNS(x, k) && CAN(x, tm_expiry[k]) && (LOSS || cell_nsends[CELL(st[x], tm_expiry[k])] <= CAP - net[x].n))
+#define MET(x, k)      (!ENABLED(x, k) || last == FIRED(x, k))
+#define WAIT(X, w, c, next) w: do :: OWES(X) && (c) -> goto next :: OWES(X) && !(c) -> goto w od
+#define CLAIM(X) \
+	guess: do :: true -> goto guess :: OWES(X) -> goto w0 od; \
+	WAIT(X, w0, last != LAST_IDLE, w1); \
+	WAIT(X, w1, MET(A, TM_T1_INIT), w2); WAIT(X, w2, MET(A, TM_T1_COOKIE), w3); WAIT(X, w3, MET(A, TM_T2_SHUTDOWN), w4); \
+	WAIT(X, w4, MET(A, TM_T3_RTX), w5); WAIT(X, w5, MET(A, TM_T5_SHUTDOWN_GUARD), w6); WAIT(X, w6, MET(A, TM_MAX_INIT), w7); \
+	WAIT(X, w7, MET(A, TM_MAX_RETRANS), w8); \
+	WAIT(X, w8, MET(B, TM_T1_INIT), w9); WAIT(X, w9, MET(B, TM_T1_COOKIE), w10); WAIT(X, w10, MET(B, TM_T2_SHUTDOWN), w11); \
+	WAIT(X, w11, MET(B, TM_T3_RTX), w12); WAIT(X, w12, MET(B, TM_T5_SHUTDOWN_GUARD), w13); WAIT(X, w13, MET(B, TM_MAX_INIT), w14); \
+	WAIT(X, w14, MET(B, TM_MAX_RETRANS), accept); \
+	accept: do :: OWES(X) -> goto w0 od
+never s7_A { CLAIM(A) }
+never s7_B { CLAIM(B) }
+#endif

@@ -25,6 +25,9 @@ type assocCase struct {
 	prof string
 	b    assoc.Bounds
 	want []string
+	// live also runs S7's liveness claims in SPIN, to compare with the
+	// explorer's fair-cycle search.
+	live bool
 }
 
 // sctpMutant is the SCTP spec with one rule rewritten: the rule of event
@@ -70,9 +73,9 @@ func assocCases(t *testing.T) []assocCase {
 	// seconds.
 	twoInFlight := assoc.Bounds{Associations: 1, Capacity: 2, Dup: true}
 	out := []assocCase{
-		{name: "sctp/rfc9260", sp: sp, prof: "rfc9260", b: quick},
+		{name: "sctp/rfc9260", sp: sp, prof: "rfc9260", b: quick, live: true},
 		{name: "sctp/linux", sp: sp, prof: "linux", b: quick},
-		{name: "sctp/no-loss/linux", sp: sp, prof: "linux", b: noLoss},
+		{name: "sctp/no-loss/linux", sp: sp, prof: "linux", b: noLoss, live: true},
 		{name: "sctp/one-association-no-dup/rfc9260", sp: sp, prof: "rfc9260", b: oneNoDup},
 		{name: "sctp/one-association-capacity-2-no-loss/linux", sp: sp, prof: "linux", b: twoInFlight},
 		{name: "sctp/reuse-tags/rfc9260", sp: sp, prof: "rfc9260", b: reuse, want: []string{"S1"}},
@@ -93,9 +96,11 @@ func assocCases(t *testing.T) []assocCase {
 			"-> SHUTDOWN_SENT send SHUTDOWN [RFC9260 mutant]"},
 		{"data-in-shutdown-sent-stops-t5", "S6", "SHUTDOWN_SENT", "rcv DATA",
 			"-> SHUTDOWN_SENT send SHUTDOWN; restart t2_shutdown; stop t5_shutdown_guard [RFC9260 mutant]"},
+		{"shutdown-ack-resent-past-max-retrans", "S7", "SHUTDOWN_ACK_SENT", "timeout max_retrans",
+			"-> SHUTDOWN_ACK_SENT send SHUTDOWN_ACK; restart t2_shutdown; restart max_retrans [RFC9260 mutant]"},
 	} {
 		out = append(out, assocCase{name: "sctp-mutant/" + m.name + "/linux", sp: sctpMutant(t, m.state, m.event, m.rule),
-			prof: "linux", b: quick, want: []string{m.property}})
+			prof: "linux", b: quick, want: []string{m.property}, live: m.property == "S7"})
 	}
 	return out
 }
@@ -103,7 +108,9 @@ func assocCases(t *testing.T) []assocCase {
 // TestAssociationCrossCheck: for the SCTP spec under both profiles, the
 // tag-reuse mutant and a mutant per property, SPIN and fsmgen check explore
 // the same number of states and give the same verdict on S1 to S6; each
-// mutant breaks in both the property it is made to break.
+// mutant breaks in both the property it is made to break. Where a case
+// says live, S7's liveness too: the explorer's fair cycle against SPIN's
+// acceptance cycles of the claims s7_A and s7_B.
 func TestAssociationCrossCheck(t *testing.T) {
 	requireSPIN(t)
 	if testing.Short() && os.Getenv("CI") != "true" {
@@ -141,6 +148,18 @@ func assocCrossCheck(t *testing.T, c assocCase) {
 		got = append(got, id+" "+status(v.Violations[id], v.Findings[id]))
 	}
 	assert.Equal(t, want, got, "verdicts: fsmgen check, then SPIN")
+	var cycles map[string]bool
+	if c.live {
+		// S7: a fair lasso for the explorer is an acceptance cycle of a
+		// claim for SPIN, and the other way round.
+		cycles, _, err = promela.VerifyAssociationLiveness(ctx, t.TempDir(), text, promela.RunOptions{HashBits: hashBits(res.States) + 1, CFlags: testCFlags})
+		require.NoError(t, err)
+		assert.Equal(t, res.Violations["S7"] != nil, len(cycles) > 0, "S7: fsmgen check's fair cycle against SPIN's acceptance cycles %v", cycles)
+		if l := res.Violations["S7"]; l != nil {
+			assert.GreaterOrEqual(t, l.Loop, 0, "S7's counterexample is a lasso")
+		}
+		v.Violations["S7"] = len(cycles) > 0
+	}
 	for _, id := range c.want {
 		assert.NotNil(t, res.Violations[id], "fsmgen check must find %s violated", id)
 		assert.True(t, v.Violations[id], "SPIN must find %s violated", id)
@@ -148,6 +167,6 @@ func assocCrossCheck(t *testing.T, c assocCase) {
 	if c.want == nil {
 		assert.Empty(t, res.Violations, "the spec breaks nothing")
 	}
-	t.Logf("%s: %d states; %s; check %.1fs; SPIN CPU: compile %.1fs, safety %.1fs",
-		c.name, res.States, strings.Join(got, ", "), res.Elapsed.Seconds(), v.CPU["compile"].Seconds(), v.CPU["safety"].Seconds())
+	t.Logf("%s: %d states; %s; S7 acceptance cycles %v (run: %v); check %.1fs; SPIN CPU: compile %.1fs, safety %.1fs",
+		c.name, res.States, strings.Join(got, ", "), cycles, c.live, res.Elapsed.Seconds(), v.CPU["compile"].Seconds(), v.CPU["safety"].Seconds())
 }

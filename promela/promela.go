@@ -89,8 +89,15 @@
 // S1_violated .. S6_violated ("assertion violated !(S1_violated)"): S1 to
 // S4 on every step, S5 and S6 on every state a step reaches (the model is
 // untimed, so they are the invariants behind "every SHUTDOWN is answered
-// or T2 gives up" and "T5 bounds the shutdown", RFC 9260 9.2). The
-// cross-check TestAssociationCrossCheck holds assoc.pml to the model.
+// or T2 gives up" and "T5 bounds the shutdown", RFC 9260 9.2). S7, that
+// liveness itself (an endpoint in SHUTDOWN_SENT or SHUTDOWN_ACK_SENT
+// eventually leaves it), is checked with -DLIVENESS by the never claims
+// s7_A and s7_B (VerifyAssociationLiveness), written by hand because the
+// fairness is the explorer's for the untimed model, justice on timer
+// expiries (check.Just), fifteen conditions SPIN's LTL translation does
+// not get through; -DLIVENESS adds one byte to the state, the last step's
+// kind. The cross-check TestAssociationCrossCheck holds assoc.pml to the
+// model.
 package promela
 
 import (

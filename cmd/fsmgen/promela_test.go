@@ -95,7 +95,7 @@ func TestPromelaBadInputWritesNothing(t *testing.T) {
 }
 
 // TestPromelaSCTP: a spec of the SCTP vocabulary exports the association
-// model that fsmgen check explores for it, with its properties S1 to S6;
+// model that fsmgen check explores for it, with its properties S1 to S6 and S7's liveness claims;
 // the bounds flags are the association model's (-incarnations the
 // associations, -capacity the chunks in flight each way), and the export
 // is the same byte for byte from run to run.
@@ -114,6 +114,7 @@ func TestPromelaSCTP(t *testing.T) {
 		assert.Contains(t, stdout, "judge("+id+"_violated")
 	}
 	assert.NotContains(t, stdout, `#include "assoc_`, "the export is one file")
+	assert.Contains(t, stdout, "never s7_A")
 	assert.Contains(t, stdout, "chunk 0 of net[0] is lost")
 	_, again, _ := fsmgen("promela", "-spec", "../../spec/sctp.fsm", "-profile", "linux", "-capacity", "1", "-incarnations", "2")
 	assert.Equal(t, stdout, again, "the same input, the same export")
