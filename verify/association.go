@@ -69,6 +69,10 @@ func associationCheck(rep *Report, sp *spec.Spec, profiles []*spec.Profile, step
 				for _, s := range c.Steps {
 					pr.Counterexample = append(pr.Counterexample, Step{Step: s.Label.String(), State: s.State.String()})
 				}
+				if c.Loop >= 0 { // S7's lasso: repeats_from says where its cycle starts
+					loop := c.Loop + 1 // the list starts with the initial state
+					pr.RepeatsFrom = &loop
+				}
 			}
 			out = append(out, pr)
 		}
