@@ -68,16 +68,16 @@ func assocCases(t *testing.T) []assocCase {
 	reuse := quick
 	reuse.ReuseTags = true
 	// Two chunks in flight each way, where the canonical order of a
-	// direction and the chunks in flight twice matter (the same chunk is
-	// offered once); one association without loss keeps it to a few
-	// seconds.
-	twoInFlight := assoc.Bounds{Associations: 1, Capacity: 2, Dup: true}
+	// direction and a chunk in flight twice (a retransmission) matter: the
+	// same chunk is offered once. One association without loss or
+	// duplication keeps it to a few seconds.
+	twoInFlight := assoc.Bounds{Associations: 1, Capacity: 2}
 	out := []assocCase{
 		{name: "sctp/rfc9260", sp: sp, prof: "rfc9260", b: quick, live: true},
 		{name: "sctp/linux", sp: sp, prof: "linux", b: quick},
 		{name: "sctp/no-loss/linux", sp: sp, prof: "linux", b: noLoss, live: true},
 		{name: "sctp/one-association-no-dup/rfc9260", sp: sp, prof: "rfc9260", b: oneNoDup},
-		{name: "sctp/one-association-capacity-2-no-loss/linux", sp: sp, prof: "linux", b: twoInFlight},
+		{name: "sctp/one-association-capacity-2-no-loss-no-dup/linux", sp: sp, prof: "linux", b: twoInFlight},
 		{name: "sctp/reuse-tags/rfc9260", sp: sp, prof: "rfc9260", b: reuse, want: []string{"S1"}},
 		{name: "sctp/reuse-tags/linux", sp: sp, prof: "linux", b: reuse, want: []string{"S1"}},
 	}
