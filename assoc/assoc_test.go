@@ -131,12 +131,17 @@ func TestMutants(t *testing.T) {
 			"-> SHUTDOWN_SENT send SHUTDOWN [RFC9260 mutant]"},
 		{"DATA in SHUTDOWN_SENT stops T5", "S6", "SHUTDOWN_SENT", "rcv DATA",
 			"-> SHUTDOWN_SENT send SHUTDOWN; restart t2_shutdown; stop t5_shutdown_guard [RFC9260 mutant]"},
+		{"SHUTDOWN ACK resent for ever past Association.Max.Retrans", "S7", "SHUTDOWN_ACK_SENT", "timeout max_retrans",
+			"-> SHUTDOWN_ACK_SENT send SHUTDOWN_ACK; restart t2_shutdown; restart max_retrans [RFC9260 mutant]"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			res := explore(t, assoc.QuickBounds(), mutant(t, c.state, c.event, c.rule))
 			v := res.Violations[c.property]
 			require.NotNil(t, v, "%s must break %s", c.name, c.property)
 			t.Log(trace(v))
+			for id, other := range res.Violations {
+				assert.Equal(t, c.property, id, "%s breaks %s only, not %s: %s", c.name, c.property, id, other.Problem)
+			}
 		})
 	}
 }

@@ -20,6 +20,7 @@ var Properties = []Property{
 	{ID: "S4", Step: GracefulEndDeliversData},
 	{ID: "S5", State: ShutdownRetransmitted},
 	{ID: "S6", State: ShutdownGuarded},
+	{ID: "S7", Obligations: 2, Owes: OwesShutdownAnswer, Unmet: ShutdownUnanswered},
 }
 
 // Names are the properties' names, by ID.
@@ -30,6 +31,7 @@ var Names = map[string]string{
 	"S4": "GracefulEndDeliversData",
 	"S5": "ShutdownRetransmitted",
 	"S6": "ShutdownGuarded",
+	"S7": "ShutdownEnds",
 }
 
 // NoOldChunkAccepted (S1): no chunk of one association is accepted by an
@@ -143,4 +145,25 @@ func ShutdownGuarded(m *Model, s *State, stuck bool) string {
 		}
 	}
 	return ""
+}
+
+// OwesShutdownAnswer (S7, liveness): under the fairness that every timer
+// that runs, and whose expiry the table acts on, eventually fires (Model's
+// Pending and Meets), an endpoint in SHUTDOWN_SENT or SHUTDOWN_ACK_SENT
+// eventually leaves it: its SHUTDOWN or SHUTDOWN ACK is answered, or T2
+// gives up after Association.Max.Retrans, or T5 ends the shutdown (RFC
+// 9260 9.2). S5 and S6 are the invariants behind it; S7 is the property
+// itself, which the untimed model can state because its fairness is on
+// timers rather than on time. Endpoint x owes it while it waits in either
+// state; the tag is its association, which cannot change while it waits.
+func OwesShutdownAnswer(m *Model, s *State, x int) uint8 {
+	if e := &s.E[x]; e.St == sctp.ShutdownSent || e.St == sctp.ShutdownAckSent {
+		return e.Assoc
+	}
+	return 0
+}
+
+// ShutdownUnanswered says what S7 found never met.
+func ShutdownUnanswered(s *State, x int) string {
+	return fmt.Sprintf("%s waits in %s for ever, though every timer it runs keeps firing: its shutdown is neither answered nor given up", endName[x], s.E[x].St)
 }

@@ -329,3 +329,31 @@ func (m *Model) LabelCell(l *Label) (int, bool) {
 	}
 	return int(l.From)*int(sctp.NumEvents) + int(l.Event), true
 }
+
+// Pending and Meets make *Model a check.Just: the model is untimed, so
+// liveness asks not that time pass but that every timer eventually fire
+// (weak fairness on expiries). Requirement 7x+t-1 is timer t of endpoint
+// x: pending in a state where its expiry is a step of the model (it runs
+// and the table moves on its expiry, with room to send what it sends),
+// met by that expiry.
+func (m *Model) Pending(s *State) uint16 {
+	var p uint16
+	m.Each(s, func(su *Succ) {
+		if l := &su.Label; l.Kind == Fire {
+			p |= justBit(l)
+		}
+	})
+	return p
+}
+
+// Meets is the requirement a step meets: the expiry of a timer.
+func (m *Model) Meets(l *Label) uint16 {
+	if l.Kind != Fire {
+		return 0
+	}
+	return justBit(l)
+}
+
+func justBit(l *Label) uint16 {
+	return 1 << (int(sctp.NumTimers-1)*l.End + int(l.Event.Timer()) - 1)
+}

@@ -192,7 +192,7 @@ func Explore[M System[S, L, Su], S, L, Su any](m M, props []PropertyOf[M, S, Su]
 	}
 	var g *graph
 	if len(slots) > 0 {
-		g = &graph{}
+		g = &graph{just: justOf[M, S, L, Su](m) != nil}
 	}
 	ws := newWorkers[M, S, L, Su](workers, m, props, st, slots, opt.Findings)
 	res := &ResultOf[S, L]{Violations: map[string]*CounterexampleOf[S, L]{}, Findings: map[string]*CounterexampleOf[S, L]{}}
@@ -245,6 +245,7 @@ func Explore[M System[S, L, Su], S, L, Su any](m M, props []PropertyOf[M, S, Su]
 				}
 			}
 			g.add(w.owing, w.nedges, w.edges, w.flags, w.stutter, w.resolved)
+			g.addJust(w.pending, w.meets)
 		}
 		head = end
 		if head == depthEnd && head < st.n {
@@ -349,6 +350,11 @@ type worker[M System[S, L, Su], S, L, Su any] struct {
 	nedges   []uint32 // per state expanded that owes: how many edges
 	stutter  []uint8  // per state expanded that owes: the slots it owes if time may pass in it unchanged
 	resolved []uint32 // per candidate: its index, once merged
+	// For a Just system (just not nil): per state expanded that owes, the
+	// requirements it leaves pending; per edge, those it meets.
+	just    Just[S, L]
+	pending []uint16
+	meets   []uint16
 }
 
 // newWorkers makes n workers for the exploration of m, checking props
@@ -358,6 +364,9 @@ func newWorkers[M System[S, L, Su], S, L, Su any](n int, m M, props []PropertyOf
 	for i := range ws {
 		ws[i] = &worker[M, S, L, Su]{m: m, props: props, st: st, key: make([]uint64, m.Words()), slots: slots, fired: make([]uint64, m.CellCount()), each: m.NewEach()}
 		ws[i].visit = ws[i].step
+		if len(slots) > 0 {
+			ws[i].just = justOf[M, S, L, Su](m)
+		}
 		ws[i].declared = make([]bool, len(props))
 		for pi, p := range props {
 			ws[i].declared[pi] = findings[p.ID] && p.Excusable()
@@ -370,6 +379,7 @@ func (w *worker[M, S, L, Su]) reset(first map[int]found[Su]) {
 	w.transitions = 0
 	w.cands, w.hashes, w.parents, w.found = w.cands[:0], w.hashes[:0], w.parents[:0], w.found[:0]
 	w.edges, w.flags, w.nedges, w.stutter, w.owing = w.edges[:0], w.flags[:0], w.nedges[:0], w.stutter[:0], w.owing[:0]
+	w.pending, w.meets = w.pending[:0], w.meets[:0]
 	w.skip, w.skipExcused = w.skip[:0], w.skipExcused[:0]
 	for i := range w.props {
 		_, done := first[2*i]
@@ -400,6 +410,9 @@ func (w *worker[M, S, L, Su]) expand(a, b uint32) {
 					stut = w.owed
 				}
 				w.stutter = append(w.stutter, stut)
+				if w.just != nil {
+					w.pending = append(w.pending, w.just.Pending(s))
+				}
 			}
 		}
 		for pi, p := range w.props {
@@ -467,6 +480,9 @@ func (w *worker[M, S, L, Su]) step(su *Su) {
 		}
 		w.edges = append(w.edges, to)
 		w.flags = append(w.flags, kept)
+		if w.just != nil {
+			w.meets = append(w.meets, w.just.Meets(&l))
+		}
 	}
 }
 

@@ -24,6 +24,12 @@ import (
 // timer that runs out fires. A cycle without a tick is the network
 // delivering duplicates while time stands still, which no real network
 // does. Applications need no fairness: they may never call anything.
+//
+// A system without time (the SCTP association) has no tick to ask for;
+// it says instead what must not wait for ever (check.Just: a timer whose
+// expiry is a step), and a component is fair when each such requirement
+// is met by a step within it or not pending in one of its states
+// (justFair, justice.go).
 
 // slot is one obligation of one liveness property: a bit in the flags of
 // the graph's edges.
@@ -79,6 +85,33 @@ type graph struct {
 	to      chunks[uint32] // an edge's target, as the visited set numbers it
 	flags   chunks[uint8]
 	stutter chunks[uint8] // by rank among the owing
+	// For a Just system: by rank among the owing, the requirements each
+	// state leaves pending; per edge, those it meets.
+	just    bool
+	pending chunks[uint16]
+	meets   chunks[uint16]
+}
+
+// addJust appends what a worker recorded for a Just system, in the order
+// of add: per state that owes its pending requirements, per edge those it
+// meets.
+func (g *graph) addJust(pending, meets []uint16) {
+	if g == nil || !g.just {
+		return
+	}
+	for _, p := range pending {
+		g.pending.append(p)
+	}
+	for _, m := range meets {
+		g.meets.append(m)
+	}
+}
+
+// pendingOf is the requirements state v, which owes something, leaves
+// pending.
+func (g *graph) pendingOf(v uint32) uint16 {
+	k, _ := g.owing.rank(v)
+	return g.pending.at(int(k))
 }
 
 // add appends the states a worker expanded, in order: per state whether
@@ -114,7 +147,7 @@ func (g *graph) bytes() uint64 {
 	if g == nil {
 		return 0
 	}
-	return g.owing.bytes() + g.start.bytes() + g.to.bytes() + g.flags.bytes() + g.stutter.bytes()
+	return g.owing.bytes() + g.start.bytes() + g.to.bytes() + g.flags.bytes() + g.stutter.bytes() + g.pending.bytes() + g.meets.bytes()
 }
 
 // out is the range of v's edges in to and flags; empty if v owes nothing.
@@ -369,6 +402,9 @@ func (s *sccSearch[M, S, L, Su]) fair(comp []uint32, init S) *CounterexampleOf[S
 			c.Steps = append(c.Steps, StepOf[S, L]{Label: m.TickLabel(), State: x})
 			return c
 		}
+	}
+	if g.just {
+		return s.justFair(comp, in, init)
 	}
 	if len(comp) == 1 {
 		return nil

@@ -60,6 +60,44 @@
 // time passing) and states the fairness of check/liveness.go in the
 // formula: if time passes infinitely often, the endpoint does not owe the
 // ACK of its FIN for ever.
+//
+// # The SCTP association
+//
+// For a spec of the SCTP vocabulary (spec/sctp.fsm) fsmgen check explores
+// the association model of package assoc instead, and the export follows
+// it the same way (assoc.go, BuildAssociation and Association.Generate):
+// assoc.pml (embedded) is a hand-written second implementation of
+// assoc.Model.Each and of S1 to S6 (assoc/props.go), sharing no code with
+// them, and Go renders only what depends on the spec and the bounds:
+// assoc_defs.pml (the bounds; the names and values of states, events,
+// verdicts, chunk types, the chunks the table sends, timers and step
+// kinds; the timers the spec declares giveup; the table, from the spec's
+// interpreter, as fsmgen check steps it) and assoc_steps.pml (the global
+// steps, each with its guard), put in place of assoc.pml's two #include
+// lines under the comment that names spec, profile and bounds. The model
+// is untimed and the SCTP spec has no switches: every profile exports the
+// same model, named after it.
+//
+// One process loops over the global steps, each atomic as for TCP, so
+// that SPIN stores one state per state of the model: the state vector is
+// assoc.State in canonical form (each direction's chunks sorted by
+// assoc's packing order, a multiset, empty slots zero) and the one control
+// location, and "states, stored" equals the explorer's count. A call or a
+// timer the table does not move on is not offered; a move refused for a
+// full direction without loss, and a copy delivered that changes nothing,
+// change nothing, as assoc leaves them out. S1 to S6 are assertions named
+// S1_violated .. S6_violated ("assertion violated !(S1_violated)"): S1 to
+// S4 on every step, S5 and S6 on every state a step reaches (the model is
+// untimed, so they are the invariants behind "every SHUTDOWN is answered
+// or T2 gives up" and "T5 bounds the shutdown", RFC 9260 9.2). S7, that
+// liveness itself (an endpoint in SHUTDOWN_SENT or SHUTDOWN_ACK_SENT
+// eventually leaves it), is checked with -DLIVENESS by the never claims
+// s7_A and s7_B (VerifyAssociationLiveness), written by hand because the
+// fairness is the explorer's for the untimed model, justice on timer
+// expiries (check.Just), fifteen conditions SPIN's LTL translation does
+// not get through; -DLIVENESS adds one byte to the state, the last step's
+// kind. The cross-check TestAssociationCrossCheck holds assoc.pml to the
+// model.
 package promela
 
 import (

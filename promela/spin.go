@@ -43,7 +43,8 @@ type RunOptions struct {
 	// that needs more is repeated with ten times as much.
 	Depth int
 	// Liveness also runs the LTL claim of P2's liveness half (p2), unless
-	// the safety run found P2's safety half violated.
+	// the safety run found P2's safety half violated: for the TCP model,
+	// since the association model has no claim.
 	Liveness bool
 	// Shortest has pan look for the shortest trail to a safety violation
 	// (pan -i, compiled with -DREACH); otherwise the trail is the one its
@@ -62,7 +63,7 @@ func (o RunOptions) cflags() []string {
 // Verdicts is what SPIN found.
 type Verdicts struct {
 	States     int             // the safety run's "states, stored"
-	Violations map[string]bool // by property ID: an assertion Pn_violated failed, or (P2) a claim found an acceptance cycle
+	Violations map[string]bool // by property ID: an assertion Pn_violated (the association's Sn_violated) failed, or (P2) a claim found an acceptance cycle
 	Findings   map[string]bool // by property ID: an assertion Pn_finding failed
 	Cycles     map[string]bool // by claim (p2): an acceptance cycle
 	Safety     string          // pan's output, safety run
@@ -75,7 +76,7 @@ type Verdicts struct {
 var (
 	reStored    = regexp.MustCompile(`(?m)^\s*(\d+) states, stored`)
 	reErrors    = regexp.MustCompile(`errors: (\d+)`)
-	reAssertion = regexp.MustCompile(`assertion violated\s+!\((P\d)_(violated|finding)\)`)
+	reAssertion = regexp.MustCompile(`assertion violated\s+!\(([PS]\d)_(violated|finding)\)`)
 )
 
 // Verify runs SPIN on the model text in directory dir: the safety run,

@@ -24,7 +24,7 @@ func describeAssociation(b assoc.Bounds) string {
 
 // associationCheck explores the SCTP association model under each
 // profile, stepping sp through its interpreter, with the explorer that
-// runs the TCP model, and adds S1-S6 to the profiles' results. The model
+// runs the TCP model, and adds S1-S7 to the profiles' results. The model
 // is untimed and the spec has no switches, so every profile explores the
 // same states; each is reported, as for TCP.
 func associationCheck(rep *Report, sp *spec.Spec, profiles []*spec.Profile, step assoc.StepFunc, opt Options) error {
@@ -68,6 +68,10 @@ func associationCheck(rep *Report, sp *spec.Spec, profiles []*spec.Profile, step
 				pr.Counterexample = append(pr.Counterexample, Step{Step: "start", State: c.Initial.String()})
 				for _, s := range c.Steps {
 					pr.Counterexample = append(pr.Counterexample, Step{Step: s.Label.String(), State: s.State.String()})
+				}
+				if c.Loop >= 0 { // S7's lasso: repeats_from says where its cycle starts
+					loop := c.Loop + 1 // the list starts with the initial state
+					pr.RepeatsFrom = &loop
 				}
 			}
 			out = append(out, pr)

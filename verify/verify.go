@@ -262,7 +262,7 @@ func (r *Report) Verification() []string {
 }
 
 // hasProperty reports whether the report has a verdict on property id:
-// the TCP model's P1-P12 or the association model's S1-S6.
+// the TCP model's P1-P12 or the association model's S1-S7.
 func (r *Report) hasProperty(id string) bool {
 	for _, pr := range r.Results {
 		for _, p := range pr.Properties {

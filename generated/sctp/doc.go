@@ -23,6 +23,6 @@
 //
 // Verification:
 //   - Model-checked when generated: the SCTP association model (package assoc), untimed: 2 associations, 2 chunk(s) in flight each way, loss on, duplication on, reordering on, verification tags chosen fresh for each association. Per profile, the states explored and the properties that hold:
-//   - rfc9260: 14542221 states; S1 S2 S3 S4 S5 S6 P9 hold.
-//   - linux: 14542221 states; S1 S2 S3 S4 S5 S6 P9 hold.
+//   - rfc9260: 14542221 states; S1 S2 S3 S4 S5 S6 S7 P9 hold.
+//   - linux: 14542221 states; S1 S2 S3 S4 S5 S6 S7 P9 hold.
 package sctp
