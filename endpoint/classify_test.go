@@ -152,7 +152,10 @@ func FuzzClassify(f *testing.F) {
 					t.Fatalf("%v in %v is not a receive event of the table", e, s)
 				}
 			}
-			if seg.Flags&RST != 0 && c.N > 0 && c.Events[0] != tcp.RcvRst {
+			// A RST is RST, or RST_IN_WINDOW in a synchronized state
+			// when it is not at RCV.NXT (RFC 5961 3.2).
+			if seg.Flags&RST != 0 && c.N > 0 && c.Events[0] != tcp.RcvRst &&
+				(c.Events[0] != tcp.RcvRstInWindow || !s.Is(tcp.Synchronized) || seg.Seq == v.RcvNxt) {
 				t.Fatalf("a RST classified as %v", c.Events[0])
 			}
 		}
