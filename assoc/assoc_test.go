@@ -11,6 +11,7 @@ import (
 	"github.com/tcpfsm/tcpfsm/assoc"
 	"github.com/tcpfsm/tcpfsm/check"
 	"github.com/tcpfsm/tcpfsm/generated/sctp"
+	"github.com/tcpfsm/tcpfsm/internal/mutants"
 	"github.com/tcpfsm/tcpfsm/spec"
 )
 
@@ -87,20 +88,7 @@ func TestTagReuse(t *testing.T) {
 // rewritten: the rule of event in state becomes rule.
 func mutant(t *testing.T, state, event, rule string) assoc.StepFunc {
 	t.Helper()
-	lines := strings.Split(string(spec.SCTPSource()), "\n")
-	in, done := false, false
-	for i, line := range lines {
-		if strings.HasPrefix(line, "in ") {
-			in = strings.TrimSpace(line) == "in "+state
-			continue
-		}
-		if in && !done && strings.HasPrefix(strings.Join(strings.Fields(line), " "), event+" ") {
-			lines[i] = "  " + event + " " + rule
-			done = true
-		}
-	}
-	require.True(t, done, "no rule for %s in %s", event, state)
-	sp, err := spec.Parse(spec.SCTPFile, []byte(strings.Join(lines, "\n")))
+	sp, err := mutants.SCTPRule(state, event, rule)
 	require.NoError(t, err)
 	step, err := assoc.Interpreter(sp)
 	require.NoError(t, err)

@@ -52,7 +52,8 @@ func (g *successors) forge(s *State, x int) {
 			continue
 		}
 		for c := Exact; c <= OutOfWindow; c++ {
-			e, ok := forged(r, kind, c)
+			seg := Segment{Kind: kind, Inc: r.Inc, AckFin: c == Exact && r.St.Is(tcp.SentFin)}
+			e, ok := g.m.forged(s, r, seg, c)
 			if !ok {
 				continue
 			}
@@ -66,53 +67,36 @@ func (g *successors) forge(s *State, x int) {
 			if c == Exact && r.St != tcp.TimeWait && g.m.cell(r.St, e).Next != r.St {
 				n.Reset |= incBit(r.Inc)
 			}
-			seg := Segment{Kind: kind, Inc: r.Inc, AckFin: c == Exact && r.St.Is(tcp.ReceivedFin)}
 			g.apply(&n, x, e, Label{Kind: Forge, End: x, Event: e, Seg: seg, Class: c}, &seg)
 		}
 	}
 }
 
-// forged is the event receiver r makes of a forged segment of kind k in
-// class c, following RFC 9293 3.10.7 as classify does for the network's
-// segments, or false where r drops it unseen.
-func forged(r *Endpoint, k SegKind, c Class) (tcp.Event, bool) {
-	if r.St == tcp.SynSent {
+// forged is the event receiver r makes of forged segment seg in class c,
+// or false where r drops it unseen. An exact one, or one in the window
+// whose sequence number does not matter, is classified as the peer's
+// would be (classify); what sets the classes apart is here.
+func (m *Model) forged(s *State, r *Endpoint, seg Segment, c Class) (tcp.Event, bool) {
+	switch {
+	case c == OutOfWindow:
+		// Dropped (RFC 9293 3.10.7.4 first), except a SYN, which RFC 5961
+		// 4.2 and 3.10.7.4 fourth answer whatever its sequence number:
+		// the InWindow class stands for both.
+		return 0, false
+	case r.St == tcp.SynSent && (seg.Kind != RST || c != Exact):
 		// SYN_SENT judges a RST by its ACK alone (3.10.7.3 second): only
 		// the exact one acknowledges our SYN. A SYN would be a
 		// simultaneous open and an ACK or data a half-open peer, which
 		// the model leaves out.
-		return tcp.RcvRst, k == RST && c == Exact
-	}
-	if c == OutOfWindow {
-		// Dropped (3.10.7.4 first), except a SYN, which RFC 5961 4.2
-		// and 3.10.7.4 fourth answer whatever its sequence number: the
-		// InWindow class stands for both.
 		return 0, false
+	case r.St == tcp.SynReceived && (seg.Kind == DATA || seg.Kind == ACK && c != Exact):
+		// Only the exact ACK acknowledges our SYN,ACK; anything else draws
+		// a RST (3.10.7.4 fifth).
+		return 0, false
+	case seg.Kind == SYN && c == Exact:
+		return 0, false // InWindow stands for every SYN
+	case seg.Kind == RST && c == InWindow:
+		return tcp.RcvRstInWindow, true
 	}
-	switch k {
-	case RST:
-		if c == InWindow {
-			return tcp.RcvRstInWindow, true
-		}
-		return tcp.RcvRst, true
-	case SYN:
-		return tcp.RcvSyn, c == InWindow
-	case ACK:
-		switch {
-		case r.St == tcp.SynReceived && c != Exact:
-			return 0, false // it does not acknowledge our SYN,ACK: a RST answers it (3.10.7.4 fifth)
-		case c == Exact && r.St.Is(tcp.SentFin):
-			return tcp.RcvAckOfFin, true
-		}
-		return tcp.RcvAck, true
-	case DATA:
-		if r.St == tcp.SynReceived {
-			return 0, false
-		}
-		if !r.Held {
-			return tcp.RcvDataAfterClose, true
-		}
-		return tcp.RcvData, true
-	}
-	return 0, false
+	return m.classify(s, r, seg)
 }

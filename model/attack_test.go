@@ -15,6 +15,9 @@ func TestForged(t *testing.T) {
 	lastAck := &Endpoint{St: tcp.LastAck, Inc: 1}
 	synSent := &Endpoint{St: tcp.SynSent, Inc: 1, Held: true}
 	synRcvd := &Endpoint{St: tcp.SynReceived, Inc: 1, Held: true}
+	m, err := New(tcp.Linux, QuickBounds(), nil)
+	assert.NoError(t, err)
+	s := m.Initial()
 	for _, c := range []struct {
 		name string
 		r    *Endpoint
@@ -38,7 +41,7 @@ func TestForged(t *testing.T) {
 		{"SYN_RECEIVED: only the exact ACK completes the handshake", synRcvd, ACK, InWindow, 0},
 		{"SYN_RECEIVED: the exact ACK", synRcvd, ACK, Exact, tcp.RcvAck},
 	} {
-		e, ok := forged(c.r, c.k, c.c)
+		e, ok := m.forged(&s, c.r, Segment{Kind: c.k, Inc: c.r.Inc, AckFin: c.c == Exact && c.r.St.Is(tcp.SentFin)}, c.c)
 		if c.want == 0 {
 			assert.False(t, ok, c.name)
 			continue

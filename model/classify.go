@@ -1,6 +1,10 @@
 package model
 
-import "github.com/tcpfsm/tcpfsm/generated/tcp"
+import (
+	"slices"
+
+	"github.com/tcpfsm/tcpfsm/generated/tcp"
+)
 
 // kindEvents are, per kind of segment, the events classify may make of
 // it: the one list of them.
@@ -9,13 +13,17 @@ var kindEvents = [...][]tcp.Event{
 	SYNACK: {tcp.RcvSynAck, tcp.RcvSynAckOld},
 	ACK:    {tcp.RcvAck, tcp.RcvAckOfFin},
 	FIN:    {tcp.RcvFin, tcp.RcvFinAck},
-	RST:    {tcp.RcvRst},
+	RST:    {tcp.RcvRst, tcp.RcvRstInWindow}, // in the window but not at RCV.NXT: only a forged one (Forge)
 	PROBE:  {tcp.RcvAck, tcp.RcvAckOfFin},
 	RSTACK: {tcp.RcvRst},
 	DATA:   {tcp.RcvData, tcp.RcvDataAfterClose},
 	ZWIN:   {tcp.RcvAck, tcp.RcvAckOfFin, tcp.RcvZeroWindow, tcp.RcvWindowOpen},
 	WOPEN:  {tcp.RcvAck, tcp.RcvAckOfFin, tcp.RcvZeroWindow, tcp.RcvWindowOpen},
 }
+
+// IsRST reports whether e is the arrival of a RST, at RCV.NXT or
+// elsewhere in the window: the table decides whether it resets.
+func IsRST(e tcp.Event) bool { return slices.Contains(kindEvents[RST], e) }
 
 // classify turns a segment into the event its receiver sees, or reports
 // that the receiver drops it unseen (an old segment outside the window of

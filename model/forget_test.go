@@ -12,14 +12,20 @@ import (
 
 // TestKindEvents: classify makes of a segment only the events kindEvents
 // lists for its kind, over every delivery the quick bounds reach under
-// every profile. The rules of dead fields read kindEvents to know which
+// every profile, and every forged segment under solaris with the attacker. The rules of dead fields read kindEvents to know which
 // segments may open a connection, so an event missing there would make a
 // rule forget too much. And every state reached holds each direction of
 // the network in canonical form, strictly sorted (segLess), so that two
 // orders of the same segments are one state: the multiset reduction.
 func TestKindEvents(t *testing.T) {
-	for _, p := range tcp.Profiles() {
-		m, err := New(p, QuickBounds(), nil)
+	attacked := QuickBounds()
+	attacked.Attacks = 1
+	for i, p := range append(tcp.Profiles(), tcp.Solaris) {
+		b := QuickBounds()
+		if i == len(tcp.Profiles()) {
+			b = attacked // the forged segments too, under a profile without RFC 5961
+		}
+		m, err := New(p, b, nil)
 		require.NoError(t, err)
 		seen := map[State]bool{m.Initial(): true}
 		queue := []State{m.Initial()}
@@ -28,7 +34,7 @@ func TestKindEvents(t *testing.T) {
 			s := queue[0]
 			queue = queue[1:]
 			m.Successors(&s, func(su Succ) {
-				if l := su.Label; (l.Kind == Deliver || l.Kind == DeliverCopy) && l.Event != 0 {
+				if l := su.Label; (l.Kind == Deliver || l.Kind == DeliverCopy || l.Kind == Forge) && l.Event != 0 {
 					deliveries++
 					if !slices.Contains(kindEvents[l.Seg.Kind], l.Event) {
 						t.Fatalf("%s: %s classified as %s, which kindEvents does not list", p.Name, l.Seg, l.Event)

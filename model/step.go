@@ -477,9 +477,9 @@ func (g *successors) apply(n *State, x int, e tcp.Event, l Label, seg *Segment) 
 			// An endpoint that ends its connection with a RST of its own
 			// (data after close() that nobody will read) aborts it too.
 			n.Spoiled |= incBit(ep.Inc)
-		case (e == tcp.RcvRst || e == tcp.RcvRstInWindow) && from != tcp.TimeWait:
+		case IsRST(e) && from != tcp.TimeWait:
 			n.Reset |= incBit(ep.Inc)
-		case e == tcp.RcvRst || e == tcp.RcvRstInWindow:
+		case IsRST(e):
 			n.Cut |= incBit(ep.Inc)
 		}
 	}

@@ -292,22 +292,7 @@ func (a *Association) steps() string {
 	opts := a.options()
 	var w writer
 	w.line("/* ---- assoc_steps.pml, generated from the model: the global steps the loop offers ---- */\n")
-	w.line("/* Step n is what opt_what[n] says, by endpoint (or, for a loss, direction)")
-	w.line(" * opt_x[n], with parameter opt_p[n]. */")
-	for _, arr := range []struct {
-		name string
-		f    func(option) int
-	}{
-		{"opt_what", func(o option) int { return int(o.what) }},
-		{"opt_x", func(o option) int { return o.x }},
-		{"opt_p", func(o option) int { return o.p }},
-	} {
-		v := make([]string, len(opts))
-		for i, o := range opts {
-			v[i] = fmt.Sprint(arr.f(o))
-		}
-		w.line("hidden byte %s[%d] = { %s };", arr.name, len(opts), strings.Join(v, ", "))
-	}
+	w.optionArrays(opts)
 	w.line("\n/* The choice of an enabled step: a d_step for each, that only sets the")
 	w.line(" * hidden sc_opt. Where none is enabled (both endpoints closed, every")
 	w.line(" * association started and nothing in flight) the process ends. */")

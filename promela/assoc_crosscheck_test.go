@@ -12,6 +12,7 @@ import (
 
 	"github.com/tcpfsm/tcpfsm/assoc"
 	"github.com/tcpfsm/tcpfsm/check"
+	"github.com/tcpfsm/tcpfsm/internal/mutants"
 	"github.com/tcpfsm/tcpfsm/promela"
 	"github.com/tcpfsm/tcpfsm/spec"
 )
@@ -34,20 +35,7 @@ type assocCase struct {
 // in state becomes rule.
 func sctpMutant(t *testing.T, state, event, rule string) *spec.Spec {
 	t.Helper()
-	lines := strings.Split(string(spec.SCTPSource()), "\n")
-	in, done := false, false
-	for i, line := range lines {
-		if strings.HasPrefix(line, "in ") {
-			in = strings.TrimSpace(line) == "in "+state
-			continue
-		}
-		if in && !done && strings.HasPrefix(strings.Join(strings.Fields(line), " "), event+" ") {
-			lines[i] = "  " + event + " " + rule
-			done = true
-		}
-	}
-	require.True(t, done, "no rule for %s in %s", event, state)
-	sp, err := spec.Parse(spec.SCTPFile, []byte(strings.Join(lines, "\n")))
+	sp, err := mutants.SCTPRule(state, event, rule)
 	require.NoError(t, err)
 	return sp
 }

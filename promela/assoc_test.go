@@ -1,15 +1,8 @@
 package promela_test
 
 import (
-	"context"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -80,21 +73,5 @@ func TestAssociationBodyRunsAsIs(t *testing.T) {
 	a, text := sctpAssociation(t, "rfc9260", b)
 	body, defs, steps, err := a.Parts()
 	require.NoError(t, err)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	dir := t.TempDir()
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "assoc_defs.pml"), []byte(defs), 0o644))
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "assoc_steps.pml"), []byte(steps), 0o644))
-	pan, err := promela.Compile(ctx, dir, []byte(body), nil, append([]string{"-DSAFETY", "-DNOREDUCE"}, testCFlags...))
-	require.NoError(t, err)
-	cmd := exec.CommandContext(ctx, pan, "-c0", "-E")
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, string(out))
-	got := regexp.MustCompile(`(?m)^\s*(\d+) states, stored`).FindStringSubmatch(string(out))
-	require.NotNil(t, got, string(out))
-	v, err := promela.Verify(ctx, filepath.Join(dir, "export"), text, promela.RunOptions{CFlags: testCFlags})
-	require.NoError(t, err)
-	assert.Equal(t, strconv.Itoa(v.States), got[1], "states of assoc.pml as it is and of the export")
-	assert.Contains(t, string(out), "errors: 0")
+	runsAsItIs(t, body, map[string]string{"assoc_defs.pml": defs, "assoc_steps.pml": steps}, text, "assoc.pml")
 }

@@ -48,11 +48,20 @@ func TestBodyRunsAsIs(t *testing.T) {
 	m, src, text := tcpModel(t, "bsd", b)
 	body, defs, steps, err := promela.Parts(m, src)
 	require.NoError(t, err)
+	runsAsItIs(t, body, map[string]string{"defs.pml": defs, "steps.pml": steps}, text, "model.pml")
+}
+
+// runsAsItIs runs pan on the hand-written body with its generated
+// includes beside it (file name to text), as a reader runs SPIN on the
+// file itself, and holds it to the export text: the same states, no error.
+func runsAsItIs(t *testing.T, body string, includes map[string]string, text []byte, what string) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	dir := t.TempDir()
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "defs.pml"), []byte(defs), 0o644))
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "steps.pml"), []byte(steps), 0o644))
+	for name, src := range includes {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644))
+	}
 	pan, err := promela.Compile(ctx, dir, []byte(body), nil, append([]string{"-DSAFETY", "-DNOREDUCE"}, testCFlags...))
 	require.NoError(t, err)
 	cmd := exec.CommandContext(ctx, pan, "-c0", "-E")
@@ -63,6 +72,6 @@ func TestBodyRunsAsIs(t *testing.T) {
 	require.NotNil(t, got, string(out))
 	v, err := promela.Verify(ctx, filepath.Join(dir, "export"), text, promela.RunOptions{CFlags: testCFlags})
 	require.NoError(t, err)
-	assert.Equal(t, strconv.Itoa(v.States), got[1], "states of model.pml as it is and of the export")
+	assert.Equal(t, strconv.Itoa(v.States), got[1], "states of %s as it is and of the export", what)
 	assert.Contains(t, string(out), "errors: 0")
 }

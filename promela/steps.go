@@ -127,12 +127,9 @@ func (d *data) oldest(dir, i int) string {
 	return " && " + strings.Join(parts, " && ")
 }
 
-// steps renders steps.pml: the global steps, numbered, for model.pml's
-// step to read, and choose, the choice among those enabled.
-func (d *data) steps() string {
-	opts := d.options()
-	var w writer
-	w.line("/* ---- steps.pml, generated from the model: the global steps the loop offers ---- */\n")
+// optionArrays writes the arrays that say what each global step is:
+// opt_what, opt_x and opt_p, read by the Promela body's step.
+func (w *writer) optionArrays(opts []option) {
 	w.line("/* Step n is what opt_what[n] says, by endpoint (or, for a loss, direction)")
 	w.line(" * opt_x[n], with parameter opt_p[n]. */")
 	for _, a := range []struct {
@@ -149,6 +146,15 @@ func (d *data) steps() string {
 		}
 		w.line("hidden byte %s[%d] = { %s };", a.name, len(opts), strings.Join(v, ", "))
 	}
+}
+
+// steps renders steps.pml: the global steps, numbered, for model.pml's
+// step to read, and choose, the choice among those enabled.
+func (d *data) steps() string {
+	opts := d.options()
+	var w writer
+	w.line("/* ---- steps.pml, generated from the model: the global steps the loop offers ---- */\n")
+	w.optionArrays(opts)
 	w.line("\n/* The choice of an enabled step: a d_step for each, that only sets the")
 	w.line(" * hidden sc_opt; when none is enabled, the step that checks P7. */")
 	w.line("inline choose() {")

@@ -56,7 +56,7 @@ var CloseWaitEndsOnlyByApplication = check.Property{ID: "P5", Step: func(m *mode
 		if from.E[x].St != tcp.CloseWait || su.Next.E[x].St == tcp.CloseWait {
 			continue
 		}
-		if l.End == x && (l.Kind == model.App || l.Event == tcp.RcvRst || l.Event == tcp.RcvRstInWindow) {
+		if l.End == x && (l.Kind == model.App || model.IsRST(l.Event)) {
 			continue
 		}
 		return fmt.Sprintf("%s left CLOSE_WAIT for %s on %s", sides[x], su.Next.E[x].St, l.Event)
@@ -151,7 +151,7 @@ var TimeWaitNotAssassinated = check.Property{
 	ID: "P14",
 	Step: func(m *model.Model, from *model.State, su *model.Succ) string {
 		l := su.Label
-		if l.From != tcp.TimeWait || l.To == tcp.TimeWait || l.Event != tcp.RcvRst && l.Event != tcp.RcvRstInWindow {
+		if l.From != tcp.TimeWait || l.To == tcp.TimeWait || !model.IsRST(l.Event) {
 			return ""
 		}
 		by := "a RST from the network, " + l.Seg.String()
@@ -375,7 +375,7 @@ var ConnectionEndsLegitimately = check.Property{ID: "P11", Step: func(m *model.M
 		return ""
 	}
 	switch {
-	case l.Event == tcp.RcvRst, l.Event == tcp.RcvRstInWindow, l.Actions.Has(tcp.SendRst):
+	case model.IsRST(l.Event), l.Actions.Has(tcp.SendRst):
 		return ""
 	case l.Kind == model.Fire && m.GiveUp[l.Event.Timer()]:
 		return ""

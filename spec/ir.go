@@ -359,6 +359,19 @@ func (p *Profile) Switches() uint64 {
 	return sw
 }
 
+// SetSwitch turns the profile's switch name on or off, for a run that
+// asks what a knob changes (fsmgen check -set); it reports false if the
+// profile sets no switch of that name.
+func (p *Profile) SetSwitch(name string, on bool) bool {
+	for _, v := range p.Values {
+		if v.Switch != nil && v.Switch.Name == name {
+			v.On = on
+			return true
+		}
+	}
+	return false
+}
+
 // TimerValue is the profile's value for timer t.
 func (p *Profile) TimerValue(t *Timer) *Value {
 	for _, v := range p.Values {

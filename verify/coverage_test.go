@@ -141,10 +141,8 @@ func TestAttackerTable(t *testing.T) {
 		sp, err := spec.Parse(spec.TCPFile, spec.TCPSource())
 		require.NoError(t, err)
 		p := sp.Profile(profile)
-		for _, v := range p.Values {
-			if on, ok := set[v.Name]; ok && v.Switch != nil {
-				v.On = on
-			}
+		for name, on := range set {
+			require.True(t, p.SetSwitch(name, on), name)
 		}
 		rep, _, err := Run(sp, []*spec.Profile{p}, Options{Bounds: b, Coverage: true, Table: bind.Generated})
 		require.NoError(t, err)

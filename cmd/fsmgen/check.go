@@ -128,24 +128,13 @@ func setSwitches(sp *spec.Spec, profiles []*spec.Profile, set string) error {
 		if !ok || val != "on" && val != "off" {
 			return usageErr("fsmgen check: -set %s: want NAME=on or NAME=off, comma separated", set)
 		}
-		var sw *spec.Switch
-		for _, s := range sp.Switches {
-			if s.Name == name {
-				sw = s
-			}
-		}
-		if sw == nil {
-			var names []string
-			for _, s := range sp.Switches {
-				names = append(names, s.Name)
-			}
-			return usageErr("fsmgen check: -set: %s has no switch %s (it has %s)", sp.File, name, strings.Join(names, ", "))
-		}
 		for _, p := range profiles {
-			for _, v := range p.Values {
-				if v.Switch == sw {
-					v.On = on
+			if !p.SetSwitch(name, on) {
+				var names []string
+				for _, s := range sp.Switches {
+					names = append(names, s.Name)
 				}
+				return usageErr("fsmgen check: -set: %s has no switch %s (it has %s)", sp.File, name, strings.Join(names, ", "))
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 // Package mutants applies the mutants of the TCP spec, an embedded corpus
 // of txtar archives (corpus/*.txtar): small edits, each made to break one
-// guarantee, that the model checker and the property tests must catch.
+// guarantee, that the model checker and the property tests must catch;
+// and, for the SCTP spec, one rule rewritten (SCTPRule).
 package mutants
 
 import (
@@ -178,6 +179,28 @@ func Apply(a *txtar.Archive) ([]byte, error) {
 		}
 	}
 	return []byte(strings.Join(lines, "\n")), nil
+}
+
+// SCTPRule is the SCTP spec with one rule rewritten: the first rule of
+// event in state becomes rule (event, guard if any, outcome and citation),
+// for the tests of the association model and its export.
+func SCTPRule(state, event, rule string) (*spec.Spec, error) {
+	lines := strings.Split(string(spec.SCTPSource()), "\n")
+	in, done := false, false
+	for i, line := range lines {
+		if strings.HasPrefix(line, "in ") {
+			in = strings.TrimSpace(line) == "in "+state
+			continue
+		}
+		if in && !done && strings.HasPrefix(strings.Join(strings.Fields(line), " "), event+" ") {
+			lines[i] = "  " + event + " " + rule
+			done = true
+		}
+	}
+	if !done {
+		return nil, fmt.Errorf("no rule for %s in %s of %s", event, state, spec.SCTPFile)
+	}
+	return spec.Parse(spec.SCTPFile, []byte(strings.Join(lines, "\n")))
 }
 
 // cellKey is the event and guard that start a rule: "rcv RST if rfc1337".
