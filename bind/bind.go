@@ -149,8 +149,8 @@ func sameVocabulary(sp *spec.Spec) error {
 
 // Profile turns profile p of sp, a spec of the TCP vocabulary, into the
 // generated package's Profile, so that a mutant spec's own profiles run.
-// A timer or duration generated/tcp does not know is an error, never a
-// silent zero.
+// A timer, duration or count generated/tcp does not know is an error,
+// never a silent zero.
 func Profile(sp *spec.Spec, p *spec.Profile) (tcp.Profile, error) {
 	if err := sameVocabulary(sp); err != nil {
 		return tcp.Profile{}, err
@@ -158,6 +158,12 @@ func Profile(sp *spec.Spec, p *spec.Profile) (tcp.Profile, error) {
 	out := tcp.Profile{Name: p.Name, Doc: p.Doc, Switches: tcp.Switches(p.Switches())}
 	for _, v := range p.Values {
 		if v.Switch != nil {
+			continue
+		}
+		if v.Count != nil {
+			if !out.SetCount(v.Name, v.N) {
+				return tcp.Profile{}, fmt.Errorf("%s: profile %s: generated/tcp has no count %s", sp.File, p.Name, v.Name)
+			}
 			continue
 		}
 		if !out.SetDuration(v.Name, v.Length) {

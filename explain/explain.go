@@ -237,11 +237,14 @@ func Duration(d time.Duration) string {
 	return spec.FormatDuration(d)
 }
 
-// Value is a timer's or duration's value under a profile: a duration as
-// Duration writes it, or "none".
+// Value is a timer's, duration's or count's value under a profile: a
+// duration as Duration writes it, a number, or "none".
 func Value(v *spec.Value) string {
 	if v == nil || v.None {
 		return "none"
+	}
+	if v.Count != nil {
+		return strconv.Itoa(v.N)
 	}
 	return Duration(v.Length)
 }

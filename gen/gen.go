@@ -187,6 +187,9 @@ func newGenerator(sp *spec.Spec, opt Options) (*generator, error) {
 	for _, d := range sp.Durations {
 		addField(d.Name, d.Pos)
 	}
+	for _, c := range sp.Counts {
+		addField(c.Name, c.Pos)
+	}
 	if len(errs) > 0 {
 		sort.SliceStable(errs, func(i, j int) bool { return errs[i].Pos.Line < errs[j].Pos.Line })
 		return nil, errs

@@ -49,6 +49,10 @@ func (g *generator) profileType(f *jen.File) {
 			s.Add(comment(fmt.Sprintf("%s is %s: %s", g.field[d.Name], d.Name, sentence(d.Doc))))
 			s.Id(g.field[d.Name]).Qual("time", "Duration")
 		}
+		for _, c := range sp.Counts {
+			s.Add(comment(fmt.Sprintf("%s is %s: %s Zero means none: no such limit.", g.field[c.Name], c.Name, sentence(c.Doc))))
+			s.Id(g.field[c.Name]).Int()
+		}
 	})
 }
 
@@ -65,7 +69,11 @@ func (g *generator) profileVars(f *jen.File) {
 				if val.Switch != nil || val.None {
 					continue
 				}
-				v.Line().Comment(val.Cite.String()).Line().Id(g.field[val.Name]).Op(":").Add(durationCode(val.Length))
+				value := durationCode(val.Length)
+				if val.Count != nil {
+					value = jen.Lit(val.N)
+				}
+				v.Line().Comment(val.Cite.String()).Line().Id(g.field[val.Name]).Op(":").Add(value)
 			}
 			v.Line()
 		})
@@ -103,7 +111,7 @@ func (g *generator) profileLookups(f *jen.File) {
 	)
 }
 
-// profileMethods emits SetDuration and Step, and the check that
+// profileMethods emits SetDuration, SetCount and Step, and the check that
 // this file and types.go come from one spec.
 func (g *generator) profileMethods(f *jen.File) {
 	sp := g.sp
@@ -121,6 +129,9 @@ func (g *generator) profileMethods(f *jen.File) {
 		}),
 		jen.Return(jen.True()),
 	)
+	if len(sp.Counts) > 0 {
+		g.setCount(f)
+	}
 	f.Comment("Step decides event e in state s under the profile's switches; see StepWith.")
 	f.Func().Params(jen.Id("p").Op("*").Id("Profile")).Id("Step").Params(jen.Id("s").Id("State"), jen.Id("e").Id("Event")).Params(jen.Id("Transition"), jen.Bool()).Block(
 		jen.Return(jen.Id("StepWith").Call(jen.Id("p").Dot("Switches"), jen.Id("s"), jen.Id("e"))),
@@ -128,6 +139,21 @@ func (g *generator) profileMethods(f *jen.File) {
 	f.Comment("The build breaks here when types.go comes from another spec.")
 	f.Func().Id("_").Params().Block(
 		jen.Id("_").Op("=").Map(jen.Bool()).Int().Values(jen.Lit(false).Op(":").Lit(0), jen.Id("SpecHash").Op("==").Lit(g.hash).Op(":").Lit(1)),
+	)
+}
+
+// setCount emits SetCount, for a spec that declares counts.
+func (g *generator) setCount(f *jen.File) {
+	sp := g.sp
+	f.Add(comment("SetCount sets the count the spec names name to n (0 for none). It reports false for a name the spec does not declare as a count."))
+	f.Func().Params(jen.Id("p").Op("*").Id("Profile")).Id("SetCount").Params(jen.Id("name").String(), jen.Id("n").Int()).Bool().Block(
+		jen.Switch(jen.Id("name")).BlockFunc(func(b *jen.Group) {
+			for _, c := range sp.Counts {
+				b.Case(jen.Lit(c.Name)).Block(jen.Id("p").Dot(g.field[c.Name]).Op("=").Id("n"))
+			}
+			b.Default().Block(jen.Return(jen.False()))
+		}),
+		jen.Return(jen.True()),
 	)
 }
 

@@ -90,6 +90,9 @@ func (g *generator) readmeProfiles(b *strings.Builder) {
 	for _, d := range sp.Durations {
 		row(d.Name, func(p *spec.Profile) *spec.Value { return p.DurationValue(d) })
 	}
+	for _, c := range sp.Counts {
+		row(c.Name, func(p *spec.Profile) *spec.Value { return p.CountValue(c) })
+	}
 	for _, s := range sp.Switches {
 		row("switch "+s.Name, func(p *spec.Profile) *spec.Value {
 			for _, v := range p.Values {
@@ -158,6 +161,8 @@ func valueText(v *spec.Value) string {
 		return onOff(v.On)
 	case v.None:
 		return "none"
+	case v.Count != nil:
+		return strconv.Itoa(v.N)
 	}
 	return compactDuration(v.Length)
 }

@@ -57,6 +57,7 @@ func (g *successors) forge(s *State, x int) {
 			if !ok {
 				continue
 			}
+			e = g.m.throttle(r, e)
 			n := *s
 			n.Forged--
 			// No check tells an exact forgery from the peer's segment:

@@ -1,19 +1,17 @@
 package model
 
 import (
-	"slices"
-
 	"github.com/tcpfsm/tcpfsm/generated/tcp"
 )
 
 // kindEvents are, per kind of segment, the events classify may make of
 // it: the one list of them.
 var kindEvents = [...][]tcp.Event{
-	SYN:    {tcp.RcvSyn, tcp.RcvSynHigherSeq},
-	SYNACK: {tcp.RcvSynAck, tcp.RcvSynAckOld},
+	SYN:    {tcp.RcvSyn, tcp.RcvSynHigherSeq, tcp.RcvChallengeLimited}, // over the challenge ACK limit (throttle)
+	SYNACK: {tcp.RcvSynAck, tcp.RcvSynAckOld, tcp.RcvChallengeLimited},
 	ACK:    {tcp.RcvAck, tcp.RcvAckOfFin},
 	FIN:    {tcp.RcvFin, tcp.RcvFinAck},
-	RST:    {tcp.RcvRst, tcp.RcvRstInWindow}, // in the window but not at RCV.NXT: only a forged one (Forge)
+	RST:    {tcp.RcvRst, tcp.RcvRstInWindow, tcp.RcvChallengeLimited}, // in the window but not at RCV.NXT: only a forged one (Forge)
 	PROBE:  {tcp.RcvAck, tcp.RcvAckOfFin},
 	RSTACK: {tcp.RcvRst},
 	DATA:   {tcp.RcvData, tcp.RcvDataAfterClose},
@@ -23,7 +21,7 @@ var kindEvents = [...][]tcp.Event{
 
 // IsRST reports whether e is the arrival of a RST, at RCV.NXT or
 // elsewhere in the window: the table decides whether it resets.
-func IsRST(e tcp.Event) bool { return slices.Contains(kindEvents[RST], e) }
+func IsRST(e tcp.Event) bool { return e == tcp.RcvRst || e == tcp.RcvRstInWindow }
 
 // classify turns a segment into the event its receiver sees, or reports
 // that the receiver drops it unseen (an old segment outside the window of

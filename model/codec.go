@@ -19,6 +19,7 @@ type codec struct {
 	// Widths.
 	backoff, done, nextInc, loss uint
 	forged                       uint // State.Forged
+	challenges                   uint // Endpoint.Challenges
 	wrote                        uint // Endpoint.Wrote
 	window                       uint // an endpoint's zero-window fields: Full, Blocked, DataQ, FinQ, then Persist
 	persist                      uint // Endpoint.Persist
@@ -75,7 +76,8 @@ func newCodec(m *Model) codec {
 	c.segment = kindBits + 2 + c.inc + c.age
 	c.ghosts = c.nextInc + c.loss + numIncSets*c.incSet
 	c.forged = width(b.Attacks) // no bits without an attacker
-	total := 2*(c.endpoint+c.window) + 2*(c.count+uint(b.Capacity)*c.segment) + c.ghosts + c.forged
+	c.challenges = width(m.challengeCap())
+	total := 2*(c.endpoint+c.window) + 2*(c.count+uint(b.Capacity)*c.segment) + c.ghosts + c.forged + 2*c.challenges
 	c.words = int((total + 63) / 64)
 	return c
 }
@@ -170,6 +172,9 @@ func (m *Model) Pack(s *State, dst []uint64) {
 	b.overflow |= uint64(s.NextInc)>>(c.nextInc&63) | uint64(s.Losses)>>(c.loss&63)
 	b.put(g, c.ghosts)
 	b.put(uint64(s.Forged), c.forged)
+	for x := range s.E {
+		b.put(uint64(s.E[x].Challenges), c.challenges)
+	}
 	b.flush()
 	if b.overflow != 0 {
 		panic(fmt.Sprintf("model: a field of %v is wider than the codec allows", *s))
@@ -270,5 +275,8 @@ func (m *Model) Unpack(src []uint64) State {
 		*set = uint8(g>>((at+uint(k)*c.incSet)&63)&mask(c.incSet)) << 1
 	}
 	s.Forged = uint8(b.get(c.forged))
+	for x := range s.E {
+		s.E[x].Challenges = uint8(b.get(c.challenges))
+	}
 	return s
 }

@@ -150,10 +150,12 @@
 // exact forgery moves is marked Reset, as one reset before its close
 // completed (P3 and P8 then no longer speak for it: P13 and P14 speak of
 // the attacker). The challenge ACKs the table sends go on the wire like
-// any segment; a limit on their rate (RFC 5961 7, Linux
-// tcp_challenge_ack_limit) is not modelled: with a budget of N forged
-// segments, at most N draw one. P13 and P14 (package props) are the
-// properties of the attacker; the Promela export leaves it out.
+// any segment, up to the profile's challenge_acks between two ticks (RFC
+// 5961 7 ACK throttling; throttle.go): beyond them a RST or SYN that
+// would draw one is rcv CHALLENGE_LIMITED, which the table decides
+// (dropped unanswered). The count (Endpoint.Challenges) is kept only
+// under the attacker. P13 to P16 (package props) are the properties
+// of the attacker; the Promela export leaves it out.
 //
 // # Canonical states
 //

@@ -157,6 +157,9 @@ type Endpoint struct {
 	Persist                    uint8
 	Backoff                    uint8
 	Timers                     [NumTimers]uint8
+	// Challenges counts the challenge ACKs it sent since the last tick,
+	// under the attacker only (throttle.go).
+	Challenges uint8
 }
 
 // State is a global state: both endpoints, the network and the ghosts.

@@ -273,6 +273,10 @@ func (m *Model) tick(s *State) (State, bool) {
 			n.E[x].Persist = v - 1
 			changed = true
 		}
+		if n.E[x].Challenges != 0 {
+			n.E[x].Challenges = 0 // a new instant: the rate window is past
+			changed = true
+		}
 	}
 	for d := 0; d < 2; d++ {
 		for i := 0; i < int(n.N[d]); i++ {
@@ -373,6 +377,7 @@ func (g *successors) deliver(s *State, d, i int, keep bool) {
 		}
 		return
 	}
+	e = m.throttle(&s.E[x], e)
 	g.apply(&n, x, e, Label{Kind: kind, End: x, Event: e, Seg: seg}, &seg)
 }
 
@@ -407,6 +412,7 @@ func (g *successors) apply(n *State, x int, e tcp.Event, l Label, seg *Segment) 
 		*ep = Endpoint{St: from, Inc: inc, Done: ep.Done, Held: true, Timers: ep.Timers}
 	}
 	ep.St = t.Next
+	m.countChallenge(ep, from, e)
 	// The active closer is the side whose FIN left before the peer's FIN
 	// arrived: a FIN sent on the peer's FIN, or after it, is a passive
 	// close, whatever state the table moves to.

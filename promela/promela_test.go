@@ -190,12 +190,14 @@ func TestStateFieldsKnown(t *testing.T) {
 	}
 	assert.Equal(t, []string{"E", "Net", "N", "NextInc", "Losses", "Above", "Spoiled", "Reset", "Tainted", "Cut", "Derailed", "Forged"}, fields(model.State{}),
 		"model.State changed: the Promela export must follow")
-	// Forged counts the attacker's segments, which the export leaves out
-	// (Build sets Bounds.Attacks to 0): it stays zero in every state.
+	// Forged counts the attacker's segments, and Endpoint.Challenges the
+	// challenge ACKs counted only under the attacker, which the export
+	// leaves out (Build sets Bounds.Attacks to 0): both stay zero in every
+	// state.
 	// Unread to Persist belong to the data and the zero window the export
 	// leaves out (Build turns both off): they stay zero in every state it
 	// explores.
-	assert.Equal(t, []string{"St", "Inc", "Done", "Held", "Shut", "Closer", "Unread", "Wrote", "Full", "Blocked", "DataQ", "FinQ", "Persist", "Backoff", "Timers"}, fields(model.Endpoint{}),
+	assert.Equal(t, []string{"St", "Inc", "Done", "Held", "Shut", "Closer", "Unread", "Wrote", "Full", "Blocked", "DataQ", "FinQ", "Persist", "Backoff", "Timers", "Challenges"}, fields(model.Endpoint{}),
 		"model.Endpoint changed: the Promela export must follow")
 	assert.Equal(t, []string{"Kind", "AckFin", "Inc", "Age", "Stray"}, fields(model.Segment{}),
 		"model.Segment changed: the Promela export must follow")

@@ -98,23 +98,27 @@ var OrphanFinWait2Flushed = check.Property{
 // in order.
 var ModelChecked = []check.Property{NoNewIncarnationDuring2MSL, EveryFINAcked, NoOldSegmentAccepted, OnlyActiveCloserTimeWaits,
 	CloseWaitEndsOnlyByApplication, OrphanFinWait2Flushed, NoDeadlock, GracefulCloseNeverReset, TimeWaitBounded, ConnectionEndsLegitimately, FINNotGivenUp,
-	BlindResetResisted, TimeWaitNotAssassinated}
+	BlindResetResisted, TimeWaitNotAssassinated, ChallengeACKsThrottled, BlindDataResisted}
 
 // For lists the model-checked properties the bounds b exercise, in order:
-// P13 speaks only of the attacker's segments, so without an attacker
-// (Bounds.Attacks 0) it is left out rather than reported as holding.
+// P13, P15 and P16 speak only of the attacker's segments, so without an
+// attacker (Bounds.Attacks 0) they are left out rather than reported as
+// holding.
 func For(b model.Bounds) []check.Property {
 	if b.Attacks > 0 {
 		return ModelChecked
 	}
 	var out []check.Property
 	for _, p := range ModelChecked {
-		if p.ID != BlindResetResisted.ID {
+		if !attackerOnly[p.ID] {
 			out = append(out, p)
 		}
 	}
 	return out
 }
+
+// attackerOnly are the properties of the attacker's segments alone.
+var attackerOnly = map[string]bool{BlindResetResisted.ID: true, ChallengeACKsThrottled.ID: true, BlindDataResisted.ID: true}
 
 // BlindResetResisted is P13: a blind attacker cannot end a connection
 // (RFC 5961). A forged RST in the window but not at RCV.NXT (3.2), or a
@@ -125,18 +129,82 @@ func For(b model.Bounds) []check.Property {
 // odds of about one in 2^32. Known weakness, which a profile may declare
 // as a finding: without RFC 5961's check (switch rfc5961 off) any RST in
 // the window resets, so an attacker who guesses the window (odds of the
-// window over 2^32) ends the connection.
+// window over 2^32) ends the connection. Forged ACKs and data are P16's.
 var BlindResetResisted = check.Property{
 	ID: "P13",
 	Step: func(m *model.Model, from *model.State, su *model.Succ) string {
 		l := su.Label
-		if l.Kind != model.Forge || l.Class == model.Exact || l.From == tcp.SynSent || !l.From.Is(tcp.HasConnection) || l.To.Is(tcp.HasConnection) {
+		if l.Seg.Kind != model.RST && l.Seg.Kind != model.SYN || !endedByForgery(&l) {
 			return ""
 		}
 		return fmt.Sprintf("%s in %s was ended by a forged %s %s, taken as %s", sides[l.End], l.From, l.Seg.Kind, l.Class, l.Event)
 	},
 	ExcusedStep: func(m *model.Model, from *model.State, su *model.Succ) bool {
 		return su.Label.Event == tcp.RcvRstInWindow && m.Profile.Switches&tcp.RFC5961 == 0
+	},
+}
+
+// endedByForgery reports whether step l is a forged segment, not exact,
+// that ended a connection past SYN_SENT.
+func endedByForgery(l *model.Label) bool {
+	return l.Kind == model.Forge && l.Class != model.Exact && l.From != tcp.SynSent && l.From.Is(tcp.HasConnection) && !l.To.Is(tcp.HasConnection)
+}
+
+// BlindDataResisted is P16: a forged ACK or data segment in the window
+// but not exact (RFC 5961 5) does not end a connection past SYN_SENT.
+// The attacker must guess a sequence number in the window and, since RFC
+// 5961 5.2, an acceptable ACK; the table takes such a segment as the
+// peer's, so no cell may end the connection on it. Known weakness, which
+// every profile declares as a finding: data reaching a socket whose
+// application has closed (FIN_WAIT_1, FIN_WAIT_2) is new data nobody will
+// read, which draws a RST (RFC 9293 3.6.1 SHLD-3; Linux
+// LINUX_MIB_TCPABORTONDATA) and ends the connection, so a blind data
+// segment in the window ends an orphan.
+var BlindDataResisted = check.Property{
+	ID: "P16",
+	Step: func(m *model.Model, from *model.State, su *model.Succ) string {
+		l := su.Label
+		if l.Seg.Kind != model.ACK && l.Seg.Kind != model.DATA || !endedByForgery(&l) {
+			return ""
+		}
+		return fmt.Sprintf("%s in %s was ended by a forged %s %s, taken as %s", sides[l.End], l.From, l.Seg.Kind, l.Class, l.Event)
+	},
+	ExcusedStep: func(m *model.Model, from *model.State, su *model.Succ) bool {
+		return su.Label.Event == tcp.RcvDataAfterClose
+	},
+}
+
+// ChallengeACKsThrottled is P15: challenge ACKs are throttled (RFC 5961
+// 7). Each forged RST in the window or SYN draws a challenge ACK (P13);
+// an attacker who sends them in a burst would make the endpoint send a
+// burst back, an ACK storm it aims at the peer, and a count of challenge
+// ACKs others can observe. A connection sends at most its profile's
+// challenge_acks at one instant, the steps between two ticks
+// (model/throttle.go), and drops the RSTs and SYNs beyond them
+// unanswered: the spec's cells for rcv CHALLENGE_LIMITED decide it, and a
+// cell that answers it all the same breaks P15. Known weakness, which a
+// profile may declare as a finding: a profile that sets no limit
+// (challenge_acks none) answers every one, and a second challenge ACK at
+// one instant shows it.
+var ChallengeACKsThrottled = check.Property{
+	ID: "P15",
+	Step: func(m *model.Model, from *model.State, su *model.Succ) string {
+		l := su.Label
+		if l.Kind != model.Deliver && l.Kind != model.DeliverCopy && l.Kind != model.Forge || !m.SendsChallenge(l.From, l.Event) {
+			return ""
+		}
+		sent := int(from.E[l.End].Challenges)
+		if sent < m.ChallengeLimit() {
+			return ""
+		}
+		limit := fmt.Sprintf("its limit of %d", m.Profile.ChallengeAcks)
+		if m.Profile.ChallengeAcks == 0 {
+			limit = "no limit"
+		}
+		return fmt.Sprintf("%s in %s sent challenge ACK %d at one instant, taking %s as %s, with %s (RFC 5961 7)", sides[l.End], l.From, sent+1, l.Seg.Kind, l.Event, limit)
+	},
+	ExcusedStep: func(m *model.Model, from *model.State, su *model.Succ) bool {
+		return m.Profile.ChallengeAcks == 0
 	},
 }
 

@@ -74,7 +74,7 @@ type fline struct {
 // aligned are the declarations whose runs align their names and docs (an
 // outside line's event and states, and its reason).
 var aligned = map[string]int{ // keyword: the tokens before the doc; 0: all but a final string
-	"source": 2, "state": 2, "event": 3, "timer": 2, "giveup": 2, "duration": 2,
+	"source": 2, "state": 2, "event": 3, "timer": 2, "giveup": 2, "duration": 2, "count": 2,
 	"switch": 2, "segment": 2, "signal": 2, "outside": 0, "advice": 2,
 	"class": 0, "arm": 0,
 }

@@ -21,6 +21,7 @@ type Spec struct {
 	Events    []*Event // app and rcv events as declared, then one timeout event per timer
 	Timers    []*Timer
 	Durations []*Duration
+	Counts    []*Count
 	Switches  []*Switch
 	Segments  []*Segment
 	Signals   []*Signal
@@ -100,6 +101,15 @@ type Timer struct {
 
 // Duration is a profile value that is not a timer, such as the MSL.
 type Duration struct {
+	Name  string
+	Doc   string
+	Pos   Pos
+	Index int
+}
+
+// Count is a profile value that is a whole number, such as how many
+// challenge ACKs a connection may send at one instant.
+type Count struct {
 	Name  string
 	Doc   string
 	Pos   Pos
@@ -333,16 +343,18 @@ func (p *Profile) Finding(id string) *Finding {
 	return nil
 }
 
-// Value is one setting of a profile. Exactly one of Timer, Duration and
-// Switch is set.
+// Value is one setting of a profile. Exactly one of Timer, Duration,
+// Count and Switch is set.
 type Value struct {
 	Name     string
 	Pos      Pos
 	Timer    *Timer
 	Duration *Duration
+	Count    *Count
 	Switch   *Switch
 	Length   time.Duration // for a timer or duration; 0 with None
-	None     bool          // the profile has no such timer or duration
+	N        int           // for a count; 0 with None
+	None     bool          // the profile has no such timer, duration or count
 	On       bool          // for a switch
 	Cite     Citation
 }
@@ -386,6 +398,16 @@ func (p *Profile) TimerValue(t *Timer) *Value {
 func (p *Profile) DurationValue(d *Duration) *Value {
 	for _, v := range p.Values {
 		if v.Duration == d {
+			return v
+		}
+	}
+	return nil
+}
+
+// CountValue is the profile's value for count c.
+func (p *Profile) CountValue(c *Count) *Value {
+	for _, v := range p.Values {
+		if v.Count == c {
 			return v
 		}
 	}

@@ -8,7 +8,7 @@ import (
 // keywords start declarations. They cannot be used as names.
 var keywords = []string{
 	"machine", "source", "state", "initial", "highlight", "event", "timer",
-	"duration", "switch", "segment", "signal", "in", "profile", "example",
+	"duration", "count", "switch", "segment", "signal", "in", "profile", "example",
 	"giveup", "outside", "advice", "class", "arm",
 }
 
@@ -104,6 +104,7 @@ type parser struct {
 	timers    []decl
 	giveups   []decl // the timer, and why it gives up as its doc
 	durations []decl
+	counts    []decl
 	switches  []decl
 	segments  []decl
 	signals   []decl
@@ -202,7 +203,7 @@ func (p *parser) parseDeclaration(r *lineReader, b *block) {
 	switch kw.text {
 	case "machine":
 		p.parseMachine(r, kw)
-	case "source", "state", "timer", "duration", "switch", "segment", "signal":
+	case "source", "state", "timer", "duration", "count", "switch", "segment", "signal":
 		p.parseName(r, kw)
 	case "initial":
 		p.parseInitial(r, kw)
@@ -259,7 +260,7 @@ func (p *parser) parseMachine(r *lineReader, kw token) {
 }
 
 // parseName reads KEYWORD NAME ["doc"], the declaration of a source, state,
-// timer, duration, switch, segment or signal.
+// timer, duration, count, switch, segment or signal.
 func (p *parser) parseName(r *lineReader, kw token) {
 	if t := r.peek(); t.kind == tName && isKeyword(t.text) {
 		r.fail(t, "%q is a keyword and cannot name a %s", t.text, kw.text)
@@ -270,7 +271,7 @@ func (p *parser) parseName(r *lineReader, kw token) {
 		return
 	}
 	list := map[string]*[]decl{
-		"source": &p.sources, "state": &p.states, "timer": &p.timers, "duration": &p.durations,
+		"source": &p.sources, "state": &p.states, "timer": &p.timers, "duration": &p.durations, "count": &p.counts,
 		"switch": &p.switches, "segment": &p.segments, "signal": &p.signals,
 	}[kw.text]
 	*list = append(*list, d)

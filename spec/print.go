@@ -8,7 +8,7 @@ import (
 
 // Print returns the canonical text of sp: the declarations in a fixed
 // order (machine, sources, states, initial, highlight, app and rcv events,
-// timers, a giveup line per timer that gives up in timer order, durations,
+// timers, a giveup line per timer that gives up in timer order, durations, counts,
 // switches, segments, signals, example, then the outside declarations in
 // sp.Outside order, then an advice line per state that has one, in state
 // order, the last declarations before the rules), then one
@@ -72,6 +72,7 @@ func Print(sp *Spec) []byte {
 	}
 	section("giveup", len(giveups), func(i int) (string, string) { return giveups[i].Name, giveups[i].GiveUp })
 	section("duration", len(sp.Durations), func(i int) (string, string) { return sp.Durations[i].Name, sp.Durations[i].Doc })
+	section("count", len(sp.Counts), func(i int) (string, string) { return sp.Counts[i].Name, sp.Counts[i].Doc })
 	section("switch", len(sp.Switches), func(i int) (string, string) { return sp.Switches[i].Name, sp.Switches[i].Doc })
 	section("segment", len(sp.Segments), func(i int) (string, string) { return sp.Segments[i].Name, sp.Segments[i].Doc })
 	section("signal", len(sp.Signals), func(i int) (string, string) { return sp.Signals[i].Name, sp.Signals[i].Doc })
@@ -190,8 +191,8 @@ func ruleOutcome(r *Rule) string {
 	return b.String()
 }
 
-// valueText is a profile value as the spec writes it: on, off, none or a
-// duration.
+// valueText is a profile value as the spec writes it: on, off, none, a
+// number or a duration.
 func valueText(v *Value) string {
 	switch {
 	case v.Switch != nil && v.On:
@@ -200,6 +201,8 @@ func valueText(v *Value) string {
 		return "off"
 	case v.None:
 		return "none"
+	case v.Count != nil:
+		return strconv.Itoa(v.N)
 	}
 	return formatDuration(v.Length)
 }

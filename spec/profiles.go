@@ -26,13 +26,13 @@ func (p *parser) parseValue(r *lineReader, prof *rawProfile) {
 			return
 		}
 	}
-	d, ok := r.name("a timer, duration or switch name")
+	d, ok := r.name("a timer, duration, count or switch name")
 	if !ok {
 		return
 	}
 	v := r.next()
 	if v.kind != tName && v.kind != tNumber {
-		r.fail(v, "expected a value (a duration, none, on or off) for %s, found %s", d.name, v.describe())
+		r.fail(v, "expected a value (a duration, a number, none, on or off) for %s, found %s", d.name, v.describe())
 		return
 	}
 	rv := rawValue{name: d, value: v, pos: r.at(v)}
@@ -62,6 +62,26 @@ func parseDuration(s string) (time.Duration, string) {
 	return d, ""
 }
 
+// maxCount bounds a count: a model counts what it counts in a few bits,
+// and no count of TCP comes near it.
+const maxCount = 1000000
+
+// parseCount reads a positive whole number such as 5, or says what is
+// wrong with s.
+func parseCount(s string) (int, string) {
+	n := 0
+	for i, c := range s {
+		if c < '0' || c > '9' || i == 0 && c == '0' || n > maxCount {
+			return 0, fmt.Sprintf("wants a whole number from 1 to %d or none, not %q", maxCount, s)
+		}
+		n = n*10 + int(c-'0')
+	}
+	if n == 0 || n > maxCount {
+		return 0, fmt.Sprintf("wants a whole number from 1 to %d or none, not %q", maxCount, s)
+	}
+	return n, ""
+}
+
 // resolveProfiles resolves every profile, and reports a spec without one.
 func (p *parser) resolveProfiles() {
 	sp := p.sp
@@ -80,7 +100,8 @@ func (p *parser) resolveProfiles() {
 }
 
 // resolveProfile resolves the values and findings of profile prof,
-// reporting a name set twice and a timer, duration or switch left out.
+// reporting a name set twice and a timer, duration, count or switch left
+// out.
 func (p *parser) resolveProfile(prof *Profile, values []rawValue) {
 	seen := map[string]Pos{} // what the profile has set so far, findings as "finding P3"
 	for _, rv := range values {
@@ -105,12 +126,12 @@ func (p *parser) resolveProfile(prof *Profile, values []rawValue) {
 }
 
 // profileValue resolves NAME VALUE [CITATION] in profile prof: a switch
-// on or off, a timer or duration a positive duration or none. It reports
-// what is wrong and returns nil.
+// on or off, a timer or duration a positive duration or none, a count a
+// positive whole number or none. It reports what is wrong and returns nil.
 func (p *parser) profileValue(prof *Profile, rv rawValue) *Value {
 	ns := &p.scope
 	name, val := rv.name.name, rv.value
-	v := &Value{Name: name, Pos: rv.name.pos, Timer: ns.timers.byKey[name], Duration: ns.durations.byKey[name], Switch: ns.switches.byKey[name]}
+	v := &Value{Name: name, Pos: rv.name.pos, Timer: ns.timers.byKey[name], Duration: ns.durations.byKey[name], Count: ns.counts.byKey[name], Switch: ns.switches.byKey[name]}
 	switch {
 	case v.Switch != nil:
 		switch {
@@ -121,6 +142,17 @@ func (p *parser) profileValue(prof *Profile, rv rawValue) *Value {
 			p.errs.add(rv.pos, "switch %s wants on or off, not %q", name, val.text)
 			return nil
 		}
+	case v.Count != nil:
+		if val.kind == tName && val.text == "none" {
+			v.None = true
+			break
+		}
+		n, msg := parseCount(val.text)
+		if msg != "" {
+			p.errs.add(rv.pos, "count %s %s", name, msg)
+			return nil
+		}
+		v.N = n
 	case v.Timer != nil || v.Duration != nil:
 		if val.kind == tName && val.text == "none" {
 			v.None = true
@@ -141,8 +173,8 @@ func (p *parser) profileValue(prof *Profile, rv rawValue) *Value {
 		}
 		v.Length = d
 	default:
-		all := append(append(append([]string{FindingKeyword}, ns.timers.names...), ns.durations.names...), ns.switches.names...)
-		p.errs.add(rv.name.pos, "profile %s: unknown timer, duration or switch %q%s", prof.Name, name, didYouMean(name, all))
+		all := append(append(append(append([]string{FindingKeyword}, ns.timers.names...), ns.durations.names...), ns.counts.names...), ns.switches.names...)
+		p.errs.add(rv.name.pos, "profile %s: unknown timer, duration, count or switch %q%s", prof.Name, name, didYouMean(name, all))
 		return nil
 	}
 	v.Cite = p.cite(rv.cite)
@@ -165,6 +197,11 @@ func (p *parser) missingValues(prof *Profile, seen map[string]Pos) {
 	for _, d := range sp.Durations {
 		if missing(d.Name) {
 			p.errs.add(prof.Pos, "profile %s has no value for duration %s (give a duration or none)", prof.Name, d.Name)
+		}
+	}
+	for _, c := range sp.Counts {
+		if missing(c.Name) {
+			p.errs.add(prof.Pos, "profile %s has no value for count %s (give a number or none)", prof.Name, c.Name)
 		}
 	}
 	for _, s := range sp.Switches {

@@ -58,11 +58,12 @@ type scope struct {
 	events    map[EventKind]*namespace[*Event]
 	timers    *namespace[*Timer]
 	durations *namespace[*Duration]
+	counts    *namespace[*Count]
 	switches  *namespace[*Switch]
 	segments  *namespace[*Segment]
 	signals   *namespace[*Signal]
 
-	// clash holds the timer, duration and switch names that a profile
+	// clash holds the timer, duration, count and switch names that a profile
 	// cannot set, reported at their declaration.
 	clash map[string]bool
 
@@ -107,6 +108,9 @@ func (p *parser) resolveNames() {
 	p.declareEvents()
 	ns.durations, sp.Durations = declareAll(p, "duration", p.durations, func(d decl, i int) *Duration {
 		return &Duration{Name: d.name, Doc: d.doc, Pos: d.pos, Index: i + 1}
+	})
+	ns.counts, sp.Counts = declareAll(p, "count", p.counts, func(d decl, i int) *Count {
+		return &Count{Name: d.name, Doc: d.doc, Pos: d.pos, Index: i + 1}
 	})
 	ns.switches, sp.Switches = declareAll(p, "switch", p.switches, func(d decl, i int) *Switch {
 		return &Switch{Name: d.name, Doc: d.doc, Pos: d.pos, Bit: i}
@@ -167,7 +171,7 @@ func (p *parser) declareEvents() {
 	}
 }
 
-// claimValueNames reports a timer, duration or switch that a profile could
+// claimValueNames reports a timer, duration, count or switch that a profile could
 // not set, as a profile sets them by name alone: one named like the
 // finding keyword, or one that shares its name with another.
 func (p *parser) claimValueNames() {
@@ -191,6 +195,9 @@ func (p *parser) claimValueNames() {
 	}
 	for _, d := range sp.Durations {
 		claim("duration", d.Name, d.Pos)
+	}
+	for _, c := range sp.Counts {
+		claim("count", c.Name, c.Pos)
 	}
 	for _, s := range sp.Switches {
 		claim("switch", s.Name, s.Pos)

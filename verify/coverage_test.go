@@ -133,7 +133,8 @@ func TestDataExercised(t *testing.T) {
 // P14 (no RST ends TIME_WAIT) holds only where rfc1337 is on. Turning
 // rfc5961 off under rfc9293 (RFC 793's rule) makes P13 a violation with
 // its counterexample; turning rfc1337 on under linux makes P14 hold. The
-// rules of rcv RST_IN_WINDOW fire.
+// rules of rcv RST_IN_WINDOW fire. With two forged segments, P15
+// (challenge ACKs throttled) holds under linux and is rfc9293's finding.
 func TestAttackerTable(t *testing.T) {
 	b := model.QuickBounds()
 	b.Attacks = 1
@@ -183,4 +184,20 @@ func TestAttackerTable(t *testing.T) {
 	}
 	r = run("linux", map[string]bool{"rfc1337": true})
 	assert.Equal(t, "holds", status(r, "P14"))
+
+	// P15 needs two forged segments at one instant: linux answers the
+	// first and drops the second as rcv CHALLENGE_LIMITED; rfc9293 sets no
+	// limit and answers both, its declared finding.
+	b.Attacks = 2
+	r = run("linux", nil)
+	assert.Equal(t, "holds", status(r, "P15"), "P15 under linux")
+	var limited uint64
+	for _, c := range r.Coverage {
+		if c.Event == "rcv CHALLENGE_LIMITED" {
+			limited += c.Fired
+		}
+	}
+	assert.NotZero(t, limited, "linux never reaches its limit of challenge ACKs")
+	r = run("rfc9293", nil)
+	assert.Equal(t, "finding", status(r, "P15"), "P15 under rfc9293")
 }

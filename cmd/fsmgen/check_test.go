@@ -152,7 +152,7 @@ func TestCheckAttacker(t *testing.T) {
 
 	code, stdout, stderr = fsmgen("check", "-profile", "linux", "-capacity", "1", "-attacker", "-set", "rfc1337=on")
 	require.Equal(t, 0, code, stderr)
-	assert.Contains(t, stdout, "Declared findings that do not show at these bounds (they hold here): P3 under linux, P8 under linux, P14 under linux.")
+	assert.Contains(t, stdout, "Declared findings that do not show at these bounds (they hold here): P3 under linux, P8 under linux, P14 under linux, P16 under linux.")
 
 	// The embedded spec the process shares is left as it was.
 	code, stdout, stderr = fsmgen("check", "-profile", "linux", "-capacity", "1", "-attacker")

@@ -9,7 +9,7 @@ import (
 )
 
 // SpecHash identifies the spec this package was generated from; the other files check it at compile time.
-const SpecHash = "sha256:9643bdecd93ef9f81a48d9510d174e29bf08934e26412e5c7fa9cfcb2bbb49b5"
+const SpecHash = "sha256:99c085db95414b6e7f8103d923eace6ef924333f3b26bcc58d832a3bc6a4464d"
 
 // SpecFile is the spec this package was generated from.
 const SpecFile = "spec/tcp.fsm"
@@ -140,39 +140,43 @@ const (
 	// exactly RCV.NXT (RFC 5961 3.2): what a blind attacker who guesses the window
 	// sends.
 	RcvRstInWindow Event = 16
+	// RcvChallengeLimited is rcv CHALLENGE_LIMITED: a RST or SYN that would draw a
+	// challenge ACK (RFC 5961 3.2, 4.2), reaching a connection that has sent its
+	// profile's challenge_acks at this instant (RFC 5961 7 ACK throttling).
+	RcvChallengeLimited Event = 17
 	// RcvData is rcv DATA: a segment carrying new data.
-	RcvData Event = 17
+	RcvData Event = 18
 	// RcvDataAfterClose is rcv DATA_AFTER_CLOSE: new data reaching a socket whose
 	// application has called close(): nobody will read it (RFC 9293 3.6.1 SHLD-3).
-	RcvDataAfterClose Event = 18
+	RcvDataAfterClose Event = 19
 	// RcvZeroWindow is rcv ZERO_WINDOW: an ACK that closes the peer's window while
 	// we have data or a FIN queued.
-	RcvZeroWindow Event = 19
+	RcvZeroWindow Event = 20
 	// RcvWindowOpen is rcv WINDOW_OPEN: an ACK that reopens the peer's window.
-	RcvWindowOpen Event = 20
+	RcvWindowOpen Event = 21
 	// TimeoutRetransmission is timeout retransmission: the retransmission timer
 	// expired.
-	TimeoutRetransmission Event = 21
+	TimeoutRetransmission Event = 22
 	// TimeoutR2 is timeout r2: the r2 timer expired.
-	TimeoutR2 Event = 22
+	TimeoutR2 Event = 23
 	// TimeoutTimeWait is timeout time_wait: the time_wait timer expired.
-	TimeoutTimeWait Event = 23
+	TimeoutTimeWait Event = 24
 	// TimeoutFinWait2 is timeout fin_wait_2: the fin_wait_2 timer expired.
-	TimeoutFinWait2 Event = 24
+	TimeoutFinWait2 Event = 25
 	// TimeoutKeepalive is timeout keepalive: the keepalive timer expired.
-	TimeoutKeepalive Event = 25
+	TimeoutKeepalive Event = 26
 	// TimeoutUserTimeout is timeout user_timeout: the user_timeout timer expired.
-	TimeoutUserTimeout Event = 26
+	TimeoutUserTimeout Event = 27
 	// TimeoutPersist is timeout persist: the persist timer expired.
-	TimeoutPersist Event = 27
+	TimeoutPersist Event = 28
 )
 
 // NumEvents counts the Events plus the invalid zero value, so that an Event
 // indexes a Table row directly.
-const NumEvents = 28
+const NumEvents = 29
 
-var eventNames = [NumEvents]string{"", "app OPEN_ACTIVE", "app OPEN_PASSIVE", "app CLOSE", "app SHUTDOWN", "app CLOSE_UNREAD", "app ABORT", "rcv SYN", "rcv SYN_HIGHER_SEQ", "rcv SYN_ACK", "rcv SYN_ACK_OLD", "rcv ACK", "rcv ACK_OF_FIN", "rcv FIN", "rcv FIN_ACK", "rcv RST", "rcv RST_IN_WINDOW", "rcv DATA", "rcv DATA_AFTER_CLOSE", "rcv ZERO_WINDOW", "rcv WINDOW_OPEN", "timeout retransmission", "timeout r2", "timeout time_wait", "timeout fin_wait_2", "timeout keepalive", "timeout user_timeout", "timeout persist"}
-var eventDocs = [NumEvents]string{"", "connect(): active open, sends a SYN", "listen(): passive open", "close(): the application sends no more and lets go; the socket is an orphan once the call completes", "shutdown(SHUT_WR): send a FIN but keep receiving; the application still holds the socket", "close() with received data not yet read: RST instead of FIN (RFC 2525 2.17)", "abort, or close() with SO_LINGER {on, 0}: RST and no TIME_WAIT", "a SYN (no ACK) not known to lie above the old incarnation's sequence numbers", "a SYN whose sequence number lies above everything the old incarnation used (RFC 9293 3.6.1, RFC 1122 4.2.2.13, RFC 6191); only TIME_WAIT treats it apart from SYN", "a SYN,ACK that acknowledges our SYN", "a SYN,ACK whose ACK does not acknowledge our SYN: an old duplicate (RFC 9293 Figure 8)", "a plain acceptable ACK that does not cover our FIN", "an ACK that covers our FIN", "a FIN whose ACK does not cover our FIN", "a FIN that also ACKs our FIN", "a RST at exactly RCV.NXT (in SYN_SENT: one that ACKs our SYN), or any RST in the window where RFC 5961 is not followed: it resets", "a RST in the receive window but not at exactly RCV.NXT (RFC 5961 3.2): what a blind attacker who guesses the window sends", "a segment carrying new data", "new data reaching a socket whose application has called close(): nobody will read it (RFC 9293 3.6.1 SHLD-3)", "an ACK that closes the peer's window while we have data or a FIN queued", "an ACK that reopens the peer's window", "the retransmission timer expired", "the r2 timer expired", "the time_wait timer expired", "the fin_wait_2 timer expired", "the keepalive timer expired", "the user_timeout timer expired", "the persist timer expired"}
+var eventNames = [NumEvents]string{"", "app OPEN_ACTIVE", "app OPEN_PASSIVE", "app CLOSE", "app SHUTDOWN", "app CLOSE_UNREAD", "app ABORT", "rcv SYN", "rcv SYN_HIGHER_SEQ", "rcv SYN_ACK", "rcv SYN_ACK_OLD", "rcv ACK", "rcv ACK_OF_FIN", "rcv FIN", "rcv FIN_ACK", "rcv RST", "rcv RST_IN_WINDOW", "rcv CHALLENGE_LIMITED", "rcv DATA", "rcv DATA_AFTER_CLOSE", "rcv ZERO_WINDOW", "rcv WINDOW_OPEN", "timeout retransmission", "timeout r2", "timeout time_wait", "timeout fin_wait_2", "timeout keepalive", "timeout user_timeout", "timeout persist"}
+var eventDocs = [NumEvents]string{"", "connect(): active open, sends a SYN", "listen(): passive open", "close(): the application sends no more and lets go; the socket is an orphan once the call completes", "shutdown(SHUT_WR): send a FIN but keep receiving; the application still holds the socket", "close() with received data not yet read: RST instead of FIN (RFC 2525 2.17)", "abort, or close() with SO_LINGER {on, 0}: RST and no TIME_WAIT", "a SYN (no ACK) not known to lie above the old incarnation's sequence numbers", "a SYN whose sequence number lies above everything the old incarnation used (RFC 9293 3.6.1, RFC 1122 4.2.2.13, RFC 6191); only TIME_WAIT treats it apart from SYN", "a SYN,ACK that acknowledges our SYN", "a SYN,ACK whose ACK does not acknowledge our SYN: an old duplicate (RFC 9293 Figure 8)", "a plain acceptable ACK that does not cover our FIN", "an ACK that covers our FIN", "a FIN whose ACK does not cover our FIN", "a FIN that also ACKs our FIN", "a RST at exactly RCV.NXT (in SYN_SENT: one that ACKs our SYN), or any RST in the window where RFC 5961 is not followed: it resets", "a RST in the receive window but not at exactly RCV.NXT (RFC 5961 3.2): what a blind attacker who guesses the window sends", "a RST or SYN that would draw a challenge ACK (RFC 5961 3.2, 4.2), reaching a connection that has sent its profile's challenge_acks at this instant (RFC 5961 7 ACK throttling)", "a segment carrying new data", "new data reaching a socket whose application has called close(): nobody will read it (RFC 9293 3.6.1 SHLD-3)", "an ACK that closes the peer's window while we have data or a FIN queued", "an ACK that reopens the peer's window", "the retransmission timer expired", "the r2 timer expired", "the time_wait timer expired", "the fin_wait_2 timer expired", "the keepalive timer expired", "the user_timeout timer expired", "the persist timer expired"}
 
 // Valid reports whether e is one of the declared Events, not the zero value or out of range.
 func (e Event) Valid() bool {
