@@ -133,21 +133,22 @@ var attackerOnly = map[string]bool{BlindResetResisted.ID: true, ChallengeACKsThr
 var BlindResetResisted = check.Property{
 	ID: "P13",
 	Step: func(m *model.Model, from *model.State, su *model.Succ) string {
-		l := su.Label
-		if l.Seg.Kind != model.RST && l.Seg.Kind != model.SYN || !endedByForgery(&l) {
-			return ""
-		}
-		return fmt.Sprintf("%s in %s was ended by a forged %s %s, taken as %s", sides[l.End], l.From, l.Seg.Kind, l.Class, l.Event)
+		return endedByForgery(&su.Label, model.RST, model.SYN)
 	},
 	ExcusedStep: func(m *model.Model, from *model.State, su *model.Succ) bool {
 		return su.Label.Event == tcp.RcvRstInWindow && m.Profile.Switches&tcp.RFC5961 == 0
 	},
 }
 
-// endedByForgery reports whether step l is a forged segment, not exact,
-// that ended a connection past SYN_SENT.
-func endedByForgery(l *model.Label) bool {
-	return l.Kind == model.Forge && l.Class != model.Exact && l.From != tcp.SynSent && l.From.Is(tcp.HasConnection) && !l.To.Is(tcp.HasConnection)
+// endedByForgery is the problem P13 and P16 report when step l is a
+// forged segment of kind a or b, not exact, that ended a connection past
+// SYN_SENT, or "".
+func endedByForgery(l *model.Label, a, b model.SegKind) string {
+	if l.Kind != model.Forge || l.Seg.Kind != a && l.Seg.Kind != b || l.Class == model.Exact ||
+		l.From == tcp.SynSent || !l.From.Is(tcp.HasConnection) || l.To.Is(tcp.HasConnection) {
+		return ""
+	}
+	return fmt.Sprintf("%s in %s was ended by a forged %s %s, taken as %s", sides[l.End], l.From, l.Seg.Kind, l.Class, l.Event)
 }
 
 // BlindDataResisted is P16: a forged ACK or data segment in the window
@@ -163,11 +164,7 @@ func endedByForgery(l *model.Label) bool {
 var BlindDataResisted = check.Property{
 	ID: "P16",
 	Step: func(m *model.Model, from *model.State, su *model.Succ) string {
-		l := su.Label
-		if l.Seg.Kind != model.ACK && l.Seg.Kind != model.DATA || !endedByForgery(&l) {
-			return ""
-		}
-		return fmt.Sprintf("%s in %s was ended by a forged %s %s, taken as %s", sides[l.End], l.From, l.Seg.Kind, l.Class, l.Event)
+		return endedByForgery(&su.Label, model.ACK, model.DATA)
 	},
 	ExcusedStep: func(m *model.Model, from *model.State, su *model.Succ) bool {
 		return su.Label.Event == tcp.RcvDataAfterClose
