@@ -145,7 +145,7 @@ func keys(m map[string]*check.Counterexample) map[string]bool {
 // (check.Options.Plain) violate the same properties, declare the same
 // findings, and give counterexamples of the same length; and the reduced
 // run, over all of them, explores fewer states. Without -short, the same
-// holds with the zero window on (model.Bounds.ZeroWindow); with the
+// holds with the zero window on (model.Bounds.ZeroWindow) under linux; with the
 // attacker (model.Bounds.Attacks) it holds in every run; -short checks
 // each mutant under the first of its profiles only.
 func TestReductionsAgree(t *testing.T) {
@@ -168,15 +168,14 @@ func TestReductionsAgree(t *testing.T) {
 	}
 	if !testing.Short() {
 		// The zero window (model.Bounds.ZeroWindow) adds the fields and
-		// steps the rules of dead fields must take into account: millions
-		// of states, so two profiles, and not under -short.
-		for _, p := range []tcp.Profile{tcp.RFC9293, tcp.Linux} {
-			b := model.QuickBounds()
-			b.Data, b.ZeroWindow = 1, true
-			m, err := model.New(p, b, nil)
-			require.NoError(t, err)
-			run("tcp/"+p.Name+"/zero-window", m, nil)
-		}
+		// steps the rules of dead fields must take into account: 7 million
+		// states reduced and 13 million plain, so one profile, linux, and not
+		// under -short.
+		b := model.QuickBounds()
+		b.Data, b.ZeroWindow = 1, true
+		m, err := model.New(tcp.Linux, b, nil)
+		require.NoError(t, err)
+		run("tcp/linux/zero-window", m, nil)
 	}
 	// The attacker (model.Bounds.Attacks) adds the forged steps and the
 	// field that counts them: under a profile with RFC 5961 and one

@@ -36,6 +36,14 @@ func mutantBudget(mu mutants.Mutant) int {
 	return 1_000
 }
 
+// mutantShrinkTime is how long rapid may shrink a mutant's failure, unless
+// -rapid.shrinktime or RAPID_SHRINKTIME gives a time: rapid's default of
+// 30 s was most of these tests' time, spent on traces a few steps shorter,
+// while the test asserts which property the failure breaks, and the
+// shortest traces are the checker's (check.TestMutants) and the committed
+// ones TestTraces replays.
+const mutantShrinkTime = "5s"
+
 // mutantSeed is rapid's seed for the mutant tests, unless -rapid.seed or
 // RAPID_SEED gives one: the same walks on every run, so the test takes
 // the same time and reports the same shrunk traces.
@@ -72,12 +80,16 @@ type caught struct {
 // property tests do, but through a recorder rather than t: the failure
 // rapid finds and shrinks is the expected outcome, not a test failure.
 // rapid's flags are global, so it sets -rapid.checks to checks and
-// -rapid.nofailfile for the duration (no fail file is written for an
+// -rapid.nofailfile for the duration, and -rapid.shrinktime to
+// mutantShrinkTime (no fail file is written for an
 // expected failure), and restores them.
 func catch(t *testing.T, ws walkSpec, checks int) caught {
 	fl := map[string]string{"rapid.checks": strconv.Itoa(shortChecks(checks)), "rapid.nofailfile": "true"}
 	if flag.Lookup("rapid.seed").Value.String() == "0" {
 		fl["rapid.seed"] = strconv.Itoa(mutantSeed)
+	}
+	if !shrinkTimeGiven {
+		fl["rapid.shrinktime"] = mutantShrinkTime
 	}
 	defer setFlags(t, fl)()
 	r := &recorder{name: t.Name()}

@@ -33,12 +33,19 @@ const walkSteps = 300
 // it under -short). The mutant tests set their own (see mutantBudget).
 const walkChecks = 1000
 
+// shrinkTimeGiven is whether -rapid.shrinktime or RAPID_SHRINKTIME sets
+// rapid's shrink time: if not, the mutant tests set theirs
+// (mutantShrinkTime).
+var shrinkTimeGiven bool
+
 // TestMain sets rapid's flags for this package where the command line and
 // the environment leave them: walkSteps and walkChecks.
 func TestMain(m *testing.M) {
 	flag.Parse()
 	set := map[string]bool{}
 	flag.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	_, env := os.LookupEnv("RAPID_SHRINKTIME")
+	shrinkTimeGiven = env || set["rapid.shrinktime"]
 	for name, v := range map[string]int{"rapid.steps": walkSteps, "rapid.checks": walkChecks} {
 		env := "RAPID_" + strings.ToUpper(strings.TrimPrefix(name, "rapid."))
 		if _, ok := os.LookupEnv(env); ok || set[name] {
