@@ -25,8 +25,10 @@ type Mutant struct {
 	Spec   *spec.Spec
 	// Profiles are the profiles to check it under (all when empty), and
 	// Bounds the bounds: model.QuickBounds, unless the archive's
-	// "capacity: N", "duplication: off" or "attacks: N" (an off-path
-	// attacker, model.Bounds.Attacks) lines change them.
+	// "capacity: N", "duplication: off", "loss: off" (a network that
+	// loses nothing, for a mutant that needs no loss: fewer states) or
+	// "attacks: N" (an off-path attacker, model.Bounds.Attacks) lines
+	// change them.
 	Profiles []string
 	Bounds   model.Bounds
 }
@@ -92,7 +94,7 @@ func (m Mutant) Model(p *spec.Profile) (*model.Model, error) {
 }
 
 // parse reads one archive: its comment's "expect:", "profiles:",
-// "capacity:", "duplication:" and "attacks:" lines, and its edits of the TCP spec.
+// "capacity:", "duplication:", "loss:" and "attacks:" lines, and its edits of the TCP spec.
 func parse(name string, data []byte) (Mutant, error) {
 	a := txtar.Parse(data)
 	m := Mutant{Name: name, Bounds: model.QuickBounds()}
@@ -119,6 +121,12 @@ func parse(name string, data []byte) (Mutant, error) {
 				return m, fmt.Errorf("duplication: want on or off, not %q", v)
 			}
 			m.Bounds.Duplication = v == "on"
+		}
+		if v, ok := strings.CutPrefix(line, "loss: "); ok {
+			if v != "on" && v != "off" {
+				return m, fmt.Errorf("loss: want on or off, not %q", v)
+			}
+			m.Bounds.Loss = v == "on"
 		}
 	}
 	if len(m.Expect) == 0 {

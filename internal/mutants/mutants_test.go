@@ -1,0 +1,52 @@
+package mutants
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/tcpfsm/tcpfsm/model"
+)
+
+// An archive's header lines set the bounds it is checked on, and a header
+// line with a bad value is an error that names it.
+func TestParseBounds(t *testing.T) {
+	const edit = "-- TIME_WAIT --\nrcv RST if rfc1337 -> CLOSED stop time_wait [RFC1337 mutant: test]\n"
+	m, err := parse("p14-test.txtar", []byte("expect: P14\nprofiles: bsd\n"+edit))
+	require.NoError(t, err)
+	assert.Equal(t, model.QuickBounds(), m.Bounds, "no header line: the quick bounds")
+	assert.Equal(t, []string{"P14"}, m.Expect)
+
+	m, err = parse("p14-test.txtar", []byte("expect: P14 P8\ncapacity: 2\nduplication: off\nloss: off\nattacks: 1\n"+edit))
+	require.NoError(t, err)
+	want := model.QuickBounds()
+	want.Capacity, want.Duplication, want.Loss, want.Attacks = 2, false, false, 1
+	assert.Equal(t, want, m.Bounds)
+
+	for header, msg := range map[string]string{
+		"loss: maybe\n":        `loss: want on or off, not "maybe"`,
+		"duplication: never\n": `duplication: want on or off, not "never"`,
+		"capacity: two\n":      "capacity:",
+		"attacks: x\n":         "attacks:",
+		"profiles: nosuch\n":   "no profile nosuch",
+		"":                     "", // no expect line below
+	} {
+		data := "expect: P14\n" + header + edit
+		if header == "" {
+			data, msg = edit, "no expect: line"
+		}
+		_, err := parse("p14-test.txtar", []byte(data))
+		require.Error(t, err, "%q", header)
+		assert.Contains(t, err.Error(), msg)
+	}
+}
+
+// Every archive of the corpus parses and applies to the TCP spec.
+func TestCorpus(t *testing.T) {
+	ms, err := All()
+	require.NoError(t, err)
+	for _, m := range ms {
+		assert.NotEmpty(t, m.Expect, m.Name)
+		assert.NotEmpty(t, m.Check(), m.Name)
+	}
+}
