@@ -86,9 +86,10 @@ func (m *Model) forged(s *State, r *Endpoint, seg Segment, c Class) (tcp.Event, 
 		return 0, false
 	case r.St == tcp.SynSent && (seg.Kind != RST || c != Exact):
 		// SYN_SENT judges a RST by its ACK alone (3.10.7.3 second): only
-		// the exact one acknowledges our SYN. A SYN would be a
-		// simultaneous open and an ACK or data a half-open peer, which
-		// the model leaves out.
+		// the exact one acknowledges our SYN. An ACK or data is dropped,
+		// or answered by a RST of the attacker's choosing, which a RST
+		// forged to the peer covers; a SYN would be a simultaneous open,
+		// which the model leaves out (doc.go, "Attacker").
 		return 0, false
 	case r.St == tcp.SynReceived && (seg.Kind == DATA || seg.Kind == ACK && c != Exact):
 		// Only the exact ACK acknowledges our SYN,ACK; anything else draws

@@ -142,10 +142,16 @@
 // the profile's rfc5961 switch (RFC 5961 3.2: a challenge ACK); a SYN is
 // SYN whatever its sequence number (RFC 5961 4.2), an ACK is ACK_OF_FIN
 // when exact and our FIN is out, else ACK; data is DATA. In SYN_SENT only
-// the exact RST counts (its ACK acknowledges our SYN); a SYN, ACK or data
-// there would be a simultaneous open or a half-open peer, which the model
-// leaves out, and in SYN_RECEIVED only the exact ACK completes the
-// handshake. The forged segment belongs to its receiver's incarnation, so
+// the exact RST counts (its ACK acknowledges our SYN). An ACK or data
+// segment there is dropped or answered by a RST whose sequence number is
+// the forged ACK's (RFC 9293 3.10.7.3 first and fifth): the peer then
+// meets a RST the attacker chose, which forging that RST to the peer
+// already covers. A SYN there is a simultaneous open (3.10.7.3 fourth:
+// SYN_RECEIVED, answered by a SYN,ACK that acknowledges the attacker's
+// sequence number), which the model leaves out with every simultaneous
+// open: a denial of the handshake before the connection is synchronized,
+// of which no property (P13's are synchronized states) speaks. In
+// SYN_RECEIVED only the exact ACK completes the handshake. The forged segment belongs to its receiver's incarnation, so
 // the old-duplicate properties do not count it; an incarnation that an
 // exact forgery moves is marked Reset, as one reset before its close
 // completed (P3 and P8 then no longer speak for it: P13 and P14 speak of
