@@ -276,7 +276,7 @@ func (m *Model) Unpack(src []uint64) State {
 	}
 	s.Forged = uint8(b.get(c.forged))
 	for x := range s.E {
-		s.E[x].Challenges = uint8(b.get(c.challenges))
+		s.E[x].Challenges = uint32(b.get(c.challenges))
 	}
 	return s
 }

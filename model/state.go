@@ -158,8 +158,9 @@ type Endpoint struct {
 	Backoff                    uint8
 	Timers                     [NumTimers]uint8
 	// Challenges counts the challenge ACKs it sent since the last tick,
-	// under the attacker only (throttle.go).
-	Challenges uint8
+	// under the attacker only, up to the profile's limit (throttle.go;
+	// a count of the spec reaches a million).
+	Challenges uint32
 }
 
 // State is a global state: both endpoints, the network and the ghosts.

@@ -65,18 +65,14 @@ func (m *Model) challengeCap() int {
 	if m.Bounds.Attacks == 0 {
 		return 0
 	}
-	return min(m.ChallengeLimit(), maxChallenges)
+	return m.ChallengeLimit()
 }
-
-// maxChallenges bounds Endpoint.Challenges: a profile's limit above it is
-// never reached by the attacker's few segments and the network's.
-const maxChallenges = 7
 
 // throttle turns event e, reaching endpoint r, into rcv
 // CHALLENGE_LIMITED where it would draw a challenge ACK and r has sent
 // its profile's limit of them at this instant.
 func (m *Model) throttle(r *Endpoint, e tcp.Event) tcp.Event {
-	if n := m.Profile.ChallengeAcks; n > 0 && int(r.Challenges) >= min(n, maxChallenges) && m.drawsChallenge(r.St, e) {
+	if n := m.Profile.ChallengeAcks; n > 0 && int(r.Challenges) >= n && m.drawsChallenge(r.St, e) {
 		return tcp.RcvChallengeLimited
 	}
 	return e

@@ -100,7 +100,7 @@ const (
 	MaxCapacity     = 8
 	MaxIncarnations = 5
 	MaxLosses       = 4
-	MaxAttacks      = 3   // State.Forged
+	MaxAttacks      = 6   // State.Forged; one beyond bsd's challenge_acks of 5, so that every profile's limit can be reached
 	MaxData         = 3   // Endpoint.Wrote has two bits in the codec
 	maxTicks        = 250 // a timer's ticks fit a byte beside "stopped" and "due"
 )

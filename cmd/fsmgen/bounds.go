@@ -42,7 +42,7 @@ func addBoundsFlags(fs *flag.FlagSet, d model.Bounds) boundsFlags {
 		data:         fs.Int("data", d.Data, "segments of data each application may write per incarnation (`N`; 0, the default: no data, and no zero window; 1 multiplies the states by about four)"),
 		zeroWindow:   fs.Bool("zero-window", d.ZeroWindow, "receivers may close their window: data and the FIN wait for it, and the persist timer probes it (needs -data)"),
 		attacker:     fs.Bool("attacker", false, "an off-path attacker forges RST, SYN, ACK (and with -data, data) segments, exact, in the window or outside it, at any moment (RFC 5961; properties P13 to P16)"),
-		attacks:      fs.Int("attacks", 1, "with -attacker, how many segments it may forge in the whole run (`N`, 1 to 3)"),
+		attacks:      fs.Int("attacks", 1, fmt.Sprintf("with -attacker, how many segments it may forge in the whole run (`N`, 1 to %d)", model.MaxAttacks)),
 	}
 }
 

@@ -175,7 +175,7 @@ func TestCheckAttackerWithout(t *testing.T) {
 	}
 	code, _, stderr = fsmgen("check", "-capacity", "1", "-attacker", "-attacks", "9")
 	assert.Equal(t, 2, code)
-	assert.Contains(t, stderr, "attacks 9 out of range 0..3")
+	assert.Contains(t, stderr, "attacks 9 out of range 0..6")
 	code, _, stderr = fsmgen("check", "-spec", "../../spec/sctp.fsm", "-attacker")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "-attacker forges TCP segments")
