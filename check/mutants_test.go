@@ -45,15 +45,16 @@ func violations(t *testing.T, mu mutants.Mutant) map[string]map[string]*check.Co
 // counterexample no longer than maxCounterexample steps: the model checks
 // are not vacuous. Most run on the quick bounds (some with the
 // attacker); the two that need an old segment in flight beside a new
-// handshake ask for two segments in flight, under one profile, a minute
-// each, left out under -short.
+// handshake ask for two segments in flight, under one profile (seconds
+// for one, a minute with the attacker for the other), left out under
+// -short.
 func TestMutants(t *testing.T) {
 	ms, err := mutants.All()
 	require.NoError(t, err)
 	for _, mu := range ms {
 		t.Run(mu.Name, func(t *testing.T) {
 			if mu.Bounds.Capacity > model.QuickBounds().Capacity && testing.Short() {
-				t.Skip("-short: this mutant needs more segments in flight, which takes a minute")
+				t.Skip("-short: this mutant needs more segments in flight, which takes up to a minute")
 			}
 			got := violations(t, mu)
 			broken := map[string]*check.Counterexample{}

@@ -150,7 +150,7 @@
 // SYN_RECEIVED, answered by a SYN,ACK that acknowledges the attacker's
 // sequence number), which the model leaves out with every simultaneous
 // open: a denial of the handshake before the connection is synchronized,
-// of which no property (P13's are synchronized states) speaks. In
+// of which no property speaks (P13's states are those past SYN_SENT). In
 // SYN_RECEIVED only the exact ACK completes the handshake. The forged segment belongs to its receiver's incarnation, so
 // the old-duplicate properties do not count it; an incarnation that an
 // exact forgery moves is marked Reset, as one reset before its close

@@ -86,7 +86,11 @@ func TestPackRoundTrip(t *testing.T) {
 		b.Data = rapid.IntRange(0, MaxData).Draw(t, "data")
 		b.Attacks = rapid.IntRange(0, MaxAttacks).Draw(t, "attacks")
 		profiles := tcp.Profiles()
-		m, err := New(profiles[rapid.IntRange(0, len(profiles)-1).Draw(t, "profile")], b, nil)
+		p := profiles[rapid.IntRange(0, len(profiles)-1).Draw(t, "profile")]
+		if rapid.Bool().Draw(t, "the widest count") {
+			p.ChallengeAcks = 1_000_000 // the spec's largest count: the widest Endpoint.Challenges
+		}
+		m, err := New(p, b, nil)
 		if err != nil {
 			t.Skip(err)
 		}
@@ -97,19 +101,20 @@ func TestPackRoundTrip(t *testing.T) {
 		var s State
 		for x := range s.E {
 			s.E[x] = Endpoint{
-				St:      tcp.State(rapid.IntRange(1, int(tcp.NumStates)-1).Draw(t, "st")),
-				Inc:     inc("inc") | uint8(rapid.SampledFrom([]int{0, int(Zombie)}).Draw(t, "zombie")),
-				Done:    inc("done"),
-				Held:    rapid.Bool().Draw(t, "held"),
-				Shut:    rapid.Bool().Draw(t, "shut"),
-				Closer:  rapid.Bool().Draw(t, "closer"),
-				Unread:  rapid.Bool().Draw(t, "unread"),
-				Full:    rapid.Bool().Draw(t, "full"),
-				Blocked: rapid.Bool().Draw(t, "blocked"),
-				DataQ:   rapid.Bool().Draw(t, "dataq"),
-				FinQ:    rapid.Bool().Draw(t, "finq"),
-				Wrote:   uint8(rapid.IntRange(0, b.Data).Draw(t, "wrote")),
-				Backoff: uint8(rapid.IntRange(0, tm.MaxBackoff).Draw(t, "backoff")),
+				St:         tcp.State(rapid.IntRange(1, int(tcp.NumStates)-1).Draw(t, "st")),
+				Inc:        inc("inc") | uint8(rapid.SampledFrom([]int{0, int(Zombie)}).Draw(t, "zombie")),
+				Done:       inc("done"),
+				Held:       rapid.Bool().Draw(t, "held"),
+				Shut:       rapid.Bool().Draw(t, "shut"),
+				Closer:     rapid.Bool().Draw(t, "closer"),
+				Unread:     rapid.Bool().Draw(t, "unread"),
+				Full:       rapid.Bool().Draw(t, "full"),
+				Blocked:    rapid.Bool().Draw(t, "blocked"),
+				DataQ:      rapid.Bool().Draw(t, "dataq"),
+				FinQ:       rapid.Bool().Draw(t, "finq"),
+				Wrote:      uint8(rapid.IntRange(0, b.Data).Draw(t, "wrote")),
+				Backoff:    uint8(rapid.IntRange(0, tm.MaxBackoff).Draw(t, "backoff")),
+				Challenges: uint32(rapid.IntRange(0, m.challengeCap()).Draw(t, "challenges")),
 			}
 			for k := range s.E[x].Timers {
 				s.E[x].Timers[k] = uint8(rapid.IntRange(0, timerMax[k]).Draw(t, "timer"))
@@ -463,4 +468,19 @@ func TestZeroWindow(t *testing.T) {
 	// Without the zero window nothing closes a window.
 	_, err = New(tcp.Linux, Bounds{MSLTicks: 2, Capacity: 1, Incarnations: 1, ZeroWindow: true}, nil)
 	assert.ErrorContains(t, err, "a zero window needs data")
+}
+
+// The widest bounds, with the widest count a spec may give
+// (challenge_acks of a million), still pack into MaxWords: New refuses a
+// model whose states would not.
+func TestWidestStateFits(t *testing.T) {
+	b := Bounds{MSLTicks: MaxMSLTicks, Capacity: MaxCapacity, Incarnations: MaxIncarnations, Losses: MaxLosses, Loss: true,
+		Duplication: true, Reordering: true, Data: MaxData, ZeroWindow: true, Attacks: MaxAttacks}
+	for _, p := range tcp.Profiles() {
+		p.ChallengeAcks = 1_000_000
+		m, err := New(p, b, nil)
+		require.NoError(t, err, p.Name)
+		assert.LessOrEqual(t, m.Words(), MaxWords, p.Name)
+		t.Logf("%s: %d words", p.Name, m.Words())
+	}
 }

@@ -158,8 +158,8 @@ type Endpoint struct {
 	Backoff                    uint8
 	Timers                     [NumTimers]uint8
 	// Challenges counts the challenge ACKs it sent since the last tick,
-	// under the attacker only, up to the profile's limit (throttle.go;
-	// a count of the spec reaches a million).
+	// under the attacker only, up to the profile's limit, or 1 where it
+	// has none (throttle.go; a count of the spec reaches a million).
 	Challenges uint32
 }
 

@@ -70,6 +70,11 @@ func New(p tcp.Profile, b Bounds, step tcp.StepFunc) (*Model, error) {
 		}
 	}
 	m.codec = newCodec(m)
+	if m.codec.words > MaxWords {
+		// Callers keep states in arrays of MaxWords: a wider state would
+		// not fit. The widest bounds with the widest counts fit.
+		return nil, fmt.Errorf("a state at these bounds takes %d words, more than %d", m.codec.words, MaxWords)
+	}
 	m.dead = newDeadRules(m)
 	return m, nil
 }

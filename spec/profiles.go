@@ -62,7 +62,7 @@ func parseDuration(s string) (time.Duration, string) {
 	return d, ""
 }
 
-// maxCount bounds a count: a model counts what it counts in a few bits,
+// maxCount bounds a count: a model counts up to it in 20 bits of a state,
 // and no count of TCP comes near it.
 const maxCount = 1000000
 

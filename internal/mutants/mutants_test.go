@@ -1,6 +1,7 @@
 package mutants
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -41,12 +42,20 @@ func TestParseBounds(t *testing.T) {
 	}
 }
 
-// Every archive of the corpus parses and applies to the TCP spec.
+// Every archive of the corpus parses and applies to the TCP spec, is named
+// after a property it expects to break (p3-...: P3, which the mutant tests
+// take as its primary property), and binds to a model under each of its
+// profiles on its bounds.
 func TestCorpus(t *testing.T) {
 	ms, err := All()
 	require.NoError(t, err)
 	for _, m := range ms {
-		assert.NotEmpty(t, m.Expect, m.Name)
-		assert.NotEmpty(t, m.Check(), m.Name)
+		id, _, ok := strings.Cut(m.Name, "-")
+		require.True(t, ok, "%s: no property in the name", m.Name)
+		assert.Contains(t, m.Expect, strings.ToUpper(id), "%s: its name's property is not among those it expects", m.Name)
+		for _, p := range m.Check() {
+			_, err := m.Model(p)
+			assert.NoError(t, err, "%s under %s", m.Name, p.Name)
+		}
 	}
 }
