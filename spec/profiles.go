@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -66,17 +67,11 @@ func parseDuration(s string) (time.Duration, string) {
 // and no count of TCP comes near it.
 const maxCount = 1000000
 
-// parseCount reads a positive whole number such as 5, or says what is
-// wrong with s.
+// parseCount reads a positive whole number such as 5, written plainly
+// (no sign, no leading zero), or says what is wrong with s.
 func parseCount(s string) (int, string) {
-	n := 0
-	for i, c := range s {
-		if c < '0' || c > '9' || i == 0 && c == '0' || n > maxCount {
-			return 0, fmt.Sprintf("wants a whole number from 1 to %d or none, not %q", maxCount, s)
-		}
-		n = n*10 + int(c-'0')
-	}
-	if n == 0 || n > maxCount {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > maxCount || strconv.Itoa(n) != s {
 		return 0, fmt.Sprintf("wants a whole number from 1 to %d or none, not %q", maxCount, s)
 	}
 	return n, ""

@@ -116,17 +116,13 @@ func parse(name string, data []byte) (Mutant, error) {
 				return m, fmt.Errorf("attacks: %v", err)
 			}
 		}
-		if v, ok := strings.CutPrefix(line, "duplication: "); ok {
-			if v != "on" && v != "off" {
-				return m, fmt.Errorf("duplication: want on or off, not %q", v)
+		for key, field := range map[string]*bool{"duplication": &m.Bounds.Duplication, "loss": &m.Bounds.Loss} {
+			if v, ok := strings.CutPrefix(line, key+": "); ok {
+				if v != "on" && v != "off" {
+					return m, fmt.Errorf("%s: want on or off, not %q", key, v)
+				}
+				*field = v == "on"
 			}
-			m.Bounds.Duplication = v == "on"
-		}
-		if v, ok := strings.CutPrefix(line, "loss: "); ok {
-			if v != "on" && v != "off" {
-				return m, fmt.Errorf("loss: want on or off, not %q", v)
-			}
-			m.Bounds.Loss = v == "on"
 		}
 	}
 	if len(m.Expect) == 0 {
