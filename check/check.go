@@ -454,6 +454,9 @@ func (w *worker[M, S, L, Su]) step(su *Su) {
 	if c, ok := m.LabelCell(&l); ok {
 		w.fired[c]++
 	}
+	if c, ok := m.ThenCell(&l); ok {
+		w.fired[c]++
+	}
 	next := m.SuccNext(su)
 	var kept uint8
 	if w.owed != 0 {

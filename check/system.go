@@ -33,9 +33,11 @@ type System[S, L, Su any] interface {
 	SuccNext(su *Su) *S
 	SuccLabel(su *Su) L
 	// CellCount is the number of table cells; LabelCell is the one that
-	// decided a step, if any (coverage counts them).
+	// decided a step, if any, and ThenCell a second one the same step
+	// took, if any (coverage counts them).
 	CellCount() int
 	LabelCell(l *L) (int, bool)
+	ThenCell(l *L) (int, bool)
 	// IsTick reports whether a step is time passing; TickLabel is its
 	// label (fairness asks for time to pass infinitely often).
 	IsTick(l *L) bool

@@ -20,3 +20,13 @@ func (l *Label) Cell() (cell int, ok bool) {
 	}
 	return 0, false
 }
+
+// WaitCell is the index of the table cell a step took besides its own
+// when what it queued waits behind a closed window (Label.Waits): rcv
+// ZERO_WINDOW in the state the step led to.
+func (l *Label) WaitCell() (cell int, ok bool) {
+	if !l.Waits {
+		return 0, false
+	}
+	return CellIndex(l.To, tcp.RcvZeroWindow), true
+}

@@ -33,6 +33,12 @@ type Label struct {
 	Above    bool       // for an open: the new incarnation's sequence numbers lie above the old ones
 	Lost     uint8      // segments the step sent that found their channel full: losses
 	Class    Class      // for Forge: where the forged segment falls in the receiver's window
+	// Waits is set when what the step queued (a FIN or data) waits behind
+	// a window the endpoint knows closed: the endpoint then also took the
+	// table's rcv ZERO_WINDOW row in state To, whose actions are
+	// WaitActions (model/doc.go, "# Zero window").
+	Waits       bool
+	WaitActions tcp.Action
 }
 
 func (l Label) String() string {
@@ -54,7 +60,7 @@ func (l Label) String() string {
 		what = fmt.Sprintf("%s: %s", who, l.Event)
 	case Write:
 		if l.Seg.Kind == 0 {
-			return fmt.Sprintf("%s: write, queued behind the peer's closed window", who)
+			return fmt.Sprintf("%s: write, queued behind the peer's closed window, as %s in %s: %s", who, tcp.RcvZeroWindow, l.To, l.WaitActions)
 		}
 		return fmt.Sprintf("%s: write, sends %s", who, l.Seg)
 	case Read:
@@ -74,6 +80,9 @@ func (l Label) String() string {
 	lost := ""
 	if l.Lost > 0 {
 		lost = fmt.Sprintf(" (%d sent into a full channel: lost)", l.Lost)
+	}
+	if l.Waits {
+		lost += fmt.Sprintf("; it waits on the closed window, as %s in %s: %s", tcp.RcvZeroWindow, l.To, l.WaitActions)
 	}
 	return fmt.Sprintf("%s: %s -> %s: %s%s", what, l.From, l.To, l.Actions, lost)
 }

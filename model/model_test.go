@@ -421,7 +421,8 @@ func TestData(t *testing.T) {
 }
 
 // TestZeroWindow: under Bounds.ZeroWindow a FIN formed while the peer's
-// window is known closed waits (FinQ) and puts nothing on the wire; a
+// window is known closed waits (FinQ) and puts nothing on the wire, and
+// the endpoint probes the window instead of timing a retransmission; a
 // window advertisement that closes it is ZERO_WINDOW to the endpoint
 // whose FIN waits, and the one that reopens it is WINDOW_OPEN, which lets
 // the FIN leave.
@@ -444,6 +445,30 @@ func TestZeroWindow(t *testing.T) {
 	require.NotNil(t, closed)
 	assert.True(t, closed.E[A].FinQ, "the FIN waits for the window")
 	assert.Zero(t, closed.N[0], "nothing on the wire")
+	// Nothing left, so nothing is timed for retransmission: the endpoint
+	// took the ZERO_WINDOW row of FIN_WAIT_1 as well, and probes.
+	assert.Zero(t, closed.E[A].Timers[TimerRtx], "no retransmission timer for a FIN that never left")
+	assert.Zero(t, closed.E[A].Timers[TimerR2], "no R2 for a FIN that never left")
+	assert.NotZero(t, closed.E[A].Persist, "persist probes the closed window")
+
+	// So does data written on a window known closed.
+	w := s
+	w.E[A].Wrote = 0
+	var wrote *State
+	m.Successors(&w, func(su Succ) {
+		if su.Label.Kind == Write && su.Label.End == A {
+			n := su.Next
+			wrote = &n
+			assert.True(t, su.Label.Waits)
+			assert.Contains(t, su.Label.String(), "queued behind the peer's closed window, as rcv ZERO_WINDOW in ESTABLISHED")
+			c, ok := su.Label.WaitCell()
+			assert.True(t, ok)
+			assert.Equal(t, CellIndex(tcp.Established, tcp.RcvZeroWindow), c)
+		}
+	})
+	require.NotNil(t, wrote)
+	assert.True(t, wrote.E[A].DataQ)
+	assert.NotZero(t, wrote.E[A].Persist)
 
 	z := *closed
 	z.add(1, Segment{Kind: ZWIN, Inc: 1}, b.Capacity)
@@ -464,6 +489,22 @@ func TestZeroWindow(t *testing.T) {
 		}
 	})
 	assert.True(t, released)
+
+	// A ZERO_WINDOW row that moves, where data or a FIN can wait, is one
+	// the model cannot take beside another step: New says so.
+	moves := func(sw tcp.Switches, st tcp.State, e tcp.Event) (tcp.Transition, bool) {
+		tr, ok := tcp.StepWith(sw, st, e)
+		if st == tcp.FinWait1 && e == tcp.RcvZeroWindow {
+			tr.Next = tcp.Closed
+		}
+		return tr, ok
+	}
+	_, err = New(tcp.Linux, b, moves)
+	assert.ErrorContains(t, err, "(FIN_WAIT_1, rcv ZERO_WINDOW) also when data or a FIN is queued")
+	nb := b
+	nb.ZeroWindow = false
+	_, err = New(tcp.Linux, nb, moves)
+	assert.NoError(t, err, "without the zero window the row is never taken so")
 
 	// Without the zero window nothing closes a window.
 	_, err = New(tcp.Linux, Bounds{MSLTicks: 2, Capacity: 1, Incarnations: 1, ZeroWindow: true}, nil)

@@ -75,6 +75,16 @@ func New(p tcp.Profile, b Bounds, step tcp.StepFunc) (*Model, error) {
 		// not fit. The widest bounds with the widest counts fit.
 		return nil, fmt.Errorf("a state at these bounds takes %d words, more than %d", m.codec.words, MaxWords)
 	}
+	if b.ZeroWindow {
+		for st := tcp.State(1); st < tcp.NumStates; st++ {
+			if !queues(st) {
+				continue
+			}
+			if t := m.cells[st][tcp.RcvZeroWindow]; t.Next != st || sendsAny(t.Actions) {
+				return nil, fmt.Errorf("the zero window: the model takes (%s, %s) also when data or a FIN is queued behind a window already known closed, so that row must keep the state and send nothing", st, tcp.RcvZeroWindow)
+			}
+		}
+	}
 	m.dead = newDeadRules(m)
 	return m, nil
 }
@@ -467,6 +477,7 @@ func (g *successors) apply(n *State, x int, e tcp.Event, l Label, seg *Segment) 
 				out.Kind = PROBE
 			case ep.Blocked && !from.Is(tcp.SentFin):
 				ep.FinQ = true // queued behind the closed window
+				g.m.waits(ep, &l)
 				continue
 			}
 		}

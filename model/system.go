@@ -18,6 +18,10 @@ func (m *Model) CellCount() int { return NumCells }
 // LabelCell is the table cell that decided step l (see Label.Cell).
 func (m *Model) LabelCell(l *Label) (int, bool) { return l.Cell() }
 
+// ThenCell is the second table cell step l took, if any (see
+// Label.WaitCell).
+func (m *Model) ThenCell(l *Label) (int, bool) { return l.WaitCell() }
+
 // IsTick reports whether step l is time passing, the step fairness asks
 // for infinitely often.
 func (m *Model) IsTick(l *Label) bool { return l.Kind == Tick }

@@ -65,8 +65,12 @@ func (g *successors) write(s *State, x int) {
 	n.E[x].Wrote++
 	if e.Blocked {
 		// The peer's window is closed: the data waits for it (DataQ).
-		n.E[x].DataQ = true
-		g.emit(Label{Kind: Write, End: x, From: e.St, To: e.St}, &n)
+		l := Label{Kind: Write, End: x, From: e.St, To: e.St}
+		if !e.DataQ {
+			n.E[x].DataQ = true
+			g.m.waits(&n.E[x], &l)
+		}
+		g.emit(l, &n)
 		return
 	}
 	seg := Segment{Kind: DATA, Inc: e.Inc}
@@ -123,4 +127,36 @@ func (g *successors) window(n *State, x int, e tcp.Event, from tcp.State, t tcp.
 		ep.Full = false
 	}
 	return true
+}
+
+// waits carries out, for endpoint ep that has just queued data or its FIN
+// behind a window it knows closed, the table's rcv ZERO_WINDOW row in its
+// state, and records it in l. ZERO_WINDOW is the peer's window closing
+// while something is queued; queuing on a window already closed is the
+// same situation met from the other side, and a real stack answers it
+// the same way as it tries to send: it arms the persist timer, and no
+// retransmission timer runs for a segment that never left (Linux
+// tcp_check_probe_timer, FreeBSD tcp_setpersist). New makes sure the row
+// keeps the state and sends nothing, so only its timers act.
+func (m *Model) waits(ep *Endpoint, l *Label) {
+	if !queues(ep.St) {
+		return // a FIN sent where the table waits for no ACK of it: nothing to hold
+	}
+	t := m.cell(ep.St, tcp.RcvZeroWindow)
+	m.timers(ep, t)
+	l.Waits, l.WaitActions = true, t.Actions
+}
+
+// queues reports whether an endpoint in s can hold data or a FIN behind
+// a closed window: while it may write, or while its FIN waits for its ACK.
+func queues(s tcp.State) bool { return s.Is(tcp.Writable) || PendingFIN(s) }
+
+// sendsAny reports whether actions a put any segment on the wire.
+func sendsAny(a tcp.Action) bool {
+	for _, s := range sends {
+		if a.Has(s.Action) {
+			return true
+		}
+	}
+	return false
 }
