@@ -318,11 +318,11 @@ func (m *Model) Stutters(*State) bool { return false }
 
 // SuccNext, SuccLabel, CellCount, LabelCell, ThenCell, IsTick and TickLabel make
 // *Model a check.System.
-func (m *Model) SuccNext(su *Succ) *State { return &su.Next }
-func (m *Model) SuccLabel(su *Succ) Label { return su.Label }
-func (m *Model) CellCount() int           { return int(sctp.NumStates) * int(sctp.NumEvents) }
-func (m *Model) IsTick(*Label) bool       { return false }
-func (m *Model) TickLabel() Label         { return Label{} }
+func (m *Model) SuccNext(su *Succ) *State    { return &su.Next }
+func (m *Model) SuccLabel(su *Succ) Label    { return su.Label }
+func (m *Model) CellCount() int              { return int(sctp.NumStates) * int(sctp.NumEvents) }
+func (m *Model) IsTick(*Label) bool          { return false }
+func (m *Model) TickLabel() Label            { return Label{} }
 func (m *Model) ThenCell(*Label) (int, bool) { return 0, false }
 func (m *Model) LabelCell(l *Label) (int, bool) {
 	if l.Kind == Lose {
