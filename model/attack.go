@@ -21,9 +21,19 @@ const (
 	// first; a RST silently, anything else with an ACK, which the model
 	// does not send: it carries nothing the peer has not seen).
 	OutOfWindow
+	// AckAbove is in the window but acknowledging beyond SND.NXT,
+	// something not yet sent: what a blind attacker's ACK does about as
+	// often as not. RFC 9293 3.10.7.4 fifth (RFC 5961 5.2) answers it
+	// with an ACK and drops it. In a state that has sent no FIN
+	// (ESTABLISHED, CLOSE_WAIT) the table's ACK_OF_FIN and FIN_ACK rows
+	// are that case ("an ACK of something not yet sent"), so an ACK or a
+	// FIN so forged is offered there; where our FIN was sent the table
+	// has no event for an ACK beyond it (the runtime drops it with an ACK
+	// before the table), and in SYN_RECEIVED it draws a RST: not offered.
+	AckAbove
 )
 
-var classNames = [...]string{"", "exact", "in the window, inexact", "out of the window"}
+var classNames = [...]string{"", "exact", "in the window, inexact", "out of the window", "in the window, acknowledging beyond SND.NXT"}
 
 func (c Class) String() string {
 	if int(c) < len(classNames) && c != 0 {
@@ -32,8 +42,11 @@ func (c Class) String() string {
 	return "Class(?)"
 }
 
-// forgeable are the kinds of segment the attacker forges.
-var forgeable = [...]SegKind{RST, SYN, ACK, DATA}
+// forgeable are the kinds of segment the attacker forges. A FIN only
+// acknowledging beyond SND.NXT (AckAbove): one the receiver would take
+// ends no connection, and what it would do to a half-closed stream is
+// not a property here.
+var forgeable = [...]SegKind{RST, SYN, ACK, DATA, FIN}
 
 // forge offers the attacker's steps against endpoint x: each kind of
 // segment in each class, while the budget (State.Forged, from
@@ -51,7 +64,7 @@ func (g *successors) forge(s *State, x int) {
 		if kind == DATA && g.m.Bounds.Data == 0 {
 			continue
 		}
-		for c := Exact; c <= OutOfWindow; c++ {
+		for c := Exact; c <= AckAbove; c++ {
 			seg := Segment{Kind: kind, Inc: r.Inc, AckFin: c == Exact && r.St.Is(tcp.SentFin)}
 			e, ok := g.m.forged(s, r, seg, c)
 			if !ok {
@@ -79,6 +92,19 @@ func (g *successors) forge(s *State, x int) {
 // would be (classify); what sets the classes apart is here.
 func (m *Model) forged(s *State, r *Endpoint, seg Segment, c Class) (tcp.Event, bool) {
 	switch {
+	case c == AckAbove:
+		if !r.St.Is(tcp.Synchronized) || r.St.Is(tcp.SentFin) || r.St == tcp.SynReceived {
+			return 0, false
+		}
+		switch seg.Kind {
+		case ACK:
+			return tcp.RcvAckOfFin, true
+		case FIN:
+			return tcp.RcvFinAck, true
+		}
+		return 0, false
+	case seg.Kind == FIN:
+		return 0, false // forged only acknowledging beyond SND.NXT
 	case c == OutOfWindow:
 		// Dropped (RFC 9293 3.10.7.4 first), except a SYN, which RFC 5961
 		// 4.2 and 3.10.7.4 fourth answer whatever its sequence number:

@@ -35,6 +35,12 @@ func TestForged(t *testing.T) {
 		{"ACK outside the window is dropped", lastAck, ACK, OutOfWindow, 0},
 		{"data to a held socket", est, DATA, InWindow, tcp.RcvData},
 		{"data to an orphan", lastAck, DATA, Exact, tcp.RcvDataAfterClose},
+		{"ACK beyond SND.NXT with no FIN sent (3.10.7.4 fifth)", est, ACK, AckAbove, tcp.RcvAckOfFin},
+		{"FIN acknowledging beyond SND.NXT with no FIN sent", est, FIN, AckAbove, tcp.RcvFinAck},
+		{"ACK beyond our FIN: no event of the table", lastAck, ACK, AckAbove, 0},
+		{"FIN forged only acknowledging beyond SND.NXT", est, FIN, InWindow, 0},
+		{"RST is not an acknowledgment", est, RST, AckAbove, 0},
+		{"SYN_RECEIVED: an ACK beyond SND.NXT draws a RST", synRcvd, ACK, AckAbove, 0},
 		{"SYN_SENT: the exact RST acknowledges our SYN", synSent, RST, Exact, tcp.RcvRst},
 		{"SYN_SENT: another RST is dropped", synSent, RST, InWindow, 0},
 		{"SYN_SENT: no simultaneous open", synSent, SYN, InWindow, 0},
@@ -73,7 +79,7 @@ func TestForgeBudget(t *testing.T) {
 	s.E[A] = Endpoint{St: tcp.Established, Inc: 1, Held: true}
 	s.E[B] = Endpoint{St: tcp.Established, Inc: 1, Held: true}
 	s.NextInc = 2
-	assert.Equal(t, 2*5, forges(&s), "per endpoint: RST exact and inexact, SYN, ACK exact and inexact (no data at these bounds)")
+	assert.Equal(t, 2*7, forges(&s), "per endpoint: RST exact and inexact, SYN, ACK exact and inexact, ACK and FIN acknowledging beyond SND.NXT (no data at these bounds)")
 	s.Forged = 0
 	assert.Zero(t, forges(&s))
 }

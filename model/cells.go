@@ -23,10 +23,10 @@ func (l *Label) Cell() (cell int, ok bool) {
 
 // WaitCell is the index of the table cell a step took besides its own
 // when what it queued waits behind a closed window (Label.Waits): rcv
-// ZERO_WINDOW in the state the step led to.
+// ZERO_WINDOW in the state the step led to (WaitIn).
 func (l *Label) WaitCell() (cell int, ok bool) {
 	if !l.Waits {
 		return 0, false
 	}
-	return CellIndex(l.To, tcp.RcvZeroWindow), true
+	return CellIndex(l.WaitIn, tcp.RcvZeroWindow), true
 }

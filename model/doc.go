@@ -78,11 +78,13 @@
 // abort. The data a FIN follows is this data: a FIN sent after a write
 // leaves behind it on the same channel.
 //
-// Data is off by default: one segment each multiplies the states of the
-// quick bounds by about four, and at DefaultBounds rfc9293 alone passed
-// 135 million states in 10 minutes on 2 cores unfinished (36 million
-// without data), so the check fsmgen gen records is made without it.
-// At the quick bounds (-capacity 1 -data 1) it takes seconds, and a test
+// Data is off in DefaultBounds: one segment each multiplies the states of
+// the quick bounds by about four, and at DefaultBounds rfc9293 alone
+// passed 135 million states in 10 minutes on 2 cores unfinished (36
+// million without data). So fsmgen check and fsmgen gen, at the default
+// bounds, explore data (with the zero window) in a run of its own at
+// DataBounds, the quick bounds with one segment of data each, beside the
+// run at DefaultBounds (package verify, Options.Also), and a test
 // (verify's TestDataExercised) holds every profile to its verdicts there
 // and to the data rules firing.
 //
@@ -120,9 +122,9 @@
 // tcp_check_probe_timer, FreeBSD tcp_setpersist). So a close() on a
 // closed window stops the retransmission timer and R2 that its own row
 // started and probes instead, and WINDOW_OPEN starts them afresh, without
-// backoff, as the FIN leaves. New refuses a spec whose ZERO_WINDOW row,
-// in a state that can hold data or a FIN, moves or sends. A live
-// endpoint answers a probe with an ACK that carries its window. The
+// backoff, as the FIN leaves. The row is taken whatever it does: one
+// that moves or sends does so within the same step. A live endpoint
+// answers a probe with an ACK that carries its window. The
 // persist timer runs at the profile's interval without backoff, a field
 // of its own (Endpoint.Persist) beside Timers. P2's obligation starts when
 // the FIN leaves, not while it waits. The window other segments carry is
@@ -145,7 +147,13 @@
 // check tells apart (odds of about one in 2^32 for a blind attacker);
 // InWindow, in the receive window but not at RCV.NXT, with an acceptable
 // ACK (odds of about the window over 2^32); OutOfWindow, dropped before
-// the table (RFC 9293 3.10.7.4 first), so not offered. A RST is RST when
+// the table (RFC 9293 3.10.7.4 first), so not offered; AckAbove, in the
+// window but acknowledging beyond SND.NXT (as often as not, blind), an
+// ACK or FIN that 3.10.7.4 fifth (RFC 5961 5.2) answers with an ACK and
+// drops: the table's ACK_OF_FIN and FIN_ACK of a state that has sent no
+// FIN (ESTABLISHED, CLOSE_WAIT) are that case, and only there is it
+// offered (beyond a FIN we sent the table has no event for it; the
+// runtime answers it before the table). A RST is RST when
 // exact and RST_IN_WINDOW when in the window, which the table answers by
 // the profile's rfc5961 switch (RFC 5961 3.2: a challenge ACK); a SYN is
 // SYN whatever its sequence number (RFC 5961 4.2), an ACK is ACK_OF_FIN
@@ -169,7 +177,9 @@
 // would draw one is rcv CHALLENGE_LIMITED, which the table decides
 // (dropped unanswered). The count (Endpoint.Challenges) is kept only
 // under the attacker. P13 to P16 (package props) are the properties
-// of the attacker; the Promela export leaves it out.
+// of the attacker; the Promela export leaves it out. fsmgen check and
+// fsmgen gen, at the default bounds, run the attacker at AttackBounds
+// (two forged segments at the quick bounds) beside DefaultBounds.
 //
 // # Canonical states
 //

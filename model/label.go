@@ -35,9 +35,11 @@ type Label struct {
 	Class    Class      // for Forge: where the forged segment falls in the receiver's window
 	// Waits is set when what the step queued (a FIN or data) waits behind
 	// a window the endpoint knows closed: the endpoint then also took the
-	// table's rcv ZERO_WINDOW row in state To, whose actions are
-	// WaitActions (model/doc.go, "# Zero window").
+	// table's rcv ZERO_WINDOW row in state WaitIn, whose actions are
+	// WaitActions, and To is where that row led (model/doc.go, "# Zero
+	// window").
 	Waits       bool
+	WaitIn      tcp.State
 	WaitActions tcp.Action
 }
 
@@ -60,7 +62,7 @@ func (l Label) String() string {
 		what = fmt.Sprintf("%s: %s", who, l.Event)
 	case Write:
 		if l.Seg.Kind == 0 {
-			return fmt.Sprintf("%s: write, queued behind the peer's closed window, as %s in %s: %s", who, tcp.RcvZeroWindow, l.To, l.WaitActions)
+			return fmt.Sprintf("%s: write, queued behind the peer's closed window, as %s in %s: %s", who, tcp.RcvZeroWindow, l.WaitIn, l.WaitActions)
 		}
 		return fmt.Sprintf("%s: write, sends %s", who, l.Seg)
 	case Read:
@@ -82,7 +84,7 @@ func (l Label) String() string {
 		lost = fmt.Sprintf(" (%d sent into a full channel: lost)", l.Lost)
 	}
 	if l.Waits {
-		lost += fmt.Sprintf("; it waits on the closed window, as %s in %s: %s", tcp.RcvZeroWindow, l.To, l.WaitActions)
+		lost += fmt.Sprintf("; it waits on the closed window, as %s in %s: %s", tcp.RcvZeroWindow, l.WaitIn, l.WaitActions)
 	}
 	return fmt.Sprintf("%s: %s -> %s: %s%s", what, l.From, l.To, l.Actions, lost)
 }

@@ -75,16 +75,6 @@ func New(p tcp.Profile, b Bounds, step tcp.StepFunc) (*Model, error) {
 		// not fit. The widest bounds with the widest counts fit.
 		return nil, fmt.Errorf("a state at these bounds takes %d words, more than %d", m.codec.words, MaxWords)
 	}
-	if b.ZeroWindow {
-		for st := tcp.State(1); st < tcp.NumStates; st++ {
-			if !queues(st) {
-				continue
-			}
-			if t := m.cells[st][tcp.RcvZeroWindow]; t.Next != st || sendsAny(t.Actions) {
-				return nil, fmt.Errorf("the zero window: the model takes (%s, %s) also when data or a FIN is queued behind a window already known closed, so that row must keep the state and send nothing", st, tcp.RcvZeroWindow)
-			}
-		}
-	}
 	m.dead = newDeadRules(m)
 	return m, nil
 }
@@ -404,7 +394,12 @@ func (g *successors) apply(n *State, x int, e tcp.Event, l Label, seg *Segment) 
 	ep := &n.E[x]
 	from, rInc := ep.St, ep.Inc
 	t := m.cell(from, e)
-	l.From, l.To, l.Actions, l.Rule = from, t.Next, t.Actions, t.Rule
+	if l.Waits {
+		// The ZERO_WINDOW row taken after the step l labels (waits).
+		l.To, l.WaitActions = t.Next, t.Actions
+	} else {
+		l.From, l.To, l.Actions, l.Rule = from, t.Next, t.Actions, t.Rule
+	}
 	// An incarnation that takes in a segment TIME_WAIT does not guard it
 	// against is tainted: P8 no longer speaks for it.
 	// One that takes in a segment of an incarnation whose TIME_WAIT was
@@ -456,8 +451,11 @@ func (g *successors) apply(n *State, x int, e tcp.Event, l Label, seg *Segment) 
 	// (unguarded anyway, for good).
 	stray := rstTag != rInc && rstTag&Zombie == 0 && int(rstTag) < m.Bounds.Incarnations && !n.SkippedTimeWait(rstTag)
 	// Every segment carries ACK = RCV.NXT: it covers the peer's FIN once
-	// that has arrived, including the one being answered now.
-	ackFin := from.Is(tcp.ReceivedFin) || t.Next.Is(tcp.ReceivedFin) || e == tcp.RcvFin || e == tcp.RcvFinAck
+	// that has arrived, including the one being answered now, unless that
+	// one acknowledges something not yet sent: RFC 9293 3.10.7.4 drops it
+	// at the fifth step, before the FIN bit (the eighth) moves RCV.NXT.
+	ackFin := from.Is(tcp.ReceivedFin) || t.Next.Is(tcp.ReceivedFin) || (e == tcp.RcvFin || e == tcp.RcvFinAck) && l.Class != AckAbove
+	queued := false
 	for _, send := range sends {
 		if !t.Actions.Has(send.Action) {
 			continue
@@ -477,7 +475,7 @@ func (g *successors) apply(n *State, x int, e tcp.Event, l Label, seg *Segment) 
 				out.Kind = PROBE
 			case ep.Blocked && !from.Is(tcp.SentFin):
 				ep.FinQ = true // queued behind the closed window
-				g.m.waits(ep, &l)
+				queued = true
 				continue
 			}
 		}
@@ -511,6 +509,10 @@ func (g *successors) apply(n *State, x int, e tcp.Event, l Label, seg *Segment) 
 			done = ep.Inc
 		}
 		*ep = Endpoint{St: t.Next, Done: done, Timers: ep.Timers}
+	}
+	if queued && !l.Waits {
+		g.waits(n, x, l)
+		return
 	}
 	g.emit(l, n)
 }

@@ -93,6 +93,28 @@ func QuickBounds() Bounds {
 	return b
 }
 
+// DataBounds are QuickBounds with one segment of data each application
+// may write per incarnation and the zero window on: at DefaultBounds data
+// runs past a hundred million states, so fsmgen check and fsmgen gen
+// explore data, the zero window and the persist timer at these bounds,
+// beside DefaultBounds (package verify, Options.Also).
+func DataBounds() Bounds {
+	b := QuickBounds()
+	b.Data, b.ZeroWindow = 1, true
+	return b
+}
+
+// AttackBounds are QuickBounds with an off-path attacker that may forge
+// two segments: one more than the smallest limit of challenge ACKs a
+// profile sets (linux's one), so that the throttled challenge ACK is
+// reached. fsmgen check and fsmgen gen explore them beside DefaultBounds
+// (package verify, Options.Also), for the properties of the attacker.
+func AttackBounds() Bounds {
+	b := QuickBounds()
+	b.Attacks = 2
+	return b
+}
+
 // Limits on the bounds: beyond them the state space is beyond this machine,
 // or the encoding's fields overflow.
 const (

@@ -66,11 +66,12 @@ func (g *successors) write(s *State, x int) {
 	if e.Blocked {
 		// The peer's window is closed: the data waits for it (DataQ).
 		l := Label{Kind: Write, End: x, From: e.St, To: e.St}
-		if !e.DataQ {
-			n.E[x].DataQ = true
-			g.m.waits(&n.E[x], &l)
+		if e.DataQ {
+			g.emit(l, &n) // behind data already waiting: nothing changes
+			return
 		}
-		g.emit(l, &n)
+		n.E[x].DataQ = true
+		g.waits(&n, x, l)
 		return
 	}
 	seg := Segment{Kind: DATA, Inc: e.Inc}
@@ -129,34 +130,16 @@ func (g *successors) window(n *State, x int, e tcp.Event, from tcp.State, t tcp.
 	return true
 }
 
-// waits carries out, for endpoint ep that has just queued data or its FIN
-// behind a window it knows closed, the table's rcv ZERO_WINDOW row in its
-// state, and records it in l. ZERO_WINDOW is the peer's window closing
-// while something is queued; queuing on a window already closed is the
-// same situation met from the other side, and a real stack answers it
-// the same way as it tries to send: it arms the persist timer, and no
-// retransmission timer runs for a segment that never left (Linux
-// tcp_check_probe_timer, FreeBSD tcp_setpersist). New makes sure the row
-// keeps the state and sends nothing, so only its timers act.
-func (m *Model) waits(ep *Endpoint, l *Label) {
-	if !queues(ep.St) {
-		return // a FIN sent where the table waits for no ACK of it: nothing to hold
-	}
-	t := m.cell(ep.St, tcp.RcvZeroWindow)
-	m.timers(ep, t)
-	l.Waits, l.WaitActions = true, t.Actions
-}
-
-// queues reports whether an endpoint in s can hold data or a FIN behind
-// a closed window: while it may write, or while its FIN waits for its ACK.
-func queues(s tcp.State) bool { return s.Is(tcp.Writable) || PendingFIN(s) }
-
-// sendsAny reports whether actions a put any segment on the wire.
-func sendsAny(a tcp.Action) bool {
-	for _, s := range sends {
-		if a.Has(s.Action) {
-			return true
-		}
-	}
-	return false
+// waits takes, for endpoint x of n, which step l has just made queue data
+// or its FIN behind a window it knows closed, the table's rcv ZERO_WINDOW
+// row in its state, as part of the same step, and reports the successor.
+// ZERO_WINDOW is the peer's window closing while something is queued;
+// queuing on a window already closed is the same situation met from the
+// other side, and a real stack answers it the same way as it tries to
+// send: it arms the persist timer, and no retransmission timer runs for a
+// segment that never left (Linux tcp_check_probe_timer, FreeBSD
+// tcp_setpersist).
+func (g *successors) waits(n *State, x int, l Label) {
+	l.Waits, l.WaitIn = true, n.E[x].St
+	g.apply(n, x, tcp.RcvZeroWindow, l, nil)
 }

@@ -65,7 +65,7 @@ func Generate(sp *spec.Spec, out gen.Options, opt Options, reg Regeneration) (fi
 		files, err := gen.Generate(sp, out)
 		return files, false, err
 	}
-	rec := Record{Spec: SpecHash(sp.Source), Bounds: opt.Bounds.String()}
+	rec := Record{Spec: SpecHash(sp.Source), Bounds: BoundsKey(opt)}
 	opt.Table = bind.Interpreted
 	var quick *Report
 	if reg.NoCheck {
@@ -75,14 +75,14 @@ func Generate(sp *spec.Spec, out gen.Options, opt Options, reg Regeneration) (fi
 		rec.Quick = reg.Prior.Quick
 	} else {
 		q := opt
-		q.Bounds = model.QuickBounds()
+		q.Bounds, q.Also = model.QuickBounds(), nil
 		if quick, err = checked(sp, q); err != nil {
 			return nil, false, err
 		}
 		rec.Quick = quick.Verification()
 	}
 	switch p := reg.Prior; {
-	case opt.Bounds == model.QuickBounds() && quick != nil:
+	case opt.Bounds == model.QuickBounds() && len(opt.Also) == 0 && quick != nil:
 		rec.Lines = rec.Quick
 	case p != nil && !reg.Recheck && p.Spec == rec.Spec && p.Bounds == rec.Bounds && equalLines(p.Quick, rec.Quick):
 		rec.Lines, reused = p.Lines, true

@@ -27,9 +27,13 @@ func (r *Report) WriteText(w io.Writer, sp *spec.Spec) error {
 		fmt.Fprintf(&b, "Model checking skipped: %s.\n\n", r.Skipped)
 	} else {
 		fmt.Fprintf(&b, "Model: %s.\n", r.Bounds)
+		for _, a := range r.Also {
+			fmt.Fprintf(&b, "And again %s: %s.\n", a.Purpose, a.Bounds)
+		}
 		r.writeSearch(&b)
 	}
 	r.writeTable(&b)
+	r.writeAlso(&b)
 	writeLegend(&b, r.Results[0].Properties)
 	if r.Table == bind.Generated {
 		b.WriteString("P9 is checked on the spec and on generated/tcp, which decides every cell as the spec does.\n")
@@ -180,6 +184,23 @@ func (r *Report) writeTable(b *strings.Builder) {
 	tw.Flush() // a strings.Builder does not fail
 }
 
+// writeAlso says how large each profile's explorations at Options.Also
+// were: the table's columns count the first.
+func (r *Report) writeAlso(b *strings.Builder) {
+	for i, also := range r.Also {
+		var runs []string
+		for _, pr := range r.Results {
+			if i < len(pr.Also) {
+				a := pr.Also[i]
+				runs = append(runs, fmt.Sprintf("%s %d states, %d transitions, %.1f s", pr.Profile, a.States, a.Transitions, a.Seconds))
+			}
+		}
+		if len(runs) > 0 {
+			fmt.Fprintf(b, "Again %s: %s.\n", also.Purpose, strings.Join(runs, "; "))
+		}
+	}
+}
+
 // writeVerdict writes what there is to say about property p under profile
 // prof (nil if the spec has no such profile), named profile: nothing if it
 // holds as expected; a note if it holds though prof declares a finding on
@@ -202,6 +223,9 @@ func (r *Report) writeVerdict(b *strings.Builder, prof *spec.Profile, profile st
 	}
 	b.WriteString("\n")
 	if p.Finding != "" && !r.Detail && p.Resolution == "" {
+		if p.Bounds != "" {
+			fmt.Fprintf(b, "At %s:\n", p.Bounds)
+		}
 		b.WriteString(findingLine(p.ID, profile, p.Finding))
 		fmt.Fprintf(b, "  %s (-v prints the counterexample)\n", p.Problem)
 		return
@@ -213,8 +237,12 @@ func (r *Report) writeVerdict(b *strings.Builder, prof *spec.Profile, profile st
 	}
 	if p.Trace != nil {
 		t := r.trace(profile, p.settled(), p.Finding, p.Trace)
+		t.Bounds = p.Bounds
 		b.WriteString(t.Format())
 	} else {
+		if p.Bounds != "" {
+			fmt.Fprintf(b, "At %s:\n", p.Bounds)
+		}
 		fmt.Fprintf(b, "%s VIOLATED under %s: %s\n", p.ID, profile, p.Problem)
 		for i, s := range p.Counterexample {
 			fmt.Fprintf(b, "  %2d. %s\n      %s\n", i, s.Step, s.State)

@@ -23,6 +23,9 @@ type Trace struct {
 	// declares.
 	Finding string `json:"finding,omitempty"`
 	Problem string `json:"problem"`
+	// Bounds, for a counterexample found at other bounds than the
+	// file's (Options.Also), are those (PropertyResult.Bounds).
+	Bounds string `json:"bounds,omitempty"`
 	// Loop, for a liveness violation (a lasso), is the index in Steps of
 	// the first step of the cycle that repeats for ever; nil for a safety
 	// violation.
@@ -74,6 +77,9 @@ func (t *Trace) loop() int {
 // its status: the line before it says it is one (see findingLine).
 func (t *Trace) Format() string {
 	var b strings.Builder
+	if t.Bounds != "" {
+		fmt.Fprintf(&b, "At %s:\n", t.Bounds)
+	}
 	if t.Status == "finding" {
 		fmt.Fprintf(&b, "%s under %s: %s\n", t.Property, t.Profile, t.Problem)
 	} else {
@@ -149,7 +155,9 @@ func (r *Report) Traces() []Trace {
 	for _, pr := range r.Results {
 		for _, p := range pr.Properties {
 			if p.Trace != nil {
-				out = append(out, r.trace(pr.Profile, p.Status(), p.Finding, p.Trace))
+				t := r.trace(pr.Profile, p.Status(), p.Finding, p.Trace)
+				t.Bounds = p.Bounds
+				out = append(out, t)
 			}
 		}
 	}

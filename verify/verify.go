@@ -24,8 +24,11 @@ import (
 // Report is what a verification found, in the shape fsmgen check -json
 // prints.
 type Report struct {
-	Spec    string          `json:"spec"`
-	Bounds  string          `json:"bounds,omitempty"`
+	Spec   string `json:"spec"`
+	Bounds string `json:"bounds,omitempty"`
+	// Also are the other bounds every profile was explored at
+	// (Options.Also), each with what it adds.
+	Also    []AlsoBounds    `json:"also,omitempty"`
 	Results []ProfileResult `json:"results"`
 	Skipped string          `json:"model_skipped,omitempty"`
 	// Incomplete says that the run was interrupted (Options.Stop): the
@@ -67,8 +70,11 @@ type ProfileResult struct {
 	Bytes       uint64           `json:"bytes,omitempty"`          // the visited set at the end
 	Properties  []PropertyResult `json:"properties"`
 	// Coverage, with Options.Coverage, says how often each rule of the
-	// spec fired, in spec order.
+	// spec fired, in spec order (in every run, Also's too).
 	Coverage []RuleCoverage `json:"coverage,omitempty"`
+	// Also are the explorations at Options.Also, after the one States
+	// and Transitions count: their verdicts are folded into Properties.
+	Also []AlsoRun `json:"also,omitempty"`
 	// Incomplete says that the exploration under this profile was
 	// interrupted: States, Transitions, Seconds and Bytes are how far it
 	// came, and the model-checked properties have no verdict (Unchecked).
@@ -99,6 +105,9 @@ type PropertyResult struct {
 	// 8"): a verdict the rounding of durations decides, which fails the
 	// check.
 	Resolution string `json:"depends_on_time_resolution,omitempty"`
+	// Bounds, for a verdict found by an exploration at Options.Also, are
+	// the bounds it was found at; empty for the report's own.
+	Bounds string `json:"bounds,omitempty"`
 
 	// Trace is the counterexample as the checker found it.
 	Trace *check.Counterexample `json:"-"`
@@ -160,8 +169,13 @@ type Options struct {
 	// association of the model take the first one's verification tags:
 	// the mutant of tag choice (see assoc.Bounds).
 	ReuseTags bool
+	// Also are other bounds at which every profile is explored again,
+	// after Bounds (see also): a property holds only where it holds at
+	// each. DefaultAlso gives fsmgen check's.
+	Also []model.Bounds
 	// AlsoMSLTicks are other time resolutions (ticks per MSL) at which
-	// every model-checked verdict is decided again (see recheck).
+	// every model-checked verdict is decided again (see recheck), at
+	// Bounds.
 	AlsoMSLTicks []int
 	// Workers is how many goroutines expand states; 0: one per core.
 	Workers int
@@ -233,10 +247,14 @@ func (r *Report) Verification() []string {
 	if r.Skipped != "" {
 		return []string{"P9 (deterministic and total) holds under every profile. The other properties were not model-checked: " + r.Skipped + "."}
 	}
-	out := []string{"Model-checked when generated: " + r.Bounds + ". Per profile, the states explored and the properties that hold:"}
+	bounds := r.Bounds
+	for _, a := range r.Also {
+		bounds += "; and again " + a.Purpose + ", " + a.Bounds
+	}
+	out := []string{"Model-checked when generated: " + bounds + ". Per profile, the states explored and the properties that hold:"}
 	verb := "hold"
 	if r.weaker {
-		out = []string{"Not verified at fsmgen check's default bounds (" + DescribeBounds(model.DefaultBounds()) + "). Model-checked when generated only at weaker bounds: " + r.Bounds + ". Per profile, the states explored and the properties of which those bounds show no violation:"}
+		out = []string{"Not verified at fsmgen check's default bounds (" + DescribeBounds(model.DefaultBounds()) + "). Model-checked when generated only at weaker bounds: " + bounds + ". Per profile, the states explored and the properties of which those bounds show no violation:"}
 		verb = "show no violation"
 	}
 	for _, pr := range r.Results {
@@ -249,7 +267,11 @@ func (r *Report) Verification() []string {
 				findings = append(findings, p.ID)
 			}
 		}
-		line := fmt.Sprintf("%s: %d states; %s %s", pr.Profile, pr.States, strings.Join(holds, " "), verb)
+		states := fmt.Sprintf("%d states", pr.States)
+		for _, a := range pr.Also {
+			states += fmt.Sprintf(" and %d", a.States)
+		}
+		line := fmt.Sprintf("%s: %s; %s %s", pr.Profile, states, strings.Join(holds, " "), verb)
 		if len(findings) > 0 {
 			line += "; findings the profile declares: " + strings.Join(findings, " ")
 		}
@@ -370,6 +392,9 @@ func modelCheck(rep *Report, sp *spec.Spec, profiles []*spec.Profile, opt Option
 		}
 	}
 	rep.Bounds = DescribeBounds(opt.Bounds)
+	for _, b := range opt.Also {
+		rep.Also = append(rep.Also, AlsoBounds{Purpose: purpose(b), Bounds: DescribeBounds(b)})
+	}
 	rep.Safety, rep.HashBits = opt.Safety, opt.HashBits
 	// Safety alone, or hash compaction, says less than the full check.
 	rep.weaker = !opt.Bounds.Covers(model.DefaultBounds()) || opt.Safety || opt.HashBits != 0
@@ -405,7 +430,11 @@ func modelCheck(rep *Report, sp *spec.Spec, profiles []*spec.Profile, opt Option
 			rep.Results = rep.Results[:i+1]
 			return Interrupted{Profile: sprof.Name, States: stopped.States}
 		}
-		if err := recheck(r, sp, sprof, opt); err != nil {
+		err = recheck(r, sp, sprof, opt)
+		if err == nil {
+			err = also(r, sp, sprof, opt)
+		}
+		if err != nil {
 			var in Interrupted
 			if errors.As(err, &in) {
 				// The verdicts of this profile are not all decided: none stands.

@@ -81,6 +81,8 @@ func runCheck(c *specCommand, args []string, stdout, stderr io.Writer) error {
 	}
 	opt.Coverage = *cover
 	opt.ReuseTags = *reuseTags
+	// At the default bounds, data and the zero window too (verify.DefaultAlso).
+	opt.Also = verify.DefaultAlso(sp, opt.Bounds)
 	stopProfile, err := sf.profile()
 	if err != nil {
 		return err

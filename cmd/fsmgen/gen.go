@@ -52,6 +52,7 @@ func runGen(c *specCommand, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	opt.Also = verify.DefaultAlso(sp, opt.Bounds) // as fsmgen check at its default bounds
 	// The bounds are recorded in the verification, not the command: the
 	// header names the spec and the output, which is enough to make the
 	// package again.

@@ -17,8 +17,8 @@ import (
 
 // TestRecordedCheckHolds repeats, for the profiles TCPFSM_RECHECK names
 // (comma-separated, "all", or "rotate": one a day in turn), the check at
-// the default bounds that
-// verification.txt records, and requires the same verdict and state
+// the default bounds (with its runs with data and with the attacker,
+// verify.DefaultAlso) that verification.txt records, and requires the same verdict and state
 // count: a record that only the full check could find stale is found so.
 // It takes minutes a profile, so it runs only when asked; CI asks for one
 // profile each run.
@@ -34,7 +34,8 @@ func TestRecordedCheckHolds(t *testing.T) {
 	rec, err := verify.ParseRecord(verify.RecordFile, data)
 	require.NoError(t, err)
 	require.Equal(t, verify.SpecHash(sp.Source), rec.Spec, "the record is of another spec: run go generate ./...")
-	require.Equal(t, model.DefaultBounds().String(), rec.Bounds)
+	opt := verify.Options{Bounds: model.DefaultBounds(), Also: verify.DefaultAlso(sp, model.DefaultBounds())}
+	require.Equal(t, verify.BoundsKey(opt), rec.Bounds)
 	profiles := sp.Profiles
 	if names == "rotate" {
 		names = sp.Profiles[time.Now().UTC().YearDay()%len(sp.Profiles)].Name
@@ -48,7 +49,7 @@ func TestRecordedCheckHolds(t *testing.T) {
 		}
 	}
 	for _, p := range profiles {
-		rep, failures, err := verify.Run(sp, []*spec.Profile{p}, verify.Options{Bounds: model.DefaultBounds()})
+		rep, failures, err := verify.Run(sp, []*spec.Profile{p}, opt)
 		require.NoError(t, err)
 		assert.Zero(t, failures, rep.Failures())
 		got := rep.Verification()[1]

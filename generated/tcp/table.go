@@ -806,7 +806,7 @@ func (r RuleID) Event() Event {
 
 // The build breaks here when this file is stale: when types.go comes from another spec, or a constant moved.
 func _() {
-	_ = map[bool]int{false: 0, SpecHash == "sha256:99c085db95414b6e7f8103d923eace6ef924333f3b26bcc58d832a3bc6a4464d": 1}
+	_ = map[bool]int{false: 0, SpecHash == "sha256:2aee3302e651e85c07ea6bcf5cee92c6f8932b9d938ec556366583389d8f20c1": 1}
 	var x [1]struct{}
 	_ = x[Closed-1]
 	_ = x[Listen-2]

@@ -9,7 +9,7 @@ import (
 )
 
 // SpecHash identifies the spec this package was generated from; the other files check it at compile time.
-const SpecHash = "sha256:99c085db95414b6e7f8103d923eace6ef924333f3b26bcc58d832a3bc6a4464d"
+const SpecHash = "sha256:2aee3302e651e85c07ea6bcf5cee92c6f8932b9d938ec556366583389d8f20c1"
 
 // SpecFile is the spec this package was generated from.
 const SpecFile = "spec/tcp.fsm"

@@ -1,0 +1,103 @@
+package verify
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tcpfsm/tcpfsm/model"
+	"github.com/tcpfsm/tcpfsm/spec"
+)
+
+// TestDefaultAlso: the data run and the attacker's are added at the
+// default bounds, for the TCP vocabulary only; bounds a user chose are
+// explored as chosen.
+func TestDefaultAlso(t *testing.T) {
+	tcp, err := spec.TCP()
+	require.NoError(t, err)
+	assert.Equal(t, []model.Bounds{model.DataBounds(), model.AttackBounds()}, DefaultAlso(tcp, model.DefaultBounds()))
+	assert.Empty(t, DefaultAlso(tcp, model.QuickBounds()))
+	b := model.DefaultBounds()
+	b.Attacks = 1
+	assert.Empty(t, DefaultAlso(tcp, b))
+	sctp, err := spec.Parse("spec/sctp.fsm", spec.SCTPSource())
+	require.NoError(t, err)
+	assert.Empty(t, DefaultAlso(sctp, model.DefaultBounds()), "the association model has no data run")
+}
+
+// TestAlsoCatchesDataMutants: a one-line change of the close path that
+// only data or the zero window reach passes the first run and is
+// VIOLATED by the data run (Options.Also), whose bounds the verdict and
+// its counterexample name; the unchanged spec holds in both, with the
+// data rules counted in its coverage and both sizes in the record.
+func TestAlsoCatchesDataMutants(t *testing.T) {
+	quick := model.QuickBounds()
+	quick.Incarnations = 1
+	data := model.DataBounds()
+	data.Incarnations = 1
+	opt := Options{Bounds: quick, Also: []model.Bounds{data}, Coverage: true}
+
+	sp, err := spec.TCP()
+	require.NoError(t, err)
+	rep, failures, err := Run(sp, []*spec.Profile{sp.Profile("linux")}, opt)
+	require.NoError(t, err)
+	assert.Zero(t, failures, "%v", rep.Failures())
+	r := rep.Results[0]
+	require.Len(t, r.Also, 1)
+	assert.Equal(t, DescribeBounds(data), r.Also[0].Bounds)
+	assert.Greater(t, r.Also[0].States, r.States, "data and the zero window add states")
+	for i, rule := range sp.Rules {
+		if rule.State.Name == "FIN_WAIT_1" && rule.Event.String() == "rcv WINDOW_OPEN" {
+			assert.NotZero(t, r.Coverage[i].Fired, "the data run's coverage counts")
+		}
+	}
+	lines := rep.Verification()
+	assert.Contains(t, lines[0], "; and again with data and the zero window, "+DescribeBounds(data)+". ")
+	assert.Contains(t, lines[1], "linux: ")
+	assert.Regexp(t, `^linux: \d+ states and \d+; `, lines[1])
+
+	for _, c := range []struct{ name, old, new, property string }{
+		{"data in FIN_WAIT_1 drops the connection silently",
+			"  rcv DATA                          -> FIN_WAIT_1 send ACK ",
+			"  rcv DATA                          -> CLOSED stop retransmission; stop r2; stop user_timeout; stop persist ", "P11"},
+		{"the FIN released by the window update is never retransmitted",
+			"  rcv WINDOW_OPEN                   -> FIN_WAIT_1 stop persist; start retransmission; start r2 ",
+			"  rcv WINDOW_OPEN                   -> FIN_WAIT_1 stop persist; start r2                       ", "P12"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			src := string(spec.TCPSource())
+			require.Equal(t, 1, strings.Count(src, c.old), "the line to change")
+			ms, err := spec.Parse(spec.TCPFile, []byte(strings.Replace(src, c.old, c.new, 1)))
+			require.NoError(t, err)
+			profiles := []*spec.Profile{ms.Profile("linux")}
+			o := opt
+			o.Also = nil
+			_, failures, err := Run(ms, profiles, o)
+			require.NoError(t, err)
+			assert.Zero(t, failures, "without data the change passes")
+
+			rep, failures, err := Run(ms, profiles, opt)
+			require.NoError(t, err)
+			assert.NotZero(t, failures)
+			var found bool
+			for _, p := range rep.Results[0].Properties {
+				if p.ID == c.property {
+					found = true
+					assert.True(t, p.Fails(), "%s must fail", p.ID)
+					assert.Equal(t, DescribeBounds(data), p.Bounds)
+				}
+			}
+			assert.True(t, found)
+			traces := rep.Traces()
+			require.NotEmpty(t, traces)
+			assert.Equal(t, DescribeBounds(data), traces[0].Bounds)
+			var text strings.Builder
+			require.NoError(t, rep.WriteText(&text, ms))
+			assert.Contains(t, text.String(), "And again with data and the zero window: "+DescribeBounds(data)+".")
+			assert.Regexp(t, `\nAgain with data and the zero window: linux \d+ states, \d+ transitions, [0-9.]+ s\.\n`, text.String())
+			assert.Contains(t, text.String(), "At "+DescribeBounds(data)+":\n"+c.property+" VIOLATED under linux")
+		})
+	}
+}
