@@ -32,7 +32,7 @@ func TestGeneratedIsFresh(t *testing.T) {
 	require.NoError(t, err, "the verification record: run go generate ./...")
 	prior, err := verify.ParseRecord(verify.RecordFile, data)
 	require.NoError(t, err)
-	files, reused, err := verify.Generate(sp, out, verify.Options{Bounds: model.DefaultBounds()}, verify.Regeneration{Prior: &prior, NoCheck: true})
+	files, reused, err := verify.Generate(sp, out, verify.Options{Bounds: model.DefaultBounds(), Also: verify.DefaultAlso(sp, model.DefaultBounds())}, verify.Regeneration{Prior: &prior, NoCheck: true})
 	require.NoError(t, err)
 	require.True(t, reused)
 	for _, f := range files {

@@ -33,7 +33,7 @@ func TestGeneratedIsFresh(t *testing.T) {
 	prior, err := verify.ParseRecord(verify.RecordFile, data)
 	require.NoError(t, err)
 	out := gen.Options{Package: "tcp", ImportPath: "github.com/tcpfsm/tcpfsm/generated/tcp", Command: gen.Command(sp, "generated/tcp", "tcp")}
-	files, reused, err := verify.Generate(sp, out, verify.Options{Bounds: model.DefaultBounds()}, verify.Regeneration{Prior: &prior, NoCheck: true})
+	files, reused, err := verify.Generate(sp, out, verify.Options{Bounds: model.DefaultBounds(), Also: verify.DefaultAlso(sp, model.DefaultBounds())}, verify.Regeneration{Prior: &prior, NoCheck: true})
 	require.NoError(t, err)
 	require.True(t, reused)
 	for _, f := range files {
