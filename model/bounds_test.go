@@ -33,6 +33,7 @@ func TestBoundsCovers(t *testing.T) {
 		"no reordering":       func(b *Bounds) { b.Reordering = false },
 		"finer time":          func(b *Bounds) { b.MSLTicks *= 2 },
 		"another network MSL": func(b *Bounds) { b.NetworkMSL = time.Minute },
+		"keep-alive on":       func(b *Bounds) { b.KeepAlive = 2 },
 	} {
 		b := d
 		weaken(&b)

@@ -21,8 +21,9 @@ type codec struct {
 	forged                       uint // State.Forged
 	challenges                   uint // Endpoint.Challenges
 	wrote                        uint // Endpoint.Wrote
-	window                       uint // an endpoint's zero-window fields: Full, Blocked, DataQ, FinQ, then Persist
+	window                       uint // an endpoint's fields apart: Full, Blocked, DataQ, FinQ, then Persist, then KeepAlive
 	persist                      uint // Endpoint.Persist
+	keepAlive                    uint // Endpoint.KeepAlive; no bits with keep-alive off
 	inc                          uint // an incarnation (0..Incarnations), then the Zombie bit
 	incSet                       uint // each ghost set: one bit per incarnation
 	count, age                   uint // segments in one direction, a segment's age
@@ -72,7 +73,10 @@ func newCodec(m *Model) codec {
 		at += w
 	}
 	c.endpoint = at // at most 55 bits, within one word
-	c.window = 4 + c.persist
+	if t.KeepIdle > 0 {
+		c.keepAlive = width(max(t.KeepIdle, t.KeepInterval) + 1)
+	}
+	c.window = 4 + c.persist + c.keepAlive
 	c.segment = kindBits + 2 + c.inc + c.age
 	c.ghosts = c.nextInc + c.loss + numIncSets*c.incSet
 	c.forged = width(b.Attacks) // no bits without an attacker
@@ -204,11 +208,13 @@ func (c *codec) packEndpoint(e *Endpoint, overflow *uint64) uint64 {
 	return v
 }
 
-// packWindow packs an endpoint's zero-window fields, a field of their own
-// so that an endpoint's other fields keep within one word.
+// packWindow packs an endpoint's zero-window fields and its keep-alive
+// timer, a field of their own so that an endpoint's other fields keep
+// within one word.
 func (c *codec) packWindow(e *Endpoint, overflow *uint64) uint64 {
-	*overflow |= uint64(e.Persist) >> (c.persist & 63)
-	return flag(e.Full) | flag(e.Blocked)<<1 | flag(e.DataQ)<<2 | flag(e.FinQ)<<3 | uint64(e.Persist)<<4
+	*overflow |= uint64(e.Persist)>>(c.persist&63) | uint64(e.KeepAlive)>>(c.keepAlive&63)
+	return flag(e.Full) | flag(e.Blocked)<<1 | flag(e.DataQ)<<2 | flag(e.FinQ)<<3 | uint64(e.Persist)<<4 |
+		uint64(e.KeepAlive)<<((4+c.persist)&63)
 }
 
 func (c *codec) packSegment(g Segment, overflow *uint64) uint64 {
@@ -258,6 +264,7 @@ func (m *Model) Unpack(src []uint64) State {
 		w := b.get(c.window)
 		e.Full, e.Blocked, e.DataQ, e.FinQ = w&1 != 0, w&2 != 0, w&4 != 0, w&8 != 0
 		e.Persist = uint8(w >> 4 & mask(c.persist))
+		e.KeepAlive = uint8(w >> ((4 + c.persist) & 63) & mask(c.keepAlive))
 	}
 	for d := 0; d < 2; d++ {
 		s.N[d] = uint8(b.get(c.count))

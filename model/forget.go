@@ -104,10 +104,14 @@ func newDeadRules(m *Model) deadRules {
 	for _, s := range sends {
 		sendsAny |= s.Action
 	}
-	// The persist timer (Bounds.ZeroWindow) is modelled apart from the
-	// others; it counts here as they do.
+	// The persist timer (Bounds.ZeroWindow) and keep-alive
+	// (Bounds.KeepAlive) are modelled apart from the others; they count
+	// here as they do, keep-alive where the bounds run it.
 	persist := tcp.PersistTimer.StartAction() | tcp.PersistTimer.RestartAction()
-	timerEvents := []tcp.Event{tcp.TimeoutPersist}
+	timerEvents := m.apartExpiries()
+	if m.Timing.KeepIdle > 0 {
+		persist |= tcp.KeepaliveTimer.StartAction() | tcp.KeepaliveTimer.RestartAction()
+	}
 	for k := range NumTimers {
 		timerEvents = append(timerEvents, timerOf[k].Expiry())
 	}
@@ -127,7 +131,7 @@ func newDeadRules(m *Model) deadRules {
 	}
 	r.begets = r.adopt[RST] || r.adopt[RSTACK]
 	for _, st := range []tcp.State{tcp.Closed, tcp.Listen} {
-		for _, e := range modelEvents() {
+		for _, e := range m.modelEvents() {
 			if !segmentEvent(e) {
 				continue // on its own, it sends in no incarnation or in a new one
 			}
@@ -138,7 +142,7 @@ func newDeadRules(m *Model) deadRules {
 			}
 		}
 	}
-	own := []tcp.Event{tcp.AppOpenPassive, tcp.TimeoutPersist}
+	own := append([]tcp.Event{tcp.AppOpenPassive}, m.apartExpiries()...)
 	for k := range NumTimers {
 		own = append(own, timerOf[k].Expiry())
 	}
@@ -159,7 +163,7 @@ func newDeadRules(m *Model) deadRules {
 // opens a new connection (as apply does).
 func (m *Model) ahead(reads func(st tcp.State, e tcp.Event, t tcp.Transition) bool) [tcp.NumStates]bool {
 	var a [tcp.NumStates]bool
-	events := modelEvents()
+	events := m.modelEvents()
 	for changed := true; changed; {
 		changed = false
 		for st := tcp.State(1); st < tcp.NumStates; st++ {
@@ -182,8 +186,8 @@ func (m *Model) ahead(reads func(st tcp.State, e tcp.Event, t tcp.Transition) bo
 // modelEvents are the events the model makes: the opens, the
 // applications' calls, the modelled timers' expiries and the arrivals of
 // segments.
-func modelEvents() []tcp.Event {
-	out := append([]tcp.Event{tcp.AppOpenActive, tcp.AppOpenPassive, tcp.TimeoutPersist}, appCallsUnread[:]...)
+func (m *Model) modelEvents() []tcp.Event {
+	out := append(append([]tcp.Event{tcp.AppOpenActive, tcp.AppOpenPassive}, m.apartExpiries()...), appCallsUnread[:]...)
 	for k := range NumTimers {
 		out = append(out, timerOf[k].Expiry())
 	}
@@ -195,6 +199,15 @@ func modelEvents() []tcp.Event {
 		}
 	}
 	return out
+}
+
+// apartExpiries are the expiries of the timers modelled apart from
+// Timers: persist, and keepalive where the bounds run it.
+func (m *Model) apartExpiries() []tcp.Event {
+	if m.Timing.KeepIdle > 0 {
+		return []tcp.Event{tcp.TimeoutPersist, tcp.TimeoutKeepalive}
+	}
+	return []tcp.Event{tcp.TimeoutPersist}
 }
 
 // segmentEvent reports whether e is the arrival of a segment.
@@ -249,7 +262,7 @@ func (m *Model) Forget(s *State) {
 // or on a timer (its persist timer too, running or started by a call or a
 // timer).
 func (m *Model) sendsAlone(e *Endpoint) bool {
-	if e.Persist != 0 || e.DataQ || e.FinQ {
+	if e.Persist != 0 || e.KeepAlive != 0 || e.DataQ || e.FinQ {
 		return true
 	}
 	if e.Held && e.St.Is(tcp.HasConnection) && (m.Bounds.ZeroWindow || int(e.Wrote) < m.Bounds.Data) {

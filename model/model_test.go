@@ -85,6 +85,7 @@ func TestPackRoundTrip(t *testing.T) {
 		b.MSLTicks = rapid.IntRange(1, MaxMSLTicks).Draw(t, "msl ticks")
 		b.Data = rapid.IntRange(0, MaxData).Draw(t, "data")
 		b.Attacks = rapid.IntRange(0, MaxAttacks).Draw(t, "attacks")
+		b.KeepAlive = rapid.IntRange(0, MaxKeepAlive).Draw(t, "keepalive")
 		profiles := tcp.Profiles()
 		p := profiles[rapid.IntRange(0, len(profiles)-1).Draw(t, "profile")]
 		if rapid.Bool().Draw(t, "the widest count") {
@@ -120,6 +121,9 @@ func TestPackRoundTrip(t *testing.T) {
 				s.E[x].Timers[k] = uint8(rapid.IntRange(0, timerMax[k]).Draw(t, "timer"))
 			}
 			s.E[x].Persist = uint8(rapid.IntRange(0, tm.Persist+1).Draw(t, "persist"))
+			if tm.KeepIdle > 0 {
+				s.E[x].KeepAlive = uint8(rapid.IntRange(0, max(tm.KeepIdle, tm.KeepInterval)+1).Draw(t, "keepalive"))
+			}
 		}
 		for d := 0; d < 2; d++ {
 			n := rapid.IntRange(0, b.Capacity).Draw(t, "n")
@@ -524,12 +528,62 @@ func TestZeroWindow(t *testing.T) {
 // model whose states would not.
 func TestWidestStateFits(t *testing.T) {
 	b := Bounds{MSLTicks: MaxMSLTicks, Capacity: MaxCapacity, Incarnations: MaxIncarnations, Losses: MaxLosses, Loss: true,
-		Duplication: true, Reordering: true, Data: MaxData, ZeroWindow: true, Attacks: MaxAttacks}
+		Duplication: true, Reordering: true, Data: MaxData, ZeroWindow: true, Attacks: MaxAttacks, KeepAlive: MaxKeepAlive}
 	for _, p := range tcp.Profiles() {
 		p.ChallengeAcks = 1_000_000
 		m, err := New(p, b, nil)
 		require.NoError(t, err, p.Name)
 		assert.LessOrEqual(t, m.Words(), MaxWords, p.Name)
 		t.Logf("%s: %d words", p.Name, m.Words())
+	}
+}
+
+// TestKeepAlive: with Bounds.KeepAlive every connection runs keep-alive
+// where the spec arms it: an idle ESTABLISHED, FIN_WAIT_2 or CLOSE_WAIT
+// probes after the idle time, then every keepalive_interval of the
+// profile (linux: 75 s, 5 ticks of 15 s) until something arrives, and R2,
+// started by a probe, gives up on a peer that does not answer (one that
+// reopened the 4-tuple, so the test runs two incarnations, ignores the
+// old probes). Without it no keep-alive timer ever runs.
+func TestKeepAlive(t *testing.T) {
+	b := QuickBounds()
+	b.Incarnations = 1
+	off, err := New(tcp.Linux, b, nil)
+	require.NoError(t, err)
+	explore(t, off, 1_000_000, func(s *State, l Label, next *State) {
+		for x := range next.E {
+			require.Zero(t, next.E[x].KeepAlive, "keep-alive runs without Bounds.KeepAlive: %v", next)
+		}
+	})
+
+	b.KeepAlive, b.Incarnations = 2, 2
+	m, err := New(tcp.Linux, b, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 2, m.Timing.KeepIdle)
+	assert.Equal(t, 5, m.Timing.KeepInterval)
+	probes := map[tcp.State]bool{}
+	explore(t, m, 1_000_000, func(s *State, l Label, next *State) {
+		if l.Kind == Fire && l.Event == tcp.TimeoutKeepalive {
+			e := next.E[l.End]
+			probes[l.From] = true
+			assert.Equal(t, uint8(m.Timing.KeepInterval+1), e.KeepAlive, "after a probe, the interval: %v", next)
+			assert.True(t, e.Running(tcp.R2Timer), "a probe starts R2: %v", next)
+		}
+	})
+	assert.Equal(t, map[tcp.State]bool{tcp.Established: true, tcp.FinWait2: true, tcp.CloseWait: true}, probes, "keep-alive probes from")
+
+	// R2 gives up within the bounds where it is short: rfc9293's 100 s
+	// is 2 ticks of a minute (linux's 924.6 s outlasts every probe the
+	// loss budget lets go unanswered).
+	rfc, err := New(tcp.RFC9293, b, nil)
+	require.NoError(t, err)
+	givenUp := map[tcp.State]bool{}
+	explore(t, rfc, 1_000_000, func(s *State, l Label, next *State) {
+		if l.Kind == Fire && l.Event == tcp.TimeoutR2 {
+			givenUp[l.From] = true
+		}
+	})
+	for _, st := range []tcp.State{tcp.Established, tcp.FinWait2, tcp.CloseWait} {
+		assert.True(t, givenUp[st], "R2 after unanswered probes in %v", st)
 	}
 }

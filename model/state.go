@@ -155,8 +155,12 @@ type Endpoint struct {
 	// which mirrors Timers, leaves the zero window out.
 	Full, Blocked, DataQ, FinQ bool
 	Persist                    uint8
-	Backoff                    uint8
-	Timers                     [NumTimers]uint8
+	// KeepAlive is the keep-alive timer (Bounds.KeepAlive), apart from
+	// Timers for the same reason as Persist: the Promela export leaves
+	// keep-alive out.
+	KeepAlive uint8
+	Backoff   uint8
+	Timers    [NumTimers]uint8
 	// Challenges counts the challenge ACKs it sent since the last tick,
 	// under the attacker only, up to the profile's limit, or 1 where it
 	// has none (throttle.go; a count of the spec reaches a million).
@@ -292,6 +296,9 @@ func (s State) String() string {
 		if e.Persist > 0 {
 			t = append(t, fmt.Sprintf("persist=%d", e.Persist-1))
 		}
+		if e.KeepAlive > 0 {
+			t = append(t, fmt.Sprintf("keepalive=%d", e.KeepAlive-1))
+		}
 		if len(t) > 0 {
 			b.WriteString(" [" + strings.Join(t, " ") + "]")
 		}
@@ -321,11 +328,14 @@ func (s State) String() string {
 }
 
 // Running reports whether the endpoint's timer t is armed. Only the
-// modelled timers (retransmission, r2, time_wait, fin_wait_2, persist)
-// ever are.
+// modelled timers (retransmission, r2, time_wait, fin_wait_2, persist,
+// keepalive) ever are.
 func (e *Endpoint) Running(t tcp.Timer) bool {
-	if t == tcp.PersistTimer {
+	switch t {
+	case tcp.PersistTimer:
 		return e.Persist != 0
+	case tcp.KeepaliveTimer:
+		return e.KeepAlive != 0
 	}
 	for k, tm := range timerOf {
 		if tm == t {

@@ -178,7 +178,7 @@ func (m *Model) urgency(s *State) (dying, due bool) {
 				due = true
 			}
 		}
-		if s.E[x].Persist == 1 {
+		if s.E[x].Persist == 1 || s.E[x].KeepAlive == 1 {
 			due = true
 		}
 	}
@@ -215,6 +215,11 @@ func (g *successors) run(s *State) {
 				n := *s
 				n.E[x].Persist = 0
 				g.apply(&n, x, tcp.TimeoutPersist, Label{Kind: Fire, End: x, Event: tcp.TimeoutPersist}, nil)
+			}
+			if s.E[x].KeepAlive == 1 {
+				n := *s
+				n.E[x].KeepAlive = 0
+				g.apply(&n, x, tcp.TimeoutKeepalive, Label{Kind: Fire, End: x, Event: tcp.TimeoutKeepalive}, nil)
 			}
 		}
 	}
@@ -276,6 +281,10 @@ func (m *Model) tick(s *State) (State, bool) {
 		}
 		if v := n.E[x].Persist; v > 1 {
 			n.E[x].Persist = v - 1
+			changed = true
+		}
+		if v := n.E[x].KeepAlive; v > 1 {
+			n.E[x].KeepAlive = v - 1
 			changed = true
 		}
 		if n.E[x].Challenges != 0 {
@@ -429,7 +438,7 @@ func (g *successors) apply(n *State, x int, e tcp.Event, l Label, seg *Segment) 
 	if t.Actions.Has(tcp.SendFin) && !from.Is(tcp.ReceivedFin) && e != tcp.RcvFin && e != tcp.RcvFinAck {
 		ep.Closer = true
 	}
-	m.timers(ep, t)
+	m.timers(ep, t, e)
 	// Data the table takes in (and so ACKs) reaches the application, which
 	// may then close before reading it.
 	if e == tcp.RcvData && t.Actions.Has(tcp.SendAck) && ep.Held {
@@ -524,9 +533,26 @@ func opensConnection(from, to tcp.State) bool {
 	return (from == tcp.Listen || from == tcp.TimeWait || from == tcp.Closed) && to == tcp.SynReceived
 }
 
-// timers carries out the timer actions of t on the modelled timers, as
-// the spec's Action.TimerOp says.
-func (m *Model) timers(ep *Endpoint, t tcp.Transition) {
+// timers carries out the timer actions of t, taken on event e, on the
+// modelled timers, as the spec's Action.TimerOp says.
+func (m *Model) timers(ep *Endpoint, t tcp.Transition, e tcp.Event) {
+	switch t.Actions.TimerOp(tcp.KeepaliveTimer) {
+	case tcp.StopTimer:
+		ep.KeepAlive = 0
+	case tcp.RestartTimer, tcp.StartTimer:
+		// Every socket asks for keep-alive when Bounds.KeepAlive is on
+		// (arm keepalive if asked), orphans too: the option outlives
+		// close(). The restart on its own expiry waits the profile's
+		// interval (arm keepalive then keepalive_interval); any other
+		// restart, on something received, the idle time again.
+		switch {
+		case m.Timing.KeepIdle == 0, t.Actions.TimerOp(tcp.KeepaliveTimer) == tcp.StartTimer && ep.KeepAlive != 0:
+		case e == tcp.TimeoutKeepalive:
+			ep.KeepAlive = uint8(m.Timing.KeepInterval + 1)
+		default:
+			ep.KeepAlive = uint8(m.Timing.KeepIdle + 1)
+		}
+	}
 	switch {
 	case t.Actions.Has(tcp.PersistTimer.StopAction()):
 		ep.Persist = 0

@@ -39,6 +39,17 @@ type Bounds struct {
 	// numbers: each forged RST, SYN, ACK or (with Data) data segment may
 	// land exactly, in the window, or outside it (Class), at any moment.
 	Attacks int
+	// KeepAlive, when not 0, turns keep-alive on for every socket (the
+	// applications set SO_KEEPALIVE) and is the idle time, in ticks,
+	// before the first probe (their TCP_KEEPIDLE): the timer runs where
+	// the spec arms it (ESTABLISHED, FIN_WAIT_2, CLOSE_WAIT), sends a
+	// PROBE when it expires, and then every keepalive_interval of the
+	// profile until anything arrives. 0, the default, leaves keep-alive
+	// off, as RFC 9293 3.8.4 requires by default. The idle time is the
+	// application's, not the profile's 2 hours, which would outlast every
+	// other timer of a close (and not fit the ticks): with a short one the
+	// probes and the R2 they start meet the close while it runs.
+	KeepAlive int
 }
 
 // String says what the model explores under b, for reports and headers.
@@ -64,6 +75,9 @@ func (b Bounds) String() string {
 	}
 	if b.Attacks > 0 {
 		data += fmt.Sprintf("; an off-path attacker forging up to %d segments", b.Attacks)
+	}
+	if b.KeepAlive > 0 {
+		data += fmt.Sprintf("; keep-alive on, first probe after %s idle", tickCount(b.KeepAlive))
 	}
 	return fmt.Sprintf("client A and server B over a network of capacity %d per direction, loss %s, duplication %s, reordering %s; %d %s; %s; MSL = %d ticks",
 		b.Capacity, loss, onOff[b.Duplication], onOff[b.Reordering], b.Incarnations, incs, data, b.MSLTicks)
@@ -115,6 +129,16 @@ func AttackBounds() Bounds {
 	return b
 }
 
+// KeepAliveBounds are QuickBounds with keep-alive on for every socket, the
+// first probe after one MSL idle: fsmgen check and fsmgen gen explore
+// them beside DefaultBounds (package verify, Options.Also), so that the
+// keep-alive rules of ESTABLISHED, FIN_WAIT_2 and CLOSE_WAIT fire.
+func KeepAliveBounds() Bounds {
+	b := QuickBounds()
+	b.KeepAlive = b.MSLTicks
+	return b
+}
+
 // Limits on the bounds: beyond them the state space is beyond this machine,
 // or the encoding's fields overflow.
 const (
@@ -124,6 +148,7 @@ const (
 	MaxLosses       = 4
 	MaxAttacks      = 6   // State.Forged; one beyond bsd's challenge_acks of 5, so that every profile's limit can be reached
 	MaxData         = 3   // Endpoint.Wrote has two bits in the codec
+	MaxKeepAlive    = 16  // ticks of idle time: two MSLs at the finest resolution (MaxMSLTicks)
 	maxTicks        = 250 // a timer's ticks fit a byte beside "stopped" and "due"
 )
 
@@ -140,6 +165,11 @@ type Timing struct {
 	FinWait2   int
 	FlushHeld  bool // the FIN_WAIT_2 flush runs also for a socket the application holds
 	Persist    int  // the zero-window probe interval (without its doubling)
+	// KeepIdle is Bounds.KeepAlive, the idle time before the first
+	// keep-alive probe (0: keep-alive off); KeepInterval the profile's
+	// keepalive_interval between probes after it, or KeepIdle where the
+	// profile has none.
+	KeepIdle, KeepInterval int
 
 	// in holds the ticks each modelled timer takes when armed in each
 	// state (tcp.Profile.Duration); runs whether the spec arms it for a
@@ -209,6 +239,16 @@ func NewTiming(p tcp.Profile, b Bounds) (Timing, error) {
 		}
 	}
 	t.R2Syn = t.in[TimerR2][tcp.SynSent]
+	if b.KeepAlive < 0 || b.KeepAlive > MaxKeepAlive {
+		return Timing{}, fmt.Errorf("keep-alive idle time %d ticks out of range 0..%d", b.KeepAlive, MaxKeepAlive)
+	}
+	if b.KeepAlive > 0 && p.Runs(tcp.KeepaliveTimer, tcp.SocketAsked) { // every socket asks for it
+		t.KeepIdle = b.KeepAlive
+		t.KeepInterval = ticks(p.Interval(tcp.KeepaliveTimer, tcp.Established, 1), tick)
+		if p.Interval(tcp.KeepaliveTimer, tcp.Established, 1) == p.Duration(tcp.KeepaliveTimer, tcp.Established) {
+			t.KeepInterval = t.KeepIdle // no interval of its own: the idle time again
+		}
+	}
 	t.FlushHeld = t.runs[TimerFinWait2][0]
 	switch {
 	case t.TimeWait == 0:
@@ -231,7 +271,7 @@ func NewTiming(p tcp.Profile, b Bounds) (Timing, error) {
 	if p.Retransmission < msl && t.RTO >= t.MSL {
 		return Timing{}, fmt.Errorf("profile %s: a retransmission timeout of %v against an MSL of %v becomes %s against %d: use more MSL ticks", p.Name, p.Retransmission, msl, tickCount(t.RTO), t.MSL)
 	}
-	for _, v := range []int{t.RTO, t.R2, t.R2Syn, t.TimeWait, t.FinWait2, t.Persist} {
+	for _, v := range []int{t.RTO, t.R2, t.R2Syn, t.TimeWait, t.FinWait2, t.Persist, t.KeepInterval} {
 		if v > maxTicks {
 			return Timing{}, fmt.Errorf("a duration of profile %s is %d ticks of %v; at most %d fit: use fewer MSL ticks or a longer network MSL", p.Name, v, tick, maxTicks)
 		}
@@ -247,8 +287,12 @@ func (t Timing) String() string {
 	if t.FinWait2 > 0 {
 		fw2 = fmt.Sprint(t.FinWait2)
 	}
-	return fmt.Sprintf("tick %v (MSL %v = %d ticks): RTO %d, R2 %d, R2 for SYN %d, TIME_WAIT %d, FIN_WAIT_2 flush %s",
+	s := fmt.Sprintf("tick %v (MSL %v = %d ticks): RTO %d, R2 %d, R2 for SYN %d, TIME_WAIT %d, FIN_WAIT_2 flush %s",
 		t.Tick, t.NetworkMSL, t.MSL, t.RTO, t.R2, t.R2Syn, t.TimeWait, fw2)
+	if t.KeepIdle > 0 {
+		s += fmt.Sprintf(", keep-alive %d then every %d", t.KeepIdle, t.KeepInterval)
+	}
+	return s
 }
 
 // tickCount says n ticks, in words.
@@ -261,8 +305,8 @@ func tickCount(n int) string {
 
 // Covers reports whether b explores at least what d does: as many
 // segments in flight, incarnations, losses, segments of data and forged
-// segments, every network fault and every window behaviour d allows, and
-// the same network
+// segments, every network fault and every window behaviour d allows, the
+// same keep-alive (probes add steps and take away idle ones), and the same network
 // MSL and time resolution (rounding decides verdicts, so a finer
 // resolution is another model, not a larger one). A verdict obtained
 // under b then says at least as much as one under d.
@@ -270,6 +314,6 @@ func (b Bounds) Covers(d Bounds) bool {
 	lossCovers := !d.Loss || d.Losses == 0 || b.Loss && b.Losses >= d.Losses
 	return b.NetworkMSL == d.NetworkMSL && b.MSLTicks == d.MSLTicks &&
 		b.Capacity >= d.Capacity && b.Incarnations >= d.Incarnations && lossCovers &&
-		b.Data >= d.Data && (b.ZeroWindow || !d.ZeroWindow) && b.Attacks >= d.Attacks &&
+		b.Data >= d.Data && (b.ZeroWindow || !d.ZeroWindow) && b.Attacks >= d.Attacks && b.KeepAlive == d.KeepAlive &&
 		(b.Duplication || !d.Duplication) && (b.Reordering || !d.Reordering)
 }

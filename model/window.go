@@ -107,7 +107,10 @@ func (g *successors) window(n *State, x int, e tcp.Event, from tcp.State, t tcp.
 		case WOPEN:
 			ep.Blocked = false
 		case PROBE:
-			if hasSynchronized(from) && !from.Is(tcp.ReceivedFin) && !t.Actions.Has(tcp.SendAck) {
+			// A zero-window probe meets no endpoint that has the
+			// prober's FIN (it is queued behind the probe); a keep-alive
+			// probe may, from a FIN_WAIT_2.
+			if hasSynchronized(from) && (!from.Is(tcp.ReceivedFin) || g.m.Timing.KeepIdle > 0) && !t.Actions.Has(tcp.SendAck) {
 				kind := WOPEN
 				if ep.Full {
 					kind = ZWIN

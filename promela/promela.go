@@ -158,13 +158,15 @@ func excused() []string {
 // Build makes the model fsmgen check explores for profile prof of sp on
 // bounds b, stepping table t: the binding of package bind, with the
 // source the export's header names. The export leaves data, the zero
-// window and the off-path attacker out: the model it returns has
-// Bounds.Data 0, no zero window and Bounds.Attacks 0 whatever b says, so
+// window, the off-path attacker and keep-alive out: the model it returns
+// has Bounds.Data 0, no zero window, Bounds.Attacks 0 and Bounds.KeepAlive
+// 0 whatever b says, so
 // that the counts
 // SPIN reports are those of this model, and the header's bounds say so.
 func Build(sp *spec.Spec, prof *spec.Profile, b model.Bounds, t bind.Table) (*model.Model, Source, error) {
 	b.Data, b.ZeroWindow = 0, false // model.pml has no writes, no data segments and no window
 	b.Attacks = 0                   // nor forged segments
+	b.KeepAlive = 0                 // nor keep-alive
 	src := Source{Spec: sp, Profile: prof, Table: t.String()}
 	m, err := bind.Model(sp, prof, b, t)
 	return m, src, err

@@ -195,9 +195,10 @@ func TestStateFieldsKnown(t *testing.T) {
 	// leaves out (Build sets Bounds.Attacks to 0): both stay zero in every
 	// state.
 	// Unread to Persist belong to the data and the zero window the export
-	// leaves out (Build turns both off): they stay zero in every state it
-	// explores.
-	assert.Equal(t, []string{"St", "Inc", "Done", "Held", "Shut", "Closer", "Unread", "Wrote", "Full", "Blocked", "DataQ", "FinQ", "Persist", "Backoff", "Timers", "Challenges"}, fields(model.Endpoint{}),
+	// leaves out (Build turns both off), KeepAlive to keep-alive, which it
+	// leaves out too (Build sets Bounds.KeepAlive to 0): they stay zero in
+	// every state it explores.
+	assert.Equal(t, []string{"St", "Inc", "Done", "Held", "Shut", "Closer", "Unread", "Wrote", "Full", "Blocked", "DataQ", "FinQ", "Persist", "KeepAlive", "Backoff", "Timers", "Challenges"}, fields(model.Endpoint{}),
 		"model.Endpoint changed: the Promela export must follow")
 	assert.Equal(t, []string{"Kind", "AckFin", "Inc", "Age", "Stray"}, fields(model.Segment{}),
 		"model.Segment changed: the Promela export must follow")
@@ -234,11 +235,12 @@ func TestExcusedKnown(t *testing.T) {
 // (the one the cross-check counts) is that one.
 func TestBuildLeavesDataOut(t *testing.T) {
 	b := model.QuickBounds()
-	b.Data, b.ZeroWindow = 1, true
+	b.Data, b.ZeroWindow, b.KeepAlive = 1, true, 2
 	sp, err := spec.TCP()
 	require.NoError(t, err)
 	m, _, err := promela.Build(sp, sp.Profile("linux"), b, bind.Generated)
 	require.NoError(t, err)
 	assert.Zero(t, m.Bounds.Data)
 	assert.False(t, m.Bounds.ZeroWindow)
+	assert.Zero(t, m.Bounds.KeepAlive)
 }

@@ -17,7 +17,7 @@ import (
 func TestDefaultAlso(t *testing.T) {
 	tcp, err := spec.TCP()
 	require.NoError(t, err)
-	assert.Equal(t, []model.Bounds{model.DataBounds(), model.AttackBounds()}, DefaultAlso(tcp, model.DefaultBounds()))
+	assert.Equal(t, []model.Bounds{model.DataBounds(), model.AttackBounds(), model.KeepAliveBounds()}, DefaultAlso(tcp, model.DefaultBounds()))
 	assert.Empty(t, DefaultAlso(tcp, model.QuickBounds()))
 	b := model.DefaultBounds()
 	b.Attacks = 1
@@ -98,6 +98,49 @@ func TestAlsoCatchesDataMutants(t *testing.T) {
 			assert.Contains(t, text.String(), "And again with data and the zero window: "+DescribeBounds(data)+".")
 			assert.Regexp(t, `\nAgain with data and the zero window: linux \d+ states, \d+ transitions, [0-9.]+ s\.\n`, text.String())
 			assert.Contains(t, text.String(), "At "+DescribeBounds(data)+":\n"+c.property+" VIOLATED under linux")
+		})
+	}
+}
+
+// TestAlsoCatchesKeepAliveMutants: a one-line change of a keep-alive rule
+// passes without keep-alive, which never fires it, and is VIOLATED by the
+// keep-alive run (model.KeepAliveBounds), whose bounds the verdict names.
+func TestAlsoCatchesKeepAliveMutants(t *testing.T) {
+	quick := model.QuickBounds()
+	ka := model.KeepAliveBounds()
+	for _, c := range []struct{ name, old, new, property string }{
+		{"a keep-alive expiry ends CLOSE_WAIT",
+			"  timeout keepalive                 -> CLOSE_WAIT send PROBE; restart keepalive; start r2   ",
+			"  timeout keepalive                 -> CLOSED send PROBE; stop r2; stop persist; stop user_timeout", "P5"},
+		{"a keep-alive expiry drops a FIN_WAIT_2 silently",
+			"  timeout keepalive                 -> FIN_WAIT_2 send PROBE; restart keepalive; start r2 ",
+			"  timeout keepalive                 -> CLOSED stop fin_wait_2; stop r2                    ", "P11"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			src := string(spec.TCPSource())
+			require.Equal(t, 1, strings.Count(src, c.old), "the line to change")
+			ms, err := spec.Parse(spec.TCPFile, []byte(strings.Replace(src, c.old, c.new, 1)))
+			require.NoError(t, err)
+			profiles := []*spec.Profile{ms.Profile("linux")}
+			_, failures, err := Run(ms, profiles, Options{Bounds: quick})
+			require.NoError(t, err)
+			assert.Zero(t, failures, "without keep-alive the change passes")
+
+			rep, failures, err := Run(ms, profiles, Options{Bounds: quick, Also: []model.Bounds{ka}})
+			require.NoError(t, err)
+			assert.NotZero(t, failures)
+			var found bool
+			for _, p := range rep.Results[0].Properties {
+				if p.ID == c.property {
+					found = true
+					assert.True(t, p.Fails(), "%s must fail", p.ID)
+					assert.Equal(t, DescribeBounds(ka), p.Bounds)
+				}
+			}
+			assert.True(t, found)
+			var text strings.Builder
+			require.NoError(t, rep.WriteText(&text, ms))
+			assert.Contains(t, text.String(), "And again with keep-alive: "+DescribeBounds(ka)+".")
 		})
 	}
 }

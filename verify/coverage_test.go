@@ -67,21 +67,21 @@ func TestCoverage(t *testing.T) {
 }
 
 // quickSuite is the check at the quick bounds with the default check's
-// runs with data and the zero window and with the attacker (DefaultAlso at
-// the quick bounds), under every profile, with coverage: the tests below
-// share it, as it takes most of a minute.
+// runs with data and the zero window, with the attacker and with
+// keep-alive (DefaultAlso, beside the quick bounds), under every profile,
+// with coverage: the tests below share it, as it takes most of a minute.
 var quickSuite = sync.OnceValues(func() (*Report, error) {
 	sp, err := spec.TCP()
 	if err != nil {
 		return nil, err
 	}
-	rep, _, err := Run(sp, sp.Profiles, Options{Bounds: model.QuickBounds(), Also: []model.Bounds{model.DataBounds(), model.AttackBounds()}, Coverage: true})
+	rep, _, err := Run(sp, sp.Profiles, Options{Bounds: model.QuickBounds(), Also: DefaultAlso(sp, model.DefaultBounds()), Coverage: true})
 	return rep, err
 })
 
 // TestOutsideNeverFires: no rule the TCP spec declares outside the model
-// fires at the quick bounds with the default check's runs with data and
-// with the attacker, under any profile (the model at the default bounds
+// fires at the quick bounds with the default check's runs with data,
+// with the attacker and with keep-alive, under any profile (the model at the default bounds
 // does everything it does here, so a rule that fires here is a stale
 // declaration), and every rule that moves, sends or touches a timer and
 // fires under no profile here is named, with its line, so that a rule the
@@ -109,12 +109,14 @@ func TestOutsideNeverFires(t *testing.T) {
 }
 
 // TestDataExercised: with data written and the zero window on (-data 1
-// -zero-window) on the quick bounds, and with the attacker's two forged
-// segments, every property holds under every profile but for the
-// findings the spec declares, and the rules the default bounds leave
-// outside the model fire: rcv DATA, DATA_AFTER_CLOSE, close() with data
-// unread, the window closing and reopening, the persist timer, a RST in
-// the window, the throttled challenge ACK, and ACKs beyond SND.NXT. In
+// -zero-window) on the quick bounds, with the attacker's two forged
+// segments, and with keep-alive (-keepalive 2), every property holds
+// under every profile but for the findings the spec declares, and the
+// rules the default bounds leave outside the model fire: rcv DATA,
+// DATA_AFTER_CLOSE, close() with data unread, the window closing and
+// reopening, the persist timer, a RST in the window, the throttled
+// challenge ACK, ACKs beyond SND.NXT, the keep-alive timer, and R2 where
+// only unanswered probes start it. In
 // the six close-path states each of their rules that moves, sends or
 // touches a timer fires under some profile (of ACK_OF_FIN and FIN_ACK,
 // those of ESTABLISHED and CLOSE_WAIT, the states with no FIN of their
@@ -127,13 +129,13 @@ func TestDataExercised(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, rep.Failures())
 	for _, r := range rep.Results {
-		require.Len(t, r.Also, 2, r.Profile)
+		require.Len(t, r.Also, 3, r.Profile)
 		for _, id := range []string{"P13", "P15", "P16"} {
 			assert.GreaterOrEqual(t, propertyIndex(r.Properties, id), 0, "%s: the attacker's %s", r.Profile, id)
 		}
 	}
 	events := []string{"rcv DATA", "rcv DATA_AFTER_CLOSE", "app CLOSE_UNREAD", "rcv ZERO_WINDOW", "rcv WINDOW_OPEN", "timeout persist",
-		"rcv RST_IN_WINDOW", "rcv CHALLENGE_LIMITED", "rcv ACK_OF_FIN", "rcv FIN_ACK"}
+		"rcv RST_IN_WINDOW", "rcv CHALLENGE_LIMITED", "rcv ACK_OF_FIN", "rcv FIN_ACK", "timeout keepalive", "timeout r2"}
 	byEvent := map[string]uint64{}
 	for i, rule := range sp.Rules {
 		ev := rep.Results[0].Coverage[i].Event
@@ -153,9 +155,9 @@ func TestDataExercised(t *testing.T) {
 		}
 		if fired == 0 && Consequential(rule) {
 			if must {
-				t.Errorf("line %d (%s, %s) fires under no profile with data, the zero window or the attacker", rule.Pos.Line, rule.State.Name, ev)
+				t.Errorf("line %d (%s, %s) fires under no profile with data, the zero window, the attacker or keep-alive", rule.Pos.Line, rule.State.Name, ev)
 			} else {
-				t.Logf("line %d (%s, %s) fires under no profile with data, the zero window or the attacker", rule.Pos.Line, rule.State.Name, ev)
+				t.Logf("line %d (%s, %s) fires under no profile with data, the zero window, the attacker or keep-alive", rule.Pos.Line, rule.State.Name, ev)
 			}
 		}
 	}

@@ -183,3 +183,24 @@ func TestCheckAttackerWithout(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "leaves the off-path attacker out")
 }
+
+// TestCheckKeepAlive: -keepalive N turns keep-alive on for every socket,
+// which the report's bounds and timing say; an idle time out of range, a
+// Promela export and the association model refuse it with exit 2.
+func TestCheckKeepAlive(t *testing.T) {
+	code, stdout, stderr := fsmgen("check", "-profile", "linux", "-capacity", "1", "-incarnations", "1", "-keepalive", "2")
+	assert.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "keep-alive on, first probe after 2 ticks idle")
+	assert.Contains(t, stdout, "keep-alive 2 then every 5") // linux's keepalive_interval, 75 s, in 15 s ticks
+	for _, bad := range []string{"17", "-1"} {
+		code, _, stderr = fsmgen("check", "-capacity", "1", "-keepalive", bad)
+		assert.Equal(t, 2, code, bad)
+		assert.Contains(t, stderr, "keep-alive idle time "+bad+" ticks out of range 0..16")
+	}
+	code, _, stderr = fsmgen("promela", "-keepalive", "2")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "leaves keep-alive out")
+	code, _, stderr = fsmgen("check", "-spec", "../../spec/sctp.fsm", "-keepalive", "2")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "no keep-alive")
+}

@@ -40,6 +40,9 @@ func runPromela(c *specCommand, args []string, stdout, stderr io.Writer) error {
 	if bf.bounds().Attacks > 0 {
 		return usageErr("fsmgen promela: the export leaves the off-path attacker out; fsmgen check -attacker checks it")
 	}
+	if bf.bounds().KeepAlive > 0 {
+		return usageErr("fsmgen promela: the export leaves keep-alive out; fsmgen check -keepalive N checks it")
+	}
 	var text []byte
 	if notSCTP == nil {
 		text, err = associationPromela(c.FlagSet, sp, prof, bf.bounds(), *reuseTags)

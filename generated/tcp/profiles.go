@@ -277,5 +277,5 @@ func (p *Profile) Step(s State, e Event) (Transition, bool) {
 
 // The build breaks here when types.go comes from another spec.
 func _() {
-	_ = map[bool]int{false: 0, SpecHash == "sha256:2aee3302e651e85c07ea6bcf5cee92c6f8932b9d938ec556366583389d8f20c1": 1}
+	_ = map[bool]int{false: 0, SpecHash == "sha256:9334970d9453756d548356beab99b9f31f056c386c0e50e7c12cda4f9d52a48b": 1}
 }

@@ -9,7 +9,7 @@ import (
 )
 
 // SpecHash identifies the spec this package was generated from; the other files check it at compile time.
-const SpecHash = "sha256:2aee3302e651e85c07ea6bcf5cee92c6f8932b9d938ec556366583389d8f20c1"
+const SpecHash = "sha256:9334970d9453756d548356beab99b9f31f056c386c0e50e7c12cda4f9d52a48b"
 
 // SpecFile is the spec this package was generated from.
 const SpecFile = "spec/tcp.fsm"
