@@ -543,7 +543,7 @@ func TestWidestStateFits(t *testing.T) {
 // probes after the idle time, then every keepalive_interval of the
 // profile (linux: 75 s, 5 ticks of 15 s) until something arrives, and R2,
 // started by a probe, gives up on a peer that does not answer (one that
-// reopened the 4-tuple, so the test runs two incarnations, ignores the
+// reopened the 4-tuple, so that part runs two incarnations, ignores the
 // old probes). Without it no keep-alive timer ever runs.
 func TestKeepAlive(t *testing.T) {
 	b := QuickBounds()
@@ -556,7 +556,7 @@ func TestKeepAlive(t *testing.T) {
 		}
 	})
 
-	b.KeepAlive, b.Incarnations = 2, 2
+	b.KeepAlive = 2
 	m, err := New(tcp.Linux, b, nil)
 	require.NoError(t, err)
 	assert.Equal(t, 2, m.Timing.KeepIdle)
@@ -575,6 +575,7 @@ func TestKeepAlive(t *testing.T) {
 	// R2 gives up within the bounds where it is short: rfc9293's 100 s
 	// is 2 ticks of a minute (linux's 924.6 s outlasts every probe the
 	// loss budget lets go unanswered).
+	b.Incarnations = 2
 	rfc, err := New(tcp.RFC9293, b, nil)
 	require.NoError(t, err)
 	givenUp := map[tcp.State]bool{}
