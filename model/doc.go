@@ -145,13 +145,18 @@
 // would outlast every other timer of a close and only add idle states.
 // After a probe the timer waits the profile's keepalive_interval (arm
 // keepalive then keepalive_interval; the idle time again where the
-// profile has none); anything that arrives restarts it from the idle
-// time, as the spec's rows say. The timer is a field of its own
-// (Endpoint.KeepAlive), as persist is, since the Promela export leaves it
-// out. A probe is the segment PROBE: every synchronized endpoint answers
-// it with an ACK (RFC 9293 3.10.7.4 first: its sequence number lies below
-// the window), an endpoint without the connection with a RST, as the
-// table says. R2, which the spec starts on a probe, gives up on a peer
+// profile has none); a row that restarts it (an ACK, data or a FIN
+// taken in, as the spec's rows say) waits the idle time again. The timer
+// is a field of its own (Endpoint.KeepAlive), as persist is, since the
+// Promela export leaves it out. A probe is the segment PROBE: every
+// synchronized endpoint answers it with an ACK (RFC 9293 3.10.7.4 first:
+// its sequence number lies below the window), an endpoint without the
+// connection with a RST, as the table says. The model classifies it as
+// an ACK (classify.go), which a real stack drops after answering: the
+// receiver's rows for an ACK decide (its keep-alive restarts), and a
+// probe from CLOSE_WAIT, which acknowledges the peer's FIN as every
+// segment it sends does, may move a FIN_WAIT_1 peer on as that ACK
+// would. R2, which the spec starts on a probe, gives up on a peer
 // that does not answer: one that reopened the 4-tuple and ignores the old
 // incarnation's probes, or whose answers are lost. P5 lets that R2 end
 // CLOSE_WAIT where keep-alive runs: it is what keep-alive is for.

@@ -52,8 +52,8 @@ import (
 //     segment in flight is lost or a send finds its channel full, and an
 //     open gives the new incarnation a fresh budget. With nothing in
 //     flight, and neither endpoint able to send of its own accord (by an
-//     application call, a write or a read, or a timer, the persist timer
-//     included) on any path of the table, no segment
+//     application call, a write or a read, or a timer, the persist and
+//     keep-alive timers included) on any path of the table, no segment
 //     can appear before the next open: Losses are dead (alone).
 //   - Spoiled, Reset, Tainted, Cut and Derailed bit j of the last
 //     incarnation the bounds allow, once it is open: these are read for a
@@ -259,8 +259,8 @@ func (m *Model) Forget(s *State) {
 
 // sendsAlone reports whether endpoint e may send a segment with nothing
 // arriving: by an application call, a write or a read while it is held,
-// or on a timer (its persist timer too, running or started by a call or a
-// timer).
+// or on a timer (its persist and keep-alive timers too, running or
+// started by a call or a timer).
 func (m *Model) sendsAlone(e *Endpoint) bool {
 	if e.Persist != 0 || e.KeepAlive != 0 || e.DataQ || e.FinQ {
 		return true

@@ -44,7 +44,8 @@ type Bounds struct {
 	// before the first probe (their TCP_KEEPIDLE): the timer runs where
 	// the spec arms it (ESTABLISHED, FIN_WAIT_2, CLOSE_WAIT), sends a
 	// PROBE when it expires, and then every keepalive_interval of the
-	// profile until anything arrives. 0, the default, leaves keep-alive
+	// profile until a row that restarts it (an ACK, data or a FIN taken
+	// in) does. 0, the default, leaves keep-alive
 	// off, as RFC 9293 3.8.4 requires by default. The idle time is the
 	// application's, not the profile's 2 hours, which would outlast every
 	// other timer of a close (and not fit the ticks): with a short one the
@@ -245,7 +246,7 @@ func NewTiming(p tcp.Profile, b Bounds) (Timing, error) {
 	if b.KeepAlive > 0 && p.Runs(tcp.KeepaliveTimer, tcp.SocketAsked) { // every socket asks for it
 		t.KeepIdle = b.KeepAlive
 		t.KeepInterval = ticks(p.Interval(tcp.KeepaliveTimer, tcp.Established, 1), tick)
-		if p.Interval(tcp.KeepaliveTimer, tcp.Established, 1) == p.Duration(tcp.KeepaliveTimer, tcp.Established) {
+		if p.KeepaliveInterval == 0 {
 			t.KeepInterval = t.KeepIdle // no interval of its own: the idle time again
 		}
 	}

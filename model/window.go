@@ -109,7 +109,8 @@ func (g *successors) window(n *State, x int, e tcp.Event, from tcp.State, t tcp.
 		case PROBE:
 			// A zero-window probe meets no endpoint that has the
 			// prober's FIN (it is queued behind the probe); a keep-alive
-			// probe may, from a FIN_WAIT_2.
+			// probe may, from a FIN_WAIT_2, so with keep-alive on every
+			// synchronized endpoint answers.
 			if hasSynchronized(from) && (!from.Is(tcp.ReceivedFin) || g.m.Timing.KeepIdle > 0) && !t.Actions.Has(tcp.SendAck) {
 				kind := WOPEN
 				if ep.Full {

@@ -61,7 +61,7 @@ var CloseWaitEndsOnlyByApplication = check.Property{ID: "P5", Step: func(m *mode
 		if l.End == x && (l.Kind == model.App || model.IsRST(l.Event)) {
 			continue
 		}
-		if l.End == x && l.Kind == model.Fire && m.Bounds.KeepAlive > 0 && m.GiveUp[l.Event.Timer()] {
+		if l.End == x && l.Kind == model.Fire && m.Timing.KeepIdle > 0 && m.GiveUp[l.Event.Timer()] {
 			continue
 		}
 		return fmt.Sprintf("%s left CLOSE_WAIT for %s on %s", sides[x], su.Next.E[x].St, l.Event)
