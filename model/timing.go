@@ -318,3 +318,70 @@ func (b Bounds) Covers(d Bounds) bool {
 		b.Data >= d.Data && (b.ZeroWindow || !d.ZeroWindow) && b.Attacks >= d.Attacks && b.KeepAlive == d.KeepAlive &&
 		(b.Duplication || !d.Duplication) && (b.Reordering || !d.Reordering)
 }
+
+// timers carries out the timer actions of t, taken on event e, on the
+// modelled timers, as the spec's Action.TimerOp says.
+func (m *Model) timers(ep *Endpoint, t tcp.Transition, e tcp.Event) {
+	switch t.Actions.TimerOp(tcp.KeepaliveTimer) {
+	case tcp.StopTimer:
+		ep.KeepAlive = 0
+	case tcp.RestartTimer, tcp.StartTimer:
+		// Every socket asks for keep-alive when Bounds.KeepAlive is on
+		// (arm keepalive if asked), orphans too: the option outlives
+		// close(). The restart on its own expiry waits the profile's
+		// interval (arm keepalive then keepalive_interval); any other
+		// restart, on something received, the idle time again.
+		switch {
+		case m.Timing.KeepIdle == 0, t.Actions.TimerOp(tcp.KeepaliveTimer) == tcp.StartTimer && ep.KeepAlive != 0:
+		case e == tcp.TimeoutKeepalive:
+			ep.KeepAlive = uint8(m.Timing.KeepInterval + 1)
+		default:
+			ep.KeepAlive = uint8(m.Timing.KeepIdle + 1)
+		}
+	}
+	switch {
+	case t.Actions.Has(tcp.PersistTimer.StopAction()):
+		ep.Persist = 0
+	case t.Actions.Has(tcp.PersistTimer.RestartAction()), t.Actions.Has(tcp.PersistTimer.StartAction()) && ep.Persist == 0:
+		if m.Timing.Persist > 0 {
+			ep.Persist = uint8(m.Timing.Persist + 1) // no backoff: probes at a fixed interval
+		}
+	}
+	for k := range NumTimers {
+		switch t.Actions.TimerOp(timerOf[k]) {
+		case tcp.StopTimer:
+			ep.Timers[k] = 0
+			if k == TimerRtx {
+				ep.Backoff = 0
+			}
+		case tcp.RestartTimer:
+			m.arm(ep, k, true)
+		case tcp.StartTimer:
+			if ep.Timers[k] == 0 {
+				m.arm(ep, k, false)
+			}
+		}
+	}
+}
+
+// arm sets timer k of ep running from its full interval: the duration the
+// spec gives it in ep's state, if the spec runs it for ep at all.
+func (m *Model) arm(ep *Endpoint, k TimerIndex, restart bool) {
+	if !m.Timing.Runs(k, ep.Held) {
+		return // no such timer, or not for a socket the application still holds
+	}
+	d := m.Timing.Ticks(k, ep.St)
+	if k == TimerRtx { // the one timer whose restarts the model counts (Backoff)
+		if restart {
+			if int(ep.Backoff) < m.Timing.MaxBackoff {
+				ep.Backoff++
+			}
+		} else {
+			ep.Backoff = 0
+		}
+		if timerOf[k].Doubles() { // in ticks, as Profile.Interval does in time
+			d <<= ep.Backoff
+		}
+	}
+	ep.Timers[k] = uint8(d + 1)
+}

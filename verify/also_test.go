@@ -67,10 +67,7 @@ func TestAlsoCatchesDataMutants(t *testing.T) {
 			"  rcv WINDOW_OPEN                   -> FIN_WAIT_1 stop persist; start r2                       ", "P12"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			src := string(spec.TCPSource())
-			require.Equal(t, 1, strings.Count(src, c.old), "the line to change")
-			ms, err := spec.Parse(spec.TCPFile, []byte(strings.Replace(src, c.old, c.new, 1)))
-			require.NoError(t, err)
+			ms := changeLine(t, c.old, c.new)
 			profiles := []*spec.Profile{ms.Profile("linux")}
 			o := opt
 			o.Also = nil
@@ -81,15 +78,7 @@ func TestAlsoCatchesDataMutants(t *testing.T) {
 			rep, failures, err := Run(ms, profiles, opt)
 			require.NoError(t, err)
 			assert.NotZero(t, failures)
-			var found bool
-			for _, p := range rep.Results[0].Properties {
-				if p.ID == c.property {
-					found = true
-					assert.True(t, p.Fails(), "%s must fail", p.ID)
-					assert.Equal(t, DescribeBounds(data), p.Bounds)
-				}
-			}
-			assert.True(t, found)
+			assertFailsAt(t, rep, c.property, data)
 			traces := rep.Traces()
 			require.NotEmpty(t, traces)
 			assert.Equal(t, DescribeBounds(data), traces[0].Bounds)
@@ -117,10 +106,7 @@ func TestAlsoCatchesKeepAliveMutants(t *testing.T) {
 			"  timeout keepalive                 -> CLOSED stop fin_wait_2; stop r2                    ", "P11"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			src := string(spec.TCPSource())
-			require.Equal(t, 1, strings.Count(src, c.old), "the line to change")
-			ms, err := spec.Parse(spec.TCPFile, []byte(strings.Replace(src, c.old, c.new, 1)))
-			require.NoError(t, err)
+			ms := changeLine(t, c.old, c.new)
 			profiles := []*spec.Profile{ms.Profile("linux")}
 			_, failures, err := Run(ms, profiles, Options{Bounds: quick})
 			require.NoError(t, err)
@@ -129,18 +115,35 @@ func TestAlsoCatchesKeepAliveMutants(t *testing.T) {
 			rep, failures, err := Run(ms, profiles, Options{Bounds: quick, Also: []model.Bounds{ka}})
 			require.NoError(t, err)
 			assert.NotZero(t, failures)
-			var found bool
-			for _, p := range rep.Results[0].Properties {
-				if p.ID == c.property {
-					found = true
-					assert.True(t, p.Fails(), "%s must fail", p.ID)
-					assert.Equal(t, DescribeBounds(ka), p.Bounds)
-				}
-			}
-			assert.True(t, found)
+			assertFailsAt(t, rep, c.property, ka)
 			var text strings.Builder
 			require.NoError(t, rep.WriteText(&text, ms))
 			assert.Contains(t, text.String(), "And again with keep-alive: "+DescribeBounds(ka)+".")
 		})
 	}
+}
+
+// changeLine is the TCP spec with its one line old replaced by new.
+func changeLine(t *testing.T, old, new string) *spec.Spec {
+	t.Helper()
+	src := string(spec.TCPSource())
+	require.Equal(t, 1, strings.Count(src, old), "the line to change")
+	ms, err := spec.Parse(spec.TCPFile, []byte(strings.Replace(src, old, new, 1)))
+	require.NoError(t, err)
+	return ms
+}
+
+// assertFailsAt asserts that the first profile of rep reports property id
+// failing, found at bounds b.
+func assertFailsAt(t *testing.T, rep *Report, id string, b model.Bounds) {
+	t.Helper()
+	var found bool
+	for _, p := range rep.Results[0].Properties {
+		if p.ID == id {
+			found = true
+			assert.True(t, p.Fails(), "%s must fail", p.ID)
+			assert.Equal(t, DescribeBounds(b), p.Bounds)
+		}
+	}
+	assert.True(t, found, "%s is reported", id)
 }
