@@ -21,9 +21,10 @@ type codec struct {
 	forged                       uint // State.Forged
 	challenges                   uint // Endpoint.Challenges
 	wrote                        uint // Endpoint.Wrote
-	window                       uint // an endpoint's fields apart: Full, Blocked, DataQ, FinQ, then Persist, then KeepAlive
+	window                       uint // an endpoint's fields apart: Full, Blocked, DataQ, FinQ, then Persist, KeepAlive, UserTimeout
 	persist                      uint // Endpoint.Persist
 	keepAlive                    uint // Endpoint.KeepAlive; no bits with keep-alive off
+	userTimeout                  uint // Endpoint.UserTimeout; no bits without a user timeout
 	inc                          uint // an incarnation (0..Incarnations), then the Zombie bit
 	incSet                       uint // each ghost set: one bit per incarnation
 	count, age                   uint // segments in one direction, a segment's age
@@ -76,7 +77,10 @@ func newCodec(m *Model) codec {
 	if t.KeepIdle > 0 {
 		c.keepAlive = width(max(t.KeepIdle, t.KeepInterval) + 1)
 	}
-	c.window = 4 + c.persist + c.keepAlive
+	if t.UserTimeout > 0 {
+		c.userTimeout = width(t.UserTimeout + 1)
+	}
+	c.window = 4 + c.persist + c.keepAlive + c.userTimeout
 	c.segment = kindBits + 2 + c.inc + c.age
 	c.ghosts = c.nextInc + c.loss + numIncSets*c.incSet
 	c.forged = width(b.Attacks) // no bits without an attacker
@@ -208,13 +212,13 @@ func (c *codec) packEndpoint(e *Endpoint, overflow *uint64) uint64 {
 	return v
 }
 
-// packWindow packs an endpoint's zero-window fields and its keep-alive
-// timer, a field of their own so that an endpoint's other fields keep
+// packWindow packs an endpoint's zero-window fields, its keep-alive timer
+// and its user timeout, a field of their own so that an endpoint's other fields keep
 // within one word.
 func (c *codec) packWindow(e *Endpoint, overflow *uint64) uint64 {
-	*overflow |= uint64(e.Persist)>>(c.persist&63) | uint64(e.KeepAlive)>>(c.keepAlive&63)
+	*overflow |= uint64(e.Persist)>>(c.persist&63) | uint64(e.KeepAlive)>>(c.keepAlive&63) | uint64(e.UserTimeout)>>(c.userTimeout&63)
 	return flag(e.Full) | flag(e.Blocked)<<1 | flag(e.DataQ)<<2 | flag(e.FinQ)<<3 | uint64(e.Persist)<<4 |
-		uint64(e.KeepAlive)<<((4+c.persist)&63)
+		uint64(e.KeepAlive)<<((4+c.persist)&63) | uint64(e.UserTimeout)<<((4+c.persist+c.keepAlive)&63)
 }
 
 func (c *codec) packSegment(g Segment, overflow *uint64) uint64 {
@@ -265,6 +269,7 @@ func (m *Model) Unpack(src []uint64) State {
 		e.Full, e.Blocked, e.DataQ, e.FinQ = w&1 != 0, w&2 != 0, w&4 != 0, w&8 != 0
 		e.Persist = uint8(w >> 4 & mask(c.persist))
 		e.KeepAlive = uint8(w >> ((4 + c.persist) & 63) & mask(c.keepAlive))
+		e.UserTimeout = uint8(w >> ((4 + c.persist + c.keepAlive) & 63) & mask(c.userTimeout))
 	}
 	for d := 0; d < 2; d++ {
 		s.N[d] = uint8(b.get(c.count))

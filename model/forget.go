@@ -52,8 +52,8 @@ import (
 //     segment in flight is lost or a send finds its channel full, and an
 //     open gives the new incarnation a fresh budget. With nothing in
 //     flight, and neither endpoint able to send of its own accord (by an
-//     application call, a write or a read, or a timer, the persist and
-//     keep-alive timers included) on any path of the table, no segment
+//     application call, a write or a read, or a timer, the persist,
+//     keep-alive and user timeout included) on any path of the table, no segment
 //     can appear before the next open: Losses are dead (alone).
 //   - Spoiled, Reset, Tainted, Cut and Derailed bit j of the last
 //     incarnation the bounds allow, once it is open: these are read for a
@@ -202,12 +202,17 @@ func (m *Model) modelEvents() []tcp.Event {
 }
 
 // apartExpiries are the expiries of the timers modelled apart from
-// Timers: persist, and keepalive where the bounds run it.
+// Timers: persist, and keepalive and user_timeout where the bounds run
+// them.
 func (m *Model) apartExpiries() []tcp.Event {
+	out := []tcp.Event{tcp.TimeoutPersist}
 	if m.Timing.KeepIdle > 0 {
-		return []tcp.Event{tcp.TimeoutPersist, tcp.TimeoutKeepalive}
+		out = append(out, tcp.TimeoutKeepalive)
 	}
-	return []tcp.Event{tcp.TimeoutPersist}
+	if m.Timing.UserTimeout > 0 {
+		out = append(out, tcp.TimeoutUserTimeout)
+	}
+	return out
 }
 
 // segmentEvent reports whether e is the arrival of a segment.
@@ -259,10 +264,10 @@ func (m *Model) Forget(s *State) {
 
 // sendsAlone reports whether endpoint e may send a segment with nothing
 // arriving: by an application call, a write or a read while it is held,
-// or on a timer (its persist and keep-alive timers too, running or
-// started by a call or a timer).
+// or on a timer (its persist and keep-alive timers and user timeout too,
+// running or started by a call or a timer).
 func (m *Model) sendsAlone(e *Endpoint) bool {
-	if e.Persist != 0 || e.KeepAlive != 0 || e.DataQ || e.FinQ {
+	if e.Persist != 0 || e.KeepAlive != 0 || e.UserTimeout != 0 || e.DataQ || e.FinQ {
 		return true
 	}
 	if e.Held && e.St.Is(tcp.HasConnection) && (m.Bounds.ZeroWindow || int(e.Wrote) < m.Bounds.Data) {

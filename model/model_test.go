@@ -588,3 +588,49 @@ func TestKeepAlive(t *testing.T) {
 		assert.True(t, givenUp[st], "R2 after unanswered probes in %v", st)
 	}
 }
+
+// TestUserTimeout: without Bounds.UserTimeout the user timeout never
+// runs; with it, it runs only where a SYN, a FIN or data waits (never in
+// FIN_WAIT_2 or TIME_WAIT), counts down from the bound, and its expiry
+// aborts the connection from every state where a FIN or data waits on
+// the close path, the FIN held by a closed window too.
+func TestUserTimeout(t *testing.T) {
+	b := DataBounds()
+	b.Incarnations, b.Loss, b.Duplication = 1, false, false // a network that delays and reorders is enough
+	b.ZeroWindow = false
+	off, err := New(tcp.Linux, b, nil)
+	require.NoError(t, err)
+	explore(t, off, 2_000_000, func(s *State, l Label, next *State) {
+		for x := range next.E {
+			require.Zero(t, next.E[x].UserTimeout, "the user timeout runs without Bounds.UserTimeout: %v", next)
+		}
+	})
+
+	b.UserTimeout, b.ZeroWindow = 2, true
+	m, err := New(tcp.Linux, b, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 2, m.Timing.UserTimeout)
+	aborted := map[tcp.State]bool{}
+	held := false
+	explore(t, m, 4_000_000, func(s *State, l Label, next *State) {
+		for x, e := range next.E {
+			if e.St == tcp.FinWait2 || e.St == tcp.TimeWait || !e.St.Is(tcp.HasConnection) {
+				require.Zero(t, e.UserTimeout, "the user timeout runs in %v: %v", e.St, next)
+			}
+			require.LessOrEqual(t, int(e.UserTimeout), m.Timing.UserTimeout+1, "endpoint %d: %v", x, next)
+		}
+		if l.Kind == Fire && l.Event == tcp.TimeoutUserTimeout {
+			aborted[l.From] = true
+			assert.False(t, l.To.Is(tcp.HasConnection), "the user timeout aborts: %v", next)
+			held = held || s.E[l.End].FinQ
+		}
+	})
+	for _, st := range []tcp.State{tcp.Established, tcp.FinWait1, tcp.Closing, tcp.CloseWait, tcp.LastAck} {
+		assert.True(t, aborted[st], "the user timeout aborts %v", st)
+	}
+	assert.True(t, held, "the user timeout aborts a FIN held by a closed window")
+
+	b.UserTimeout = MaxUserTimeout + 1
+	_, err = New(tcp.Linux, b, nil)
+	assert.ErrorContains(t, err, "user timeout 33 ticks out of range 0..32")
+}

@@ -159,8 +159,11 @@ type Endpoint struct {
 	// Timers for the same reason as Persist: the Promela export leaves
 	// keep-alive out.
 	KeepAlive uint8
-	Backoff   uint8
-	Timers    [NumTimers]uint8
+	// UserTimeout is the user timeout (Bounds.UserTimeout), apart from
+	// Timers for the same reason.
+	UserTimeout uint8
+	Backoff     uint8
+	Timers      [NumTimers]uint8
 	// Challenges counts the challenge ACKs it sent since the last tick,
 	// under the attacker only, up to the profile's limit, or 1 where it
 	// has none (throttle.go; a count of the spec reaches a million).
@@ -299,6 +302,9 @@ func (s State) String() string {
 		if e.KeepAlive > 0 {
 			t = append(t, fmt.Sprintf("keepalive=%d", e.KeepAlive-1))
 		}
+		if e.UserTimeout > 0 {
+			t = append(t, fmt.Sprintf("user_timeout=%d", e.UserTimeout-1))
+		}
 		if len(t) > 0 {
 			b.WriteString(" [" + strings.Join(t, " ") + "]")
 		}
@@ -327,15 +333,28 @@ func (s State) String() string {
 	return b.String()
 }
 
+// apartTimers are the timers an Endpoint keeps apart from Timers, each
+// with its expiry: they fire and count down as Timers do.
+var apartTimers = [...]struct {
+	expiry tcp.Event
+	of     func(*Endpoint) *uint8
+}{
+	{tcp.TimeoutPersist, func(e *Endpoint) *uint8 { return &e.Persist }},
+	{tcp.TimeoutKeepalive, func(e *Endpoint) *uint8 { return &e.KeepAlive }},
+	{tcp.TimeoutUserTimeout, func(e *Endpoint) *uint8 { return &e.UserTimeout }},
+}
+
 // Running reports whether the endpoint's timer t is armed. Only the
 // modelled timers (retransmission, r2, time_wait, fin_wait_2, persist,
-// keepalive) ever are.
+// keepalive, user_timeout) ever are.
 func (e *Endpoint) Running(t tcp.Timer) bool {
 	switch t {
 	case tcp.PersistTimer:
 		return e.Persist != 0
 	case tcp.KeepaliveTimer:
 		return e.KeepAlive != 0
+	case tcp.UserTimeoutTimer:
+		return e.UserTimeout != 0
 	}
 	for k, tm := range timerOf {
 		if tm == t {

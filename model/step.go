@@ -178,8 +178,10 @@ func (m *Model) urgency(s *State) (dying, due bool) {
 				due = true
 			}
 		}
-		if s.E[x].Persist == 1 || s.E[x].KeepAlive == 1 {
-			due = true
+		for _, a := range apartTimers {
+			if *a.of(&s.E[x]) == 1 {
+				due = true
+			}
 		}
 	}
 	return dying, due
@@ -211,15 +213,12 @@ func (g *successors) run(s *State) {
 					g.fire(s, x, k)
 				}
 			}
-			if s.E[x].Persist == 1 {
-				n := *s
-				n.E[x].Persist = 0
-				g.apply(&n, x, tcp.TimeoutPersist, Label{Kind: Fire, End: x, Event: tcp.TimeoutPersist}, nil)
-			}
-			if s.E[x].KeepAlive == 1 {
-				n := *s
-				n.E[x].KeepAlive = 0
-				g.apply(&n, x, tcp.TimeoutKeepalive, Label{Kind: Fire, End: x, Event: tcp.TimeoutKeepalive}, nil)
+			for _, a := range apartTimers {
+				if *a.of(&s.E[x]) == 1 {
+					n := *s
+					*a.of(&n.E[x]) = 0
+					g.apply(&n, x, a.expiry, Label{Kind: Fire, End: x, Event: a.expiry}, nil)
+				}
 			}
 		}
 	}
@@ -279,13 +278,11 @@ func (m *Model) tick(s *State) (State, bool) {
 				changed = true
 			}
 		}
-		if v := n.E[x].Persist; v > 1 {
-			n.E[x].Persist = v - 1
-			changed = true
-		}
-		if v := n.E[x].KeepAlive; v > 1 {
-			n.E[x].KeepAlive = v - 1
-			changed = true
+		for _, a := range apartTimers {
+			if v := a.of(&n.E[x]); *v > 1 {
+				*v--
+				changed = true
+			}
 		}
 		if n.E[x].Challenges != 0 {
 			n.E[x].Challenges = 0 // a new instant: the rate window is past
@@ -321,7 +318,12 @@ func (g *successors) appSteps(s *State, x int) {
 	m := g.m
 	e := &s.E[x]
 	switch {
-	case x == A && e.St == tcp.Closed && int(s.NextInc) <= m.Bounds.Incarnations:
+	// The client opens the next incarnation from CLOSED; or, where the
+	// table lets connect() reuse the port of its own TIME_WAIT to the same
+	// peer (reuse_own_time_wait), from that TIME_WAIT. Where it refuses,
+	// the call changes nothing.
+	case x == A && (e.St == tcp.Closed || e.St == tcp.TimeWait && m.cell(e.St, tcp.AppOpenActive).Verdict == tcp.Move) &&
+		int(s.NextInc) <= m.Bounds.Incarnations:
 		choices := []bool{false}
 		if s.NextInc > 1 {
 			choices = []bool{false, true}
@@ -335,7 +337,7 @@ func (g *successors) appSteps(s *State, x int) {
 				n.Above |= incBit(inc)
 			}
 			ne := &n.E[A]
-			*ne = Endpoint{St: tcp.Closed, Inc: inc, Held: true}
+			*ne = Endpoint{St: e.St, Inc: inc, Held: true}
 			g.apply(&n, A, tcp.AppOpenActive, Label{Kind: App, End: A, Event: tcp.AppOpenActive, Above: above}, nil)
 		}
 	case x == B && e.St == tcp.Closed && int(s.NextInc) <= m.Bounds.Incarnations:
@@ -462,8 +464,10 @@ func (g *successors) apply(n *State, x int, e tcp.Event, l Label, seg *Segment) 
 	// Every segment carries ACK = RCV.NXT: it covers the peer's FIN once
 	// that has arrived, including the one being answered now, unless that
 	// one acknowledges something not yet sent: RFC 9293 3.10.7.4 drops it
-	// at the fifth step, before the FIN bit (the eighth) moves RCV.NXT.
-	ackFin := from.Is(tcp.ReceivedFin) || t.Next.Is(tcp.ReceivedFin) || (e == tcp.RcvFin || e == tcp.RcvFinAck) && l.Class != AckAbove
+	// at the fifth step, before the FIN bit (the eighth) moves RCV.NXT. A
+	// connect() opens a new connection, from a TIME_WAIT too: its SYN
+	// acknowledges nothing.
+	ackFin := e != tcp.AppOpenActive && (from.Is(tcp.ReceivedFin) || t.Next.Is(tcp.ReceivedFin) || (e == tcp.RcvFin || e == tcp.RcvFinAck) && l.Class != AckAbove)
 	queued := false
 	for _, send := range sends {
 		if !t.Actions.Has(send.Action) {

@@ -51,6 +51,14 @@ type Bounds struct {
 	// other timer of a close (and not fit the ticks): with a short one the
 	// probes and the R2 they start meet the close while it runs.
 	KeepAlive int
+	// UserTimeout, when not 0, is the user timeout every application
+	// sets, in ticks (TCP_USER_TIMEOUT; RFC 9293 3.9.1.1's timeout of
+	// OPEN and SEND): the timer runs where the spec's rows start it (a
+	// SYN, FIN or data unacknowledged, or waiting on a zero window) under
+	// every profile, and aborts the connection when it expires. 0, the
+	// default, runs no user timeout: not rfc9293's default of 5 minutes
+	// either (no other profile has one by default).
+	UserTimeout int
 }
 
 // String says what the model explores under b, for reports and headers.
@@ -79,6 +87,9 @@ func (b Bounds) String() string {
 	}
 	if b.KeepAlive > 0 {
 		data += fmt.Sprintf("; keep-alive on, first probe after %s idle", tickCount(b.KeepAlive))
+	}
+	if b.UserTimeout > 0 {
+		data += fmt.Sprintf("; a user timeout of %s", tickCount(b.UserTimeout))
 	}
 	return fmt.Sprintf("client A and server B over a network of capacity %d per direction, loss %s, duplication %s, reordering %s; %d %s; %s; MSL = %d ticks",
 		b.Capacity, loss, onOff[b.Duplication], onOff[b.Reordering], b.Incarnations, incs, data, b.MSLTicks)
@@ -140,6 +151,24 @@ func KeepAliveBounds() Bounds {
 	return b
 }
 
+// UserTimeoutBounds are DataBounds with a user timeout of one MSL set by
+// every application, and one incarnation: fsmgen check and fsmgen gen
+// explore them beside DefaultBounds (package verify, Options.Also), so
+// that the user timeout rules fire where a SYN, a FIN or data waits for
+// its ACK or on a zero window. One MSL is shorter than a close may take,
+// so the timeout meets a FIN still on its way as well as one held by a
+// closed window. One incarnation: the user timeout aborts without a RST,
+// and what a later incarnation then meets of the old one is what P3 and
+// P8 leave out (an incarnation aborted before its close completed), while
+// a second would take the states from 5 to 12 million over the five
+// profiles.
+func UserTimeoutBounds() Bounds {
+	b := DataBounds()
+	b.UserTimeout = b.MSLTicks
+	b.Incarnations = 1
+	return b
+}
+
 // Limits on the bounds: beyond them the state space is beyond this machine,
 // or the encoding's fields overflow.
 const (
@@ -150,6 +179,7 @@ const (
 	MaxAttacks      = 6   // State.Forged; one beyond bsd's challenge_acks of 5, so that every profile's limit can be reached
 	MaxData         = 3   // Endpoint.Wrote has two bits in the codec
 	MaxKeepAlive    = 16  // ticks of idle time: two MSLs at the finest resolution (MaxMSLTicks)
+	MaxUserTimeout  = 32  // ticks: four MSLs at the finest resolution
 	maxTicks        = 250 // a timer's ticks fit a byte beside "stopped" and "due"
 )
 
@@ -171,6 +201,8 @@ type Timing struct {
 	// keepalive_interval between probes after it, or KeepIdle where the
 	// profile has none.
 	KeepIdle, KeepInterval int
+	// UserTimeout is Bounds.UserTimeout (0: not modelled).
+	UserTimeout int
 
 	// in holds the ticks each modelled timer takes when armed in each
 	// state (tcp.Profile.Duration); runs whether the spec arms it for a
@@ -250,6 +282,10 @@ func NewTiming(p tcp.Profile, b Bounds) (Timing, error) {
 			t.KeepInterval = t.KeepIdle // no interval of its own: the idle time again
 		}
 	}
+	if b.UserTimeout < 0 || b.UserTimeout > MaxUserTimeout {
+		return Timing{}, fmt.Errorf("user timeout %d ticks out of range 0..%d", b.UserTimeout, MaxUserTimeout)
+	}
+	t.UserTimeout = b.UserTimeout
 	t.FlushHeld = t.runs[TimerFinWait2][0]
 	switch {
 	case t.TimeWait == 0:
@@ -293,6 +329,9 @@ func (t Timing) String() string {
 	if t.KeepIdle > 0 {
 		s += fmt.Sprintf(", keep-alive %d then every %d", t.KeepIdle, t.KeepInterval)
 	}
+	if t.UserTimeout > 0 {
+		s += fmt.Sprintf(", user timeout %d", t.UserTimeout)
+	}
 	return s
 }
 
@@ -307,7 +346,8 @@ func tickCount(n int) string {
 // Covers reports whether b explores at least what d does: as many
 // segments in flight, incarnations, losses, segments of data and forged
 // segments, every network fault and every window behaviour d allows, the
-// same keep-alive (probes add steps and take away idle ones), and the same network
+// same keep-alive (probes add steps and take away idle ones) and user
+// timeout (an abort adds steps and takes away others), and the same network
 // MSL and time resolution (rounding decides verdicts, so a finer
 // resolution is another model, not a larger one). A verdict obtained
 // under b then says at least as much as one under d.
@@ -315,7 +355,7 @@ func (b Bounds) Covers(d Bounds) bool {
 	lossCovers := !d.Loss || d.Losses == 0 || b.Loss && b.Losses >= d.Losses
 	return b.NetworkMSL == d.NetworkMSL && b.MSLTicks == d.MSLTicks &&
 		b.Capacity >= d.Capacity && b.Incarnations >= d.Incarnations && lossCovers &&
-		b.Data >= d.Data && (b.ZeroWindow || !d.ZeroWindow) && b.Attacks >= d.Attacks && b.KeepAlive == d.KeepAlive &&
+		b.Data >= d.Data && (b.ZeroWindow || !d.ZeroWindow) && b.Attacks >= d.Attacks && b.KeepAlive == d.KeepAlive && b.UserTimeout == d.UserTimeout &&
 		(b.Duplication || !d.Duplication) && (b.Reordering || !d.Reordering)
 }
 
@@ -338,6 +378,16 @@ func (m *Model) timers(ep *Endpoint, t tcp.Transition, e tcp.Event) {
 		default:
 			ep.KeepAlive = uint8(m.Timing.KeepIdle + 1)
 		}
+	}
+	// The user timeout, set by every application under Bounds.UserTimeout,
+	// starts where the spec's rows start it and runs on until one stops
+	// it; a restart starts it afresh.
+	switch op := t.Actions.TimerOp(tcp.UserTimeoutTimer); {
+	case op == tcp.StopTimer:
+		ep.UserTimeout = 0
+	case m.Timing.UserTimeout == 0:
+	case op == tcp.RestartTimer, op == tcp.StartTimer && ep.UserTimeout == 0:
+		ep.UserTimeout = uint8(m.Timing.UserTimeout + 1)
 	}
 	switch {
 	case t.Actions.Has(tcp.PersistTimer.StopAction()):

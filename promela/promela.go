@@ -107,6 +107,7 @@ import (
 	"strings"
 
 	"github.com/tcpfsm/tcpfsm/bind"
+	"github.com/tcpfsm/tcpfsm/generated/tcp"
 	"github.com/tcpfsm/tcpfsm/model"
 	"github.com/tcpfsm/tcpfsm/props"
 	"github.com/tcpfsm/tcpfsm/spec"
@@ -158,18 +159,27 @@ func excused() []string {
 // Build makes the model fsmgen check explores for profile prof of sp on
 // bounds b, stepping table t: the binding of package bind, with the
 // source the export's header names. The export leaves data, the zero
-// window, the off-path attacker and keep-alive out: the model it returns
-// has Bounds.Data 0, no zero window, Bounds.Attacks 0 and Bounds.KeepAlive
-// 0 whatever b says, so
-// that the counts
-// SPIN reports are those of this model, and the header's bounds say so.
+// window, the off-path attacker, keep-alive and the user timeout out: the
+// model it returns has Bounds.Data 0, no zero window, Bounds.Attacks 0,
+// Bounds.KeepAlive 0 and Bounds.UserTimeout 0 whatever b says, so that
+// the counts SPIN reports are those of this model, and the header's
+// bounds say so.
 func Build(sp *spec.Spec, prof *spec.Profile, b model.Bounds, t bind.Table) (*model.Model, Source, error) {
 	b.Data, b.ZeroWindow = 0, false // model.pml has no writes, no data segments and no window
 	b.Attacks = 0                   // nor forged segments
 	b.KeepAlive = 0                 // nor keep-alive
+	b.UserTimeout = 0               // nor the user timeout
 	src := Source{Spec: sp, Profile: prof, Table: t.String()}
 	m, err := bind.Model(sp, prof, b, t)
-	return m, src, err
+	if err != nil {
+		return nil, src, err
+	}
+	// model.pml's client opens only from CLOSED; the Go model's opens
+	// from its own TIME_WAIT too where the table lets connect() reuse it.
+	if tr, ok := m.Step(m.Profile.Switches, tcp.TimeWait, tcp.AppOpenActive); ok && tr.Verdict == tcp.Move {
+		return nil, src, fmt.Errorf("profile %s lets connect() reuse its own TIME_WAIT (reuse_own_time_wait): the export's client opens only from CLOSED; fsmgen check checks it", prof.Name)
+	}
+	return m, src, nil
 }
 
 // body is the hand-written Promela model; the lines includeDefs and

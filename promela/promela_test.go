@@ -196,9 +196,10 @@ func TestStateFieldsKnown(t *testing.T) {
 	// state.
 	// Unread to Persist belong to the data and the zero window the export
 	// leaves out (Build turns both off), KeepAlive to keep-alive, which it
-	// leaves out too (Build sets Bounds.KeepAlive to 0): they stay zero in
-	// every state it explores.
-	assert.Equal(t, []string{"St", "Inc", "Done", "Held", "Shut", "Closer", "Unread", "Wrote", "Full", "Blocked", "DataQ", "FinQ", "Persist", "KeepAlive", "Backoff", "Timers", "Challenges"}, fields(model.Endpoint{}),
+	// leaves out too (Build sets Bounds.KeepAlive to 0), UserTimeout to the
+	// user timeout, left out as well (Bounds.UserTimeout 0): they stay zero
+	// in every state it explores.
+	assert.Equal(t, []string{"St", "Inc", "Done", "Held", "Shut", "Closer", "Unread", "Wrote", "Full", "Blocked", "DataQ", "FinQ", "Persist", "KeepAlive", "UserTimeout", "Backoff", "Timers", "Challenges"}, fields(model.Endpoint{}),
 		"model.Endpoint changed: the Promela export must follow")
 	assert.Equal(t, []string{"Kind", "AckFin", "Inc", "Age", "Stray"}, fields(model.Segment{}),
 		"model.Segment changed: the Promela export must follow")
@@ -235,7 +236,7 @@ func TestExcusedKnown(t *testing.T) {
 // (the one the cross-check counts) is that one.
 func TestBuildLeavesDataOut(t *testing.T) {
 	b := model.QuickBounds()
-	b.Data, b.ZeroWindow, b.KeepAlive = 1, true, 2
+	b.Data, b.ZeroWindow, b.KeepAlive, b.UserTimeout = 1, true, 2, 2
 	sp, err := spec.TCP()
 	require.NoError(t, err)
 	m, _, err := promela.Build(sp, sp.Profile("linux"), b, bind.Generated)
@@ -243,4 +244,17 @@ func TestBuildLeavesDataOut(t *testing.T) {
 	assert.Zero(t, m.Bounds.Data)
 	assert.False(t, m.Bounds.ZeroWindow)
 	assert.Zero(t, m.Bounds.KeepAlive)
+	assert.Zero(t, m.Bounds.UserTimeout)
+}
+
+// TestBuildRefusesTimeWaitReuse: model.pml's client opens only from
+// CLOSED, so a profile whose table lets connect() reuse its own TIME_WAIT
+// is refused rather than exported with counts that would differ.
+func TestBuildRefusesTimeWaitReuse(t *testing.T) {
+	sp, err := spec.Parse(spec.TCPFile, spec.TCPSource())
+	require.NoError(t, err)
+	p := sp.Profile("linux")
+	require.True(t, p.SetSwitch("reuse_own_time_wait", true))
+	_, _, err = promela.Build(sp, p, model.QuickBounds(), bind.Interpreted)
+	assert.ErrorContains(t, err, "reuse its own TIME_WAIT")
 }

@@ -47,11 +47,13 @@ var OnlyActiveCloserTimeWaits = check.Property{ID: "P4", Step: func(m *model.Mod
 // application's close, shutdown or abort, or by a RST; no timer ends it (a
 // CLOSE_WAIT that never ends is an application that never calls close()).
 // Qualification: where keep-alive runs (Bounds.KeepAlive), a timer the
-// spec declares as giving up may end it too: R2 once its keep-alive probes
-// go unanswered (RFC 9293 3.8.4, RFC 1122 4.2.3.6), which is what
-// keep-alive is for: a peer that vanished. Without keep-alive no such
-// timer runs there (the user timeout, while data waits on a zero window,
-// is not modelled), so a timer that ends CLOSE_WAIT is a violation.
+// spec declares as giving up may end it (to CLOSED) too: R2 once its
+// keep-alive probes go unanswered (RFC 9293 3.8.4, RFC 1122 4.2.3.6), which is what
+// keep-alive is for: a peer that vanished. So may the user timeout where
+// the application sets one (Bounds.UserTimeout), data having waited that
+// long on the peer's zero window (RFC 9293 3.10.8): the bound the
+// application asked for. Without them no such timer runs there, so a
+// timer that ends CLOSE_WAIT is a violation.
 var CloseWaitEndsOnlyByApplication = check.Property{ID: "P5", Step: func(m *model.Model, from *model.State, su *model.Succ) string {
 	l := su.Label
 	for x := range su.Next.E {
@@ -61,7 +63,8 @@ var CloseWaitEndsOnlyByApplication = check.Property{ID: "P5", Step: func(m *mode
 		if l.End == x && (l.Kind == model.App || model.IsRST(l.Event)) {
 			continue
 		}
-		if l.End == x && l.Kind == model.Fire && m.Timing.KeepIdle > 0 && m.GiveUp[l.Event.Timer()] {
+		if l.End == x && l.Kind == model.Fire && m.GiveUp[l.Event.Timer()] && !l.To.Is(tcp.HasConnection) &&
+			(m.Timing.KeepIdle > 0 && l.Event == tcp.TimeoutR2 || m.Timing.UserTimeout > 0 && l.Event == tcp.TimeoutUserTimeout) {
 			continue
 		}
 		return fmt.Sprintf("%s left CLOSE_WAIT for %s on %s", sides[x], su.Next.E[x].St, l.Event)
@@ -479,6 +482,13 @@ var ConnectionEndsLegitimately = check.Property{ID: "P11", Step: func(m *model.M
 // profile whose R2 is shorter than two MSL, with the close still under
 // way, is that weakness; any other violation (an ACK that came and was not
 // taken) is not.
+//
+// Qualification: the user timeout (Bounds.UserTimeout) is the
+// application's bound on how long a FIN may go unacknowledged or wait on
+// the peer's zero window (RFC 9293 3.10.8): giving up by it while the
+// close is still under way, or while the FIN waits on a closed window, is
+// what the application asked for. Giving up by it with nothing on the
+// way, the ACK having come and gone untaken, is not.
 var FINNotGivenUp = check.Property{ID: "P12", Step: func(m *model.Model, from *model.State, su *model.Succ) string {
 	l := su.Label
 	me := from.E[l.End]
@@ -496,6 +506,9 @@ var FINNotGivenUp = check.Property{ID: "P12", Step: func(m *model.Model, from *m
 	peer := from.E[1-l.End]
 	if !peer.St.Is(tcp.Synchronized) || peer.Inc != me.Inc || me.Inc&model.Zombie != 0 {
 		return ""
+	}
+	if l.Event == tcp.TimeoutUserTimeout && (closeUnderWay(from, l.End) || me.FinQ) {
+		return "" // the application's bound
 	}
 	return fmt.Sprintf("%s in %s gave up on its FIN when its %s timer expired, while %s in %s was still there to ACK it",
 		sides[l.End], l.From, l.Event.Timer(), sides[1-l.End], peer.St)

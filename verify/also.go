@@ -13,15 +13,16 @@ import (
 )
 
 // The default bounds leave out data, the zero window, the off-path
-// attacker and keep-alive: with any of the first three a profile at
-// capacity 2 runs past a hundred million states. Yet the close path runs
+// attacker, keep-alive and the user timeout: with any of the first three
+// a profile at capacity 2 runs past a hundred million states. Yet the close path runs
 // through them (a FIN queued behind unsent data, waiting on a closed
 // window, probed by persist; a RST in the window answered by a challenge
 // ACK, throttled; a FIN_WAIT_2 or CLOSE_WAIT probing a peer that
-// vanished, given up by R2). So fsmgen check and fsmgen gen, at the
-// default bounds, explore every profile again at model.DataBounds,
-// model.AttackBounds and model.KeepAliveBounds, each at one segment in
-// flight per direction. A verdict holds only where it holds in every run;
+// vanished, given up by R2; a FIN or data held so long that the user
+// timeout aborts). So fsmgen check and fsmgen gen, at the default bounds,
+// explore every profile again at model.DataBounds, model.AttackBounds,
+// model.KeepAliveBounds and model.UserTimeoutBounds, each at one segment
+// in flight per direction. A verdict holds only where it holds in every run;
 // a violation or a finding of a later run is reported with its
 // counterexample and the bounds it was found at; coverage counts the
 // rules every run fired.
@@ -42,10 +43,10 @@ type AlsoRun struct {
 }
 
 // DefaultAlso is what Options.Also is for fsmgen check and fsmgen gen on
-// spec sp at bounds b: model.DataBounds, model.AttackBounds and
-// model.KeepAliveBounds at the default bounds, for a spec of the TCP
-// vocabulary; nothing otherwise (bounds a user chose are explored as
-// chosen).
+// spec sp at bounds b: model.DataBounds, model.AttackBounds,
+// model.KeepAliveBounds and model.UserTimeoutBounds at the default
+// bounds, for a spec of the TCP vocabulary; nothing otherwise (bounds a
+// user chose are explored as chosen).
 func DefaultAlso(sp *spec.Spec, b model.Bounds) []model.Bounds {
 	if b != model.DefaultBounds() {
 		return nil
@@ -53,7 +54,7 @@ func DefaultAlso(sp *spec.Spec, b model.Bounds) []model.Bounds {
 	if _, err := bind.Interpreter(sp); err != nil {
 		return nil
 	}
-	return []model.Bounds{model.DataBounds(), model.AttackBounds(), model.KeepAliveBounds()}
+	return []model.Bounds{model.DataBounds(), model.AttackBounds(), model.KeepAliveBounds(), model.UserTimeoutBounds()}
 }
 
 // BoundsKey is what a verification record made with opt is keyed by:
@@ -133,9 +134,14 @@ func propertyIndex(list []PropertyResult, id string) int {
 }
 
 // purpose says what a run at Options.Also adds: "with data and the zero
-// window", "with the attacker", "with keep-alive", or what it combines.
+// window", "with the attacker", "with keep-alive", "with the user
+// timeout", or what it combines.
 func purpose(b model.Bounds) string {
 	switch {
+	case b.UserTimeout > 0 && b.ZeroWindow:
+		return "with data, the zero window and the user timeout"
+	case b.UserTimeout > 0:
+		return "with the user timeout"
 	case b.Attacks > 0 && b.Data > 0:
 		return "with data and the attacker"
 	case b.Attacks > 0:

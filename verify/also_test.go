@@ -11,13 +11,14 @@ import (
 	"github.com/tcpfsm/tcpfsm/spec"
 )
 
-// TestDefaultAlso: the data run and the attacker's are added at the
+// TestDefaultAlso: the runs with data, the attacker, keep-alive and the
+// user timeout are added at the
 // default bounds, for the TCP vocabulary only; bounds a user chose are
 // explored as chosen.
 func TestDefaultAlso(t *testing.T) {
 	tcp, err := spec.TCP()
 	require.NoError(t, err)
-	assert.Equal(t, []model.Bounds{model.DataBounds(), model.AttackBounds(), model.KeepAliveBounds()}, DefaultAlso(tcp, model.DefaultBounds()))
+	assert.Equal(t, []model.Bounds{model.DataBounds(), model.AttackBounds(), model.KeepAliveBounds(), model.UserTimeoutBounds()}, DefaultAlso(tcp, model.DefaultBounds()))
 	assert.Empty(t, DefaultAlso(tcp, model.QuickBounds()))
 	b := model.DefaultBounds()
 	b.Attacks = 1
@@ -146,4 +147,38 @@ func assertFailsAt(t *testing.T, rep *Report, id string, b model.Bounds) {
 		}
 	}
 	assert.True(t, found, "%s is reported", id)
+}
+
+// TestAlsoCatchesUserTimeoutMutants: a one-line change of a user timeout
+// rule passes without the user timeout, which never fires it, and is
+// VIOLATED by the user timeout run (model.UserTimeoutBounds), whose
+// bounds the verdict names.
+func TestAlsoCatchesUserTimeoutMutants(t *testing.T) {
+	quick := model.QuickBounds()
+	quick.Incarnations = 1
+	ut := model.UserTimeoutBounds()
+	for _, c := range []struct{ name, old, new, property string }{
+		{"the user timeout closes for the application in CLOSE_WAIT",
+			"  timeout user_timeout              -> CLOSED stop keepalive; stop r2; stop persist; tell timed_out                             [",
+			"  timeout user_timeout              -> LAST_ACK send FIN; stop keepalive; stop persist; start retransmission; restart r2        [", "P5"},
+		{"the user timeout moves FIN_WAIT_1 on to FIN_WAIT_2",
+			"  timeout user_timeout              -> CLOSED stop retransmission; stop r2; stop persist; tell timed_out                                          ",
+			"  timeout user_timeout              -> FIN_WAIT_2 stop retransmission; stop r2; stop persist; start fin_wait_2                                    ", "P8"},
+		{"the user timeout of LAST_ACK restarts itself for ever",
+			"  timeout user_timeout              -> CLOSED stop retransmission; stop r2; stop persist; tell timed_out                 [",
+			"  timeout user_timeout              -> LAST_ACK stop retransmission; stop r2; stop persist; start user_timeout                 [", "P2"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ms := changeLine(t, c.old, c.new)
+			profiles := []*spec.Profile{ms.Profile("linux")}
+			_, failures, err := Run(ms, profiles, Options{Bounds: quick})
+			require.NoError(t, err)
+			assert.Zero(t, failures, "without the user timeout the change passes")
+
+			rep, failures, err := Run(ms, profiles, Options{Bounds: quick, Also: []model.Bounds{ut}})
+			require.NoError(t, err)
+			assert.NotZero(t, failures)
+			assertFailsAt(t, rep, c.property, ut)
+		})
+	}
 }

@@ -25,6 +25,10 @@ type RuleCoverage struct {
 	// Outside is why the model cannot exercise the rule, as the spec
 	// declares it; empty for a rule the model can reach.
 	Outside string `json:"outside"`
+	// NotInTable marks a rule whose guard the profile's switches do not
+	// meet: its table does not have the rule, so no exploration under the
+	// profile can fire it (fsmgen check -set turns the switch over).
+	NotInTable bool `json:"not_in_table,omitempty"`
 }
 
 // Consequential reports whether rule r does something a verdict must
@@ -62,6 +66,8 @@ func coverage(sp *spec.Spec, m *model.Model, fired []uint64) []RuleCoverage {
 		}
 		if t, ok := m.Step(m.Profile.Switches, s, e); ok && int(t.Rule) == r.Index {
 			c.Fired = fired[model.CellIndex(s, e)]
+		} else {
+			c.NotInTable = true
 		}
 		out = append(out, c)
 	}
@@ -71,7 +77,9 @@ func coverage(sp *spec.Spec, m *model.Model, fired []uint64) []RuleCoverage {
 // WriteCoverage writes, for every rule of sp that moves, sends or touches
 // a timer, the transitions it fired under each profile of the report, one
 // column per profile, and the rules that fired under no profile: declared
-// outside the model (with the spec's reason) or never fired. Only results that carry coverage (Options.Coverage) count.
+// outside the model (with the spec's reason), in no profile's table (a
+// guard no profile's switches meet), or never fired. Only results that
+// carry coverage (Options.Coverage) count.
 func (r *Report) WriteCoverage(w io.Writer, sp *spec.Spec) error {
 	var results []ProfileResult
 	for _, pr := range r.Results {
@@ -89,17 +97,18 @@ func (r *Report) WriteCoverage(w io.Writer, sp *spec.Spec) error {
 		head = append(head, pr.Profile)
 	}
 	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
-	var consequential, fired, outside, stale int
+	var consequential, fired, outside, stale, untabled int
 	for i, rule := range sp.Rules {
 		if !Consequential(rule) {
 			continue
 		}
 		consequential++
 		row := []string{fmt.Sprint(rule.Pos.Line), rule.State.Name, rule.Event.String(), results[0].Coverage[i].Guard}
-		any := false
+		any, inTable := false, false
 		for _, pr := range results {
 			n := pr.Coverage[i].Fired
 			any = any || n > 0
+			inTable = inTable || !pr.Coverage[i].NotInTable
 			row = append(row, fmt.Sprint(n))
 		}
 		why := results[0].Coverage[i].Outside
@@ -113,6 +122,9 @@ func (r *Report) WriteCoverage(w io.Writer, sp *spec.Spec) error {
 		case why != "":
 			outside++
 			row = append(row, "outside: "+why)
+		case !inTable:
+			untabled++
+			row = append(row, "in no profile's table: "+results[0].Coverage[i].Guard+" under none")
 		default:
 			row = append(row, "never fired")
 		}
@@ -121,8 +133,8 @@ func (r *Report) WriteCoverage(w io.Writer, sp *spec.Spec) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "\nCoverage: of the %d rules that move, send or touch a timer, %d fired under at least one profile, %d are declared outside the model, and %d neither (never fired)",
-		consequential, fired, outside, consequential-fired-outside)
+	_, err := fmt.Fprintf(w, "\nCoverage: of the %d rules that move, send or touch a timer, %d fired under at least one profile, %d are declared outside the model, %d are in no profile's table (their guard met under none), and %d none of these (never fired)",
+		consequential, fired, outside, untabled, consequential-fired-outside-untabled)
 	if err == nil && stale > 0 {
 		_, err = fmt.Fprintf(w, "; %d fired though declared outside: the declaration is stale", stale)
 	}

@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -59,7 +60,7 @@ func TestCoverage(t *testing.T) {
 	require.NoError(t, rep.WriteCoverage(&text, sp))
 	assert.Contains(t, text.String(), "line  state")
 	assert.Contains(t, text.String(), "never fired")
-	assert.Regexp(t, `Coverage: of the \d+ rules that move, send or touch a timer, \d+ fired under at least one profile, \d+ are declared outside the model, and \d+ neither \(never fired\)\.`, text.String())
+	assert.Regexp(t, `Coverage: of the \d+ rules that move, send or touch a timer, \d+ fired under at least one profile, \d+ are declared outside the model, \d+ are in no profile's table \(their guard met under none\), and \d+ none of these \(never fired\)\.`, text.String())
 
 	rep, _, err = Run(sp, []*spec.Profile{sp.Profile("bsd")}, Options{Bounds: b})
 	require.NoError(t, err)
@@ -67,8 +68,8 @@ func TestCoverage(t *testing.T) {
 }
 
 // quickSuite is the check at the quick bounds with the default check's
-// runs with data and the zero window, with the attacker and with
-// keep-alive (DefaultAlso, beside the quick bounds), under every profile,
+// runs with data and the zero window, with the attacker, with keep-alive
+// and with the user timeout (DefaultAlso, beside the quick bounds), under every profile,
 // with coverage: the tests below share it, as it takes most of a minute.
 var quickSuite = sync.OnceValues(func() (*Report, error) {
 	sp, err := spec.TCP()
@@ -81,7 +82,7 @@ var quickSuite = sync.OnceValues(func() (*Report, error) {
 
 // TestOutsideNeverFires: no rule the TCP spec declares outside the model
 // fires at the quick bounds with the default check's runs with data,
-// with the attacker and with keep-alive, under any profile (the model at the default bounds
+// with the attacker, with keep-alive and with the user timeout, under any profile (the model at the default bounds
 // does everything it does here, so a rule that fires here is a stale
 // declaration), and every rule that moves, sends or touches a timer and
 // fires under no profile here is named, with its line, so that a rule the
@@ -110,13 +111,14 @@ func TestOutsideNeverFires(t *testing.T) {
 
 // TestDataExercised: with data written and the zero window on (-data 1
 // -zero-window) on the quick bounds, with the attacker's two forged
-// segments, and with keep-alive (-keepalive 2), every property holds
+// segments, with keep-alive (-keepalive 2), and with data, the zero window and a
+// user timeout (-user-timeout 2), every property holds
 // under every profile but for the findings the spec declares, and the
 // rules the default bounds leave outside the model fire: rcv DATA,
 // DATA_AFTER_CLOSE, close() with data unread, the window closing and
 // reopening, the persist timer, a RST in the window, the throttled
-// challenge ACK, ACKs beyond SND.NXT, the keep-alive timer, and R2 where
-// only unanswered probes start it. In
+// challenge ACK, ACKs beyond SND.NXT, the keep-alive timer, R2 where
+// only unanswered probes start it, and the user timeout. In
 // the six close-path states each of their rules that moves, sends or
 // touches a timer fires under some profile (of ACK_OF_FIN and FIN_ACK,
 // those of ESTABLISHED and CLOSE_WAIT, the states with no FIN of their
@@ -129,13 +131,13 @@ func TestDataExercised(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, rep.Failures())
 	for _, r := range rep.Results {
-		require.Len(t, r.Also, 3, r.Profile)
+		require.Len(t, r.Also, 4, r.Profile)
 		for _, id := range []string{"P13", "P15", "P16"} {
 			assert.GreaterOrEqual(t, propertyIndex(r.Properties, id), 0, "%s: the attacker's %s", r.Profile, id)
 		}
 	}
 	events := []string{"rcv DATA", "rcv DATA_AFTER_CLOSE", "app CLOSE_UNREAD", "rcv ZERO_WINDOW", "rcv WINDOW_OPEN", "timeout persist",
-		"rcv RST_IN_WINDOW", "rcv CHALLENGE_LIMITED", "rcv ACK_OF_FIN", "rcv FIN_ACK", "timeout keepalive", "timeout r2"}
+		"rcv RST_IN_WINDOW", "rcv CHALLENGE_LIMITED", "rcv ACK_OF_FIN", "rcv FIN_ACK", "timeout keepalive", "timeout r2", "timeout user_timeout"}
 	byEvent := map[string]uint64{}
 	for i, rule := range sp.Rules {
 		ev := rep.Results[0].Coverage[i].Event
@@ -155,9 +157,9 @@ func TestDataExercised(t *testing.T) {
 		}
 		if fired == 0 && Consequential(rule) {
 			if must {
-				t.Errorf("line %d (%s, %s) fires under no profile with data, the zero window, the attacker or keep-alive", rule.Pos.Line, rule.State.Name, ev)
+				t.Errorf("line %d (%s, %s) fires under no profile with data, the zero window, the attacker, keep-alive or the user timeout", rule.Pos.Line, rule.State.Name, ev)
 			} else {
-				t.Logf("line %d (%s, %s) fires under no profile with data, the zero window, the attacker or keep-alive", rule.Pos.Line, rule.State.Name, ev)
+				t.Logf("line %d (%s, %s) fires under no profile with data, the zero window, the attacker, keep-alive or the user timeout", rule.Pos.Line, rule.State.Name, ev)
 			}
 		}
 	}
@@ -249,4 +251,42 @@ func TestAttackerTable(t *testing.T) {
 		}
 		assert.NotZero(t, limited, "%s never reaches its limit of %d challenge ACKs", p.Name, n)
 	}
+}
+
+// TestReuseOwnTimeWait: connect() from the client's own TIME_WAIT is
+// modelled. Under the profiles as declared the table refuses it (no
+// profile turns reuse_own_time_wait on), and the rule that reopens is in
+// no profile's table: the coverage says so rather than "never fired".
+// With the switch on (linux with tcp_tw_reuse) the rule fires, and P8 is
+// VIOLATED: a TIME_WAIT reused before the peer's LAST_ACK or CLOSING has
+// its ACK leaves that peer to be reset, the hazard TIME_WAIT is for.
+func TestReuseOwnTimeWait(t *testing.T) {
+	b := model.QuickBounds()
+	sp, err := spec.Parse(spec.TCPFile, spec.TCPSource())
+	require.NoError(t, err)
+	reopen := slices.IndexFunc(sp.Rules, func(r *spec.Rule) bool {
+		return r.State.Name == "TIME_WAIT" && r.Event.String() == "app OPEN_ACTIVE" && r.Verdict == spec.Move
+	})
+	require.GreaterOrEqual(t, reopen, 0)
+	p := sp.Profile("linux")
+	rep, _, err := Run(sp, []*spec.Profile{p}, Options{Bounds: b, Coverage: true})
+	require.NoError(t, err)
+	c := rep.Results[0].Coverage[reopen]
+	assert.True(t, c.NotInTable, "linux does not reuse its TIME_WAIT")
+	assert.Zero(t, c.Fired)
+	assert.Empty(t, c.Outside, "the rule is not declared outside the model")
+	var text strings.Builder
+	require.NoError(t, rep.WriteCoverage(&text, sp))
+	assert.Regexp(t, fmt.Sprintf(`(?m)^%d +TIME_WAIT +app OPEN_ACTIVE +if reuse_own_time_wait +0 +in no profile's table: if reuse_own_time_wait under none`, sp.Rules[reopen].Pos.Line), text.String())
+
+	require.True(t, p.SetSwitch("reuse_own_time_wait", true))
+	rep, failures, err := Run(sp, []*spec.Profile{p}, Options{Bounds: b, Coverage: true})
+	require.NoError(t, err)
+	assert.NotZero(t, failures)
+	c = rep.Results[0].Coverage[reopen]
+	assert.False(t, c.NotInTable)
+	assert.NotZero(t, c.Fired, "connect() reuses the TIME_WAIT")
+	i := propertyIndex(rep.Results[0].Properties, "P8")
+	require.GreaterOrEqual(t, i, 0)
+	assert.True(t, rep.Results[0].Properties[i].Fails(), "P8 is VIOLATED with the TIME_WAIT reused")
 }

@@ -29,6 +29,9 @@ func recheck(r *ProfileResult, sp *spec.Spec, sprof *spec.Profile, opt Options) 
 		if b.KeepAlive > 0 { // the same idle time, in the other ticks (rounded up)
 			b.KeepAlive = max(1, (opt.Bounds.KeepAlive*ticks+opt.Bounds.MSLTicks-1)/opt.Bounds.MSLTicks)
 		}
+		if b.UserTimeout > 0 { // so is the user timeout
+			b.UserTimeout = max(1, (opt.Bounds.UserTimeout*ticks+opt.Bounds.MSLTicks-1)/opt.Bounds.MSLTicks)
+		}
 		m, err := bind.Model(sp, sprof, b, opt.Table)
 		if err != nil {
 			return BadBounds{fmt.Errorf("at %d ticks per MSL: %w", ticks, err)}

@@ -45,6 +45,9 @@ func runCheck(c *specCommand, args []string, stdout, stderr io.Writer) error {
 	if notSCTP == nil && mf.bounds().KeepAlive > 0 {
 		return usageErr("fsmgen check: -keepalive runs TCP's keep-alive timer; the association model of %s has no keep-alive (SCTP's heartbeat is not modelled)", sp.File)
 	}
+	if notSCTP == nil && mf.bounds().UserTimeout > 0 {
+		return usageErr("fsmgen check: -user-timeout runs TCP's user timeout; the association model of %s has none", sp.File)
+	}
 	if notSCTP == nil && (out.diagram != "" || out.traces != "") {
 		return usageErr("fsmgen check: -diagram and -trace-out write the TCP model's counterexamples; the association model's are printed in the report")
 	}

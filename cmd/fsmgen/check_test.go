@@ -204,3 +204,24 @@ func TestCheckKeepAlive(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "no keep-alive")
 }
+
+// TestCheckUserTimeout: -user-timeout N gives every socket a user
+// timeout, named in the report's bounds and timing; a value out of range
+// is a usage error, and the Promela export and the SCTP model refuse it.
+func TestCheckUserTimeout(t *testing.T) {
+	code, stdout, stderr := fsmgen("check", "-profile", "linux", "-capacity", "1", "-incarnations", "1", "-user-timeout", "2")
+	assert.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "a user timeout of 2 ticks")
+	assert.Contains(t, stdout, "user timeout 2")
+	for _, bad := range []string{"33", "-1"} {
+		code, _, stderr = fsmgen("check", "-capacity", "1", "-user-timeout", bad)
+		assert.Equal(t, 2, code, bad)
+		assert.Contains(t, stderr, "user timeout "+bad+" ticks out of range 0..32")
+	}
+	code, _, stderr = fsmgen("promela", "-user-timeout", "2")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "leaves the user timeout out")
+	code, _, stderr = fsmgen("check", "-spec", "../../spec/sctp.fsm", "-user-timeout", "2")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "has none")
+}

@@ -43,6 +43,9 @@ func runPromela(c *specCommand, args []string, stdout, stderr io.Writer) error {
 	if bf.bounds().KeepAlive > 0 {
 		return usageErr("fsmgen promela: the export leaves keep-alive out; fsmgen check -keepalive N checks it")
 	}
+	if bf.bounds().UserTimeout > 0 {
+		return usageErr("fsmgen promela: the export leaves the user timeout out; fsmgen check -user-timeout N checks it")
+	}
 	var text []byte
 	if notSCTP == nil {
 		text, err = associationPromela(c.FlagSet, sp, prof, bf.bounds(), *reuseTags)

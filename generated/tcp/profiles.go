@@ -277,5 +277,5 @@ func (p *Profile) Step(s State, e Event) (Transition, bool) {
 
 // The build breaks here when types.go comes from another spec.
 func _() {
-	_ = map[bool]int{false: 0, SpecHash == "sha256:9334970d9453756d548356beab99b9f31f056c386c0e50e7c12cda4f9d52a48b": 1}
+	_ = map[bool]int{false: 0, SpecHash == "sha256:fcb15a68d844badfb223d4822530f77f3980e3b578c9cc8f5234e3a5351c6380": 1}
 }

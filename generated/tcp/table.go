@@ -806,7 +806,7 @@ func (r RuleID) Event() Event {
 
 // The build breaks here when this file is stale: when types.go comes from another spec, or a constant moved.
 func _() {
-	_ = map[bool]int{false: 0, SpecHash == "sha256:9334970d9453756d548356beab99b9f31f056c386c0e50e7c12cda4f9d52a48b": 1}
+	_ = map[bool]int{false: 0, SpecHash == "sha256:fcb15a68d844badfb223d4822530f77f3980e3b578c9cc8f5234e3a5351c6380": 1}
 	var x [1]struct{}
 	_ = x[Closed-1]
 	_ = x[Listen-2]

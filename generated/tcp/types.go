@@ -9,7 +9,7 @@ import (
 )
 
 // SpecHash identifies the spec this package was generated from; the other files check it at compile time.
-const SpecHash = "sha256:9334970d9453756d548356beab99b9f31f056c386c0e50e7c12cda4f9d52a48b"
+const SpecHash = "sha256:fcb15a68d844badfb223d4822530f77f3980e3b578c9cc8f5234e3a5351c6380"
 
 // SpecFile is the spec this package was generated from.
 const SpecFile = "spec/tcp.fsm"
