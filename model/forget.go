@@ -104,9 +104,11 @@ func newDeadRules(m *Model) deadRules {
 	for _, s := range sends {
 		sendsAny |= s.Action
 	}
-	// The persist timer (Bounds.ZeroWindow) and keep-alive
-	// (Bounds.KeepAlive) are modelled apart from the others; they count
-	// here as they do, keep-alive where the bounds run it.
+	// The persist timer (Bounds.ZeroWindow), keep-alive (Bounds.KeepAlive)
+	// and the user timeout (Bounds.UserTimeout) are modelled apart from
+	// the others; they count here as they do, keep-alive and the user
+	// timeout where the bounds run them (apartExpiries). Starting persist
+	// or keep-alive counts as sending: each sends a PROBE when it expires.
 	persist := tcp.PersistTimer.StartAction() | tcp.PersistTimer.RestartAction()
 	timerEvents := m.apartExpiries()
 	if m.Timing.KeepIdle > 0 {

@@ -317,13 +317,13 @@ var appCallsUnread = [...]tcp.Event{tcp.AppClose, tcp.AppAbort, tcp.AppShutdown,
 func (g *successors) appSteps(s *State, x int) {
 	m := g.m
 	e := &s.E[x]
-	switch {
 	// The client opens the next incarnation from CLOSED; or, where the
 	// table lets connect() reuse the port of its own TIME_WAIT to the same
-	// peer (reuse_own_time_wait), from that TIME_WAIT. Where it refuses,
-	// the call changes nothing.
-	case x == A && (e.St == tcp.Closed || e.St == tcp.TimeWait && m.cell(e.St, tcp.AppOpenActive).Verdict == tcp.Move) &&
-		int(s.NextInc) <= m.Bounds.Incarnations:
+	// peer (reuse_own_time_wait), from that TIME_WAIT, whose application,
+	// if it still holds it, may also make its other calls (below). Where
+	// the table refuses, the call changes nothing.
+	if x == A && (e.St == tcp.Closed || e.St == tcp.TimeWait && m.cell(e.St, tcp.AppOpenActive).Verdict == tcp.Move) &&
+		int(s.NextInc) <= m.Bounds.Incarnations {
 		choices := []bool{false}
 		if s.NextInc > 1 {
 			choices = []bool{false, true}
@@ -340,6 +340,8 @@ func (g *successors) appSteps(s *State, x int) {
 			*ne = Endpoint{St: e.St, Inc: inc, Held: true}
 			g.apply(&n, A, tcp.AppOpenActive, Label{Kind: App, End: A, Event: tcp.AppOpenActive, Above: above}, nil)
 		}
+	}
+	switch {
 	case x == B && e.St == tcp.Closed && int(s.NextInc) <= m.Bounds.Incarnations:
 		n := *s
 		g.apply(&n, B, tcp.AppOpenPassive, Label{Kind: App, End: B, Event: tcp.AppOpenPassive}, nil)

@@ -13,9 +13,16 @@ var sides = [2]string{"A (client)", "B (server)"}
 // NoNewIncarnationDuring2MSL is P1: an endpoint in TIME_WAIT leaves it for
 // a new incarnation only through the reopen rule, on a SYN whose sequence
 // numbers lie above everything the old incarnation used (RFC 9293 3.6.1
-// MAY-2, RFC 1122 4.2.2.13, RFC 6191).
+// MAY-2, RFC 1122 4.2.2.13, RFC 6191). The same holds of the client's
+// connect() that reuses its own TIME_WAIT (reuse_own_time_wait): the new
+// incarnation's sequence numbers must lie above the old ones (RFC 6191
+// tells them apart by timestamps, which the model reads as Label.Above).
 var NoNewIncarnationDuring2MSL = check.Property{ID: "P1", Step: func(m *model.Model, from *model.State, su *model.Succ) string {
 	l := su.Label
+	if l.Kind == model.App && l.Event == tcp.AppOpenActive && l.From == tcp.TimeWait && !l.Above {
+		return fmt.Sprintf("%s left TIME_WAIT of incarnation %d for a connect() of incarnation %d whose sequence numbers do not lie above the old ones",
+			sides[l.End], from.E[l.End].Inc, su.Next.E[l.End].Inc)
+	}
 	if l.Kind != model.Deliver && l.Kind != model.DeliverCopy {
 		return ""
 	}
@@ -50,10 +57,10 @@ var OnlyActiveCloserTimeWaits = check.Property{ID: "P4", Step: func(m *model.Mod
 // spec declares as giving up may end it (to CLOSED) too: R2 once its
 // keep-alive probes go unanswered (RFC 9293 3.8.4, RFC 1122 4.2.3.6), which is what
 // keep-alive is for: a peer that vanished. So may the user timeout where
-// the application sets one (Bounds.UserTimeout), data having waited that
-// long on the peer's zero window (RFC 9293 3.10.8): the bound the
-// application asked for. Without them no such timer runs there, so a
-// timer that ends CLOSE_WAIT is a violation.
+// the application sets one (Bounds.UserTimeout), while data waits on the
+// peer's zero window (Endpoint.DataQ; RFC 9293 3.10.8): the bound the
+// application asked for. Any other timer that ends CLOSE_WAIT, or the
+// user timeout with nothing waiting, is a violation.
 var CloseWaitEndsOnlyByApplication = check.Property{ID: "P5", Step: func(m *model.Model, from *model.State, su *model.Succ) string {
 	l := su.Label
 	for x := range su.Next.E {
@@ -64,7 +71,7 @@ var CloseWaitEndsOnlyByApplication = check.Property{ID: "P5", Step: func(m *mode
 			continue
 		}
 		if l.End == x && l.Kind == model.Fire && m.GiveUp[l.Event.Timer()] && !l.To.Is(tcp.HasConnection) &&
-			(m.Timing.KeepIdle > 0 && l.Event == tcp.TimeoutR2 || m.Timing.UserTimeout > 0 && l.Event == tcp.TimeoutUserTimeout) {
+			(m.Timing.KeepIdle > 0 && l.Event == tcp.TimeoutR2 || l.Event == tcp.TimeoutUserTimeout && from.E[x].DataQ) {
 			continue
 		}
 		return fmt.Sprintf("%s left CLOSE_WAIT for %s on %s", sides[x], su.Next.E[x].St, l.Event)
@@ -487,8 +494,10 @@ var ConnectionEndsLegitimately = check.Property{ID: "P11", Step: func(m *model.M
 // application's bound on how long a FIN may go unacknowledged or wait on
 // the peer's zero window (RFC 9293 3.10.8): giving up by it while the
 // close is still under way, or while the FIN waits on a closed window, is
-// what the application asked for. Giving up by it with nothing on the
-// way, the ACK having come and gone untaken, is not.
+// what the application asked for. Since a FIN not held by the window has
+// its retransmission timer running until its ACK is taken, that is every
+// give-up by the user timeout: against it P12 rests on its first half,
+// an ACK of the FIN that arrives and is not taken.
 var FINNotGivenUp = check.Property{ID: "P12", Step: func(m *model.Model, from *model.State, su *model.Succ) string {
 	l := su.Label
 	me := from.E[l.End]

@@ -77,8 +77,8 @@ func coverage(sp *spec.Spec, m *model.Model, fired []uint64) []RuleCoverage {
 // WriteCoverage writes, for every rule of sp that moves, sends or touches
 // a timer, the transitions it fired under each profile of the report, one
 // column per profile, and the rules that fired under no profile: declared
-// outside the model (with the spec's reason), in no profile's table (a
-// guard no profile's switches meet), or never fired. Only results that
+// outside the model (with the spec's reason), in no checked profile's
+// table (a guard none of their switches meet), or never fired. Only results that
 // carry coverage (Options.Coverage) count.
 func (r *Report) WriteCoverage(w io.Writer, sp *spec.Spec) error {
 	var results []ProfileResult
@@ -124,7 +124,7 @@ func (r *Report) WriteCoverage(w io.Writer, sp *spec.Spec) error {
 			row = append(row, "outside: "+why)
 		case !inTable:
 			untabled++
-			row = append(row, "in no profile's table: "+results[0].Coverage[i].Guard+" under none")
+			row = append(row, "in no checked profile's table: "+results[0].Coverage[i].Guard+" under none")
 		default:
 			row = append(row, "never fired")
 		}
@@ -133,7 +133,7 @@ func (r *Report) WriteCoverage(w io.Writer, sp *spec.Spec) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "\nCoverage: of the %d rules that move, send or touch a timer, %d fired under at least one profile, %d are declared outside the model, %d are in no profile's table (their guard met under none), and %d none of these (never fired)",
+	_, err := fmt.Fprintf(w, "\nCoverage: of the %d rules that move, send or touch a timer, %d fired under at least one profile, %d are declared outside the model, %d are in no checked profile's table (their guard met under none of them), and %d none of these (never fired)",
 		consequential, fired, outside, untabled, consequential-fired-outside-untabled)
 	if err == nil && stale > 0 {
 		_, err = fmt.Fprintf(w, "; %d fired though declared outside: the declaration is stale", stale)

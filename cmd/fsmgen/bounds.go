@@ -46,7 +46,7 @@ func addBoundsFlags(fs *flag.FlagSet, d model.Bounds) boundsFlags {
 		attacker:     fs.Bool("attacker", false, "an off-path attacker forges RST, SYN, ACK (and with -data, data) segments, exact, in the window or outside it, at any moment (RFC 5961; properties P13 to P16)"),
 		attacks:      fs.Int("attacks", 1, fmt.Sprintf("with -attacker, how many segments it may forge in the whole run (`N`, 1 to %d)", model.MaxAttacks)),
 		keepAlive:    fs.Int("keepalive", d.KeepAlive, fmt.Sprintf("turn keep-alive on for every socket, the first probe after `N` ticks idle (0, the default: off; at most %d)", model.MaxKeepAlive)),
-		userTimeout:  fs.Int("user-timeout", d.UserTimeout, fmt.Sprintf("every socket sets a user timeout (TCP_USER_TIMEOUT) of `N` ticks, which aborts a SYN, FIN or data unacknowledged or waiting on a zero window that long (0, the default: not modelled; at most %d)", model.MaxUserTimeout)),
+		userTimeout:  fs.Int("user-timeout", d.UserTimeout, fmt.Sprintf("every socket sets a user timeout (TCP_USER_TIMEOUT) of `N` ticks, which aborts a SYN or FIN unacknowledged, or data or a FIN waiting on a zero window, that long (0, the default: not modelled; at most %d)", model.MaxUserTimeout)),
 	}
 }
 
