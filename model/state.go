@@ -333,15 +333,15 @@ func (s State) String() string {
 	return b.String()
 }
 
-// apartTimers are the timers an Endpoint keeps apart from Timers, each
-// with its expiry: they fire and count down as Timers do.
-var apartTimers = [...]struct {
-	expiry tcp.Event
-	of     func(*Endpoint) *uint8
-}{
-	{tcp.TimeoutPersist, func(e *Endpoint) *uint8 { return &e.Persist }},
-	{tcp.TimeoutKeepalive, func(e *Endpoint) *uint8 { return &e.KeepAlive }},
-	{tcp.TimeoutUserTimeout, func(e *Endpoint) *uint8 { return &e.UserTimeout }},
+// apartExpiry are the expiries of the timers an Endpoint keeps apart
+// from Timers, in the order of Endpoint.apart: they fire and count down
+// as Timers do.
+var apartExpiry = [...]tcp.Event{tcp.TimeoutPersist, tcp.TimeoutKeepalive, tcp.TimeoutUserTimeout}
+
+// apart returns the timers e keeps apart from Timers (persist, keep-alive,
+// the user timeout), in the order of apartExpiry.
+func (e *Endpoint) apart() [len(apartExpiry)]*uint8 {
+	return [...]*uint8{&e.Persist, &e.KeepAlive, &e.UserTimeout}
 }
 
 // Running reports whether the endpoint's timer t is armed. Only the

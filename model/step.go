@@ -178,8 +178,8 @@ func (m *Model) urgency(s *State) (dying, due bool) {
 				due = true
 			}
 		}
-		for _, a := range apartTimers {
-			if *a.of(&s.E[x]) == 1 {
+		for _, v := range s.E[x].apart() {
+			if *v == 1 {
 				due = true
 			}
 		}
@@ -213,11 +213,11 @@ func (g *successors) run(s *State) {
 					g.fire(s, x, k)
 				}
 			}
-			for _, a := range apartTimers {
-				if *a.of(&s.E[x]) == 1 {
+			for i, v := range s.E[x].apart() {
+				if *v == 1 {
 					n := *s
-					*a.of(&n.E[x]) = 0
-					g.apply(&n, x, a.expiry, Label{Kind: Fire, End: x, Event: a.expiry}, nil)
+					*n.E[x].apart()[i] = 0
+					g.apply(&n, x, apartExpiry[i], Label{Kind: Fire, End: x, Event: apartExpiry[i]}, nil)
 				}
 			}
 		}
@@ -278,8 +278,8 @@ func (m *Model) tick(s *State) (State, bool) {
 				changed = true
 			}
 		}
-		for _, a := range apartTimers {
-			if v := a.of(&n.E[x]); *v > 1 {
+		for _, v := range n.E[x].apart() {
+			if *v > 1 {
 				*v--
 				changed = true
 			}

@@ -108,15 +108,7 @@ func TestAlsoCatchesKeepAliveMutants(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			ms := changeLine(t, c.old, c.new)
-			profiles := []*spec.Profile{ms.Profile("linux")}
-			_, failures, err := Run(ms, profiles, Options{Bounds: quick})
-			require.NoError(t, err)
-			assert.Zero(t, failures, "without keep-alive the change passes")
-
-			rep, failures, err := Run(ms, profiles, Options{Bounds: quick, Also: []model.Bounds{ka}})
-			require.NoError(t, err)
-			assert.NotZero(t, failures)
-			assertFailsAt(t, rep, c.property, ka)
+			rep := assertOnlyAlsoCatches(t, ms, quick, ka, c.property)
 			var text strings.Builder
 			require.NoError(t, rep.WriteText(&text, ms))
 			assert.Contains(t, text.String(), "And again with keep-alive: "+DescribeBounds(ka)+".")
@@ -175,16 +167,24 @@ func TestAlsoCatchesUserTimeoutMutants(t *testing.T) {
 			"  timeout user_timeout              -> LAST_ACK stop retransmission; stop r2; stop persist; start user_timeout                 [", "P2"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			ms := changeLine(t, c.old, c.new)
-			profiles := []*spec.Profile{ms.Profile("linux")}
-			_, failures, err := Run(ms, profiles, Options{Bounds: quick})
-			require.NoError(t, err)
-			assert.Zero(t, failures, "without the user timeout the change passes")
-
-			rep, failures, err := Run(ms, profiles, Options{Bounds: quick, Also: []model.Bounds{ut}})
-			require.NoError(t, err)
-			assert.NotZero(t, failures)
-			assertFailsAt(t, rep, c.property, ut)
+			assertOnlyAlsoCatches(t, changeLine(t, c.old, c.new), quick, ut, c.property)
 		})
 	}
+}
+
+// assertOnlyAlsoCatches asserts that spec ms passes under linux at bounds
+// quick alone and fails property id in the run at bounds also, whose
+// bounds the verdict names; it returns the report of the second check.
+func assertOnlyAlsoCatches(t *testing.T, ms *spec.Spec, quick, also model.Bounds, id string) *Report {
+	t.Helper()
+	profiles := []*spec.Profile{ms.Profile("linux")}
+	_, failures, err := Run(ms, profiles, Options{Bounds: quick})
+	require.NoError(t, err)
+	assert.Zero(t, failures, "without the run at %s the change passes", DescribeBounds(also))
+
+	rep, failures, err := Run(ms, profiles, Options{Bounds: quick, Also: []model.Bounds{also}})
+	require.NoError(t, err)
+	assert.NotZero(t, failures)
+	assertFailsAt(t, rep, id, also)
+	return rep
 }

@@ -26,12 +26,15 @@ func recheck(r *ProfileResult, sp *spec.Spec, sprof *spec.Profile, opt Options) 
 		}
 		b := opt.Bounds
 		b.MSLTicks = ticks
-		if b.KeepAlive > 0 { // the same idle time, in the other ticks (rounded up)
-			b.KeepAlive = max(1, (opt.Bounds.KeepAlive*ticks+opt.Bounds.MSLTicks-1)/opt.Bounds.MSLTicks)
+		// The keep-alive idle time and the user timeout are the same
+		// durations in the other ticks (rounded up; 0 stays off).
+		rescale := func(n int) int {
+			if n == 0 {
+				return 0
+			}
+			return max(1, (n*ticks+opt.Bounds.MSLTicks-1)/opt.Bounds.MSLTicks)
 		}
-		if b.UserTimeout > 0 { // so is the user timeout
-			b.UserTimeout = max(1, (opt.Bounds.UserTimeout*ticks+opt.Bounds.MSLTicks-1)/opt.Bounds.MSLTicks)
-		}
+		b.KeepAlive, b.UserTimeout = rescale(b.KeepAlive), rescale(b.UserTimeout)
 		m, err := bind.Model(sp, sprof, b, opt.Table)
 		if err != nil {
 			return BadBounds{fmt.Errorf("at %d ticks per MSL: %w", ticks, err)}
