@@ -321,8 +321,10 @@ type worker[M System[S, L, Su], S, L, Su any] struct {
 	declared          []bool
 
 	// The state being expanded lives here, not on the stack: handing its
-	// address to the properties would move it to the heap on every call.
+	// address to the properties would move it to the heap on every call;
+	// so does the label of the step being taken (l).
 	s S
+	l L
 	// each makes the successors of a state in storage of the worker's
 	// own, and visit (w.step, bound once) takes each: neither allocates
 	// per state. from, owed and n are the state being expanded, what it
@@ -450,11 +452,12 @@ func (w *worker[M, S, L, Su]) step(su *Su) {
 		}
 	}
 	w.n++
-	l := m.SuccLabel(su)
-	if c, ok := m.LabelCell(&l); ok {
+	w.l = m.SuccLabel(su)
+	l := &w.l
+	if c, ok := m.LabelCell(l); ok {
 		w.fired[c]++
 	}
-	if c, ok := m.ThenCell(&l); ok {
+	if c, ok := m.ThenCell(l); ok {
 		w.fired[c]++
 	}
 	next := m.SuccNext(su)
@@ -478,13 +481,13 @@ func (w *worker[M, S, L, Su]) step(su *Su) {
 		w.parents = append(w.parents, w.from)
 	}
 	if kept != 0 {
-		if m.IsTick(&l) {
+		if m.IsTick(l) {
 			kept |= tickFlag
 		}
 		w.edges = append(w.edges, to)
 		w.flags = append(w.flags, kept)
 		if w.just != nil {
-			w.meets = append(w.meets, w.just.Meets(&l))
+			w.meets = append(w.meets, w.just.Meets(l))
 		}
 	}
 }
