@@ -44,10 +44,12 @@ func violations(t *testing.T, mu mutants.Mutant) map[string]map[string]*check.Co
 // spec's own: TestTCPFindings shows it breaks nothing else), each with a
 // counterexample no longer than maxCounterexample steps: the model checks
 // are not vacuous. Most run on the quick bounds (some with the
-// attacker); the two that need an old segment in flight beside a new
-// handshake ask for two segments in flight, under one profile (seconds
-// for one, a minute with the attacker for the other), left out under
-// -short.
+// attacker); those of a rule that only data, keep-alive or the user
+// timeout fire, at the bounds of that run of the default check (their
+// archive's run: line; seconds each); the two that need an old segment
+// in flight beside a new handshake ask for two segments in flight, under
+// one profile (seconds for one, a minute with the attacker for the
+// other), left out under -short.
 func TestMutants(t *testing.T) {
 	ms, err := mutants.All()
 	require.NoError(t, err)

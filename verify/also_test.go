@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tcpfsm/tcpfsm/internal/mutants"
 	"github.com/tcpfsm/tcpfsm/model"
 	"github.com/tcpfsm/tcpfsm/spec"
 )
@@ -29,7 +30,7 @@ func TestDefaultAlso(t *testing.T) {
 }
 
 // TestAlsoCatchesDataMutants: a one-line change of the close path that
-// only data or the zero window reach passes the first run and is
+// only data or the zero window reach (two mutants of the corpus) passes the first run and is
 // VIOLATED by the data run (Options.Also), whose bounds the verdict and
 // its counterexample name; the unchanged spec holds in both, with the
 // data rules counted in its coverage and both sizes in the record.
@@ -59,16 +60,14 @@ func TestAlsoCatchesDataMutants(t *testing.T) {
 	assert.Contains(t, lines[1], "linux: ")
 	assert.Regexp(t, `^linux: \d+ states and \d+; `, lines[1])
 
-	for _, c := range []struct{ name, old, new, property string }{
-		{"data in FIN_WAIT_1 drops the connection silently",
-			"  rcv DATA                          -> FIN_WAIT_1 send ACK ",
-			"  rcv DATA                          -> CLOSED stop retransmission; stop r2; stop user_timeout; stop persist ", "P11"},
-		{"the FIN released by the window update is never retransmitted",
-			"  rcv WINDOW_OPEN                   -> FIN_WAIT_1 stop persist; start retransmission; start r2 ",
-			"  rcv WINDOW_OPEN                   -> FIN_WAIT_1 stop persist; start r2                       ", "P12"},
+	for _, c := range []struct{ name, property string }{
+		{"p11-data-drops-fin-wait-1.txtar", "P11"},
+		{"p12-window-open-fin-never-resent.txtar", "P12"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			ms := changeLine(t, c.old, c.new)
+			mu, err := mutants.Named(c.name)
+			require.NoError(t, err)
+			ms := mu.Spec
 			profiles := []*spec.Profile{ms.Profile("linux")}
 			o := opt
 			o.Also = nil
@@ -93,37 +92,25 @@ func TestAlsoCatchesDataMutants(t *testing.T) {
 }
 
 // TestAlsoCatchesKeepAliveMutants: a one-line change of a keep-alive rule
-// passes without keep-alive, which never fires it, and is VIOLATED by the
+// (two mutants of the corpus) passes without keep-alive, which never fires it, and is VIOLATED by the
 // keep-alive run (model.KeepAliveBounds), whose bounds the verdict names.
 func TestAlsoCatchesKeepAliveMutants(t *testing.T) {
 	quick := model.QuickBounds()
 	ka := model.KeepAliveBounds()
-	for _, c := range []struct{ name, old, new, property string }{
-		{"a keep-alive expiry ends CLOSE_WAIT",
-			"  timeout keepalive                 -> CLOSE_WAIT send PROBE; restart keepalive; start r2   ",
-			"  timeout keepalive                 -> CLOSED send PROBE; stop r2; stop persist; stop user_timeout", "P5"},
-		{"a keep-alive expiry drops a FIN_WAIT_2 silently",
-			"  timeout keepalive                 -> FIN_WAIT_2 send PROBE; restart keepalive; start r2 ",
-			"  timeout keepalive                 -> CLOSED stop fin_wait_2; stop r2                    ", "P11"},
+	for _, c := range []struct{ name, property string }{
+		{"p5-keepalive-ends-close-wait.txtar", "P5"},
+		{"p11-keepalive-drops-fin-wait-2.txtar", "P11"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			ms := changeLine(t, c.old, c.new)
+			mu, err := mutants.Named(c.name)
+			require.NoError(t, err)
+			ms := mu.Spec
 			rep := assertOnlyAlsoCatches(t, ms, quick, ka, c.property)
 			var text strings.Builder
 			require.NoError(t, rep.WriteText(&text, ms))
 			assert.Contains(t, text.String(), "And again with keep-alive: "+DescribeBounds(ka)+".")
 		})
 	}
-}
-
-// changeLine is the TCP spec with its one line old replaced by new.
-func changeLine(t *testing.T, old, new string) *spec.Spec {
-	t.Helper()
-	src := string(spec.TCPSource())
-	require.Equal(t, 1, strings.Count(src, old), "the line to change")
-	ms, err := spec.Parse(spec.TCPFile, []byte(strings.Replace(src, old, new, 1)))
-	require.NoError(t, err)
-	return ms
 }
 
 // assertFailsAt asserts that the first profile of rep reports property id
@@ -142,34 +129,37 @@ func assertFailsAt(t *testing.T, rep *Report, id string, b model.Bounds) {
 }
 
 // TestAlsoCatchesUserTimeoutMutants: a one-line change of a user timeout
-// rule passes without the user timeout, which never fires it, and is
-// VIOLATED by the user timeout run (model.UserTimeoutBounds), whose
-// bounds the verdict names.
+// rule (the corpus's p2-user-timeout-restarts-last-ack) passes without the
+// user timeout, which never fires it, and is VIOLATED by the user timeout
+// run (model.UserTimeoutBounds), whose bounds the verdict names.
 func TestAlsoCatchesUserTimeoutMutants(t *testing.T) {
+	mu, err := mutants.Named("p2-user-timeout-restarts-last-ack.txtar")
+	require.NoError(t, err)
+	require.Equal(t, model.UserTimeoutBounds(), mu.Bounds)
 	quick := model.QuickBounds()
 	quick.Incarnations = 1
-	ut := model.UserTimeoutBounds()
-	for _, c := range []struct{ name, old, new, property string }{
-		{"the user timeout closes for the application in CLOSE_WAIT",
-			"  timeout user_timeout              -> CLOSED stop keepalive; stop r2; stop persist; tell timed_out                             [",
-			"  timeout user_timeout              -> LAST_ACK send FIN; stop keepalive; stop persist; start retransmission; restart r2        [", "P5"},
-		{"an idle CLOSE_WAIT is ended by a user timeout the peer's FIN starts",
-			"  rcv FIN                           -> CLOSE_WAIT send ACK; restart keepalive; stop r2; tell end_of_stream ",
-			"  rcv FIN                           -> CLOSE_WAIT send ACK; restart keepalive; stop r2; start user_timeout; tell end_of_stream ", "P5"},
-		{"the reopened window leaves CLOSE_WAIT's user timeout running",
-			"  rcv WINDOW_OPEN                   -> CLOSE_WAIT stop persist; stop user_timeout; restart keepalive; stop r2 ",
-			"  rcv WINDOW_OPEN                   -> CLOSE_WAIT stop persist; restart keepalive; stop r2                    ", "P5"},
-		{"the user timeout moves FIN_WAIT_1 on to FIN_WAIT_2",
-			"  timeout user_timeout              -> CLOSED stop retransmission; stop r2; stop persist; tell timed_out                                          ",
-			"  timeout user_timeout              -> FIN_WAIT_2 stop retransmission; stop r2; stop persist; start fin_wait_2                                    ", "P8"},
-		{"the user timeout of LAST_ACK restarts itself for ever",
-			"  timeout user_timeout              -> CLOSED stop retransmission; stop r2; stop persist; tell timed_out                 [",
-			"  timeout user_timeout              -> LAST_ACK stop retransmission; stop r2; stop persist; start user_timeout                 [", "P2"},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			assertOnlyAlsoCatches(t, changeLine(t, c.old, c.new), quick, ut, c.property)
-		})
+	assertOnlyAlsoCatches(t, mu.Spec, quick, mu.Bounds, "P2")
+}
+
+// TestCorpusNeedsItsRun: every mutant of the corpus made for a run of the
+// default check with data, keep-alive or the user timeout (its archive's
+// "run:" line; mutants.Mutant.Main) passes the main model at the quick
+// bounds under its profiles, where the rules it changes never fire: only
+// its run catches it, which check.TestMutants shows at that run's bounds.
+func TestCorpusNeedsItsRun(t *testing.T) {
+	ms, err := mutants.All()
+	require.NoError(t, err)
+	n := 0
+	for _, mu := range ms {
+		if mu.Main() {
+			continue
+		}
+		n++
+		_, failures, err := Run(mu.Spec, mu.Check(), Options{Bounds: model.QuickBounds()})
+		require.NoError(t, err, mu.Name)
+		assert.Zero(t, failures, "%s passes without its run", mu.Name)
 	}
+	assert.NotZero(t, n, "the corpus has mutants of the extra runs")
 }
 
 // assertOnlyAlsoCatches asserts that spec ms passes under linux at bounds

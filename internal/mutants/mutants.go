@@ -24,13 +24,36 @@ type Mutant struct {
 	Expect []string // property IDs, in the order of the expect line
 	Spec   *spec.Spec
 	// Profiles are the profiles to check it under (all when empty), and
-	// Bounds the bounds: model.QuickBounds, unless the archive's
-	// "capacity: N", "duplication: off", "loss: off" (a network that
-	// loses nothing, for a mutant that needs no loss: fewer states) or
-	// "attacks: N" (an off-path attacker, model.Bounds.Attacks) lines
-	// change them.
+	// Bounds the bounds: model.QuickBounds, or those of the run of the
+	// default check that the archive's "run: NAME" line names (runs),
+	// changed by its "capacity: N", "duplication: off", "loss: off" (a
+	// network that loses nothing, for a mutant that needs no loss: fewer
+	// states) or "attacks: N" (an off-path attacker, model.Bounds.Attacks)
+	// lines.
 	Profiles []string
 	Bounds   model.Bounds
+}
+
+// runs are the bounds of the runs of the default check (fsmgen check and
+// fsmgen gen; verify.DefaultAlso) that an archive's "run:" line names: a
+// mutant of a rule that only data, keep-alive or the user timeout fire
+// is checked where the default check would catch it.
+var runs = map[string]func() model.Bounds{
+	"default":      model.DefaultBounds,
+	"data":         model.DataBounds,
+	"attacker":     model.AttackBounds,
+	"keep-alive":   model.KeepAliveBounds,
+	"user-timeout": model.UserTimeoutBounds,
+}
+
+// Main reports whether the mutant's bounds are those of the main model:
+// no data, zero window, keep-alive or user timeout (an attacker apart).
+// The Promela export and the property walks run only such models; a
+// mutant of another run (its archive's "run:" line) changes rules that
+// never fire without it, and is the model checker's alone.
+func (m Mutant) Main() bool {
+	b := m.Bounds
+	return b.Data == 0 && !b.ZeroWindow && b.KeepAlive == 0 && b.UserTimeout == 0
 }
 
 // Check lists the profiles of m's spec to check it under.
@@ -93,13 +116,24 @@ func (m Mutant) Model(p *spec.Profile) (*model.Model, error) {
 	return bind.Model(m.Spec, p, m.Bounds, bind.Interpreted)
 }
 
-// parse reads one archive: its comment's "expect:", "profiles:",
-// "capacity:", "duplication:", "loss:" and "attacks:" lines, and its edits of the TCP spec.
+// parse reads one archive: its comment's "expect:", "profiles:", "run:",
+// "capacity:", "duplication:", "loss:" and "attacks:" lines, and its edits
+// of the TCP spec.
 func parse(name string, data []byte) (Mutant, error) {
 	a := txtar.Parse(data)
 	m := Mutant{Name: name, Bounds: model.QuickBounds()}
+	lines := strings.Split(string(a.Comment), "\n")
+	for _, line := range lines { // the run first: the other lines change its bounds
+		if v, ok := strings.CutPrefix(line, "run: "); ok {
+			run, ok := runs[v]
+			if !ok {
+				return m, fmt.Errorf("run: want default, data, attacker, keep-alive or user-timeout, not %q", v)
+			}
+			m.Bounds = run()
+		}
+	}
 	var err error
-	for _, line := range strings.Split(string(a.Comment), "\n") {
+	for _, line := range lines {
 		if v, ok := strings.CutPrefix(line, "expect: "); ok {
 			m.Expect = strings.Fields(v)
 		}

@@ -23,8 +23,24 @@ func TestParseBounds(t *testing.T) {
 	want := model.QuickBounds()
 	want.Capacity, want.Duplication, want.Loss, want.Attacks = 2, false, false, 1
 	assert.Equal(t, want, m.Bounds)
+	assert.True(t, m.Main())
+
+	// A run's bounds, whatever line comes first, changed by the others.
+	m, err = parse("p14-test.txtar", []byte("expect: P14\nloss: off\nrun: user-timeout\n"+edit))
+	require.NoError(t, err)
+	want = model.UserTimeoutBounds()
+	want.Loss = false
+	assert.Equal(t, want, m.Bounds)
+	assert.False(t, m.Main(), "the user timeout is not the main model")
+	for name, b := range map[string]model.Bounds{"default": model.DefaultBounds(), "data": model.DataBounds(), "attacker": model.AttackBounds(), "keep-alive": model.KeepAliveBounds()} {
+		m, err = parse("p14-test.txtar", []byte("expect: P14\nrun: "+name+"\n"+edit))
+		require.NoError(t, err)
+		assert.Equal(t, b, m.Bounds, name)
+		assert.Equal(t, name == "default" || name == "attacker", m.Main(), name)
+	}
 
 	for header, msg := range map[string]string{
+		"run: fast\n":          `run: want default, data, attacker, keep-alive or user-timeout, not "fast"`,
 		"loss: maybe\n":        `loss: want on or off, not "maybe"`,
 		"duplication: never\n": `duplication: want on or off, not "never"`,
 		"capacity: two\n":      "capacity:",
