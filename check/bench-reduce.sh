@@ -3,6 +3,7 @@
 #
 #   bash check/bench-reduce.sh                          # BASE=main; linux; 1x2 2x1
 #   BASE=e772741 PROFILE=bsd SIZES="2x1 3x1" bash check/bench-reduce.sh
+#   BASE=e35bd82 SIZES=2x2 PLAIN=0 bash check/bench-reduce.sh  # the default bounds
 #
 # Builds fsmgen from the commit BASE (git archive, in a temporary
 # directory) and from the working tree, then, for each size (capacity x
@@ -10,7 +11,8 @@
 # /usr/bin/time (wall clock, CPU, peak resident set):
 #
 #   base     fsmgen check -profile P -capacity C -incarnations I   built from BASE
-#   plain    the same, built from the working tree, with -plain (no reductions)
+#   plain    the same, built from the working tree, with -plain (no reductions;
+#            left out with PLAIN=0)
 #   reduced  the same, built from the working tree
 #
 # and prints, per run, states, wall and CPU seconds, states per second
@@ -24,6 +26,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BASE=${BASE:-main}
+PLAIN=${PLAIN:-1}
 PROFILE=${PROFILE:-linux}
 SIZES=${SIZES:-"1x2 2x1"}
 REPS=${REPS:-1}
@@ -68,7 +71,7 @@ for size in $SIZES; do
   echo "== $PROFILE $size (capacity $c, incarnations $i)"
   run base "$work/fsmgen-base" "${args[@]}"
   bs=$states bw=$wall bc_=$cpu bk=$kb
-  run plain "$work/fsmgen" "${args[@]}" -plain
+  [ "$PLAIN" = 0 ] || run plain "$work/fsmgen" "${args[@]}" -plain
   run reduced "$work/fsmgen" "${args[@]}"
   printf '  reduced/base: states %.3f, wall %.3f, CPU %.3f, peak memory %.3f\n' \
     "$(echo "$states / $bs" | bc -l)" "$(echo "$wall / $bw" | bc -l)" "$(echo "$cpu / $bc_" | bc -l)" "$(echo "$kb / $bk" | bc -l)"

@@ -259,6 +259,7 @@ func Explore[M System[S, L, Su], S, L, Su any](m M, props []PropertyOf[M, S, Su]
 	}
 	res.States, res.Depth, res.Bytes = int(st.n), depth, st.bytes()+g.bytes()
 	res.Omission = st.omission()
+	st.seal()
 	res.Fired = make([]uint64, m.CellCount())
 	for _, w := range ws {
 		for c, n := range w.fired {

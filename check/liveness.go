@@ -212,9 +212,9 @@ func checkLiveness[M System[S, L, Su], S, L, Su any](m M, st *store, g *graph, i
 		}
 	}
 	// The obligations are searched side by side, each with its own
-	// numbering of the states that owe: 8 bytes a state apiece, and a bit.
+	// numbering of the states that owe: 4 bytes a state apiece.
 	owing := g.owing.ones
-	if opt.MaxBytes > 0 && st.bytes()+g.bytes()+uint64(owing)*9*uint64(len(todo)) > opt.MaxBytes {
+	if opt.MaxBytes > 0 && st.bytes()+g.bytes()+uint64(owing)*4*uint64(len(todo)) > opt.MaxBytes {
 		return TooMuchMemory{opt.MaxBytes, int(st.n)}
 	}
 	progress := func(visited int) Progress {
@@ -231,7 +231,7 @@ func checkLiveness[M System[S, L, Su], S, L, Su any](m M, st *store, g *graph, i
 		go func() {
 			defer wg.Done()
 			s := &sccSearch[M, S, L, Su]{m: m, st: st, g: g, p: props[slots[q].prop], o: slots[q].o, bit: 1 << q, stop: opt.Stop, progress: progress, lastReport: time.Now(),
-				index: make([]uint32, owing), low: make([]uint32, owing), onStack: make([]uint64, (owing+63)/64)}
+				rindex: make([]uint32, owing), done: ^uint32(0)}
 			if i == 0 {
 				s.report = opt.Progress // one report is enough
 			}
@@ -252,7 +252,14 @@ func checkLiveness[M System[S, L, Su], S, L, Su any](m M, st *store, g *graph, i
 }
 
 // sccSearch is Tarjan's algorithm, without recursion, on the states that
-// owe obligation o of property p: the edges of g with bit set.
+// owe obligation o of property p: the edges of g with bit set; in the
+// form of Pearce ("A space-efficient algorithm for finding strongly
+// connected components", IPL 116, 2016), which keeps one number a state
+// (rindex) where Tarjan keeps two and a bit: a state's index while it is
+// visited, lowered to the least index it reaches, and once its component
+// is complete a component number, counted down from the top of the
+// range, above every index, so that no edge into a complete component
+// lowers anything.
 type sccSearch[M System[S, L, Su], S, L, Su any] struct {
 	m        M
 	st       *store
@@ -265,18 +272,19 @@ type sccSearch[M System[S, L, Su], S, L, Su any] struct {
 	stop     <-chan struct{}
 	halted   bool // stopped by stop before the end
 
-	index, low []uint32 // by rank among the states that owe (id); 0: not visited yet
-	onStack    []uint64 // a bit per state that owes, by id
-	stack      []uint32
+	rindex     []uint32 // by rank among the states that owe (id); 0: not visited yet
+	stack      []uint32 // the states visited, not the root of their component, whose component is not complete
 	comp       []uint32 // the component being popped, reused
 	frames     []frame
-	next       uint32
+	next       uint32 // the last index given
+	done       uint32 // the next component number, counted down
 	lastReport time.Time
 }
 
 type frame struct {
 	v       uint32
-	pos, hi int // the next edge of v to follow, and the end of its edges
+	pos, hi int  // the next edge of v to follow, and the end of its edges
+	root    bool // nothing v reaches has lowered its rindex: v is the root of its component
 }
 
 // id is the number of v among the states that owe something, which are
@@ -288,12 +296,9 @@ func (s *sccSearch[M, S, L, Su]) id(v uint32) uint32 {
 
 func (s *sccSearch[M, S, L, Su]) push(v uint32) {
 	s.next++
-	i := s.id(v)
-	s.index[i], s.low[i] = s.next, s.next
-	s.stack = append(s.stack, v)
-	s.onStack[i/64] |= 1 << (i % 64)
+	s.rindex[s.id(v)] = s.next
 	lo, hi := s.g.out(v)
-	s.frames = append(s.frames, frame{v: v, pos: lo, hi: hi})
+	s.frames = append(s.frames, frame{v: v, pos: lo, hi: hi, root: true})
 	if s.next&(1<<16-1) == 0 {
 		s.poll(int(s.next))
 	}
@@ -311,7 +316,12 @@ func (s *sccSearch[M, S, L, Su]) poll(visited int) {
 	}
 }
 
-func (s *sccSearch[M, S, L, Su]) on(i uint32) bool { return s.onStack[i/64]&(1<<(i%64)) != 0 }
+// lower lowers the rindex of frame f's state to r, if r is lower.
+func (s *sccSearch[M, S, L, Su]) lower(f *frame, r uint32) {
+	if i := s.id(f.v); r < s.rindex[i] {
+		s.rindex[i], f.root = r, false
+	}
+}
 
 // owing reports whether state v takes part: it keeps owing along an edge,
 // or may wait for ever owing.
@@ -335,7 +345,7 @@ func (s *sccSearch[M, S, L, Su]) run(init S) *CounterexampleOf[S, L] {
 		if r&(1<<16-1) == 0 {
 			s.poll(int(s.next))
 		}
-		if _, owes := s.g.owing.rank(r); !owes || s.index[s.id(r)] != 0 || !s.owing(r) {
+		if _, owes := s.g.owing.rank(r); !owes || s.rindex[s.id(r)] != 0 || !s.owing(r) {
 			continue
 		}
 		s.push(r)
@@ -348,36 +358,36 @@ func (s *sccSearch[M, S, L, Su]) run(init S) *CounterexampleOf[S, L] {
 					continue
 				}
 				w := s.g.to.at(e)
-				switch wi := s.id(w); {
-				case s.index[wi] == 0:
+				if r := s.rindex[s.id(w)]; r == 0 {
 					s.push(w)
-				case s.on(wi):
-					fi := s.id(f.v)
-					s.low[fi] = min(s.low[fi], s.index[wi])
+				} else {
+					s.lower(f, r)
 				}
 				continue
 			}
-			v := f.v
+			v, root := f.v, f.root
 			vi := s.id(v)
 			s.frames = s.frames[:len(s.frames)-1]
-			if len(s.frames) > 0 {
-				p := s.id(s.frames[len(s.frames)-1].v)
-				s.low[p] = min(s.low[p], s.low[vi])
-			}
-			if s.low[vi] != s.index[vi] {
+			if !root {
+				s.stack = append(s.stack, v)
+				s.lower(&s.frames[len(s.frames)-1], s.rindex[vi]) // a state that is no root has a parent
 				continue
 			}
-			comp := s.comp[:0]
-			for {
+			// v is the root of a component: v and the states above it on
+			// the stack, those v's visit reached that reach back no lower.
+			comp := append(s.comp[:0], v)
+			for len(s.stack) > 0 {
 				w := s.stack[len(s.stack)-1]
-				s.stack = s.stack[:len(s.stack)-1]
 				wi := s.id(w)
-				s.onStack[wi/64] &^= 1 << (wi % 64)
-				comp = append(comp, w)
-				if w == v {
+				if s.rindex[wi] < s.rindex[vi] {
 					break
 				}
+				s.stack = s.stack[:len(s.stack)-1]
+				s.rindex[wi] = s.done
+				comp = append(comp, w)
 			}
+			s.rindex[vi] = s.done
+			s.done--
 			s.comp = comp
 			if c := s.fair(comp, init); c != nil {
 				return c

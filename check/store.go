@@ -3,6 +3,7 @@ package check
 import (
 	"math"
 	"math/bits"
+	"runtime/debug"
 )
 
 // store is the visited set: every state found, numbered in the order it
@@ -108,6 +109,21 @@ func (st *store) insertCompacted(k []uint64, h uint64, parent uint32) (uint32, b
 	st.parent.add(parent)
 	st.n++
 	return n, true
+}
+
+// seal ends the search: from here on states are loaded by number, never
+// found or inserted, and the tables that found them are dropped
+// (set64.seal), their memory returned to the system when it is worth a
+// collection: the liveness search that follows allocates its own.
+func (st *store) seal() {
+	before := st.bytes()
+	st.tree.seal()
+	if st.hashes != nil {
+		st.hashes.seal()
+	}
+	if before-st.bytes() >= 64<<20 {
+		debug.FreeOSMemory()
+	}
 }
 
 // load writes the packed form of state i into k. Under hash compaction,

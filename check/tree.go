@@ -64,6 +64,16 @@ func (t *tree) load(i uint32, k []uint64) {
 	t.right.load(uint32(v), k)
 }
 
+// seal seals the sets of t and its subtrees (set64.seal).
+func (t *tree) seal() {
+	if t == nil {
+		return
+	}
+	t.set.seal()
+	t.left.seal()
+	t.right.seal()
+}
+
 func (t *tree) bytes() uint64 {
 	if t == nil {
 		return 0
