@@ -282,9 +282,9 @@ type sccSearch[M System[S, L, Su], S, L, Su any] struct {
 }
 
 type frame struct {
-	v       uint32
-	pos, hi int  // the next edge of v to follow, and the end of its edges
-	root    bool // nothing v reaches has lowered its rindex: v is the root of its component
+	v, i    uint32 // the state, and its id
+	pos, hi int    // the next edge of v to follow, and the end of its edges
+	root    bool   // nothing v reaches has lowered its rindex: v is the root of its component
 }
 
 // id is the number of v among the states that owe something, which are
@@ -294,11 +294,12 @@ func (s *sccSearch[M, S, L, Su]) id(v uint32) uint32 {
 	return k
 }
 
-func (s *sccSearch[M, S, L, Su]) push(v uint32) {
+// push visits state v, of id i.
+func (s *sccSearch[M, S, L, Su]) push(v, i uint32) {
 	s.next++
-	s.rindex[s.id(v)] = s.next
+	s.rindex[i] = s.next
 	lo, hi := s.g.out(v)
-	s.frames = append(s.frames, frame{v: v, pos: lo, hi: hi, root: true})
+	s.frames = append(s.frames, frame{v: v, i: i, pos: lo, hi: hi, root: true})
 	if s.next&(1<<16-1) == 0 {
 		s.poll(int(s.next))
 	}
@@ -318,8 +319,8 @@ func (s *sccSearch[M, S, L, Su]) poll(visited int) {
 
 // lower lowers the rindex of frame f's state to r, if r is lower.
 func (s *sccSearch[M, S, L, Su]) lower(f *frame, r uint32) {
-	if i := s.id(f.v); r < s.rindex[i] {
-		s.rindex[i], f.root = r, false
+	if r < s.rindex[f.i] {
+		s.rindex[f.i], f.root = r, false
 	}
 }
 
@@ -345,10 +346,11 @@ func (s *sccSearch[M, S, L, Su]) run(init S) *CounterexampleOf[S, L] {
 		if r&(1<<16-1) == 0 {
 			s.poll(int(s.next))
 		}
-		if _, owes := s.g.owing.rank(r); !owes || s.rindex[s.id(r)] != 0 || !s.owing(r) {
+		ri, owes := s.g.owing.rank(r)
+		if !owes || s.rindex[ri] != 0 || !s.owing(r) {
 			continue
 		}
-		s.push(r)
+		s.push(r, ri)
 		for len(s.frames) > 0 && !s.halted {
 			f := &s.frames[len(s.frames)-1]
 			if f.pos < f.hi {
@@ -358,15 +360,15 @@ func (s *sccSearch[M, S, L, Su]) run(init S) *CounterexampleOf[S, L] {
 					continue
 				}
 				w := s.g.to.at(e)
-				if r := s.rindex[s.id(w)]; r == 0 {
-					s.push(w)
+				wi := s.id(w)
+				if r := s.rindex[wi]; r == 0 {
+					s.push(w, wi)
 				} else {
 					s.lower(f, r)
 				}
 				continue
 			}
-			v, root := f.v, f.root
-			vi := s.id(v)
+			v, vi, root := f.v, f.i, f.root
 			s.frames = s.frames[:len(s.frames)-1]
 			if !root {
 				s.stack = append(s.stack, v)

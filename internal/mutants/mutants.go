@@ -80,13 +80,9 @@ func All() ([]Mutant, error) {
 	}
 	var out []Mutant
 	for _, e := range entries {
-		data, err := corpus.ReadFile("corpus/" + e.Name())
+		m, err := load(e.Name())
 		if err != nil {
 			return nil, err
-		}
-		m, err := parse(e.Name(), data)
-		if err != nil {
-			return nil, fmt.Errorf("internal/mutants/corpus/%s: %w", e.Name(), err)
 		}
 		out = append(out, m)
 	}
@@ -96,18 +92,26 @@ func All() ([]Mutant, error) {
 	return out, nil
 }
 
-// Named returns the mutant of the corpus whose file is name.
+// Named returns the mutant of the corpus whose file is name, reading
+// that archive alone.
 func Named(name string) (Mutant, error) {
-	ms, err := All()
+	if _, err := fs.Stat(corpus, "corpus/"+name); err != nil {
+		return Mutant{}, fmt.Errorf("internal/mutants: no mutant %s", name)
+	}
+	return load(name)
+}
+
+// load reads and applies the archive of the corpus whose file is name.
+func load(name string) (Mutant, error) {
+	data, err := corpus.ReadFile("corpus/" + name)
 	if err != nil {
 		return Mutant{}, err
 	}
-	for _, m := range ms {
-		if m.Name == name {
-			return m, nil
-		}
+	m, err := parse(name, data)
+	if err != nil {
+		return m, fmt.Errorf("internal/mutants/corpus/%s: %w", name, err)
 	}
-	return Mutant{}, fmt.Errorf("internal/mutants: no mutant %s", name)
+	return m, nil
 }
 
 // Model binds the mutant's spec under profile p on its bounds, decided by
