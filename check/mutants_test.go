@@ -48,8 +48,7 @@ func violations(t *testing.T, mu mutants.Mutant) map[string]map[string]*check.Co
 // timeout fire, at the bounds of that run of the default check (their
 // archive's run: line; seconds each); the two that need an old segment
 // in flight beside a new handshake ask for two segments in flight, under
-// one profile (seconds for one, a minute with the attacker for the
-// other), left out under -short.
+// one profile (seconds each), left out under -short.
 func TestMutants(t *testing.T) {
 	ms, err := mutants.All()
 	require.NoError(t, err)

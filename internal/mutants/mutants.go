@@ -26,10 +26,10 @@ type Mutant struct {
 	// Profiles are the profiles to check it under (all when empty), and
 	// Bounds the bounds: model.QuickBounds, or those of the run of the
 	// default check that the archive's "run: NAME" line names (runs),
-	// changed by its "capacity: N", "duplication: off", "loss: off" (a
-	// network that loses nothing, for a mutant that needs no loss: fewer
-	// states) or "attacks: N" (an off-path attacker, model.Bounds.Attacks)
-	// lines.
+	// changed by its "capacity: N", "duplication: off", "loss: off",
+	// "reordering: off" (a network that loses, duplicates or reorders
+	// nothing, for a mutant that needs none of it: fewer states) or
+	// "attacks: N" (an off-path attacker, model.Bounds.Attacks) lines.
 	Profiles []string
 	Bounds   model.Bounds
 }
@@ -121,7 +121,7 @@ func (m Mutant) Model(p *spec.Profile) (*model.Model, error) {
 }
 
 // parse reads one archive: its comment's "expect:", "profiles:", "run:",
-// "capacity:", "duplication:", "loss:" and "attacks:" lines, and its edits
+// "capacity:", "duplication:", "loss:", "reordering:" and "attacks:" lines, and its edits
 // of the TCP spec.
 func parse(name string, data []byte) (Mutant, error) {
 	a := txtar.Parse(data)
@@ -154,7 +154,7 @@ func parse(name string, data []byte) (Mutant, error) {
 				return m, fmt.Errorf("attacks: %v", err)
 			}
 		}
-		for key, field := range map[string]*bool{"duplication": &m.Bounds.Duplication, "loss": &m.Bounds.Loss} {
+		for key, field := range map[string]*bool{"duplication": &m.Bounds.Duplication, "loss": &m.Bounds.Loss, "reordering": &m.Bounds.Reordering} {
 			if v, ok := strings.CutPrefix(line, key+": "); ok {
 				if v != "on" && v != "off" {
 					return m, fmt.Errorf("%s: want on or off, not %q", key, v)

@@ -18,10 +18,10 @@ func TestParseBounds(t *testing.T) {
 	assert.Equal(t, model.QuickBounds(), m.Bounds, "no header line: the quick bounds")
 	assert.Equal(t, []string{"P14"}, m.Expect)
 
-	m, err = parse("p14-test.txtar", []byte("expect: P14 P8\ncapacity: 2\nduplication: off\nloss: off\nattacks: 1\n"+edit))
+	m, err = parse("p14-test.txtar", []byte("expect: P14 P8\ncapacity: 2\nduplication: off\nloss: off\nreordering: off\nattacks: 1\n"+edit))
 	require.NoError(t, err)
 	want := model.QuickBounds()
-	want.Capacity, want.Duplication, want.Loss, want.Attacks = 2, false, false, 1
+	want.Capacity, want.Duplication, want.Loss, want.Reordering, want.Attacks = 2, false, false, false, 1
 	assert.Equal(t, want, m.Bounds)
 	assert.True(t, m.Main())
 
@@ -43,6 +43,7 @@ func TestParseBounds(t *testing.T) {
 		"run: fast\n":          `run: want default, data, attacker, keep-alive or user-timeout, not "fast"`,
 		"loss: maybe\n":        `loss: want on or off, not "maybe"`,
 		"duplication: never\n": `duplication: want on or off, not "never"`,
+		"reordering: some\n":   `reordering: want on or off, not "some"`,
 		"capacity: two\n":      "capacity:",
 		"attacks: x\n":         "attacks:",
 		"profiles: nosuch\n":   "no profile nosuch",
