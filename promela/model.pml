@@ -421,7 +421,8 @@ inline commit(X) {
 	if
 	:: sc_next != sc_from && (sc_next == CLOSED || sc_next == LISTEN) ->
 		if
-		:: (sc_kind == K_FIRE && sc_ev != TIMEOUT_TIME_WAIT) || sc_kind == K_APP -> spoiled = spoiled | BIT(inc[X])
+		/* An endpoint that ends its connection with a RST of its own aborts it too. */
+		:: (sc_kind == K_FIRE && sc_ev != TIMEOUT_TIME_WAIT) || sc_kind == K_APP || (sc_sends & SENDS(SEG_RST)) != 0 -> spoiled = spoiled | BIT(inc[X])
 		:: else ->
 			if
 			:: sc_ev == RCV_RST && sc_from != TIME_WAIT -> reset = reset | BIT(inc[X])
