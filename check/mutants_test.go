@@ -30,13 +30,43 @@ func violations(t *testing.T, mu mutants.Mutant) map[string]map[string]*check.Co
 	t.Helper()
 	out := map[string]map[string]*check.Counterexample{}
 	for _, sp := range mu.Check() {
-		m, err := mu.Model(sp)
-		require.NoError(t, err)
-		res, err := check.Run(m, props.ModelChecked, check.Options{MaxStates: 100_000_000, Findings: props.Declared(sp)})
+		res, err := mutantRun(mu, sp)
 		require.NoError(t, err, sp.Name)
 		out[sp.Name] = res.Violations
 	}
 	return out
+}
+
+// mutantRuns keeps each check mutantRun made: TestMutants and
+// TestReductionsAgree check most mutants on the same bounds, under the
+// same profile, and need not explore them twice.
+var mutantRuns sync.Map // mutantRunKey → *mutantRunResult
+
+type mutantRunKey struct {
+	mutant, profile string
+	bounds          model.Bounds
+}
+
+type mutantRunResult struct {
+	once sync.Once
+	res  *check.Result
+	err  error
+}
+
+// mutantRun is the check of mutant mu's model under profile sp on
+// mu.Bounds (reduced, sp's findings declared), made once.
+func mutantRun(mu mutants.Mutant, sp *spec.Profile) (*check.Result, error) {
+	v, _ := mutantRuns.LoadOrStore(mutantRunKey{mu.Name, sp.Name, mu.Bounds}, &mutantRunResult{})
+	r := v.(*mutantRunResult)
+	r.once.Do(func() {
+		m, err := mu.Model(sp)
+		if err != nil {
+			r.err = err
+			return
+		}
+		r.res, r.err = check.Run(m, props.ModelChecked, check.Options{MaxStates: 100_000_000, Findings: props.Declared(sp)})
+	})
+	return r.res, r.err
 }
 
 // TestMutants: each mutant of the TCP spec breaks exactly the properties
