@@ -85,7 +85,7 @@ func TestMutants(t *testing.T) {
 	for _, mu := range ms {
 		t.Run(mu.Name, func(t *testing.T) {
 			if mu.Bounds.Capacity > model.QuickBounds().Capacity && testing.Short() {
-				t.Skip("-short: this mutant needs more segments in flight, which takes up to a minute")
+				t.Skip("-short: this mutant needs more segments in flight, a few seconds more")
 			}
 			got := violations(t, mu)
 			broken := map[string]*check.Counterexample{}

@@ -220,7 +220,6 @@ func crossCheck(t *testing.T, c crossCase, cflags []string) {
 	if res.Violations["P2"] == nil {
 		assert.Empty(t, v.Cycles, "SPIN found an acceptance cycle, check no fair cycle")
 	}
-
 	var cycles []string
 	for c := range v.Cycles {
 		cycles = append(cycles, c)

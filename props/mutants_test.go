@@ -44,7 +44,7 @@ func mutantBudget(mu mutants.Mutant) int {
 
 // mutantShrinkTime is how long rapid may shrink a mutant's failure, unless
 // -rapid.shrinktime or RAPID_SHRINKTIME gives a time: rapid's default of
-// 30 s was most of these tests' time, and 5 s or 2 s still most of their
+// 30 s was most of these tests' time, and any longer shrink most of their
 // share of CI. The test asserts which property the failure breaks, not how
 // short its trace is; the shortest traces are the
 // checker's (check.TestMutants), and the committed ones TestTraces
