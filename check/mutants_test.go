@@ -39,34 +39,32 @@ func violations(t *testing.T, mu mutants.Mutant) map[string]map[string]*check.Co
 
 // mutantRuns keeps each check mutantRun made: TestMutants and
 // TestReductionsAgree check most mutants on the same bounds, under the
-// same profile, and need not explore them twice.
-var mutantRuns sync.Map // mutantRunKey → *mutantRunResult
+// same profile, and need not explore them twice. Neither runs in
+// parallel, so a plain map will do.
+var mutantRuns = map[mutantRunKey]*check.Result{}
 
 type mutantRunKey struct {
 	mutant, profile string
 	bounds          model.Bounds
 }
 
-type mutantRunResult struct {
-	once sync.Once
-	res  *check.Result
-	err  error
-}
-
 // mutantRun is the check of mutant mu's model under profile sp on
 // mu.Bounds (reduced, sp's findings declared), made once.
 func mutantRun(mu mutants.Mutant, sp *spec.Profile) (*check.Result, error) {
-	v, _ := mutantRuns.LoadOrStore(mutantRunKey{mu.Name, sp.Name, mu.Bounds}, &mutantRunResult{})
-	r := v.(*mutantRunResult)
-	r.once.Do(func() {
-		m, err := mu.Model(sp)
-		if err != nil {
-			r.err = err
-			return
-		}
-		r.res, r.err = check.Run(m, props.ModelChecked, check.Options{MaxStates: 100_000_000, Findings: props.Declared(sp)})
-	})
-	return r.res, r.err
+	key := mutantRunKey{mu.Name, sp.Name, mu.Bounds}
+	if res, ok := mutantRuns[key]; ok {
+		return res, nil
+	}
+	m, err := mu.Model(sp)
+	if err != nil {
+		return nil, err
+	}
+	res, err := check.Run(m, props.ModelChecked, check.Options{MaxStates: 100_000_000, Findings: props.Declared(sp)})
+	if err != nil {
+		return nil, err
+	}
+	mutantRuns[key] = res
+	return res, nil
 }
 
 // TestMutants: each mutant of the TCP spec breaks exactly the properties

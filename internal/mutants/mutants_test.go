@@ -76,3 +76,14 @@ func TestCorpus(t *testing.T) {
 		}
 	}
 }
+
+// TestNamed: Named reads the one archive it names, as All reads it, and
+// says so when there is none.
+func TestNamed(t *testing.T) {
+	m, err := Named("p8-no-time-wait.txtar")
+	require.NoError(t, err)
+	assert.Equal(t, "p8-no-time-wait.txtar", m.Name)
+	assert.Equal(t, []string{"P8"}, m.Expect)
+	_, err = Named("nosuch.txtar")
+	assert.EqualError(t, err, "internal/mutants: no mutant nosuch.txtar")
+}
