@@ -73,7 +73,7 @@ func TestDefaultBoundsBSD(t *testing.T) {
 	for id, c := range res.Violations {
 		t.Errorf("%s violated under bsd: %s", id, c.Problem)
 	}
-	assert.Empty(t, res.Findings, "bsd declares no finding")
+	assert.Empty(t, res.Findings, "no finding is declared here, so none is reported")
 	t.Logf("bsd, default bounds: %d states, %d transitions, %v", res.States, res.Transitions, res.Elapsed)
 }
 

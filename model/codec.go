@@ -27,6 +27,7 @@ type codec struct {
 	userTimeout                  uint // Endpoint.UserTimeout; no bits without a user timeout
 	inc                          uint // an incarnation (0..Incarnations), then the Zombie bit
 	incSet                       uint // each ghost set: one bit per incarnation
+	incSets                      int  // the ghost sets packed: all but Reopened, the last, below three incarnations
 	count, age                   uint // segments in one direction, a segment's age
 	timers                       [NumTimers]uint
 	// Offsets within an endpoint's piece, and the pieces' widths.
@@ -39,7 +40,7 @@ type codec struct {
 func width(max int) uint { return uint(bits.Len(uint(max))) }
 
 const (
-	numIncSets = 6 // State.ghostSets
+	numIncSets = 7 // State.ghostSets
 	stateBits  = 4 // tcp.State, 1..11
 	flagBits   = 4 // Held, Shut, Closer, Unread
 	kindBits   = 4 // SYN .. DATA
@@ -82,7 +83,13 @@ func newCodec(m *Model) codec {
 	}
 	c.window = 4 + c.persist + c.keepAlive + c.userTimeout
 	c.segment = kindBits + 2 + c.inc + c.age
-	c.ghosts = c.nextInc + c.loss + numIncSets*c.incSet
+	// Reopened is never set below three incarnations (step.go: no
+	// incarnation can follow the one the reopen opens): no bits then.
+	c.incSets = numIncSets
+	if b.Incarnations < 3 {
+		c.incSets--
+	}
+	c.ghosts = c.nextInc + c.loss + uint(c.incSets)*c.incSet
 	c.forged = width(b.Attacks) // no bits without an attacker
 	c.challenges = width(m.challengeCap())
 	total := 2*(c.endpoint+c.window) + 2*(c.count+uint(b.Capacity)*c.segment) + c.ghosts + c.forged + 2*c.challenges
@@ -174,6 +181,10 @@ func (m *Model) Pack(s *State, dst []uint64) {
 	at := c.nextInc + c.loss
 	g := uint64(s.NextInc) | uint64(s.Losses)<<(c.nextInc&63)
 	for k, set := range s.ghostSets() {
+		if k == c.incSets {
+			b.overflow |= uint64(*set) // a set with no bits must be empty
+			continue
+		}
 		g |= uint64(*set>>1) << ((at + uint(k)*c.incSet) & 63) // bit 0, incarnation 0, is never set
 		b.overflow |= uint64(*set>>1) >> (c.incSet & 63)
 	}
@@ -283,7 +294,8 @@ func (m *Model) Unpack(src []uint64) State {
 	s.NextInc = uint8(g & mask(c.nextInc))
 	s.Losses = uint8(g >> (c.nextInc & 63) & mask(c.loss))
 	at := c.nextInc + c.loss
-	for k, set := range s.ghostSets() {
+	sets := s.ghostSets()
+	for k, set := range sets[:c.incSets] {
 		*set = uint8(g>>((at+uint(k)*c.incSet)&63)&mask(c.incSet)) << 1
 	}
 	s.Forged = uint8(b.get(c.forged))

@@ -49,8 +49,13 @@
 // incarnation, whether it chose such numbers (Above), was aborted or
 // flushed (Spoiled), was reset before its close completed (Reset), took
 // in a segment TIME_WAIT cannot guard it against (Tainted), had its
-// TIME_WAIT ended by a RST (Cut: TIME-WAIT assassination, RFC 1337), or
-// took in a segment of an incarnation whose TIME_WAIT was cut (Derailed). Acknowledgments are exact: an
+// TIME_WAIT ended by a RST (Cut: TIME-WAIT assassination, RFC 1337),
+// took in a segment of an incarnation whose TIME_WAIT was cut (Derailed),
+// or had its TIME_WAIT ended by the reopen rule, or took in a segment of
+// one that had (Reopened: RFC 1122 4.2.2.13 (2), which the table does not
+// keep, would return to TIME_WAIT when the reopened connection fails; the
+// mark is set only where an incarnation can follow the reopened one, so
+// from three incarnations on). Acknowledgments are exact: an
 // old SYN,ACK never acknowledges the SYN of a new incarnation (it is a
 // SYN_ACK_OLD, RFC 9293 Figure 8). The client picks that choice
 // when it opens an incarnation after the first; a SYN so chosen is a

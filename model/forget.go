@@ -55,7 +55,7 @@ import (
 //     application call, a write or a read, or a timer, the persist,
 //     keep-alive and user timeout included) on any path of the table, no segment
 //     can appear before the next open: Losses are dead (alone).
-//   - Spoiled, Reset, Tainted, Cut and Derailed bit j of the last
+//   - Spoiled, Reset, Tainted, Cut, Derailed and Reopened bit j of the last
 //     incarnation the bounds allow, once it is open: these are read for a
 //     segment of j only when an endpoint of a later incarnation takes it
 //     in (there is none: a zombie's tag is no incarnation), and for an
@@ -287,7 +287,7 @@ func (m *Model) sendsAlone(e *Endpoint) bool {
 func (m *Model) forgetLast(s *State) {
 	last := uint8(m.Bounds.Incarnations)
 	bit := incBit(last)
-	if s.NextInc <= last || (s.Spoiled|s.Reset|s.Tainted|s.Cut|s.Derailed)&bit == 0 || s.E[A].Inc == last || s.E[B].Inc == last {
+	if s.NextInc <= last || (s.Spoiled|s.Reset|s.Tainted|s.Cut|s.Derailed|s.Reopened)&bit == 0 || s.E[A].Inc == last || s.E[B].Inc == last {
 		return
 	}
 	for d := 0; d < 2; d++ {
@@ -297,7 +297,7 @@ func (m *Model) forgetLast(s *State) {
 			}
 		}
 	}
-	for _, g := range [...]*uint8{&s.Spoiled, &s.Reset, &s.Tainted, &s.Cut, &s.Derailed} {
+	for _, g := range [...]*uint8{&s.Spoiled, &s.Reset, &s.Tainted, &s.Cut, &s.Derailed, &s.Reopened} {
 		*g &^= bit
 	}
 }

@@ -145,6 +145,9 @@ func TestPackRoundTrip(t *testing.T) {
 		s.Losses = uint8(rapid.IntRange(0, b.Losses).Draw(t, "losses"))
 		s.Above, s.Spoiled, s.Reset, s.Tainted = set("above"), set("spoiled"), set("reset"), set("tainted")
 		s.Cut, s.Derailed = set("cut"), set("derailed")
+		if b.Incarnations >= 3 {
+			s.Reopened = set("reopened") // never set below three incarnations: no bits there
+		}
 		s.Forged = uint8(rapid.IntRange(0, b.Attacks).Draw(t, "forged"))
 		key := make([]uint64, m.Words())
 		for i := range key {
@@ -165,6 +168,10 @@ func TestPackRefusesOverflow(t *testing.T) {
 	assert.PanicsWithValue(t, "model: a field of "+s.String()+" is wider than the codec allows", func() {
 		m.Pack(&s, make([]uint64, m.Words()))
 	})
+	// Below three incarnations Reopened has no bits: a mark there is a bug.
+	s = m.Initial()
+	s.Reopened = incBit(1)
+	assert.Panics(t, func() { m.Pack(&s, make([]uint64, m.Words())) })
 }
 
 // explore is a plain breadth-first search, enough to test the model.

@@ -183,13 +183,14 @@ type State struct {
 	Tainted  uint8                   // bit i: incarnation i took in a segment TIME_WAIT does not guard against (see Unguarded)
 	Cut      uint8                   // bit i: a RST ended an endpoint's TIME_WAIT of incarnation i (TIME-WAIT assassination, RFC 1337)
 	Derailed uint8                   // bit i: incarnation i took in a segment of an incarnation whose TIME_WAIT was cut
+	Reopened uint8                   // bit i: a SYN above the old sequence numbers ended an endpoint's TIME_WAIT of incarnation i (the reopen rule), or i took in a segment of such an incarnation
 	Forged   uint8                   // segments the off-path attacker may still forge (Bounds.Attacks)
 }
 
 // ghostSets are the ghost sets of s that hold a bit per incarnation, in
 // the order Pack writes them: the one list to extend with a new set.
 func (s *State) ghostSets() [numIncSets]*uint8 {
-	return [...]*uint8{&s.Above, &s.Spoiled, &s.Reset, &s.Tainted, &s.Cut, &s.Derailed}
+	return [...]*uint8{&s.Above, &s.Spoiled, &s.Reset, &s.Tainted, &s.Cut, &s.Derailed, &s.Reopened}
 }
 
 // A and B name the endpoints.
@@ -204,7 +205,7 @@ func tcpState(v uint8) tcp.State { return tcp.State(v) }
 
 // canon clears what no later step and no property can read, so that states
 // that differ only there are one state: the ghost bits (Above, Spoiled,
-// Reset, Tainted, Cut, Derailed) of an incarnation that no endpoint and no segment belongs to any
+// Reset, Tainted, Cut, Derailed, Reopened) of an incarnation that no endpoint and no segment belongs to any
 // more, and of each endpoint's Done whatever does not change how it
 // compares with the incarnations still present.
 //
@@ -406,6 +407,16 @@ func (s *State) WasCut(inc uint8) bool { return s.Cut&incBit(inc) != 0 }
 // incarnation whose TIME_WAIT was cut, or of one derailed already: what
 // the assassination goes on to do in the connections after it.
 func (s *State) WasDerailed(inc uint8) bool { return s.Derailed&incBit(inc) != 0 }
+
+// WasReopened reports whether the reopen rule ended the TIME_WAIT of an
+// endpoint of incarnation inc (a SYN above its sequence numbers opened the
+// next connection from it), or inc took in a segment of such an
+// incarnation. The reopen trusts the new incarnation's sequence numbers to
+// keep inc's segments out; an incarnation after that one need not choose
+// them above, and no TIME_WAIT of inc is left to have let them die (RFC
+// 1122 4.2.2.13 (2) would return to TIME_WAIT when the new connection
+// fails; Linux and FreeBSD do not).
+func (s *State) WasReopened(inc uint8) bool { return s.Reopened&incBit(inc) != 0 }
 
 // Accepted reports whether a delivery took its segment in: moved the
 // receiver to another state, or told its application something.

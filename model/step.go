@@ -424,11 +424,22 @@ func (g *successors) apply(n *State, x int, e tcp.Event, l Label, seg *Segment) 
 		if n.WasCut(seg.Inc) || n.WasDerailed(seg.Inc) {
 			n.Derailed |= incBit(rInc)
 		}
+		if n.WasReopened(seg.Inc) {
+			n.Reopened |= incBit(rInc)
+		}
 	}
 	// A new connection: from LISTEN or a reopened TIME_WAIT the server
 	// takes the incarnation of the SYN; its application accepts it.
 	if seg != nil && opensConnection(from, t.Next) {
 		inc := seg.Inc
+		// The reopen rule ends the TIME_WAIT of the incarnation before:
+		// what keeps that one's segments out now is the new incarnation's
+		// choice of sequence numbers alone. The mark is left off where no
+		// incarnation can follow the new one: the new one drops the old
+		// segments (its SYN was above), and nothing else could take them.
+		if from == tcp.TimeWait && e == tcp.RcvSynHigherSeq && int(inc) < m.Bounds.Incarnations {
+			n.Reopened |= incBit(ep.Inc)
+		}
 		if inc <= ep.Done || from == tcp.TimeWait && inc <= ep.Inc {
 			inc |= Zombie // an old duplicate SYN, of a connection already ended here
 		}

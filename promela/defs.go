@@ -129,6 +129,10 @@ func (d *data) defs() string {
 	for _, id := range excused() {
 		w.define("FINDING_"+id, b2i(d.Findings[id]), "")
 	}
+	w.line("\n/* Which weaknesses P3 and P8 may have, by the profile's switches (props.timeWaitCutShort) */")
+	sw := d.M.Profile.Switches
+	w.define("SW_RFC1337", b2i(sw&tcp.RFC1337 != 0), "a RST does not end TIME_WAIT: its cut is no weakness")
+	w.define("SW_REOPEN", b2i(sw&tcp.SynReopensTimeWait != 0), "a SYN above the old sequence numbers reopens TIME_WAIT")
 	w.line("\n#define DYING %s\t/* a segment is at the end of its life */", d.dying())
 	d.writeTable(&w)
 	w.line("/* ---- end of defs.pml ---- */")

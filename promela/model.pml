@@ -99,6 +99,7 @@ byte reset;	/* a RST ended an endpoint before its close completed */
 byte tainted;	/* took in a segment TIME_WAIT does not guard against */
 byte cut;	/* a RST ended an endpoint's TIME_WAIT (TIME-WAIT assassination) */
 byte derailed;	/* took in a segment of an incarnation whose TIME_WAIT was cut */
+byte reopened;	/* a SYN above the old sequence numbers ended an endpoint's TIME_WAIT (the reopen rule), or took in a segment of such an incarnation */
 #ifdef LIVENESS
 bit ticked;	/* the last step was time passing */
 #define STEPPED ticked = 0
@@ -112,7 +113,7 @@ bit ticked;	/* the last step was time passing */
 hidden byte sc_kind, sc_ev, sc_from, sc_rinc, sc_lossav, sc_next, sc_sends, sc_timers, sc_einc, sc_tag, sc_rsttag;
 hidden byte sc_gk, sc_ginc, sc_k, sc_okind, sc_oinc, sc_j, sc_pos, sc_need, sc_present, sc_low;
 hidden short sc_cls;
-hidden byte sc_hasseg, sc_gaf, sc_gstray, sc_ok, sc_isdel, sc_tells, sc_accepted, sc_unguarded, sc_taint, sc_derail, sc_newconn;
+hidden byte sc_hasseg, sc_gaf, sc_gstray, sc_ok, sc_isdel, sc_tells, sc_accepted, sc_unguarded, sc_taint, sc_derail, sc_reopened, sc_newconn;
 hidden byte sc_stray, sc_ackfin, sc_blocked, sc_found, sc_added, sc_oaf, sc_ostray, sc_ackours;
 hidden byte sc_p1, sc_p2, sc_p3, sc_p3x, sc_p4, sc_p5, sc_p6, sc_p8, sc_p8x;
 hidden byte P1_violated, P2_violated, P3_violated, P4_violated, P5_violated, P6_violated, P7_violated, P8_violated;
@@ -232,7 +233,7 @@ inline low_done(Y) {
 
 inline canon() {
 	if
-	:: (above | spoiled | reset | tainted | cut | derailed | done[A] | done[B]) != 0 ->
+	:: (above | spoiled | reset | tainted | cut | derailed | reopened | done[A] | done[B]) != 0 ->
 		sc_present = BIT(inc[A]) | BIT(inc[B]);
 		present_in(0);
 		present_in(1);
@@ -242,6 +243,7 @@ inline canon() {
 		tainted = tainted & sc_present;
 		cut = cut & sc_present;
 		derailed = derailed & sc_present;
+		reopened = reopened & sc_present;
 		low_done(A);
 		low_done(B)
 	:: else -> skip
@@ -298,6 +300,7 @@ inline decide(X) {
 	sc_unguarded = sc_hasseg && (sc_gstray || SKIPPED(sc_ginc) || (tainted & BIT(sc_ginc)) != 0);	/* State.Unguarded */
 	sc_taint = sc_hasseg && LIVE(sc_from) && (sc_rinc & ZOMBIE) == 0 && sc_ginc < sc_rinc && sc_unguarded && sc_accepted;
 	sc_derail = sc_hasseg && LIVE(sc_from) && (sc_rinc & ZOMBIE) == 0 && sc_ginc < sc_rinc && ((cut | derailed) & BIT(sc_ginc)) != 0 && sc_accepted;
+	sc_reopened = sc_hasseg && LIVE(sc_from) && (sc_rinc & ZOMBIE) == 0 && sc_ginc < sc_rinc && (reopened & BIT(sc_ginc)) != 0 && sc_accepted;
 	/* a new connection: from LISTEN, a reopened TIME_WAIT or CLOSED, the incarnation of the SYN */
 	sc_newconn = sc_hasseg && (sc_from == LISTEN || sc_from == TIME_WAIT || sc_from == CLOSED) && sc_next == SYN_RECEIVED;
 	sc_einc = sc_rinc;
@@ -339,13 +342,13 @@ inline decide(X) {
 	sc_p2 = sc_isdel && sc_gk == SEG_FIN && SYNCHRONIZED(sc_from) && sc_rinc == sc_ginc &&
 		((sc_sends & SENDS(SEG_RST)) != 0 || (sc_sends & SENDS(SEG_ACK)) == 0);
 	sc_p3 = sc_accepted && LIVE(sc_from) && sc_ginc < sc_rinc && (sc_rinc & ZOMBIE) == 0 && !sc_unguarded;
-	sc_p3x = (((cut | derailed) & BIT(sc_ginc)) != 0);
+	sc_p3x = (!SW_RFC1337 && ((cut | derailed) & BIT(sc_ginc)) != 0) || (SW_REOPEN && (reopened & BIT(sc_ginc)) != 0);
 	sc_p5 = sc_from == CLOSE_WAIT && sc_next != CLOSE_WAIT && !(sc_kind == K_APP || sc_ev == RCV_RST);
 	sc_p6 = sc_kind == K_FIRE && sc_ev == TIMEOUT_FIN_WAIT_2 && sc_from == FIN_WAIT_2 && sc_next == FIN_WAIT_2;
 	sc_p8 = sc_isdel && sc_ev == RCV_RST &&
 		(sc_from == FIN_WAIT_1 || sc_from == FIN_WAIT_2 || sc_from == CLOSING || sc_from == CLOSE_WAIT || sc_from == LAST_ACK) &&
 		sc_rinc == sc_ginc && (sc_rinc & ZOMBIE) == 0 && !SKIPPED(sc_rinc) && (tainted & BIT(sc_rinc)) == 0 && sc_next != sc_from;
-	sc_p8x = (((cut | derailed) & BIT(sc_rinc)) != 0)
+	sc_p8x = (!SW_RFC1337 && ((cut | derailed) & BIT(sc_rinc)) != 0) || (SW_REOPEN && (reopened & BIT(sc_rinc)) != 0)
 }
 
 /* model's timers and arm: timer K of endpoint X stops, or (re)starts to
@@ -389,6 +392,14 @@ inline commit(X) {
 	fi;
 	if
 	:: sc_derail -> derailed = derailed | BIT(sc_rinc)
+	:: else -> skip
+	fi;
+	/* one that takes in a segment of an incarnation whose TIME_WAIT the
+	 * reopen rule ended is marked as that one; and the reopen itself
+	 * marks the TIME_WAIT's incarnation, unless no incarnation can
+	 * follow the new one */
+	if
+	:: sc_reopened || (sc_newconn && sc_from == TIME_WAIT && sc_ev == RCV_SYN_HIGHER_SEQ && sc_ginc < INCS) -> reopened = reopened | BIT(sc_rinc)
 	:: else -> skip
 	fi;
 	if
@@ -508,7 +519,7 @@ inline print_state() {
 	print_end(B);
 	print_dir(0);
 	print_dir(1);
-	printf("%d %d %d %d %d %d %d %d\n", nextinc, losses, above, spoiled, reset, tainted, cut, derailed)
+	printf("%d %d %d %d %d %d %d %d %d\n", nextinc, losses, above, spoiled, reset, tainted, cut, derailed, reopened)
 }
 inline print_tick() {
 	printf("TICK\n")

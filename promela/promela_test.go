@@ -159,7 +159,7 @@ func TestDeterministic(t *testing.T) {
 // TestParseState reads the state line -DTRACE prints.
 func TestParseState(t *testing.T) {
 	m, _, _ := tcpModel(t, "linux", model.QuickBounds())
-	line := "STATE 6 1 0 0 0 1 0 2 63 0 0   5 9 1 1 0 0 0 0 0 0 0   1 4 1 0 1 2   0 0 0 0 0 0   3 0 2 4 0 0 8 4"
+	line := "STATE 6 1 0 0 0 1 0 2 63 0 0   5 9 1 1 0 0 0 0 0 0 0   1 4 1 0 1 2   0 0 0 0 0 0   3 0 2 4 0 0 8 4 2"
 	s, err := promela.ParseState(m, line)
 	require.NoError(t, err)
 	assert.Equal(t, tcp.FinWait1, s.E[model.A].St)
@@ -171,6 +171,7 @@ func TestParseState(t *testing.T) {
 	assert.Equal(t, uint8(3), s.NextInc)
 	assert.Equal(t, uint8(8), s.Cut)
 	assert.Equal(t, uint8(4), s.Derailed)
+	assert.Equal(t, uint8(2), s.Reopened)
 	_, err = promela.ParseState(m, "STATE 1 2 3")
 	assert.Error(t, err)
 }
@@ -188,7 +189,7 @@ func TestStateFieldsKnown(t *testing.T) {
 		}
 		return out
 	}
-	assert.Equal(t, []string{"E", "Net", "N", "NextInc", "Losses", "Above", "Spoiled", "Reset", "Tainted", "Cut", "Derailed", "Forged"}, fields(model.State{}),
+	assert.Equal(t, []string{"E", "Net", "N", "NextInc", "Losses", "Above", "Spoiled", "Reset", "Tainted", "Cut", "Derailed", "Reopened", "Forged"}, fields(model.State{}),
 		"model.State changed: the Promela export must follow")
 	// Forged counts the attacker's segments, and Endpoint.Challenges the
 	// challenge ACKs counted only under the attacker, which the export

@@ -297,7 +297,7 @@ func Counterexample(ctx context.Context, dir string, m *model.Model, text []byte
 func ParseState(m *model.Model, line string) (model.State, error) {
 	var s model.State
 	f := strings.Fields(strings.TrimPrefix(strings.TrimSpace(line), "STATE"))
-	want := 2*11 + 2*(1+5*m.Bounds.Capacity) + 8
+	want := 2*11 + 2*(1+5*m.Bounds.Capacity) + 9
 	if len(f) != want {
 		return s, fmt.Errorf("a state line with %d fields, not %d: %q", len(f), want, line)
 	}
@@ -326,7 +326,7 @@ func ParseState(m *model.Model, line string) (model.State, error) {
 			v = v[5:]
 		}
 	}
-	s.NextInc, s.Losses, s.Above, s.Spoiled, s.Reset, s.Tainted, s.Cut, s.Derailed = v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]
+	s.NextInc, s.Losses, s.Above, s.Spoiled, s.Reset, s.Tainted, s.Cut, s.Derailed, s.Reopened = v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]
 	return s, nil
 }
 

@@ -342,13 +342,27 @@ var EveryFINAcked = check.Property{
 // that ends TIME_WAIT itself is none of these: the close had completed,
 // and what follows is exactly the hazard of RFC 1337.
 //
-// Known weakness, which a profile may declare as a finding: TIME-WAIT
-// assassination (RFC 1337 hazard H1). Where a RST may end TIME_WAIT, a
-// RST answering an old duplicate cuts it short, and the next incarnation
-// takes a segment TIME_WAIT was there to let die, and what that
-// incarnation then sends may reach the one after it. A violation whose old
-// segment belongs to an incarnation whose TIME_WAIT was cut, or that was
-// derailed by such a segment, is that weakness; any other is not.
+// Known weaknesses, which a profile may declare as a finding; each is one
+// only where the profile's switches allow it (timeWaitCutShort):
+//   - TIME-WAIT assassination (RFC 1337 hazard H1), where a RST may end
+//     TIME_WAIT (switch rfc1337 off): a RST answering an old duplicate
+//     cuts it short, and the next incarnation takes a segment TIME_WAIT
+//     was there to let die, and what that incarnation then sends may
+//     reach the one after it. A violation whose old segment belongs to an
+//     incarnation whose TIME_WAIT was cut, or that was derailed by such a
+//     segment, is that weakness.
+//   - A reopened TIME_WAIT not restored, where a SYN above the old
+//     sequence numbers reopens it (switch syn_reopens_time_wait): the new
+//     connection's sequence numbers keep the old segments out, but if it
+//     fails, RFC 1122 4.2.2.13 (2) returns to TIME_WAIT, which the table,
+//     as Linux ("RED-PEN" in tcp_minisocks.c) and FreeBSD, does not: the
+//     server goes back to LISTEN, and a later incarnation whose sequence
+//     numbers need not lie above takes in an old segment. A violation
+//     whose old segment belongs to an incarnation so reopened, or that
+//     took in a segment of one, is that weakness. It needs three
+//     incarnations.
+//
+// Any other violation is not.
 var NoOldSegmentAccepted = check.Property{ID: "P3", Step: func(m *model.Model, from *model.State, su *model.Succ) string {
 	l := su.Label
 	if !model.Accepted(l) {
@@ -361,8 +375,21 @@ var NoOldSegmentAccepted = check.Property{ID: "P3", Step: func(m *model.Model, f
 	return fmt.Sprintf("%s in %s of incarnation %d accepted %s of incarnation %d as %s: %s -> %s",
 		sides[l.End], r.St, r.Inc, l.Seg, l.Seg.Inc, l.Event, l.From, l.To)
 }, ExcusedStep: func(m *model.Model, from *model.State, su *model.Succ) bool {
-	return from.WasCut(su.Label.Seg.Inc) || from.WasDerailed(su.Label.Seg.Inc)
+	return timeWaitCutShort(m, from, su.Label.Seg.Inc)
 }}
+
+// timeWaitCutShort reports whether TIME_WAIT was ended early for
+// incarnation inc, or for one whose segment inc took in, in a way the
+// profile's switches allow: by a RST where rfc1337 is off (TIME-WAIT
+// assassination), by the reopen rule where syn_reopens_time_wait is on.
+// The weaknesses P3 and P8 may declare; a switch that rules one out makes
+// its marks a violation like any other (a cell that lets a RST end
+// TIME_WAIT under rfc1337 is a broken cell, not the known weakness).
+func timeWaitCutShort(m *model.Model, s *model.State, inc uint8) bool {
+	sw := m.Profile.Switches
+	return sw&tcp.RFC1337 == 0 && (s.WasCut(inc) || s.WasDerailed(inc)) ||
+		sw&tcp.SynReopensTimeWait != 0 && s.WasReopened(inc)
+}
 
 // NoDeadlock is P7: every reachable state is final (both endpoints closed
 // or listening, nothing in flight, no timer running) or can move. A state
@@ -410,8 +437,11 @@ var NoDeadlock = check.Property{ID: "P7", State: func(m *model.Model, s *model.S
 // when its FIN is resent; or a RST cuts short the TIME_WAIT of one
 // connection, the next takes in its old FIN, and closing on it ends in a
 // RST. A violation in an incarnation whose TIME_WAIT was cut, or that took
-// in a segment of one whose TIME_WAIT was, is that weakness; any other is
-// not.
+// in a segment of one whose TIME_WAIT was, is that weakness, where the
+// profile lets a RST end TIME_WAIT; so is one in an incarnation that took
+// in a segment of a TIME_WAIT the reopen rule ended and nothing restored,
+// where the profile reopens (P3 says both: timeWaitCutShort). Any other
+// is not.
 var GracefulCloseNeverReset = check.Property{ID: "P8", Step: func(m *model.Model, from *model.State, su *model.Succ) string {
 	l := su.Label
 	if (l.Kind != model.Deliver && l.Kind != model.DeliverCopy) || l.Event != tcp.RcvRst {
@@ -428,8 +458,7 @@ var GracefulCloseNeverReset = check.Property{ID: "P8", Step: func(m *model.Model
 	}
 	return fmt.Sprintf("%s in %s was reset during a graceful close of incarnation %d", sides[l.End], r.St, r.Inc)
 }, ExcusedStep: func(m *model.Model, from *model.State, su *model.Succ) bool {
-	inc := from.E[su.Label.End].Inc
-	return from.WasCut(inc) || from.WasDerailed(inc)
+	return timeWaitCutShort(m, from, from.E[su.Label.End].Inc)
 }}
 
 // ConnectionEndsLegitimately is P11: a connection ends only by the FIN

@@ -66,8 +66,7 @@ func primary(mu mutants.Mutant) string {
 
 // mutantWalks walks mutant mu with the invariant list: through the
 // interpreter of its spec, under its profiles (with the findings they
-// declare), on bounds where its primary property is settled. Only the
-// primary property is reported: the others a mutant breaks too (its
+// declare). Only the primary property is reported: the others a mutant breaks too (its
 // archive's expect line) are the model checker's concern
 // (check.TestMutants), and reporting one would hide whether the primary
 // is found.

@@ -26,7 +26,7 @@ import (
 //
 //	# what it shows (comment lines)
 //	spec: tcp, or the file name of a mutant under internal/mutants/corpus
-//	unsettled: yes, if the walks leave it unreported (see unsettled)
+//	finding: yes, if the failure is a weakness its profile declares (a finding)
 //	P3 under bsd (capacity 2, 2 incarnations, 0 losses, MSL 2 ticks; no duplication) after 24 steps: what failed
 //	trace:
 //	  1. the label of step 1
@@ -41,17 +41,17 @@ import (
 // on, the steps must be those of the fair end. Steps are matched by their
 // printed form, so a trace outlives any change to how walks draw.
 type traceFile struct {
-	name      string
-	spec      string
-	unsettled bool
-	property  string
-	profile   string
-	bounds    model.Bounds
-	features  features
-	steps     int
-	problem   string
-	trace     []traceStep
-	fairFrom  int // the index of the first step of the fair end; -1 if none
+	name     string
+	spec     string
+	finding  bool
+	property string
+	profile  string
+	bounds   model.Bounds
+	features features
+	steps    int
+	problem  string
+	trace    []traceStep
+	fairFrom int // the index of the first step of the fair end; -1 if none
 }
 
 type traceStep struct{ label, state string }
@@ -79,8 +79,8 @@ func readTrace(path string) (*traceFile, error) {
 		case trimmed == "" || strings.HasPrefix(trimmed, "#") || trimmed == "trace:":
 		case strings.HasPrefix(line, "spec: "):
 			tf.spec = strings.TrimPrefix(line, "spec: ")
-		case line == "unsettled: yes":
-			tf.unsettled = true
+		case line == "finding: yes":
+			tf.finding = true
 		case headline.MatchString(line):
 			m := headline.FindStringSubmatch(line)
 			tf.property, tf.profile, tf.problem = m[1], m[2], m[9]
@@ -146,7 +146,7 @@ func (tf *traceFile) replay(t *testing.T) (w *walk, id, problem string) {
 	m, err := bind.Model(s, profile, tf.bounds, table)
 	require.NoError(t, err)
 	w = &walk{m: m, profile: profile, bounds: tf.bounds, features: tf.features,
-		ws: walkSpec{spec: s, table: table, list: props.ModelChecked, only: tf.property, everywhere: true}}
+		ws: walkSpec{spec: s, table: table, list: props.ModelChecked, only: tf.property, findings: tf.finding}}
 	w.moveTo(m.Initial())
 	if id, problem = w.stateViolation(); id != "" {
 		return w, id, problem
@@ -188,12 +188,11 @@ func (tf *traceFile) replay(t *testing.T) (w *walk, id, problem string) {
 
 // TestTraces replays every trace under testdata/traces: the failures
 // rapid found and shrank (the mutants' with the seed of
-// TestRapidCatchesMutants, and those of the TCP table beyond where the
-// walks report P3 and P8), and the shortest counterexamples the checker
-// gave for the latter. Each must fail again at its last step, with its
-// property and its words; a trace of the TCP table marked unsettled must
-// lie where the walks do not report its property, and any other where
-// they do.
+// TestRapidCatchesMutants), and counterexamples the checker gave for a
+// finding of the TCP table. Each must fail again at its last step, with
+// its property and its words; a trace marked as a finding must be the
+// weakness its profile declares (check.Property.ExcusedStep, as the
+// checker and the walks decide it), which the walks do not fail on.
 func TestTraces(t *testing.T) {
 	paths, err := filepath.Glob("testdata/traces/*.txt")
 	require.NoError(t, err)
@@ -207,9 +206,14 @@ func TestTraces(t *testing.T) {
 			assert.Equal(t, tf.problem, problem)
 			assert.Equal(t, tf.steps, len(w.taken), "steps to the violation")
 			assert.Equal(t, len(tf.trace), len(w.taken), "steps in the trace")
-			assert.Equal(t, tf.unsettled, unsettled(tf.property, tf.bounds, tf.features), "whether the walks leave %s unreported on these bounds", tf.property)
-			if tf.unsettled {
-				assert.Equal(t, "tcp", tf.spec, "only the TCP table's own failures are unsettled")
+			if tf.finding && id != "" {
+				assert.NotNil(t, w.profile.Finding(id), "%s declares %s", tf.profile, id)
+				last := w.taken[len(w.taken)-1]
+				for _, p := range props.ModelChecked {
+					if p.ID == id {
+						assert.True(t, p.ExcusedStep != nil && p.ExcusedStep(w.m, &w.s, &last), "the violation is the weakness %s declares", tf.profile)
+					}
+				}
 			}
 		})
 	}

@@ -58,35 +58,6 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// Where the walks report P3. Walks go as far as the model does
-// (model.MaxIncarnations incarnations), but from three incarnations on the
-// TCP table itself breaks P3 under every profile, bsd included, through a
-// cell that follows Linux rather than the RFC (kept as a trace,
-// testdata/traces/unsettled-p3-reopened-time-wait-reset.txt, which
-// TestTraces replays, and shown in the README): a SYN above the old
-// sequence numbers reopens TIME_WAIT, the new connection is reset, the
-// server goes back to LISTEN rather than to TIME_WAIT as RFC 1122
-// 4.2.2.13 (2) asks (Linux's "RED-PEN"), and the next incarnation, whose
-// sequence numbers need not lie above, takes in the old connection's FIN.
-// Only a client that may choose sequence numbers above the old ones
-// reopens TIME_WAIT, so walks report P3 beyond two incarnations where it
-// never does. Every other property is reported everywhere.
-func unsettled(id string, b model.Bounds, f features) bool {
-	return id == "P3" && b.Incarnations > 2 && !f.noAbove
-}
-
-// settled returns the largest number of incarnations, and the smallest
-// number of ticks per MSL, for which walks with features f report
-// property id.
-func settled(id string, f features) (incarnations, minMSLTicks int) {
-	incarnations, minMSLTicks = model.MaxIncarnations, 1
-	for ; incarnations > 1 && unsettled(id, model.Bounds{Incarnations: incarnations, MSLTicks: model.MaxMSLTicks}, f); incarnations-- {
-	}
-	for ; minMSLTicks < maxMSLTicks && unsettled(id, model.Bounds{Incarnations: 1, MSLTicks: minMSLTicks}, f); minMSLTicks++ {
-	}
-	return incarnations, minMSLTicks
-}
-
 // maxMSLTicks is the finest time a walk draws: durations are counted in
 // ticks of up to a byte, and four ticks per MSL keep every profile's
 // within it.
@@ -170,9 +141,9 @@ type walkSpec struct {
 	// primary property. The others are still checked, but a violation of
 	// one neither fails the walk nor ends it.
 	only string
-	// everywhere reports the properties beyond the bounds where they are
-	// settled too (see unsettled).
-	everywhere bool
+	// findings fails a walk on a violation from a weakness the profile
+	// declares too (a trace that keeps a finding: TestTraces).
+	findings bool
 	// maxIncarnations, if set, bounds the incarnations a walk draws.
 	maxIncarnations int
 	// attacks is the off-path attacker's budget (model.Bounds.Attacks):
@@ -222,10 +193,7 @@ func (ws walkSpec) draw(t *rapid.T) *walk {
 	}
 	b.Duplication = !f.noDup
 	b.Attacks = ws.attacks
-	incs, minMSL := model.MaxIncarnations, 1
-	if ws.only != "" && !ws.everywhere {
-		incs, minMSL = settled(ws.only, f)
-	}
+	incs := model.MaxIncarnations
 	if ws.maxIncarnations > 0 {
 		incs = min(incs, ws.maxIncarnations)
 	}
@@ -237,14 +205,14 @@ func (ws walkSpec) draw(t *rapid.T) *walk {
 	// Only scalings the model accepts: it refuses one that would change
 	// how TIME_WAIT compares with 2 MSL (a mutant's profile may have such).
 	var ticks []int
-	for k := minMSL; k <= maxMSLTicks; k++ {
+	for k := 1; k <= maxMSLTicks; k++ {
 		b.MSLTicks = k
 		if _, err := bind.Model(ws.spec, sp, b, ws.table); err == nil {
 			ticks = append(ticks, k)
 		}
 	}
 	if len(ticks) == 0 {
-		t.Fatalf("no scaling of profile %s from %d to %d ticks per MSL", sp.Name, minMSL, maxMSLTicks)
+		t.Fatalf("no scaling of profile %s from 1 to %d ticks per MSL", sp.Name, maxMSLTicks)
 	}
 	b.MSLTicks = rapid.SampledFrom(ticks).Draw(t, "msl ticks")
 	m, err := bind.Model(ws.spec, sp, b, ws.table)
@@ -427,17 +395,14 @@ func (w *walk) stateViolation() (string, string) {
 
 // reports says whether a violation of property id fails this walk.
 func (w *walk) reports(id string) bool {
-	if w.ws.only != "" && id != w.ws.only {
-		return false
-	}
-	return w.ws.everywhere || !unsettled(id, w.bounds, w.features)
+	return w.ws.only == "" || id == w.ws.only
 }
 
 // excused says whether a violation of p comes from the known weakness
 // the walk's profile declares a finding of, as the checker decides it
 // (check.Property.ExcusedStep): such a violation does not fail a walk.
 func (w *walk) excused(p check.Property, weakness bool) bool {
-	return weakness && w.profile.Finding(p.ID) != nil
+	return weakness && w.profile.Finding(p.ID) != nil && !w.ws.findings
 }
 
 func (w *walk) note(su model.Succ) { w.taken = append(w.taken, su) }
@@ -598,8 +563,7 @@ func tcpWalks(t require.TestingT) walkSpec {
 // network fair and checks that every FIN sent was ACKed or its sender
 // gone (P2's liveness half, on this walk). A violation that comes from a
 // weakness the profile declares as a finding (spec.Profile.Finding, as
-// check.Property.ExcusedStep tells it) does not fail a walk; P3 and P8
-// are reported only where they are settled (see unsettled).
+// check.Property.ExcusedStep tells it) does not fail a walk.
 //
 // The loss bound stays at one per incarnation, the assumption TIME_WAIT's
 // guarantees rest on. RAPID_CHECKS=10000 runs 10000 walks.
