@@ -277,5 +277,5 @@ func (p *Profile) Step(s State, e Event) (Transition, bool) {
 
 // The build breaks here when types.go comes from another spec.
 func _() {
-	_ = map[bool]int{false: 0, SpecHash == "sha256:fcb15a68d844badfb223d4822530f77f3980e3b578c9cc8f5234e3a5351c6380": 1}
+	_ = map[bool]int{false: 0, SpecHash == "sha256:808dd197d937a5bd83265400cfa4f6d65b91e958b524f9641c391fae6a770d7c": 1}
 }

@@ -308,7 +308,7 @@ var reference = Table{
 		RcvSynAckOld:          {Next: CloseWait, Verdict: Move, Rule: 271, Actions: SendAck},
 		RcvAck:                {Next: CloseWait, Verdict: Move, Rule: 272, Actions: RestartKeepalive | StopR2},
 		RcvAckOfFin:           {Next: CloseWait, Verdict: Move, Rule: 273, Actions: SendAck},
-		RcvFin:                {Next: CloseWait, Verdict: Move, Rule: 274, Actions: SendAck},
+		RcvFin:                {Next: CloseWait, Verdict: Move, Rule: 274, Actions: SendAck | RestartKeepalive | StopR2},
 		RcvFinAck:             {Next: CloseWait, Verdict: Move, Rule: 275, Actions: SendAck},
 		RcvRst:                {Next: Closed, Verdict: Move, Rule: 276, Actions: StopKeepalive | StopR2 | StopPersist | StopUserTimeout | TellReset},
 		RcvRstInWindow:        {Next: CloseWait, Verdict: Move, Rule: 277, Actions: SendAck},
@@ -707,7 +707,7 @@ var rules = [NumRules]ruleInfo{
 	271: {CloseWait, RcvSynAckOld, "spec/tcp.fsm:548", "RFC9293 3.10.7.4 fourth: SYN bit in a synchronized state, challenge ACK per RFC 5961", "", "", "rcv SYN_ACK_OLD                   -> CLOSE_WAIT send ACK                                                                      [RFC9293 3.10.7.4 fourth: SYN bit in a synchronized state, challenge ACK per RFC 5961]"},
 	272: {CloseWait, RcvAck, "spec/tcp.fsm:549", "RFC9293 3.10.7.4 fifth: CLOSE-WAIT, the same processing as ESTABLISHED", "", "", "rcv ACK                           -> CLOSE_WAIT restart keepalive; stop r2                                                    [RFC9293 3.10.7.4 fifth: CLOSE-WAIT, the same processing as ESTABLISHED]"},
 	273: {CloseWait, RcvAckOfFin, "spec/tcp.fsm:550", "RFC9293 3.10.7.4 fifth: an ACK of something not yet sent, send an ACK, drop the segment", "", "", "rcv ACK_OF_FIN                    -> CLOSE_WAIT send ACK                                                                      [RFC9293 3.10.7.4 fifth: an ACK of something not yet sent, send an ACK, drop the segment]"},
-	274: {CloseWait, RcvFin, "spec/tcp.fsm:552", "RFC9293 3.10.7.4 first: a retransmitted FIN is not acceptable, send an ACK and drop it; Linux ACKs it too", "", "", "rcv FIN                           -> CLOSE_WAIT send ACK                                                                      [RFC9293 3.10.7.4 first: a retransmitted FIN is not acceptable, send an ACK and drop it; Linux ACKs it too]"},
+	274: {CloseWait, RcvFin, "spec/tcp.fsm:552", "RFC9293 3.10.7.4 first: a retransmitted FIN is not acceptable, send an ACK and drop it; 3.8.4 MUST-26: idle is counted from the last segment received; linux tcp_ack sets rcv_tstamp and clears icsk_probes_out", "", "", "rcv FIN                           -> CLOSE_WAIT send ACK; restart keepalive; stop r2                                          [RFC9293 3.10.7.4 first: a retransmitted FIN is not acceptable, send an ACK and drop it; 3.8.4 MUST-26: idle is counted from the last segment received; linux tcp_ack sets rcv_tstamp and clears icsk_probes_out]"},
 	275: {CloseWait, RcvFinAck, "spec/tcp.fsm:553", "RFC9293 3.10.7.4 fifth: an ACK of something not yet sent, send an ACK, drop the segment", "", "", "rcv FIN_ACK                       -> CLOSE_WAIT send ACK                                                                      [RFC9293 3.10.7.4 fifth: an ACK of something not yet sent, send an ACK, drop the segment]"},
 	276: {CloseWait, RcvRst, "spec/tcp.fsm:554", "RFC9293 3.10.7.4 second: CLOSE-WAIT, signal connection reset, enter CLOSED", "", "", "rcv RST                           -> CLOSED stop keepalive; stop r2; stop persist; stop user_timeout; tell reset              [RFC9293 3.10.7.4 second: CLOSE-WAIT, signal connection reset, enter CLOSED]"},
 	277: {CloseWait, RcvRstInWindow, "spec/tcp.fsm:555", "RFC5961 3.2: a RST in the window but not at exactly RCV.NXT draws a challenge ACK, in every state but SYN-SENT", "", "if rfc5961", "rcv RST_IN_WINDOW if rfc5961      -> CLOSE_WAIT send ACK                                                                      [RFC5961 3.2: a RST in the window but not at exactly RCV.NXT draws a challenge ACK, in every state but SYN-SENT]"},
@@ -806,7 +806,7 @@ func (r RuleID) Event() Event {
 
 // The build breaks here when this file is stale: when types.go comes from another spec, or a constant moved.
 func _() {
-	_ = map[bool]int{false: 0, SpecHash == "sha256:fcb15a68d844badfb223d4822530f77f3980e3b578c9cc8f5234e3a5351c6380": 1}
+	_ = map[bool]int{false: 0, SpecHash == "sha256:808dd197d937a5bd83265400cfa4f6d65b91e958b524f9641c391fae6a770d7c": 1}
 	var x [1]struct{}
 	_ = x[Closed-1]
 	_ = x[Listen-2]

@@ -9,7 +9,7 @@ import (
 )
 
 // SpecHash identifies the spec this package was generated from; the other files check it at compile time.
-const SpecHash = "sha256:fcb15a68d844badfb223d4822530f77f3980e3b578c9cc8f5234e3a5351c6380"
+const SpecHash = "sha256:808dd197d937a5bd83265400cfa4f6d65b91e958b524f9641c391fae6a770d7c"
 
 // SpecFile is the spec this package was generated from.
 const SpecFile = "spec/tcp.fsm"
