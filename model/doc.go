@@ -52,10 +52,10 @@
 // TIME_WAIT ended by a RST (Cut: TIME-WAIT assassination, RFC 1337),
 // took in a segment of an incarnation whose TIME_WAIT was cut (Derailed),
 // or had its TIME_WAIT ended by the reopen rule, or took in a segment of
-// one that had (Reopened: RFC 1122 4.2.2.13 (2), which the table does not
-// keep, would return to TIME_WAIT when the reopened connection fails; the
-// mark is set only where an incarnation can follow the reopened one, so
-// from three incarnations on). Acknowledgments are exact: an
+// one that had (Reopened: nothing restores that TIME_WAIT when the
+// reopened connection does not last, where RFC 1122 4.2.2.13 (2) would
+// for an old duplicate SYN; the mark is set only where an incarnation can
+// follow the reopened one, so from three incarnations on). Acknowledgments are exact: an
 // old SYN,ACK never acknowledges the SYN of a new incarnation (it is a
 // SYN_ACK_OLD, RFC 9293 Figure 8). The client picks that choice
 // when it opens an incarnation after the first; a SYN so chosen is a

@@ -171,7 +171,9 @@ func TestPackRefusesOverflow(t *testing.T) {
 	// Below three incarnations Reopened has no bits: a mark there is a bug.
 	s = m.Initial()
 	s.Reopened = incBit(1)
-	assert.Panics(t, func() { m.Pack(&s, make([]uint64, m.Words())) })
+	assert.PanicsWithValue(t, "model: a field of "+s.String()+" is wider than the codec allows", func() {
+		m.Pack(&s, make([]uint64, m.Words()))
+	})
 }
 
 // explore is a plain breadth-first search, enough to test the model.
@@ -547,5 +549,46 @@ func TestWidestStateFits(t *testing.T) {
 		require.NoError(t, err, p.Name)
 		assert.LessOrEqual(t, m.Words(), MaxWords, p.Name)
 		t.Logf("%s: %d words", p.Name, m.Words())
+	}
+}
+
+// TestReopenMarks: with three incarnations, the reopen rule marks the
+// incarnation whose TIME_WAIT it ended (State.Reopened), and only on a
+// step from TIME_WAIT on a SYN above the old sequence numbers; with two,
+// it never does (no incarnation could follow the reopened one).
+func TestReopenMarks(t *testing.T) {
+	for incs, want := range map[int]bool{2: false, 3: true} {
+		b := DefaultBounds()
+		b.Capacity, b.Incarnations = 1, incs
+		m, err := New(tcp.Windows, b, nil)
+		require.NoError(t, err)
+		type key [MaxWords]uint64
+		init := m.Initial()
+		var k key
+		m.Pack(&init, k[:])
+		seen := map[key]bool{k: true}
+		queue := []State{init}
+		marked := false
+		for len(queue) > 0 && !marked {
+			s := queue[0]
+			queue = queue[1:]
+			m.Successors(&s, func(su Succ) {
+				if su.Next.Reopened&^s.Reopened != 0 {
+					l := su.Label
+					fresh := su.Next.Reopened &^ s.Reopened
+					reopen := l.From == tcp.TimeWait && l.Event == tcp.RcvSynHigherSeq && fresh == incBit(s.E[l.End].Inc)
+					takenIn := l.Seg.Inc < s.E[l.End].Inc && s.WasReopened(l.Seg.Inc) && fresh == incBit(s.E[l.End].Inc)
+					assert.True(t, reopen || takenIn, "a mark from neither the reopen nor a segment of a reopened incarnation: %s", l)
+					marked = true
+				}
+				var k key
+				m.Pack(&su.Next, k[:])
+				if !seen[k] {
+					seen[k] = true
+					queue = append(queue, su.Next)
+				}
+			})
+		}
+		assert.Equal(t, want, marked, "%d incarnations", incs)
 	}
 }

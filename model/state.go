@@ -413,9 +413,12 @@ func (s *State) WasDerailed(inc uint8) bool { return s.Derailed&incBit(inc) != 0
 // next connection from it), or inc took in a segment of such an
 // incarnation. The reopen trusts the new incarnation's sequence numbers to
 // keep inc's segments out; an incarnation after that one need not choose
-// them above, and no TIME_WAIT of inc is left to have let them die (RFC
-// 1122 4.2.2.13 (2) would return to TIME_WAIT when the new connection
-// fails; Linux and FreeBSD do not).
+// them above, and no TIME_WAIT of inc is left to have let them die. The
+// mark is set on every reopen: what it excuses (P3, P8) can only happen
+// once the reopened connection has not lasted, so that a later one
+// starts (RFC 1122 4.2.2.13 (2) returns to TIME_WAIT when the SYN was an
+// old duplicate; Linux and FreeBSD do not, and no rule restores it when
+// the connection is reset or aborted).
 func (s *State) WasReopened(inc uint8) bool { return s.Reopened&incBit(inc) != 0 }
 
 // Accepted reports whether a delivery took its segment in: moved the

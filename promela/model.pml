@@ -473,12 +473,12 @@ inline check_step() {
 	judge(P1_violated, 1, sc_p1);
 	judge(P2_violated, 2, sc_p2);
 	judge(P3_violated, 4, sc_p3 && !(FINDING_P3 && sc_p3x));
-	judge(P3_finding, 4, sc_p3 && FINDING_P3 && sc_p3x);	/* TIME-WAIT assassination */
+	judge(P3_finding, 4, sc_p3 && FINDING_P3 && sc_p3x);	/* TIME_WAIT cut short: assassination, or a reopen not restored */
 	judge(P4_violated, 8, sc_p4);
 	judge(P5_violated, 16, sc_p5);
 	judge(P6_violated, 32, sc_p6);
 	judge(P8_violated, 128, sc_p8 && !(FINDING_P8 && sc_p8x));
-	judge(P8_finding, 128, sc_p8 && FINDING_P8 && sc_p8x);	/* TIME-WAIT assassination and what it derails */
+	judge(P8_finding, 128, sc_p8 && FINDING_P8 && sc_p8x);	/* the same, and what it derails */
 	check_state()
 }
 

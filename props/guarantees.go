@@ -353,11 +353,13 @@ var EveryFINAcked = check.Property{
 //     segment, is that weakness.
 //   - A reopened TIME_WAIT not restored, where a SYN above the old
 //     sequence numbers reopens it (switch syn_reopens_time_wait): the new
-//     connection's sequence numbers keep the old segments out, but if it
-//     fails, RFC 1122 4.2.2.13 (2) returns to TIME_WAIT, which the table,
-//     as Linux ("RED-PEN" in tcp_minisocks.c) and FreeBSD, does not: the
-//     server goes back to LISTEN, and a later incarnation whose sequence
-//     numbers need not lie above takes in an old segment. A violation
+//     connection's sequence numbers keep the old segments out, but when
+//     it does not last (its SYN an old duplicate, or reset or aborted),
+//     nothing restores the TIME_WAIT (RFC 1122 4.2.2.13 (2) returns to it
+//     for an old duplicate; the table, as Linux ("RED-PEN" in
+//     tcp_minisocks.c) and FreeBSD, goes back to LISTEN), and a later
+//     incarnation whose sequence numbers need not lie above takes in an
+//     old segment. A violation
 //     whose old segment belongs to an incarnation so reopened, or that
 //     took in a segment of one, is that weakness. It needs three
 //     incarnations.
@@ -430,8 +432,9 @@ var NoDeadlock = check.Property{ID: "P7", State: func(m *model.Model, s *model.S
 // see model.State.Unguarded) is not covered either, since what follows
 // from it is for sequence-number choice, not TIME_WAIT, to prevent.
 //
-// Known weakness, which a profile may declare as a finding: TIME-WAIT
-// assassination (RFC 1337) and what it goes on to do. Where a RST may end
+// Known weaknesses, which a profile may declare as a finding, each only
+// where the profile's switches allow it (timeWaitCutShort), as for P3:
+// TIME-WAIT assassination (RFC 1337) and what it goes on to do. Where a RST may end
 // TIME_WAIT, an old RST cuts short the TIME_WAIT of one side of a
 // simultaneous close, and the other side, still in CLOSING, meets a RST
 // when its FIN is resent; or a RST cuts short the TIME_WAIT of one
@@ -439,9 +442,8 @@ var NoDeadlock = check.Property{ID: "P7", State: func(m *model.Model, s *model.S
 // RST. A violation in an incarnation whose TIME_WAIT was cut, or that took
 // in a segment of one whose TIME_WAIT was, is that weakness, where the
 // profile lets a RST end TIME_WAIT; so is one in an incarnation that took
-// in a segment of a TIME_WAIT the reopen rule ended and nothing restored,
-// where the profile reopens (P3 says both: timeWaitCutShort). Any other
-// is not.
+// in a segment of an incarnation whose TIME_WAIT the reopen rule ended
+// and nothing restored, where the profile reopens. Any other is not.
 var GracefulCloseNeverReset = check.Property{ID: "P8", Step: func(m *model.Model, from *model.State, su *model.Succ) string {
 	l := su.Label
 	if (l.Kind != model.Deliver && l.Kind != model.DeliverCopy) || l.Event != tcp.RcvRst {

@@ -321,8 +321,10 @@ func switchStep(s tcp.State, e tcp.Event) (next tcp.State, verdict tcp.Verdict, 
 			return tcp.LastAck, tcp.Move, sendFin, true
 		case tcp.AppCloseUnread, tcp.AppAbort: // 3.10.5
 			return tcp.Closed, tcp.Move, tcp.SendRst | stopIdle, true
-		case tcp.RcvSyn, tcp.RcvSynHigherSeq, tcp.RcvSynAck, tcp.RcvSynAckOld, tcp.RcvAckOfFin, tcp.RcvFin, tcp.RcvFinAck:
+		case tcp.RcvSyn, tcp.RcvSynHigherSeq, tcp.RcvSynAck, tcp.RcvSynAckOld, tcp.RcvAckOfFin, tcp.RcvFinAck:
 			return s, tcp.Move, tcp.SendAck, true
+		case tcp.RcvFin: // a duplicate FIN: ACK it; it shows the peer alive (3.8.4)
+			return s, tcp.Move, tcp.SendAck | tcp.RestartKeepalive | tcp.StopR2, true
 		case tcp.RcvAck:
 			return s, tcp.Move, tcp.RestartKeepalive | tcp.StopR2, true
 		case tcp.RcvData: // data after the peer's FIN

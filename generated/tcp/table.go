@@ -806,7 +806,7 @@ func (r RuleID) Event() Event {
 
 // The build breaks here when this file is stale: when types.go comes from another spec, or a constant moved.
 func _() {
-	_ = map[bool]int{false: 0, SpecHash == "sha256:808dd197d937a5bd83265400cfa4f6d65b91e958b524f9641c391fae6a770d7c": 1}
+	_ = map[bool]int{false: 0, SpecHash == "sha256:b3257b0da3a571cc4376a68b6ec8e5a1d77f8fbbd8ee0f4b589c6102c4e58126": 1}
 	var x [1]struct{}
 	_ = x[Closed-1]
 	_ = x[Listen-2]

@@ -9,7 +9,7 @@ import (
 )
 
 // SpecHash identifies the spec this package was generated from; the other files check it at compile time.
-const SpecHash = "sha256:808dd197d937a5bd83265400cfa4f6d65b91e958b524f9641c391fae6a770d7c"
+const SpecHash = "sha256:b3257b0da3a571cc4376a68b6ec8e5a1d77f8fbbd8ee0f4b589c6102c4e58126"
 
 // SpecFile is the spec this package was generated from.
 const SpecFile = "spec/tcp.fsm"
