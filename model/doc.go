@@ -55,11 +55,11 @@
 // one that had (Reopened: nothing restores that TIME_WAIT when the
 // reopened connection does not last, where RFC 1122 4.2.2.13 (2) would
 // for an old duplicate SYN; the mark is set only where an incarnation can
-// follow the reopened one, so from three incarnations on). Acknowledgments are exact: an
-// old SYN,ACK never acknowledges the SYN of a new incarnation (it is a
-// SYN_ACK_OLD, RFC 9293 Figure 8). The client picks that choice
-// when it opens an incarnation after the first; a SYN so chosen is a
-// SYN_HIGHER_SEQ to an endpoint still in TIME_WAIT.
+// follow the reopened one, so from three incarnations on).
+// Acknowledgments are exact: an old SYN,ACK never acknowledges the SYN of
+// a new incarnation (it is a SYN_ACK_OLD, RFC 9293 Figure 8). The client
+// picks that choice when it opens an incarnation after the first; a SYN
+// so chosen is a SYN_HIGHER_SEQ to an endpoint still in TIME_WAIT.
 //
 // # Applications
 //

@@ -179,26 +179,42 @@ func TestPackRefusesOverflow(t *testing.T) {
 // explore is a plain breadth-first search, enough to test the model.
 func explore(t *testing.T, m *Model, limit int, visit func(s *State, l Label, next *State)) int {
 	t.Helper()
+	return search(m, func(s *State, su *Succ) bool {
+		visit(s, su.Label, &su.Next)
+		var k [MaxWords]uint64
+		m.Pack(&su.Next, k[:])
+		require.Equal(t, su.Next, m.Unpack(k[:]), "pack round trip")
+		return false
+	}, func(seen int) bool {
+		require.Less(t, seen, limit, "state space larger than the test expects")
+		return false
+	})
+}
+
+// search visits every step of m breadth first, until step returns true;
+// after each state it asks done, given the states seen so far. It
+// returns how many states it saw.
+func search(m *Model, step func(s *State, su *Succ) bool, done func(seen int) bool) int {
 	type key [MaxWords]uint64
 	init := m.Initial()
 	var k key
 	m.Pack(&init, k[:])
 	seen := map[key]bool{k: true}
 	queue := []State{init}
-	for len(queue) > 0 {
+	stop := false
+	for len(queue) > 0 && !stop {
 		s := queue[0]
 		queue = queue[1:]
 		m.Successors(&s, func(su Succ) {
-			visit(&s, su.Label, &su.Next)
+			stop = stop || step(&s, &su)
 			var k key
 			m.Pack(&su.Next, k[:])
-			require.Equal(t, su.Next, m.Unpack(k[:]), "pack round trip")
 			if !seen[k] {
 				seen[k] = true
 				queue = append(queue, su.Next)
 			}
 		})
-		require.Less(t, len(seen), limit, "state space larger than the test expects")
+		stop = stop || done(len(seen))
 	}
 	return len(seen)
 }
@@ -562,33 +578,19 @@ func TestReopenMarks(t *testing.T) {
 		b.Capacity, b.Incarnations = 1, incs
 		m, err := New(tcp.Windows, b, nil)
 		require.NoError(t, err)
-		type key [MaxWords]uint64
-		init := m.Initial()
-		var k key
-		m.Pack(&init, k[:])
-		seen := map[key]bool{k: true}
-		queue := []State{init}
 		marked := false
-		for len(queue) > 0 && !marked {
-			s := queue[0]
-			queue = queue[1:]
-			m.Successors(&s, func(su Succ) {
-				if su.Next.Reopened&^s.Reopened != 0 {
-					l := su.Label
-					fresh := su.Next.Reopened &^ s.Reopened
-					reopen := l.From == tcp.TimeWait && l.Event == tcp.RcvSynHigherSeq && fresh == incBit(s.E[l.End].Inc)
-					takenIn := l.Seg.Inc < s.E[l.End].Inc && s.WasReopened(l.Seg.Inc) && fresh == incBit(s.E[l.End].Inc)
-					assert.True(t, reopen || takenIn, "a mark from neither the reopen nor a segment of a reopened incarnation: %s", l)
-					marked = true
-				}
-				var k key
-				m.Pack(&su.Next, k[:])
-				if !seen[k] {
-					seen[k] = true
-					queue = append(queue, su.Next)
-				}
-			})
-		}
+		search(m, func(s *State, su *Succ) bool {
+			fresh := su.Next.Reopened &^ s.Reopened
+			if fresh == 0 {
+				return false
+			}
+			l := su.Label
+			reopen := l.From == tcp.TimeWait && l.Event == tcp.RcvSynHigherSeq && fresh == incBit(s.E[l.End].Inc)
+			takenIn := l.Seg.Inc < s.E[l.End].Inc && s.WasReopened(l.Seg.Inc) && fresh == incBit(s.E[l.End].Inc)
+			assert.True(t, reopen || takenIn, "a mark from neither the reopen nor a segment of a reopened incarnation: %s", l)
+			marked = true
+			return true
+		}, func(int) bool { return false })
 		assert.Equal(t, want, marked, "%d incarnations", incs)
 	}
 }

@@ -359,10 +359,9 @@ var EveryFINAcked = check.Property{
 //     for an old duplicate; the table, as Linux ("RED-PEN" in
 //     tcp_minisocks.c) and FreeBSD, goes back to LISTEN), and a later
 //     incarnation whose sequence numbers need not lie above takes in an
-//     old segment. A violation
-//     whose old segment belongs to an incarnation so reopened, or that
-//     took in a segment of one, is that weakness. It needs three
-//     incarnations.
+//     old segment. A violation whose old segment belongs to an
+//     incarnation so reopened, or that took in a segment of one, is that
+//     weakness. It needs three incarnations.
 //
 // Any other violation is not.
 var NoOldSegmentAccepted = check.Property{ID: "P3", Step: func(m *model.Model, from *model.State, su *model.Succ) string {
