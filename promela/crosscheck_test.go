@@ -106,7 +106,7 @@ func crossCases(t *testing.T) []crossCase {
 	ms, err := mutants.All()
 	require.NoError(t, err)
 	for _, mu := range ms {
-		// The same bounds for every mutant: two (p3-*) ask for two
+		// The same bounds for every mutant: three (p3-*) ask for two
 		// segments in flight, and one of them for the attacker, which the
 		// export leaves out; on these bounds both checkers agree that
 		// they break nothing. A mutant of a run with data, keep-alive or

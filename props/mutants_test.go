@@ -25,7 +25,8 @@ import (
 // 75); 138 to 21,789 for p3, whose old FIN must outlive a one-MSL
 // TIME_WAIT by the one tick in which the next handshake completes (50,000,
 // ten times its mean of 4,800). With mutantSeed they take 5, 5, 6, 5, 44,
-// 7, 6 and 7 walks, p3-time-wait-one-msl 405, and p3-blind-rst-ends-time-wait
+// 7, 6 and 7 walks, p3-time-wait-one-msl 405, p3-old-syn-ack-refuses
+// 4,373, and p3-blind-rst-ends-time-wait
 // (the attacker's RST, then an old FIN beside the next handshake) 14,873.
 // p16-blind-ack-ends-fin-wait-2 (the attacker's ACK above SND.NXT, which
 // must not end a FIN_WAIT_2) took 31 to 1,808 walks over seeds 1 to 7
