@@ -56,12 +56,14 @@ import "github.com/tcpfsm/tcpfsm/model"
 // owes one, so they need no number, no edges and no place in Tarjan's
 // arrays.
 //
-// Measured on linux (go test ./check -bench BenchmarkReduce): with one
-// segment in flight each way and two incarnations, 112,913 states plain
-// and 72,774 reduced (0.64); with two segments and one incarnation,
-// 931,162 and 539,344 (0.58); at the default bounds 66,340,095 and
-// 40,850,671 (0.62), with peak resident memory 3.33 GB and 1.66 GB and
-// CPU time 339 s and 188 s (check/bench-reduce.sh compares builds).
+// Measured on linux (fsmgen check -plain against fsmgen check): with one
+// segment in flight each way and two incarnations, 125,605 states plain
+// and 72,774 reduced (0.58); with two segments and one incarnation,
+// 1,017,433 and 539,344 (0.53); at the default bounds 74,058,391 and
+// 40,850,671 (0.55). Before close() was accepted in CLOSING, LAST_ACK and
+// TIME_WAIT (which adds plain states and no reduced ones), the default
+// bounds took 3.33 GB peak resident plain and 1.66 GB reduced, and 339 s
+// and 188 s of CPU (check/bench-reduce.sh compares builds).
 //
 // # What does not pay
 //

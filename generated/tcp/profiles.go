@@ -277,5 +277,5 @@ func (p *Profile) Step(s State, e Event) (Transition, bool) {
 
 // The build breaks here when types.go comes from another spec.
 func _() {
-	_ = map[bool]int{false: 0, SpecHash == "sha256:b3257b0da3a571cc4376a68b6ec8e5a1d77f8fbbd8ee0f4b589c6102c4e58126": 1}
+	_ = map[bool]int{false: 0, SpecHash == "sha256:8b1cb6a43e8fb156c0c917680e21b527b215b8a8ab8016ed51ae12710a1fe160": 1}
 }

@@ -259,8 +259,8 @@ func switchStep(s tcp.State, e tcp.Event) (next tcp.State, verdict tcp.Verdict, 
 		switch e {
 		case tcp.AppOpenActive, tcp.AppOpenPassive:
 			return s, tcp.Reject, tcp.TellNoConnection, true
-		case tcp.AppClose, tcp.AppShutdown: // 3.10.4: connection closing
-			return s, tcp.Reject, tcp.TellClosingError, true
+		case tcp.AppClose: // close() orphans the socket, no second FIN (a second shutdown() is ignored)
+			return s, tcp.Move, 0, true
 		case tcp.AppCloseUnread:
 			return tcp.Closed, tcp.Move, tcp.SendRst | stopFinWait, true
 		case tcp.AppAbort: // 3.10.5: no RST, the peer has closed too
@@ -295,7 +295,9 @@ func switchStep(s tcp.State, e tcp.Event) (next tcp.State, verdict tcp.Verdict, 
 		switch e {
 		case tcp.AppOpenActive, tcp.AppOpenPassive:
 			return s, tcp.Reject, tcp.TellNoConnection, true
-		case tcp.AppClose, tcp.AppShutdown, tcp.AppCloseUnread:
+		case tcp.AppClose, tcp.AppCloseUnread: // close() orphans the socket; TIME_WAIT runs its course
+			return s, tcp.Move, 0, true
+		case tcp.AppShutdown:
 			return s, tcp.Reject, tcp.TellClosingError, true
 		case tcp.AppAbort: // 3.10.5
 			return tcp.Closed, tcp.Move, tcp.StopTimeWait, true
@@ -353,8 +355,8 @@ func switchStep(s tcp.State, e tcp.Event) (next tcp.State, verdict tcp.Verdict, 
 		switch e {
 		case tcp.AppOpenActive, tcp.AppOpenPassive:
 			return s, tcp.Reject, tcp.TellNoConnection, true
-		case tcp.AppClose, tcp.AppShutdown:
-			return s, tcp.Reject, tcp.TellClosingError, true
+		case tcp.AppClose: // close() orphans the socket, no second FIN (a second shutdown() is ignored)
+			return s, tcp.Move, 0, true
 		case tcp.AppCloseUnread:
 			return tcp.Closed, tcp.Move, tcp.SendRst | stopFinWait, true
 		case tcp.AppAbort, tcp.RcvAckOfFin:

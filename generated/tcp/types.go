@@ -9,7 +9,7 @@ import (
 )
 
 // SpecHash identifies the spec this package was generated from; the other files check it at compile time.
-const SpecHash = "sha256:b3257b0da3a571cc4376a68b6ec8e5a1d77f8fbbd8ee0f4b589c6102c4e58126"
+const SpecHash = "sha256:8b1cb6a43e8fb156c0c917680e21b527b215b8a8ab8016ed51ae12710a1fe160"
 
 // SpecFile is the spec this package was generated from.
 const SpecFile = "spec/tcp.fsm"
