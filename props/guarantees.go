@@ -113,7 +113,7 @@ var OrphanFinWait2Flushed = check.Property{
 // in order.
 var ModelChecked = []check.Property{NoNewIncarnationDuring2MSL, EveryFINAcked, NoOldSegmentAccepted, OnlyActiveCloserTimeWaits,
 	CloseWaitEndsOnlyByApplication, OrphanFinWait2Flushed, NoDeadlock, GracefulCloseNeverReset, TimeWaitBounded, ConnectionEndsLegitimately, FINNotGivenUp,
-	BlindResetResisted, TimeWaitNotAssassinated, ChallengeACKsThrottled, BlindDataResisted}
+	BlindResetResisted, TimeWaitNotAssassinated, ChallengeACKsThrottled, BlindDataResisted, TimersEndWithConnection}
 
 // For lists the model-checked properties the bounds b exercise, in order:
 // P13, P15 and P16 speak only of the attacker's segments, so without an
@@ -577,3 +577,45 @@ func closeUnderWay(s *model.State, x int) bool {
 	}
 	return false
 }
+
+// TimersEndWithConnection is P17: an endpoint whose connection ends (it
+// enters CLOSED, or a passive open returns to LISTEN) stops every timer
+// it had running, but the one whose expiry ended it, and starts none
+// (RFC 9293 3.10.5, 3.10.7: "delete the TCB", timers and all); one whose
+// connection gives way to the next incarnation (the reopen rule, connect()
+// reusing its own TIME_WAIT) stops or restarts each, so that none of the
+// old connection's deadlines runs on into the new one. A timer left behind
+// fires on a socket that no longer has its connection, where the table's
+// own rows say it is not running; a runtime that follows the table holds
+// a timer, and what it points at, for nothing.
+var TimersEndWithConnection = check.Property{ID: "P17", Step: func(m *model.Model, from *model.State, su *model.Succ) string {
+	l := su.Label
+	if l.Kind == model.Tick || l.Kind == model.Lose {
+		return ""
+	}
+	before, after := from.E[l.End], su.Next.E[l.End]
+	if !before.St.Is(tcp.HasConnection) {
+		return ""
+	}
+	ended := !after.St.Is(tcp.HasConnection)
+	if !ended && after.Inc == before.Inc {
+		return ""
+	}
+	acts := l.Actions
+	if l.Waits {
+		acts |= l.WaitActions // the ZERO_WINDOW row the endpoint also took
+	}
+	for t := tcp.Timer(1); t.Valid(); t++ {
+		op := acts.TimerOp(t)
+		switch {
+		case ended && (op == tcp.StartTimer || op == tcp.RestartTimer):
+			return fmt.Sprintf("%s entered %s from %s on %s and %ss its %s timer: it will fire with no connection", sides[l.End], after.St, before.St, l.Event, op, t)
+		case op == tcp.StopTimer, !ended && op == tcp.RestartTimer, !before.Running(t), l.Kind == model.Fire && l.Event == t.Expiry():
+		case ended:
+			return fmt.Sprintf("%s entered %s from %s on %s with its %s timer still running: it outlives the connection", sides[l.End], after.St, before.St, l.Event, t)
+		default:
+			return fmt.Sprintf("%s went from %s of incarnation %d to %s of incarnation %d on %s with the old connection's %s timer still running", sides[l.End], before.St, before.Inc, after.St, after.Inc, l.Event, t)
+		}
+	}
+	return ""
+}}

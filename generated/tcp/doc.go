@@ -23,10 +23,10 @@
 //
 // Verification:
 //   - Model-checked when generated: client A and server B over a network of capacity 2 per direction, loss up to 1 per incarnation, duplication on, reordering on; 2 incarnations; no data; MSL = 2 ticks; and again with data and the zero window, client A and server B over a network of capacity 1 per direction, loss up to 1 per incarnation, duplication on, reordering on; 2 incarnations; 1 segment of data written per application and incarnation, zero window on; MSL = 2 ticks; and again with the attacker, client A and server B over a network of capacity 1 per direction, loss up to 1 per incarnation, duplication on, reordering on; 2 incarnations; no data; an off-path attacker forging up to 2 segments; MSL = 2 ticks; and again with keep-alive, client A and server B over a network of capacity 1 per direction, loss up to 1 per incarnation, duplication on, reordering on; 2 incarnations; no data; keep-alive on, first probe after 2 ticks idle; MSL = 2 ticks; and again with data, the zero window and the user timeout, client A and server B over a network of capacity 1 per direction, loss up to 1 per incarnation, duplication on, reordering on; 1 incarnation; 1 segment of data written per application and incarnation, zero window on; a user timeout of 2 ticks; MSL = 2 ticks. Per profile, the states explored and the properties that hold:
-//   - rfc9293: 35880393 states and 1088331 and 519142 and 80776 and 809818; P1 P2 P4 P5 P6 P9 P10 P11 P13 P16 hold; findings the profile declares: P3 P7 P8 P12 P14 P15.
-//   - linux: 40850671 states and 1594817 and 1104331 and 185648 and 851630; P1 P2 P4 P5 P6 P7 P9 P10 P11 P12 P13 P15 P16 hold; findings the profile declares: P3 P8 P14.
-//   - bsd: 24400780 states and 1716583 and 1866971 and 546415 and 934762; P1 P2 P3 P4 P5 P6 P7 P8 P9 P10 P11 P12 P13 P14 P15 P16 hold.
-//   - solaris: 40861238 states and 1624875 and 1118174 and 196817 and 851630; P1 P2 P4 P5 P6 P7 P9 P10 P11 P12 P16 hold; findings the profile declares: P3 P8 P13 P14 P15.
-//   - windows: 40889413 states and 3289150 and 1021364 and 408958 and 1700726; P1 P2 P4 P5 P6 P7 P9 P10 P11 P12 P13 P16 hold; findings the profile declares: P3 P8 P14 P15.
+//   - rfc9293: 35880393 states and 1088331 and 519142 and 80776 and 809818; P1 P2 P4 P5 P6 P9 P10 P11 P13 P16 P17 hold; findings the profile declares: P3 P7 P8 P12 P14 P15.
+//   - linux: 40850671 states and 1594817 and 1104331 and 185648 and 851630; P1 P2 P4 P5 P6 P7 P9 P10 P11 P12 P13 P15 P16 P17 hold; findings the profile declares: P3 P8 P14.
+//   - bsd: 24400780 states and 1716583 and 1866971 and 546415 and 934762; P1 P2 P3 P4 P5 P6 P7 P8 P9 P10 P11 P12 P13 P14 P15 P16 P17 hold.
+//   - solaris: 40861238 states and 1624875 and 1118174 and 196817 and 851630; P1 P2 P4 P5 P6 P7 P9 P10 P11 P12 P16 P17 hold; findings the profile declares: P3 P8 P13 P14 P15.
+//   - windows: 40889413 states and 3289150 and 1021364 and 408958 and 1700726; P1 P2 P4 P5 P6 P7 P9 P10 P11 P12 P13 P16 P17 hold; findings the profile declares: P3 P8 P14 P15.
 //   - P2 includes its liveness half. A finding is a guarantee the profile does not give, with its cause cited in the spec.
 package tcp

@@ -277,5 +277,5 @@ func (p *Profile) Step(s State, e Event) (Transition, bool) {
 
 // The build breaks here when types.go comes from another spec.
 func _() {
-	_ = map[bool]int{false: 0, SpecHash == "sha256:8b1cb6a43e8fb156c0c917680e21b527b215b8a8ab8016ed51ae12710a1fe160": 1}
+	_ = map[bool]int{false: 0, SpecHash == "sha256:f6500218c9ae9cb2a294cafa23a11158077e53e24f3be616b802c96c40e6cde5": 1}
 }

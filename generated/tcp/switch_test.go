@@ -297,8 +297,8 @@ func switchStep(s tcp.State, e tcp.Event) (next tcp.State, verdict tcp.Verdict, 
 			return s, tcp.Reject, tcp.TellNoConnection, true
 		case tcp.AppClose, tcp.AppCloseUnread: // close() orphans the socket; TIME_WAIT runs its course
 			return s, tcp.Move, 0, true
-		case tcp.AppShutdown:
-			return s, tcp.Reject, tcp.TellClosingError, true
+		case tcp.AppShutdown: // Linux: the socket is already CLOSE, ENOTCONN
+			return s, tcp.Reject, tcp.TellNoConnection, true
 		case tcp.AppAbort: // 3.10.5
 			return tcp.Closed, tcp.Move, tcp.StopTimeWait, true
 		case tcp.RcvSyn, tcp.RcvSynHigherSeq, tcp.RcvSynAck, tcp.RcvSynAckOld: // 3.10.7.4 fourth; MAY-2 not taken (syn_reopens_time_wait off)

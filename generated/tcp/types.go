@@ -9,7 +9,7 @@ import (
 )
 
 // SpecHash identifies the spec this package was generated from; the other files check it at compile time.
-const SpecHash = "sha256:8b1cb6a43e8fb156c0c917680e21b527b215b8a8ab8016ed51ae12710a1fe160"
+const SpecHash = "sha256:f6500218c9ae9cb2a294cafa23a11158077e53e24f3be616b802c96c40e6cde5"
 
 // SpecFile is the spec this package was generated from.
 const SpecFile = "spec/tcp.fsm"
