@@ -113,7 +113,7 @@ var OrphanFinWait2Flushed = check.Property{
 // in order.
 var ModelChecked = []check.Property{NoNewIncarnationDuring2MSL, EveryFINAcked, NoOldSegmentAccepted, OnlyActiveCloserTimeWaits,
 	CloseWaitEndsOnlyByApplication, OrphanFinWait2Flushed, NoDeadlock, GracefulCloseNeverReset, TimeWaitBounded, ConnectionEndsLegitimately, FINNotGivenUp,
-	BlindResetResisted, TimeWaitNotAssassinated, ChallengeACKsThrottled, BlindDataResisted, TimersEndWithConnection}
+	BlindResetResisted, TimeWaitNotAssassinated, ChallengeACKsThrottled, BlindDataResisted, TimersEndWithConnection, ApplicationTold}
 
 // For lists the model-checked properties the bounds b exercise, in order:
 // P13, P15 and P16 speak only of the attacker's segments, so without an
@@ -618,4 +618,61 @@ var TimersEndWithConnection = check.Property{ID: "P17", Step: func(m *model.Mode
 		}
 	}
 	return ""
+}}
+
+// ApplicationTold is P18: the application that holds a connection is told
+// what the network did to it (RFC 9293 3.9, "TCP-to-user messages"): that
+// the connection is established (connected: connect() returns, accept()
+// hands it over), that the peer has finished sending (end_of_stream:
+// read() returns 0; RFC 9293 3.10.7.4 eighth, "signal the user
+// 'connection closing'"; also when that FIN completes the exchange and
+// the table ends the connection at once), and, when a segment or a timer
+// ends it before both FINs were exchanged, how (reset, refused,
+// timed_out: RFC 9293 3.10.7.4 second, 3.8.3). A table that drops one
+// of these leaves the application blocked in read() or connect(), or
+// writing into a connection that is gone. Nobody is told what happens to an orphan: the
+// application let go of it (close(), abort). A passive open's
+// SYN_RECEIVED that returns to LISTEN was never handed to the application,
+// and CLOSING, TIME_WAIT and LAST_ACK, both FINs sent and received, may
+// simply delete the TCB (RFC 9293 3.10.7.4 second).
+var ApplicationTold = check.Property{ID: "P18", Step: func(m *model.Model, from *model.State, su *model.Succ) string {
+	l := su.Label
+	switch l.Kind {
+	case model.Deliver, model.DeliverCopy, model.Fire, model.Forge:
+	default:
+		return "" // the application's own call: it knows what it did
+	}
+	before, after := from.E[l.End], su.Next.E[l.End]
+	if !before.Held || !before.St.Is(tcp.HasConnection) || l.From == l.To {
+		return ""
+	}
+	acts := l.Actions
+	// The peer's FIN arrives: it enters a state that has received it, or
+	// its arrival completes the exchange (our FIN sent) and ends the
+	// connection at once.
+	finArrives := !l.From.Is(tcp.ReceivedFin) && (l.To.Is(tcp.ReceivedFin) ||
+		!l.To.Is(tcp.HasConnection) && l.From.Is(tcp.SentFin) && (l.Event == tcp.RcvFin || l.Event == tcp.RcvFinAck))
+	switch {
+	case !l.To.Is(tcp.HasConnection) && !finArrives:
+		if l.To == tcp.Listen || l.From.Is(tcp.SentFin) && l.From.Is(tcp.ReceivedFin) {
+			return ""
+		}
+		if acts&(tcp.TellReset|tcp.TellRefused|tcp.TellTimedOut) != 0 {
+			return ""
+		}
+		return fmt.Sprintf("%s went from %s to %s on %s and told its application nothing: it goes on waiting on a connection that is gone", sides[l.End], l.From, l.To, l.Event)
+	case after.Inc != before.Inc && after.St.Is(tcp.HasConnection):
+		return "" // a new connection, in place of one the application had let go
+	}
+	var want tcp.Action
+	if finArrives {
+		want |= tcp.TellEndOfStream
+	}
+	if (l.From == tcp.SynSent || l.From == tcp.SynReceived) && l.To.Is(tcp.Synchronized) && l.To != tcp.SynReceived {
+		want |= tcp.TellConnected
+	}
+	if acts&want == want {
+		return ""
+	}
+	return fmt.Sprintf("%s went from %s to %s on %s without %s: its application is not told", sides[l.End], l.From, l.To, l.Event, want&^acts)
 }}

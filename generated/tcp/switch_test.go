@@ -248,7 +248,7 @@ func switchStep(s tcp.State, e tcp.Event) (next tcp.State, verdict tcp.Verdict, 
 		case tcp.TimeoutR2:
 			return tcp.Closed, tcp.Move, tcp.StopFinWait2 | tcp.StopKeepalive | tcp.TellTimedOut, true
 		case tcp.TimeoutFinWait2:
-			return tcp.Closed, tcp.Move, tcp.StopKeepalive | tcp.StopR2, true
+			return tcp.Closed, tcp.Move, tcp.StopKeepalive | tcp.StopR2 | tcp.TellTimedOut, true
 		case tcp.TimeoutKeepalive:
 			return s, tcp.Move, keepaliveProbe, true
 		default: // shutdown again, plain ACKs, window updates, timers not running

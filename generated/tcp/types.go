@@ -9,7 +9,7 @@ import (
 )
 
 // SpecHash identifies the spec this package was generated from; the other files check it at compile time.
-const SpecHash = "sha256:f6500218c9ae9cb2a294cafa23a11158077e53e24f3be616b802c96c40e6cde5"
+const SpecHash = "sha256:059c83be75910d21c6043130a2a6c7eaa435de782c0d33eaec78ffd8d83ad0bb"
 
 // SpecFile is the spec this package was generated from.
 const SpecFile = "spec/tcp.fsm"
