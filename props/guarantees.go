@@ -113,7 +113,8 @@ var OrphanFinWait2Flushed = check.Property{
 // in order.
 var ModelChecked = []check.Property{NoNewIncarnationDuring2MSL, EveryFINAcked, NoOldSegmentAccepted, OnlyActiveCloserTimeWaits,
 	CloseWaitEndsOnlyByApplication, OrphanFinWait2Flushed, NoDeadlock, GracefulCloseNeverReset, TimeWaitBounded, ConnectionEndsLegitimately, FINNotGivenUp,
-	BlindResetResisted, TimeWaitNotAssassinated, ChallengeACKsThrottled, BlindDataResisted, TimersEndWithConnection, ApplicationTold}
+	BlindResetResisted, TimeWaitNotAssassinated, ChallengeACKsThrottled, BlindDataResisted, TimersEndWithConnection, ApplicationTold,
+	TimersRunWhereTheyAct}
 
 // For lists the model-checked properties the bounds b exercise, in order:
 // P13, P15 and P16 speak only of the attacker's segments, so without an
@@ -675,4 +676,24 @@ var ApplicationTold = check.Property{ID: "P18", Step: func(m *model.Model, from 
 		return ""
 	}
 	return fmt.Sprintf("%s went from %s to %s on %s without %s: its application is not told", sides[l.End], l.From, l.To, l.Event, want&^acts)
+}}
+
+// TimersRunWhereTheyAct is P19: a timer runs only in a state whose table
+// acts on its expiry. Where the table ignores a timer's expiry it declares
+// that timer not running there ("persist is not running in FIN_WAIT_2"),
+// so a transition into such a state must stop it; one that forgets leaves
+// a retransmission, persist or user timeout running into FIN_WAIT_2 or
+// TIME_WAIT, where it fires for nothing and a runtime that follows the
+// table holds it against the table's word. P17 says the same of the end of
+// a connection (a timer that then expires in CLOSED or LISTEN is its
+// concern); this is every state that holds a connection.
+var TimersRunWhereTheyAct = check.Property{ID: "P19", Step: func(m *model.Model, from *model.State, su *model.Succ) string {
+	l := su.Label
+	if l.Kind != model.Fire || !l.From.Is(tcp.HasConnection) {
+		return "" // a timer left running past the end of its connection is P17's
+	}
+	if t, ok := m.Step(m.Profile.Switches, l.From, l.Event); ok && t.Verdict == tcp.Ignore {
+		return fmt.Sprintf("%s's %s timer expired in %s, where the table says it is not running", sides[l.End], l.Event.Timer(), l.From)
+	}
+	return ""
 }}

@@ -40,6 +40,7 @@ var All = []Property{
 	{ID: "P16", Name: "BlindDataResisted", Statement: "under an off-path attacker (fsmgen check -attacker) a forged ACK or data segment in the window but not exact (RFC 5961 5) does not end a connection past SYN_SENT; known weakness of every profile: data reaching FIN_WAIT_1 or FIN_WAIT_2 after close() draws a RST (RFC 9293 3.6.1 SHLD-3), so a blind data segment in the window ends an orphan"},
 	{ID: "P17", Name: "TimersEndWithConnection", Statement: "an endpoint whose connection ends (CLOSED, or LISTEN again after a passive open) stops every timer it had running, but the one whose expiry ended it, and starts none: no retransmission, R2, keep-alive, persist or user timeout outlives its connection"},
 	{ID: "P18", Name: "ApplicationTold", Statement: "the application holding a connection is told what the network did to it: that it is established (connected), that the peer finished sending (end_of_stream), and, when a segment or a timer ends it before both FINs were exchanged, how (reset, refused, timed out); an orphan, which the application let go, has nobody to tell"},
+	{ID: "P19", Name: "TimersRunWhereTheyAct", Statement: "a timer runs only in a state whose table acts on its expiry: in a state that holds a connection, no retransmission, R2, keep-alive, persist, user timeout or flush timer expires where the table ignores it as not running (a transition into that state must stop it); past the end of the connection that is P17"},
 }
 
 // Verdict is how a cell decides, as a Table reports it.
