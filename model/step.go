@@ -305,14 +305,38 @@ func (g *successors) fire(s *State, x int, k TimerIndex) {
 	g.apply(&n, x, e, Label{Kind: Fire, End: x, Event: e}, nil)
 }
 
-// appCalls are the calls an application that holds a connection may
-// make: the one list of them (Forget's rules read it too).
-var appCalls = [...]tcp.Event{tcp.AppClose, tcp.AppAbort, tcp.AppShutdown}
+// The calls an application that holds a connection may make: the one
+// list of them (Forget's rules and P20 read it too). appCallsUnread are
+// those of one into which data arrived that it may not have read: its
+// close() may then be CLOSE_UNREAD (RFC 9293 3.6.1 SHLD-3). After
+// shutdown() (the Shut variants) the application does not call it again.
+var (
+	appCalls           = [...]tcp.Event{tcp.AppClose, tcp.AppAbort, tcp.AppShutdown}
+	appCallsUnread     = [...]tcp.Event{tcp.AppClose, tcp.AppAbort, tcp.AppShutdown, tcp.AppCloseUnread}
+	appCallsShut       = [...]tcp.Event{tcp.AppClose, tcp.AppAbort}
+	appCallsUnreadShut = [...]tcp.Event{tcp.AppClose, tcp.AppAbort, tcp.AppCloseUnread}
+)
 
-// appCallsUnread are the calls of one that holds a connection into which
-// data arrived that it may not have read: close() may then be
-// CLOSE_UNREAD (RFC 9293 3.6.1 SHLD-3).
-var appCallsUnread = [...]tcp.Event{tcp.AppClose, tcp.AppAbort, tcp.AppShutdown, tcp.AppCloseUnread}
+// Calls returns the calls the application of endpoint x may make in s,
+// whatever the table answers: none unless it holds a connection (the
+// server's application only once accept() returned it, so not in a
+// passive SYN_RECEIVED); close(), abort() and, until it has made it,
+// shutdown(); CLOSE_UNREAD too where data arrived it may not have read.
+// The model makes those the table moves on; the others change nothing.
+func (m *Model) Calls(s *State, x int) []tcp.Event {
+	e := &s.E[x]
+	switch {
+	case !e.Held || !e.St.Is(tcp.HasConnection) || x == B && e.St == tcp.SynReceived:
+		return nil
+	case e.Unread && e.Shut:
+		return appCallsUnreadShut[:]
+	case e.Unread:
+		return appCallsUnread[:]
+	case e.Shut:
+		return appCallsShut[:]
+	}
+	return appCalls[:]
+}
 
 func (g *successors) appSteps(s *State, x int) {
 	m := g.m
@@ -345,19 +369,10 @@ func (g *successors) appSteps(s *State, x int) {
 	case x == B && e.St == tcp.Closed && int(s.NextInc) <= m.Bounds.Incarnations:
 		n := *s
 		g.apply(&n, B, tcp.AppOpenPassive, Label{Kind: App, End: B, Event: tcp.AppOpenPassive}, nil)
-	case e.Held && e.St.Is(tcp.HasConnection) && !(x == B && e.St == tcp.SynReceived):
-		// The server's application holds a connection only once accept()
-		// returned it: not in SYN_RECEIVED.
-		calls := appCalls[:]
-		if e.Unread {
-			// Data arrived that the application may not have read: its
-			// close() is then CLOSE_UNREAD (RFC 9293 3.6.1 SHLD-3); one
-			// that read it all closes as usual.
-			calls = appCallsUnread[:]
-		}
-		for _, c := range calls {
-			if c == tcp.AppShutdown && e.Shut || m.cell(e.St, c).Verdict != tcp.Move {
-				continue // a refused call changes nothing
+	case len(m.Calls(s, x)) > 0:
+		for _, c := range m.Calls(s, x) {
+			if m.cell(e.St, c).Verdict != tcp.Move {
+				continue // a refused or ignored call changes nothing
 			}
 			if c == tcp.AppClose && e.Full {
 				continue // it reads first (g.read), or closes with the data unread

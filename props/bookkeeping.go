@@ -1,5 +1,5 @@
 // The connection's bookkeeping: what an endpoint owes its timers and its
-// application as the connection moves and ends (P17 to P19).
+// application as the connection moves and ends (P17 to P20).
 
 package props
 
@@ -129,3 +129,46 @@ var TimersRunWhereTheyAct = check.Property{ID: "P19", Step: func(m *model.Model,
 	}
 	return ""
 }}
+
+// CallsAnswered is P20: the application's calls are answered. Where it
+// holds a connection, close() and abort() are never ignored: each moves
+// the connection or is refused with an error the application sees (RFC
+// 9293 3.10.4 CLOSE: "error: connection closing"); abort() ends the
+// connection in every state that has one (RFC 9293 3.10.5 ABORT: "enter
+// CLOSED"); shutdown() is ignored only where our FIN is already sent or
+// queued (sent_fin: Linux inet_shutdown, a second SHUT_WR). A table that
+// ignores close() leaves the application holding a socket it let go,
+// and ignores abort() leaves it waiting on a connection it meant to end.
+// The model makes only the calls the table moves on (a call that changes
+// nothing adds no state), so no step shows an ignored call: P20 reads
+// the table's cells for the calls the application may make in each
+// reachable state.
+var CallsAnswered = check.Property{ID: "P20", State: func(m *model.Model, s *model.State, _ bool) string {
+	for x := range s.E {
+		st := s.E[x].St
+		for _, c := range m.Calls(s, x) {
+			t, ok := m.Step(m.Profile.Switches, st, c)
+			switch {
+			case !ok:
+				return fmt.Sprintf("%s's %s in %s has no row in the table", sides[x], c, st)
+			case c == tcp.AppAbort && (t.Verdict != tcp.Move || t.Next != tcp.Closed):
+				return fmt.Sprintf("%s's %s in %s: the table %s, and the connection its application meant to end goes on", sides[x], c, st, answer(t))
+			case t.Verdict != tcp.Ignore, c == tcp.AppShutdown && st.Is(tcp.SentFin):
+			default:
+				return fmt.Sprintf("%s's %s in %s is ignored by the table: its application's call is lost", sides[x], c, st)
+			}
+		}
+	}
+	return ""
+}}
+
+// answer says what a cell does, for a message.
+func answer(t tcp.Transition) string {
+	switch t.Verdict {
+	case tcp.Ignore:
+		return "ignores it"
+	case tcp.Reject:
+		return "refuses it"
+	}
+	return "moves to " + t.Next.String()
+}

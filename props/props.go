@@ -5,7 +5,7 @@
 // itself and is checked here on the generated package that programs import
 // and on the spec's interpreter alike. The others are properties of two
 // endpoints running the table over a lossy network with timers (package
-// model); guarantees.go (bookkeeping.go for P17 to P19) states each as a
+// model); guarantees.go (bookkeeping.go for P17 to P20) states each as a
 // check.Property, with the qualifications the RFCs make in its doc
 // comment. P2 has a safety half,
 // checked on every step, and a liveness half, checked on the state graph
@@ -42,6 +42,7 @@ var All = []Property{
 	{ID: "P17", Name: "TimersEndWithConnection", Statement: "an endpoint whose connection ends (CLOSED, or LISTEN again after a passive open) stops every timer it had running, but the one whose expiry ended it, and starts none: no retransmission, R2, keep-alive, persist or user timeout outlives its connection"},
 	{ID: "P18", Name: "ApplicationTold", Statement: "the application holding a connection is told what the network did to it: that it is established (connected), that the peer finished sending (end_of_stream), and, when a segment or a timer ends it before both FINs were exchanged, how (reset, refused, timed out); an orphan, which the application let go, has nobody to tell"},
 	{ID: "P19", Name: "TimersRunWhereTheyAct", Statement: "a timer runs only in a state whose table acts on its expiry: in a state that holds a connection, no retransmission, R2, keep-alive, persist, user timeout or flush timer expires where the table ignores it as not running (a transition into that state must stop it); past the end of the connection that is P17"},
+	{ID: "P20", Name: "CallsAnswered", Statement: "the application's calls are answered: where it holds a connection, close() and abort() are never ignored (a refused close() says so: RFC 9293's \"connection closing\"), abort() ends the connection (CLOSED, RFC 9293 3.10.5), and shutdown() is ignored only where our FIN is already sent or queued"},
 }
 
 // Verdict is how a cell decides, as a Table reports it.
