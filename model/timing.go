@@ -141,12 +141,20 @@ func AttackBounds() Bounds {
 	return b
 }
 
-// KeepAliveBounds are QuickBounds with keep-alive on for every socket, the
-// first probe after one MSL idle: fsmgen check and fsmgen gen explore
-// them beside DefaultBounds (package verify, Options.Also), so that the
-// keep-alive rules of ESTABLISHED, FIN_WAIT_2 and CLOSE_WAIT fire.
+// KeepAliveBounds are QuickBounds with a segment of data written by each
+// application and keep-alive on for every socket, the first probe after
+// one MSL idle: fsmgen check and fsmgen gen explore them beside
+// DefaultBounds (package verify, Options.Also), so that the keep-alive
+// rules of ESTABLISHED, FIN_WAIT_2 and CLOSE_WAIT fire, and the rows that
+// only data reaches (data in FIN_WAIT_1, FIN_WAIT_2 and CLOSE_WAIT, data
+// after close(), close() with data unread) meet a keep-alive timer
+// running. An application may write nothing, so this run does all the
+// same run without data would. Without the zero window: persist with
+// keep-alive would take a profile to 3 to 16 million states here, where
+// this takes 0.3 to 2.4 million.
 func KeepAliveBounds() Bounds {
 	b := QuickBounds()
+	b.Data = 1
 	b.KeepAlive = b.MSLTicks
 	return b
 }

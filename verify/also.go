@@ -134,7 +134,7 @@ func propertyIndex(list []PropertyResult, id string) int {
 }
 
 // purpose says what a run at Options.Also adds: "with data and the zero
-// window", "with the attacker", "with keep-alive", "with the user
+// window", "with the attacker", "with data and keep-alive", "with the user
 // timeout", or what it combines.
 func purpose(b model.Bounds) string {
 	switch {
@@ -148,6 +148,8 @@ func purpose(b model.Bounds) string {
 		return "with the attacker"
 	case b.ZeroWindow:
 		return "with data and the zero window"
+	case b.Data > 0 && b.KeepAlive > 0:
+		return "with data and keep-alive"
 	case b.Data > 0:
 		return "with data"
 	case b.KeepAlive > 0:

@@ -108,7 +108,7 @@ func TestAlsoCatchesKeepAliveMutants(t *testing.T) {
 			rep := assertOnlyAlsoCatches(t, ms, quick, ka, c.property)
 			var text strings.Builder
 			require.NoError(t, rep.WriteText(&text, ms))
-			assert.Contains(t, text.String(), "And again with keep-alive: "+DescribeBounds(ka)+".")
+			assert.Contains(t, text.String(), "And again with data and keep-alive: "+DescribeBounds(ka)+".")
 		})
 	}
 }

@@ -68,7 +68,7 @@ func TestCoverage(t *testing.T) {
 }
 
 // quickSuite is the check at the quick bounds with the default check's
-// runs with data and the zero window, with the attacker, with keep-alive
+// runs with data and the zero window, with the attacker, with data and keep-alive
 // and with the user timeout (DefaultAlso, beside the quick bounds), under every profile,
 // with coverage: the tests below share it, as it takes most of a minute.
 var quickSuite = sync.OnceValues(func() (*Report, error) {
@@ -82,7 +82,7 @@ var quickSuite = sync.OnceValues(func() (*Report, error) {
 
 // TestOutsideNeverFires: no rule the TCP spec declares outside the model
 // fires at the quick bounds with the default check's runs with data,
-// with the attacker, with keep-alive and with the user timeout, under any profile (the model at the default bounds
+// with the attacker, with data and keep-alive and with the user timeout, under any profile (the model at the default bounds
 // does everything it does here, so a rule that fires here is a stale
 // declaration), and every rule that moves, sends or touches a timer and
 // fires under no profile here is named, with its line, so that a rule the
@@ -111,7 +111,7 @@ func TestOutsideNeverFires(t *testing.T) {
 
 // TestDataExercised: with data written and the zero window on (-data 1
 // -zero-window) on the quick bounds, with the attacker's two forged
-// segments, with keep-alive (-keepalive 2), and with data, the zero window and a
+// segments, with data and keep-alive (-data 1 -keepalive 2), and with data, the zero window and a
 // user timeout (-user-timeout 2), every property holds
 // under every profile but for the findings the spec declares, and the
 // rules the default bounds leave outside the model fire: rcv DATA,

@@ -806,7 +806,7 @@ func (r RuleID) Event() Event {
 
 // The build breaks here when this file is stale: when types.go comes from another spec, or a constant moved.
 func _() {
-	_ = map[bool]int{false: 0, SpecHash == "sha256:059c83be75910d21c6043130a2a6c7eaa435de782c0d33eaec78ffd8d83ad0bb": 1}
+	_ = map[bool]int{false: 0, SpecHash == "sha256:e36abe91955ad91bc38dec764dca8f323eb5f94aeaa272f7f085ed2dd4afcf16": 1}
 	var x [1]struct{}
 	_ = x[Closed-1]
 	_ = x[Listen-2]

@@ -9,7 +9,7 @@ import (
 )
 
 // SpecHash identifies the spec this package was generated from; the other files check it at compile time.
-const SpecHash = "sha256:059c83be75910d21c6043130a2a6c7eaa435de782c0d33eaec78ffd8d83ad0bb"
+const SpecHash = "sha256:e36abe91955ad91bc38dec764dca8f323eb5f94aeaa272f7f085ed2dd4afcf16"
 
 // SpecFile is the spec this package was generated from.
 const SpecFile = "spec/tcp.fsm"
