@@ -25,7 +25,12 @@ import (
 //     socket. It is dead once the application let go (Held false: only a
 //     fresh connection holds a socket again, and it starts with Shut false)
 //     or once no path of the table from the endpoint's state reaches a
-//     state that moves on shutdown() (shutAhead).
+//     state that moves on shutdown() (shutAhead). P20 reads it too, through
+//     Calls: shutdown() made once is not asked about again. Forgetting it
+//     can only make P20 ask about shutdown() in more states, none of which
+//     moves on it; that may add a violation, never hide one (the TCP spec
+//     shows none: every state it reaches after shutdown() has sent its
+//     FIN, where P20 lets the table ignore a second one).
 //   - Closer is read by P4 on the step that enters TIME_WAIT. It is dead
 //     outside TIME_WAIT once no path of the table reaches TIME_WAIT
 //     (closerAhead).
