@@ -78,7 +78,7 @@ func (g *successors) forge(s *State, x int) {
 			// completed, which P3 and P8 no longer speak for (P13 and
 			// P14 speak of the attacker). TIME_WAIT is left to P14 and
 			// the Cut mark its RST sets.
-			if c == Exact && r.St != tcp.TimeWait && g.m.cell(r.St, e).Next != r.St {
+			if c == Exact && r.St != tcp.TimeWait && g.m.Cell(r.St, e).Next != r.St {
 				n.Reset |= incBit(r.Inc)
 			}
 			g.apply(&n, x, e, Label{Kind: Forge, End: x, Event: e, Seg: seg, Class: c}, &seg)

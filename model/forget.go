@@ -130,7 +130,7 @@ func newDeadRules(m *Model) deadRules {
 	for k, events := range kindEvents {
 		for _, e := range events {
 			for _, st := range []tcp.State{tcp.Closed, tcp.Listen, tcp.TimeWait} {
-				if opensConnection(st, m.cell(st, e).Next) {
+				if opensConnection(st, m.Cell(st, e).Next) {
 					r.adopt[k] = true
 				}
 			}
@@ -143,7 +143,7 @@ func newDeadRules(m *Model) deadRules {
 				continue // on its own, it sends in no incarnation or in a new one
 			}
 			for _, snd := range sends {
-				if m.cell(st, e).Actions.Has(snd.Action) && r.adopt[snd.Kind] {
+				if m.Cell(st, e).Actions.Has(snd.Action) && r.adopt[snd.Kind] {
 					r.begets = true
 				}
 			}
@@ -155,7 +155,7 @@ func newDeadRules(m *Model) deadRules {
 	}
 	for _, st := range []tcp.State{tcp.Closed, tcp.Listen} {
 		for _, e := range own {
-			if m.cell(st, e).Actions&sendsAny != 0 {
+			if m.Cell(st, e).Actions&sendsAny != 0 {
 				r.zeroTag = true
 			}
 		}
@@ -178,7 +178,7 @@ func (m *Model) ahead(reads func(st tcp.State, e tcp.Event, t tcp.Transition) bo
 				continue
 			}
 			for _, e := range events {
-				t := m.cell(st, e)
+				t := m.Cell(st, e)
 				afresh := !t.Next.Is(tcp.HasConnection) || e == tcp.AppOpenActive || segmentEvent(e) && opensConnection(st, t.Next)
 				if reads(st, e, t) || !afresh && a[t.Next] {
 					a[st], changed = true, true

@@ -79,8 +79,10 @@ func New(p tcp.Profile, b Bounds, step tcp.StepFunc) (*Model, error) {
 	return m, nil
 }
 
-// cell is the table's transition for (s, e) under the profile's switches.
-func (m *Model) cell(s tcp.State, e tcp.Event) tcp.Transition { return m.cells[s][e] }
+// Cell is the table's transition for (s, e) under the profile's switches,
+// decided once by New: what Step would answer, without deciding it again
+// (for a spec's interpreter, a search of its rules) on every state.
+func (m *Model) Cell(s tcp.State, e tcp.Event) tcp.Transition { return m.cells[s][e] }
 
 // Initial is the start: A closed, B listening, nothing in flight.
 func (m *Model) Initial() State {
@@ -346,7 +348,7 @@ func (g *successors) appSteps(s *State, x int) {
 	// peer (reuse_own_time_wait), from that TIME_WAIT, whose application,
 	// if it still holds it, may also make its other calls (below). Where
 	// the table refuses, the call changes nothing.
-	if x == A && (e.St == tcp.Closed || e.St == tcp.TimeWait && m.cell(e.St, tcp.AppOpenActive).Verdict == tcp.Move) &&
+	if x == A && (e.St == tcp.Closed || e.St == tcp.TimeWait && m.Cell(e.St, tcp.AppOpenActive).Verdict == tcp.Move) &&
 		int(s.NextInc) <= m.Bounds.Incarnations {
 		choices := []bool{false}
 		if s.NextInc > 1 {
@@ -365,13 +367,14 @@ func (g *successors) appSteps(s *State, x int) {
 			g.apply(&n, A, tcp.AppOpenActive, Label{Kind: App, End: A, Event: tcp.AppOpenActive, Above: above}, nil)
 		}
 	}
+	calls := m.Calls(s, x)
 	switch {
 	case x == B && e.St == tcp.Closed && int(s.NextInc) <= m.Bounds.Incarnations:
 		n := *s
 		g.apply(&n, B, tcp.AppOpenPassive, Label{Kind: App, End: B, Event: tcp.AppOpenPassive}, nil)
-	case len(m.Calls(s, x)) > 0:
-		for _, c := range m.Calls(s, x) {
-			if m.cell(e.St, c).Verdict != tcp.Move {
+	case len(calls) > 0:
+		for _, c := range calls {
+			if m.Cell(e.St, c).Verdict != tcp.Move {
 				continue // a refused or ignored call changes nothing
 			}
 			if c == tcp.AppClose && e.Full {
@@ -421,7 +424,7 @@ func (g *successors) apply(n *State, x int, e tcp.Event, l Label, seg *Segment) 
 	m := g.m
 	ep := &n.E[x]
 	from, rInc := ep.St, ep.Inc
-	t := m.cell(from, e)
+	t := m.Cell(from, e)
 	if l.Waits {
 		// The ZERO_WINDOW row taken after the step l labels (waits).
 		l.To, l.WaitActions = t.Next, t.Actions

@@ -25,7 +25,7 @@ import "github.com/tcpfsm/tcpfsm/generated/tcp"
 // challenge ACK: a RST or SYN reaching a connection past SYN_SENT whose
 // cell keeps it and sends an ACK. The table, not this code, decides it.
 func (m *Model) drawsChallenge(st tcp.State, e tcp.Event) bool {
-	t := m.cell(st, e)
+	t := m.Cell(st, e)
 	return st.Is(tcp.HasConnection) && st != tcp.SynSent && challengeEvent(e) && t.Next == st && t.Actions.Has(tcp.SendAck)
 }
 
@@ -44,7 +44,7 @@ func challengeEvent(e tcp.Event) bool {
 // whose cell answers it all the same.
 func (m *Model) SendsChallenge(st tcp.State, e tcp.Event) bool {
 	if e == tcp.RcvChallengeLimited {
-		return m.cell(st, e).Actions.Has(tcp.SendAck)
+		return m.Cell(st, e).Actions.Has(tcp.SendAck)
 	}
 	return m.drawsChallenge(st, e)
 }

@@ -124,7 +124,7 @@ var TimersRunWhereTheyAct = check.Property{ID: "P19", Step: func(m *model.Model,
 	if l.Kind != model.Fire || !l.From.Is(tcp.HasConnection) {
 		return "" // a timer left running past the end of its connection is P17's
 	}
-	if t, ok := m.Step(m.Profile.Switches, l.From, l.Event); ok && t.Verdict == tcp.Ignore {
+	if m.Cell(l.From, l.Event).Verdict == tcp.Ignore {
 		return fmt.Sprintf("%s's %s timer expired in %s, where the table says it is not running", sides[l.End], l.Event.Timer(), l.From)
 	}
 	return ""
@@ -147,12 +147,10 @@ var CallsAnswered = check.Property{ID: "P20", State: func(m *model.Model, s *mod
 	for x := range s.E {
 		st := s.E[x].St
 		for _, c := range m.Calls(s, x) {
-			t, ok := m.Step(m.Profile.Switches, st, c)
+			t := m.Cell(st, c)
 			switch {
-			case !ok:
-				return fmt.Sprintf("%s's %s in %s has no row in the table", sides[x], c, st)
 			case c == tcp.AppAbort && (t.Verdict != tcp.Move || t.Next != tcp.Closed):
-				return fmt.Sprintf("%s's %s in %s: the table %s, and the connection its application meant to end goes on", sides[x], c, st, answer(t))
+				return fmt.Sprintf("%s's %s in %s does not end the connection (the table says %s, %s): the connection its application meant to end goes on", sides[x], c, st, t.Verdict, t.Next)
 			case t.Verdict != tcp.Ignore, c == tcp.AppShutdown && st.Is(tcp.SentFin):
 			default:
 				return fmt.Sprintf("%s's %s in %s is ignored by the table: its application's call is lost", sides[x], c, st)
@@ -161,14 +159,3 @@ var CallsAnswered = check.Property{ID: "P20", State: func(m *model.Model, s *mod
 	}
 	return ""
 }}
-
-// answer says what a cell does, for a message.
-func answer(t tcp.Transition) string {
-	switch t.Verdict {
-	case tcp.Ignore:
-		return "ignores it"
-	case tcp.Reject:
-		return "refuses it"
-	}
-	return "moves to " + t.Next.String()
-}
