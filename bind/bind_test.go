@@ -74,8 +74,9 @@ func TestRefusals(t *testing.T) {
 	for _, c := range []struct{ name, from, to, want string }{
 		{"a class the model does not run", "class fin_unacked FIN_WAIT_1 CLOSING LAST_ACK", "class fin_unacked FIN_WAIT_1 LAST_ACK", "class fin_unacked: CLOSING is in it, as the model runs it"},
 		{"a class renamed", "class fin_unacked ", "class fin_pending ", "class 4 is fin_pending, not fin_unacked"},
-		{"a duration the model does not arm", "arm r2 with r2_syn in SYN_SENT SYN_RECEIVED", "arm r2 with r2_syn in SYN_SENT", "timer r2 armed in SYN_RECEIVED takes r2; the model arms it with r2_syn"},
-		{"a backoff the model does not run", "arm persist doubling ", "arm persist then msl ", "timer persist re-armed after an expiry in CLOSED takes"},
+		{"a duration the model does not arm", "arm r2 with r2_syn in SYN_SENT SYN_RECEIVED", "arm r2 with r2_syn in SYN_SENT", "timer r2 armed in SYN_RECEIVED for a socket held takes r2; the model arms it with r2_syn"},
+		{"an orphan's duration the model does not arm", "arm r2 with r2_orphan if orphan ", "arm r2 with r2_orphan in LAST_ACK ", "timer r2 armed in CLOSED for a socket orphaned takes r2; the model arms it with r2_orphan"},
+		{"a backoff the model does not run", "arm persist doubling ", "arm persist then msl ", "timer persist re-armed after an expiry in CLOSED for a socket held takes"},
 		{"a condition the model does not keep", "arm fin_wait_2 if orphan unless flush_held_fin_wait_2", "arm fin_wait_2 if orphan", "timer fin_wait_2 does not run for a socket held under switches flush_held_fin_wait_2"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

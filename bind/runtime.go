@@ -55,22 +55,25 @@ func sameRuntime(sp *spec.Spec) error {
 	for _, t := range sp.Timers {
 		tm := tcp.Timer(t.Index)
 		for _, s := range sp.States {
-			want := t.Name
-			if d := sp.DurationIn(t, s); d != nil {
-				want = d.Name
-			}
-			if got := probe.Duration(tm, tcp.State(s.Index)); got != length[want] {
-				return fmt.Errorf("%s: timer %s armed in %s takes %s; the model arms it with %s", sp.File, t.Name, s.Name, want, nameOf(length, got))
-			}
-			if d := sp.ThenDuration(t); d != nil {
-				want = d.Name
-			}
-			next := length[want]
-			if sp.Doubles(t) {
-				next *= 2
-			}
-			if got := probe.Interval(tm, tcp.State(s.Index), 1); got != next {
-				return fmt.Errorf("%s: timer %s re-armed after an expiry in %s takes %v of the probe profile, as the spec's arm declarations say; the model takes %v", sp.File, t.Name, s.Name, next, got)
+			for _, h := range []tcp.Socket{0, tcp.SocketOrphan} {
+				orphan := h == tcp.SocketOrphan
+				want := t.Name
+				if d := sp.DurationIn(t, s, orphan); d != nil {
+					want = d.Name
+				}
+				if got := probe.Duration(tm, tcp.State(s.Index), h); got != length[want] {
+					return fmt.Errorf("%s: timer %s armed in %s for a socket %s takes %s; the model arms it with %s", sp.File, t.Name, s.Name, socketWords(h), want, nameOf(length, got))
+				}
+				if d := sp.ThenDuration(t); d != nil {
+					want = d.Name
+				}
+				next := length[want]
+				if sp.Doubles(t) {
+					next *= 2
+				}
+				if got := probe.Interval(tm, tcp.State(s.Index), h, 1); got != next {
+					return fmt.Errorf("%s: timer %s re-armed after an expiry in %s for a socket %s takes %v of the probe profile, as the spec's arm declarations say; the model takes %v", sp.File, t.Name, s.Name, socketWords(h), next, got)
+				}
 			}
 		}
 		for sw := tcp.Switches(0); sw < tcp.NumSwitchSets; sw++ {

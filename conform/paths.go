@@ -251,11 +251,23 @@ func (w *verifier) move(c config, e tcp.Event, at time.Duration, orphans bool, w
 // it, keep-alive is off unless the application asks (none here), and the
 // FIN_WAIT_2 flush is for orphans unless the profile says otherwise.
 func (w *verifier) runs(tm tcp.Timer, c config) bool {
-	var h tcp.Socket // the scenarios ask for no keep-alive
+	return w.p.Runs(tm, socket(c))
+}
+
+// socket is how c's application holds its socket: the scenarios ask for
+// no keep-alive.
+func socket(c config) tcp.Socket {
 	if c.orphan {
-		h |= tcp.SocketOrphan
+		return tcp.SocketOrphan
 	}
-	return w.p.Runs(tm, h)
+	return 0
+}
+
+// duration is what timer tm runs for in configuration c: the duration the
+// spec's arm declarations give it in c's state for c's socket (r2_syn for
+// a SYN, r2_orphan for an orphan), as the runtime arms it.
+func (w *verifier) duration(tm tcp.Timer, c config) time.Duration {
+	return w.p.Duration(tm, c.state, socket(c))
 }
 
 // expire adds, to every configuration, the timeouts whose timers have run
@@ -274,7 +286,7 @@ func (w *verifier) expire(set map[config]bool, at time.Duration) map[config]bool
 			if tm == tcp.RetransmissionTimer || c.armed[tm] < 0 {
 				continue
 			}
-			due := c.armed[tm] + time.Duration(float64(w.p.Timer(tm))*0.95)
+			due := c.armed[tm] + time.Duration(float64(w.duration(tm, c))*0.95)
 			if at < due {
 				continue
 			}

@@ -30,9 +30,9 @@ func timerProblems(t *Trace, x Side, p tcp.Profile) []string {
 			var want time.Duration
 			switch {
 			case state == tcp.TimeWait && e.Timer == "timewait":
-				want = p.Duration(tcp.TimeWaitTimer, state)
+				want = p.Duration(tcp.TimeWaitTimer, state, tcp.SocketOrphan)
 			case state == tcp.FinWait2 && e.Timer == "timewait":
-				want = p.Duration(tcp.FinWait2Timer, state) // Linux keeps an orphaned FIN_WAIT_2 as a time-wait socket
+				want = p.Duration(tcp.FinWait2Timer, state, tcp.SocketOrphan) // Linux keeps an orphaned FIN_WAIT_2 as a time-wait socket
 			default:
 				continue
 			}

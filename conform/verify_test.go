@@ -234,3 +234,30 @@ func TestTimerDisagreement(t *testing.T) {
 	require.False(t, v[0].Accepted())
 	assert.Contains(t, v[0].Problems[0], "TIME_WAIT timer shows 30.0s left")
 }
+
+// An orphan whose FIN is never answered: Linux gives up after
+// tcp_orphan_retries, about 102 s (r2_orphan), not tcp_retries2's 924.6 s.
+const orphanGivesUp = `# scenario orphan-gives-up
+0.000000 server call listen
+0.001000 client call connect
+0.001100 client send SYN seq=0 ack=0 len=0
+0.001200 server send SYN,ACK seq=0 ack=1 len=0
+0.001300 client send ACK seq=1 ack=1 len=0
+0.001400 client state ESTABLISHED
+0.001400 server state ESTABLISHED
+0.003000 client call close
+0.003100 client send FIN,ACK seq=1 ack=1 len=0
+0.003300 client state FIN_WAIT_1
+0.210000 client send FIN,ACK seq=1 ack=1 len=0
+102.300000 client state CLOSED
+`
+
+func TestOrphanGivesUpAccepted(t *testing.T) {
+	v := verdicts(t, orphanGivesUp, tcp.StepWith)
+	require.NotEmpty(t, v)
+	assert.True(t, v[0].Accepted(), v[0].String())
+	// Given up long before r2_orphan: not the table's timer.
+	early := strings.Replace(orphanGivesUp, "102.300000 client state CLOSED", "50.000000 client state CLOSED", 1)
+	v = verdicts(t, early, tcp.StepWith)
+	assert.False(t, v[0].Accepted(), v[0].String())
+}

@@ -352,7 +352,7 @@ func (e *Endpoint) arm(t tcp.Timer) {
 		e.deadline[t] = time.Time{}
 		return
 	}
-	d := e.profile.Interval(t, e.vars.State, int(e.expiries[t]))
+	d := e.profile.Interval(t, e.vars.State, e.socket(), int(e.expiries[t]))
 	if t.Doubles() {
 		d = min(d, maxBackedOff)
 	}

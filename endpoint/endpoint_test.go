@@ -122,6 +122,38 @@ func TestFinWait2FlushOnlyForAnOrphan(t *testing.T) {
 	}
 }
 
+// TestOrphanGivesUpSooner: a FIN that goes unanswered is resent until R2
+// gives up, which under linux is tcp_orphan_retries (r2_orphan) for a
+// socket the application closed, and tcp_retries2 (r2) for one it still
+// holds after shutdown().
+func TestOrphanGivesUpSooner(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		p     tcp.Profile
+		close func(e *Endpoint, out *Output) error
+		r2    time.Duration
+	}{
+		{"close orphans", tcp.Linux, (*Endpoint).Close, tcp.Linux.R2Orphan},
+		{"shutdown holds", tcp.Linux, (*Endpoint).Shutdown, tcp.Linux.R2},
+		{"no r2_orphan", tcp.BSD, (*Endpoint).Close, tcp.BSD.R2},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			client, _, clk := pair(t, c.p)
+			var out Output
+			require.NoError(t, c.close(client, &out)) // the FIN is lost: nothing reaches the server
+			require.Equal(t, tcp.FinWait1, client.State())
+			d, ok := client.Deadline(tcp.R2Timer)
+			require.True(t, ok)
+			assert.Equal(t, c.r2, d.Sub(clk.now))
+			clk.now = d
+			client.Advance(d, &out)
+			assert.Equal(t, tcp.Closed, client.State())
+			assert.True(t, out.Signals.Has(tcp.TellTimedOut))
+		})
+	}
+	assert.Less(t, tcp.Linux.R2Orphan, tcp.Linux.R2)
+}
+
 func TestRetransmittedFINRestartsTimeWait(t *testing.T) {
 	client, server, clk := pair(t, tcp.Linux)
 	var out Output

@@ -230,12 +230,7 @@ func squash(name string) string {
 
 // Duration writes d as the spec does (60s, 2m, 200ms), but for a whole
 // number of seconds and a fraction: 924.6s rather than 924600ms.
-func Duration(d time.Duration) string {
-	if d >= time.Second && d%time.Millisecond == 0 && d%time.Second != 0 {
-		return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) + "s"
-	}
-	return spec.FormatDuration(d)
-}
+func Duration(d time.Duration) string { return spec.ReadableDuration(d) }
 
 // Value is a timer's, duration's or count's value under a profile: a
 // duration as Duration writes it, a number, or "none".

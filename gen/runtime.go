@@ -117,22 +117,31 @@ func (g *generator) socketType(f *jen.File) {
 }
 
 // durationMethod emits Profile.Duration from the arm ... with
-// declarations.
+// declarations: those for states first, then those for an orphan, as
+// spec.DurationIn decides.
 func (g *generator) durationMethod(f *jen.File) {
 	sp := g.sp
-	f.Add(comment("Duration returns the duration timer t takes when it is armed in state s: the duration an arm declaration names for t in s, when the profile has it, or else the timer's own (Timer). It is 0 for a timer the profile does not have."))
-	f.Func().Params(jen.Id("p").Op("*").Id("Profile")).Id("Duration").Params(jen.Id("t").Id("Timer"), jen.Id("s").Id("State")).Qual("time", "Duration").BlockFunc(func(b *jen.Group) {
+	f.Add(comment("Duration returns the duration timer t takes when it is armed in state s for a socket held as h: the duration an arm declaration names for t in s or, failing that, for an orphan, when the profile has it; or else the timer's own (Timer). It is 0 for a timer the profile does not have. A runtime picks the duration when it arms the timer: a socket orphaned while the timer runs keeps it until the timer is armed again."))
+	f.Func().Params(jen.Id("p").Op("*").Id("Profile")).Id("Duration").Params(jen.Id("t").Id("Timer"), jen.Id("s").Id("State"), jen.Id("h").Id("Socket")).Qual("time", "Duration").BlockFunc(func(b *jen.Group) {
+		emit := func(a *spec.Arm, when *jen.Statement) {
+			b.Add(comment(fmt.Sprintf("arm %s: %s", armText(a), sentence(a.Reason))))
+			cond := jen.Id("t").Op("==").Id(g.timer[a.Timer]).Op("&&").Add(when)
+			b.If(cond.Op("&&").Id("p").Dot(g.field[a.With.Name]).Op("!=").Lit(0)).Block(jen.Return(jen.Id("p").Dot(g.field[a.With.Name])))
+		}
 		for _, a := range sp.Arms {
-			if a.With == nil {
+			if a.With == nil || a.Orphan {
 				continue
 			}
 			var in []jen.Code
 			for _, s := range a.States {
 				in = append(in, jen.Id("s").Op("==").Id(g.state[s]))
 			}
-			cond := jen.Id("t").Op("==").Id(g.timer[a.Timer]).Op("&&").Parens(jen.Null().Add(joinOr(in)...))
-			b.Add(comment(fmt.Sprintf("arm %s: %s", armText(a), sentence(a.Reason))))
-			b.If(cond.Op("&&").Id("p").Dot(g.field[a.With.Name]).Op("!=").Lit(0)).Block(jen.Return(jen.Id("p").Dot(g.field[a.With.Name])))
+			emit(a, jen.Parens(jen.Null().Add(joinOr(in)...)))
+		}
+		for _, a := range sp.Arms {
+			if a.With != nil && a.Orphan {
+				emit(a, jen.Id("h").Op("&").Id("SocketOrphan").Op("!=").Lit(0))
+			}
 		}
 		b.Return(jen.Id("p").Dot("Timer").Call(jen.Id("t")))
 	})
@@ -151,6 +160,9 @@ func joinOr(cs []jen.Code) []jen.Code {
 }
 
 func armText(a *spec.Arm) string {
+	if a.Orphan {
+		return fmt.Sprintf("%s with %s if orphan", a.Timer.Name, a.With.Name)
+	}
 	states := make([]string, len(a.States))
 	for i, s := range a.States {
 		states[i] = s.Name
@@ -173,9 +185,9 @@ func (g *generator) intervalMethod(f *jen.File) {
 	f.Func().Params(jen.Id("t").Id("Timer")).Id("Doubles").Params().Bool().Block(
 		jen.Return(valueAt("timerDoubles", "t")),
 	)
-	f.Add(comment("Interval returns the duration timer t is armed with in state s after n expiries since it was started: Duration, doubled at each expiry for a timer that Doubles (without overflowing), or after an expiry the duration an arm ... then declaration names, where the profile has it. A cap on the backed-off value (RFC 6298 2.5 allows one of at least 60 s) is the runtime's."))
-	f.Func().Params(jen.Id("p").Op("*").Id("Profile")).Id("Interval").Params(jen.Id("t").Id("Timer"), jen.Id("s").Id("State"), jen.Id("n").Int()).Qual("time", "Duration").BlockFunc(func(b *jen.Group) {
-		b.Id("d").Op(":=").Id("p").Dot("Duration").Call(jen.Id("t"), jen.Id("s"))
+	f.Add(comment("Interval returns the duration timer t is armed with in state s for a socket held as h after n expiries since it was started: Duration, doubled at each expiry for a timer that Doubles (without overflowing), or after an expiry the duration an arm ... then declaration names, where the profile has it. A cap on the backed-off value (RFC 6298 2.5 allows one of at least 60 s) is the runtime's."))
+	f.Func().Params(jen.Id("p").Op("*").Id("Profile")).Id("Interval").Params(jen.Id("t").Id("Timer"), jen.Id("s").Id("State"), jen.Id("h").Id("Socket"), jen.Id("n").Int()).Qual("time", "Duration").BlockFunc(func(b *jen.Group) {
+		b.Id("d").Op(":=").Id("p").Dot("Duration").Call(jen.Id("t"), jen.Id("s"), jen.Id("h"))
 		b.If(jen.Id("n").Op("<=").Lit(0)).Block(jen.Return(jen.Id("d")))
 		for _, t := range sp.Timers {
 			if d := sp.ThenDuration(t); d != nil {

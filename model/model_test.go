@@ -13,21 +13,21 @@ import (
 func TestTiming(t *testing.T) {
 	b := DefaultBounds()
 	for _, c := range []struct {
-		p                                 tcp.Profile
-		tick                              time.Duration
-		rto, r2, r2syn, timeWait, finWait int
+		p                                           tcp.Profile
+		tick                                        time.Duration
+		rto, r2, r2syn, r2orphan, timeWait, finWait int
 	}{
-		{tcp.RFC9293, time.Minute, 1, 2, 3, 4, 0},
-		{tcp.Linux, 15 * time.Second, 1, 62, 9, 4, 4},
-		{tcp.BSD, 15 * time.Second, 1, 35, 5, 4, 40},
-		{tcp.Solaris, 15 * time.Second, 1, 20, 12, 4, 4},
-		{tcp.Windows, 15 * time.Second, 1, 13, 2, 8, 20},
+		{tcp.RFC9293, time.Minute, 1, 2, 3, 2, 4, 0},
+		{tcp.Linux, 15 * time.Second, 1, 62, 9, 7, 4, 4}, // an orphan: 102.2 s, 6.8 ticks rounded up
+		{tcp.BSD, 15 * time.Second, 1, 35, 5, 35, 4, 40},
+		{tcp.Solaris, 15 * time.Second, 1, 20, 12, 20, 4, 4},
+		{tcp.Windows, 15 * time.Second, 1, 13, 2, 13, 8, 20},
 	} {
 		tm, err := NewTiming(c.p, b)
 		require.NoError(t, err, c.p.Name)
 		assert.Equal(t, c.tick, tm.Tick, c.p.Name)
-		assert.Equal(t, []int{c.rto, c.r2, c.r2syn, c.timeWait, c.finWait},
-			[]int{tm.RTO, tm.R2, tm.R2Syn, tm.TimeWait, tm.FinWait2}, c.p.Name)
+		assert.Equal(t, []int{c.rto, c.r2, c.r2syn, c.r2orphan, c.timeWait, c.finWait},
+			[]int{tm.RTO, tm.R2, tm.R2Syn, tm.R2Orphan, tm.TimeWait, tm.FinWait2}, c.p.Name)
 	}
 	// TIME_WAIT is 2 MSL wherever the profile derives it from its MSL.
 	tm, _ := NewTiming(tcp.BSD, b)
@@ -97,7 +97,7 @@ func TestPackRoundTrip(t *testing.T) {
 			t.Skip(err)
 		}
 		tm := m.Timing
-		timerMax := [NumTimers]int{tm.RTO<<tm.MaxBackoff + 1, max(tm.R2, tm.R2Syn) + 1, tm.TimeWait + 1, tm.FinWait2 + 1}
+		timerMax := [NumTimers]int{tm.RTO<<tm.MaxBackoff + 1, max(tm.R2, tm.R2Syn, tm.R2Orphan) + 1, tm.TimeWait + 1, tm.FinWait2 + 1}
 		inc := func(label string) uint8 { return uint8(rapid.IntRange(1, b.Incarnations).Draw(t, label)) }
 		set := func(label string) uint8 { return uint8(rapid.IntRange(0, 1<<b.Incarnations-1).Draw(t, label)) << 1 }
 		var s State

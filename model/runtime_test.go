@@ -2,6 +2,7 @@ package model
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -28,7 +29,7 @@ func TestArmFollowsTheSpec(t *testing.T) {
 					}
 					want := 0
 					if p.Runs(k.Timer(), h) {
-						want = ticks(p.Duration(k.Timer(), s), m.Timing.Tick) + 1
+						want = ticks(p.Duration(k.Timer(), s, h), m.Timing.Tick) + 1
 					}
 					assert.Equal(t, want, int(ep.Timers[k]), "%s: %s in %s, held %v", p.Name, k, s, held)
 				}
@@ -40,22 +41,27 @@ func TestArmFollowsTheSpec(t *testing.T) {
 // TestRuntimeRules: the acceptance facts of the generated rules.
 func TestRuntimeRules(t *testing.T) {
 	p := tcp.Linux
-	assert.Equal(t, p.R2Syn, p.Duration(tcp.R2Timer, tcp.SynSent), "R2 in SYN_SENT is r2_syn")
-	assert.Equal(t, p.R2Syn, p.Duration(tcp.R2Timer, tcp.SynReceived))
-	assert.Equal(t, p.R2, p.Duration(tcp.R2Timer, tcp.FinWait1))
-	assert.Equal(t, p.TimeWait, p.Duration(tcp.TimeWaitTimer, tcp.TimeWait))
+	assert.Equal(t, p.R2Syn, p.Duration(tcp.R2Timer, tcp.SynSent, 0), "R2 in SYN_SENT is r2_syn")
+	assert.Equal(t, p.R2Syn, p.Duration(tcp.R2Timer, tcp.SynReceived, 0))
+	assert.Equal(t, p.R2Syn, p.Duration(tcp.R2Timer, tcp.SynReceived, tcp.SocketOrphan), "r2_syn for a SYN,ACK, orphan or not")
+	assert.Equal(t, p.R2, p.Duration(tcp.R2Timer, tcp.FinWait1, 0), "a FIN_WAIT_1 after shutdown(): tcp_retries2")
+	assert.Equal(t, 102200*time.Millisecond, p.Duration(tcp.R2Timer, tcp.FinWait1, tcp.SocketOrphan), "an orphan's FIN_WAIT_1: tcp_orphan_retries, 8 while alive")
+	assert.Equal(t, p.R2Orphan, p.Duration(tcp.R2Timer, tcp.LastAck, tcp.SocketOrphan|tcp.SocketAsked))
+	assert.Equal(t, tcp.BSD.R2, tcp.BSD.Duration(tcp.R2Timer, tcp.LastAck, tcp.SocketOrphan), "no r2_orphan: the timer's own")
+	assert.Equal(t, p.TimeWait, p.Duration(tcp.TimeWaitTimer, tcp.TimeWait, tcp.SocketOrphan))
+	assert.Equal(t, p.R2Orphan, p.Interval(tcp.R2Timer, tcp.Closing, tcp.SocketOrphan, 3), "an orphan's R2 neither doubles nor changes")
 	assert.False(t, p.Runs(tcp.FinWait2Timer, 0), "linux flushes only an orphaned FIN_WAIT_2")
 	assert.True(t, p.Runs(tcp.FinWait2Timer, tcp.SocketOrphan))
 	assert.True(t, tcp.Windows.Runs(tcp.FinWait2Timer, 0), "windows flushes a held one too")
 	assert.False(t, tcp.RFC9293.Runs(tcp.FinWait2Timer, tcp.SocketOrphan), "RFC 9293 has no flush")
 	assert.False(t, p.Runs(tcp.KeepaliveTimer, tcp.SocketOrphan), "keep-alive is off unless asked")
 	assert.True(t, p.Runs(tcp.KeepaliveTimer, tcp.SocketAsked))
-	assert.Equal(t, 4*p.Retransmission, p.Interval(tcp.RetransmissionTimer, tcp.FinWait1, 2), "the RTO doubles at each expiry")
-	assert.Equal(t, p.Retransmission, p.Interval(tcp.RetransmissionTimer, tcp.FinWait1, 0))
-	assert.Equal(t, p.KeepaliveInterval, p.Interval(tcp.KeepaliveTimer, tcp.Established, 3), "probes after the first come at keepalive_interval")
-	assert.Equal(t, tcp.RFC9293.Keepalive, tcp.RFC9293.Interval(tcp.KeepaliveTimer, tcp.Established, 1), "no keepalive_interval: the timer's own")
-	assert.Equal(t, p.TimeWait, p.Interval(tcp.TimeWaitTimer, tcp.TimeWait, 5), "time_wait neither doubles nor changes")
-	assert.Positive(t, p.Interval(tcp.RetransmissionTimer, tcp.FinWait1, 1000), "no overflow")
+	assert.Equal(t, 4*p.Retransmission, p.Interval(tcp.RetransmissionTimer, tcp.FinWait1, 0, 2), "the RTO doubles at each expiry")
+	assert.Equal(t, p.Retransmission, p.Interval(tcp.RetransmissionTimer, tcp.FinWait1, 0, 0))
+	assert.Equal(t, p.KeepaliveInterval, p.Interval(tcp.KeepaliveTimer, tcp.Established, tcp.SocketAsked, 3), "probes after the first come at keepalive_interval")
+	assert.Equal(t, tcp.RFC9293.Keepalive, tcp.RFC9293.Interval(tcp.KeepaliveTimer, tcp.Established, tcp.SocketAsked, 1), "no keepalive_interval: the timer's own")
+	assert.Equal(t, p.TimeWait, p.Interval(tcp.TimeWaitTimer, tcp.TimeWait, tcp.SocketOrphan, 5), "time_wait neither doubles nor changes")
+	assert.Positive(t, p.Interval(tcp.RetransmissionTimer, tcp.FinWait1, 0, 1000), "no overflow")
 }
 
 // TestClassesAgreeWithTheTable: the spec's classes say what its table

@@ -3,7 +3,6 @@ package model
 import (
 	"cmp"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/tcpfsm/tcpfsm/generated/tcp"
@@ -200,6 +199,7 @@ type Timing struct {
 	RTO        int
 	MaxBackoff int // restarts after which the RTO stops doubling
 	R2, R2Syn  int // R2, and R2 as armed for a SYN (in SYN_SENT)
+	R2Orphan   int // R2 as armed for an orphan after the handshake
 	TimeWait   int
 	FinWait2   int
 	FlushHeld  bool // the FIN_WAIT_2 flush runs also for a socket the application holds
@@ -213,24 +213,33 @@ type Timing struct {
 	UserTimeout int
 
 	// in holds the ticks each modelled timer takes when armed in each
-	// state (tcp.Profile.Duration); runs whether the spec arms it for a
-	// held socket and for an orphan (tcp.Profile.Runs).
-	in   [NumTimers][tcp.NumStates]int
+	// state, for a held socket and for an orphan (tcp.Profile.Duration);
+	// runs whether the spec arms it for a held socket and for an orphan
+	// (tcp.Profile.Runs).
+	in   [NumTimers][tcp.NumStates][2]int
 	runs [NumTimers][2]bool
 }
 
-// Ticks returns the ticks timer k takes when armed in state s: the spec's
-// duration for it there (Profile.Duration), scaled.
-func (t Timing) Ticks(k TimerIndex, s tcp.State) int {
+// Ticks returns the ticks timer k takes when armed in state s for an
+// endpoint whose application holds its socket (held) or has let go of it:
+// the spec's duration for it there (Profile.Duration), scaled.
+func (t Timing) Ticks(k TimerIndex, s tcp.State, held bool) int {
 	if !s.Valid() {
 		return 0
 	}
-	return t.in[k][s]
+	if held {
+		return t.in[k][s][0]
+	}
+	return t.in[k][s][1]
 }
 
 // MaxTicks returns the longest timer k may run, in any state.
 func (t Timing) MaxTicks(k TimerIndex) int {
-	return slices.Max(t.in[k][:])
+	most := 0
+	for _, d := range t.in[k] {
+		most = max(most, d[0], d[1])
+	}
+	return most
 }
 
 // Runs reports whether the spec arms timer k for an endpoint whose
@@ -276,16 +285,17 @@ func NewTiming(p tcp.Profile, b Bounds) (Timing, error) {
 		tm := timerOf[k]
 		t.runs[k] = [2]bool{p.Runs(tm, 0), p.Runs(tm, tcp.SocketOrphan)}
 		for s := tcp.State(1); s < tcp.NumStates; s++ {
-			t.in[k][s] = ticks(p.Duration(tm, s), tick)
+			t.in[k][s] = [2]int{ticks(p.Duration(tm, s, 0), tick), ticks(p.Duration(tm, s, tcp.SocketOrphan), tick)}
 		}
 	}
-	t.R2Syn = t.in[TimerR2][tcp.SynSent]
+	t.R2Syn = t.in[TimerR2][tcp.SynSent][0]
+	t.R2Orphan = t.in[TimerR2][tcp.LastAck][1]
 	if b.KeepAlive < 0 || b.KeepAlive > MaxKeepAlive {
 		return Timing{}, fmt.Errorf("keep-alive idle time %d ticks out of range 0..%d", b.KeepAlive, MaxKeepAlive)
 	}
 	if b.KeepAlive > 0 && p.Runs(tcp.KeepaliveTimer, tcp.SocketAsked) { // every socket asks for it
 		t.KeepIdle = b.KeepAlive
-		t.KeepInterval = ticks(p.Interval(tcp.KeepaliveTimer, tcp.Established, 1), tick)
+		t.KeepInterval = ticks(p.Interval(tcp.KeepaliveTimer, tcp.Established, tcp.SocketAsked, 1), tick)
 		if p.KeepaliveInterval == 0 {
 			t.KeepInterval = t.KeepIdle // no interval of its own: the idle time again
 		}
@@ -316,7 +326,7 @@ func NewTiming(p tcp.Profile, b Bounds) (Timing, error) {
 	if p.Retransmission < msl && t.RTO >= t.MSL {
 		return Timing{}, fmt.Errorf("profile %s: a retransmission timeout of %v against an MSL of %v becomes %s against %d: use more MSL ticks", p.Name, p.Retransmission, msl, tickCount(t.RTO), t.MSL)
 	}
-	for _, v := range []int{t.RTO, t.R2, t.R2Syn, t.TimeWait, t.FinWait2, t.Persist, t.KeepInterval} {
+	for _, v := range []int{t.RTO, t.R2, t.R2Syn, t.R2Orphan, t.TimeWait, t.FinWait2, t.Persist, t.KeepInterval} {
 		if v > maxTicks {
 			return Timing{}, fmt.Errorf("a duration of profile %s is %d ticks of %v; at most %d fit: use fewer MSL ticks or a longer network MSL", p.Name, v, tick, maxTicks)
 		}
@@ -332,8 +342,12 @@ func (t Timing) String() string {
 	if t.FinWait2 > 0 {
 		fw2 = fmt.Sprint(t.FinWait2)
 	}
-	s := fmt.Sprintf("tick %v (MSL %v = %d ticks): RTO %d, R2 %d, R2 for SYN %d, TIME_WAIT %d, FIN_WAIT_2 flush %s",
-		t.Tick, t.NetworkMSL, t.MSL, t.RTO, t.R2, t.R2Syn, t.TimeWait, fw2)
+	r2 := fmt.Sprint(t.R2)
+	if t.R2Orphan != t.R2 {
+		r2 += fmt.Sprintf(" (%d for an orphan)", t.R2Orphan)
+	}
+	s := fmt.Sprintf("tick %v (MSL %v = %d ticks): RTO %d, R2 %s, R2 for SYN %d, TIME_WAIT %d, FIN_WAIT_2 flush %s",
+		t.Tick, t.NetworkMSL, t.MSL, t.RTO, r2, t.R2Syn, t.TimeWait, fw2)
 	if t.KeepIdle > 0 {
 		s += fmt.Sprintf(", keep-alive %d then every %d", t.KeepIdle, t.KeepInterval)
 	}
@@ -428,7 +442,7 @@ func (m *Model) arm(ep *Endpoint, k TimerIndex, restart bool) {
 	if !m.Timing.Runs(k, ep.Held) {
 		return // no such timer, or not for a socket the application still holds
 	}
-	d := m.Timing.Ticks(k, ep.St)
+	d := m.Timing.Ticks(k, ep.St, ep.Held)
 	if k == TimerRtx { // the one timer whose restarts the model counts (Backoff)
 		if restart {
 			if int(ep.Backoff) < m.Timing.MaxBackoff {

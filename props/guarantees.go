@@ -554,7 +554,7 @@ var FINNotGivenUp = check.Property{ID: "P12", Step: func(m *model.Model, from *m
 		sides[l.End], l.From, l.Event.Timer(), sides[1-l.End], peer.St)
 }, ExcusedStep: func(m *model.Model, from *model.State, su *model.Succ) bool {
 	l := su.Label
-	return l.Kind == model.Fire && l.Event == tcp.TimeoutR2 && m.Timing.R2 < 2*m.Timing.MSL && closeUnderWay(from, l.End)
+	return l.Kind == model.Fire && l.Event == tcp.TimeoutR2 && m.Timing.Ticks(model.TimerR2, l.From, from.E[l.End].Held) < 2*m.Timing.MSL && closeUnderWay(from, l.End)
 }}
 
 // closeUnderWay reports whether endpoint x's close is still under way:

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"strconv"
 	"strings"
 	"time"
 )
@@ -95,13 +96,17 @@ func expandPlaceholders(text string, value func(name string, closed bool) string
 }
 
 // AdviceUnder is s's advice with each placeholder, {TIMER} or {DURATION},
-// replaced by the value profile p gives it: a duration as the spec writes
-// it (60s, 2m), or "none". It is "" for a state without advice.
+// replaced by the value profile p gives it: a duration as ReadableDuration
+// writes it (60s, 2m, 924.6s), or "none". It is "" for a state without
+// advice.
 func (s *State) AdviceUnder(p *Profile) string {
 	return expandPlaceholders(s.Advice, func(name string, closed bool) string {
 		for _, v := range p.Values {
 			if v.Name == name && (v.Timer != nil || v.Duration != nil) {
-				return valueText(v)
+				if v.None {
+					return "none"
+				}
+				return ReadableDuration(v.Length)
 			}
 		}
 		return "{" + name // unreachable for a resolved spec
@@ -111,3 +116,13 @@ func (s *State) AdviceUnder(p *Profile) string {
 // FormatDuration writes d as the spec writes durations: a whole number of
 // the largest unit that holds it exactly (2h, 4m, 60s, 200ms).
 func FormatDuration(d time.Duration) string { return formatDuration(d) }
+
+// ReadableDuration writes d as the spec does (60s, 2m, 200ms), but a whole
+// number of milliseconds above a second with a fraction of a second in
+// seconds: 924.6s rather than 924600ms, for people to read.
+func ReadableDuration(d time.Duration) string {
+	if d >= time.Second && d%time.Millisecond == 0 && d%time.Second != 0 {
+		return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) + "s"
+	}
+	return formatDuration(d)
+}

@@ -246,6 +246,19 @@ func TestAdvice(t *testing.T) {
 	assert.Equal(t, `doors left open: "autolock" locks after 5s, 2m of grace`, open.AdviceUnder(sp.Profile("office")))
 	assert.Empty(t, sp.State("LOCKED").Advice, "a state without advice")
 	assert.Empty(t, sp.State("LOCKED").AdviceUnder(sp.Profile("home")))
+	// Read by people: a fraction of a second in seconds, not milliseconds.
+	tcp, err := TCP()
+	require.NoError(t, err)
+	assert.Contains(t, tcp.State("LAST_ACK").AdviceUnder(tcp.Profile("linux")), "until R2 gives up, 924.6s under this profile")
+}
+
+func TestReadableDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		924600 * time.Millisecond: "924.6s", 102200 * time.Millisecond: "102.2s", time.Minute: "60s",
+		2 * time.Hour: "2h", 200 * time.Millisecond: "200ms", 1500 * time.Microsecond: "1500us",
+	} {
+		assert.Equal(t, want, ReadableDuration(d), "%v", d)
+	}
 }
 
 // TestOutside: OutsideOf finds the declaration that covers a rule's cell,

@@ -134,6 +134,9 @@ func classHead(c *Class) string {
 // armHead is an arm declaration before its reason.
 func armHead(a *Arm) string {
 	head := a.Timer.Name
+	if a.With != nil && a.Orphan {
+		return head + " with " + a.With.Name + " if orphan"
+	}
 	if a.With != nil {
 		head += " with " + a.With.Name + " in"
 		for _, s := range a.States {

@@ -6,6 +6,7 @@ package spec
 //
 //	class NAME STATE... "doc"
 //	arm TIMER with DURATION in STATE... "why"
+//	arm TIMER with DURATION if orphan "why"
 //	arm TIMER if orphan|asked [unless SWITCH] "why"
 //	arm TIMER doubling "why"
 //	arm TIMER then DURATION "why"
@@ -43,7 +44,9 @@ const (
 )
 
 // Arm is a runtime rule of one timer, one of: the duration it takes in
-// some states instead of its own (With and States); when it runs at all
+// some states instead of its own (With and States), or for an orphan
+// (With and Orphan: an OS may give up sooner on a socket no application
+// will hear from again); when it runs at all
 // (If, and Unless a switch that lifts the condition); that each expiry
 // doubles its next interval (Doubling); or the duration it is re-armed
 // with after an expiry (Then).
@@ -53,6 +56,7 @@ type Arm struct {
 	Reason   string
 	With     *Duration
 	States   []*State
+	Orphan   bool
 	If       Condition
 	Unless   *Switch
 	Doubling bool
@@ -69,6 +73,7 @@ type rawArm struct {
 	timer    decl
 	with     *decl
 	states   []decl
+	orphan   bool
 	cond     token
 	unless   *decl
 	doubling bool
@@ -100,7 +105,7 @@ func (p *parser) parseClass(r *lineReader) {
 }
 
 // parseArm reads arm TIMER with DURATION in STATE... "why",
-// arm TIMER if orphan|asked [unless SWITCH] "why", arm TIMER doubling "why"
+// arm TIMER with DURATION if orphan "why", arm TIMER if orphan|asked [unless SWITCH] "why", arm TIMER doubling "why"
 // or arm TIMER then DURATION "why".
 func (p *parser) parseArm(r *lineReader, kw token) {
 	ra := rawArm{pos: r.at(kw)}
@@ -116,8 +121,17 @@ func (p *parser) parseArm(r *lineReader, kw token) {
 			return
 		}
 		ra.with = &d
-		if in := r.next(); in.kind != tName || in.text != "in" {
-			r.fail(in, "expected \"in\" and the states, found %s", in.describe())
+		in := r.next()
+		if in.kind == tName && in.text == "if" {
+			if c := r.next(); c.kind != tName || Condition(c.text) != IfOrphan {
+				r.fail(c, "expected orphan (a duration for an orphan), found %s%s", c.describe(), didYouMean(c.text, []string{"orphan"}))
+				return
+			}
+			ra.orphan = true
+			break
+		}
+		if in.kind != tName || in.text != "in" {
+			r.fail(in, "expected \"in\" and the states, or \"if orphan\", found %s", in.describe())
 			return
 		}
 		for len(ra.states) == 0 || r.peek().kind == tName {
@@ -183,6 +197,7 @@ func (p *parser) resolveRuntime() {
 		s *State
 	}
 	durationAt := map[cell]Pos{}
+	orphanAt := map[*Timer]Pos{}
 	condAt := map[*Timer]Pos{}
 	doublingAt := map[*Timer]Pos{}
 	thenAt := map[*Timer]Pos{}
@@ -209,6 +224,11 @@ func (p *parser) resolveRuntime() {
 			if a.Then, ok = p.scope.durations.lookup(p, *ra.then); !ok || !once(thenAt, t, ra.pos, "then") {
 				continue
 			}
+		case ra.with != nil && ra.orphan:
+			if a.With, ok = p.scope.durations.lookup(p, *ra.with); !ok || !once(orphanAt, t, ra.pos, "with ... if orphan") {
+				continue
+			}
+			a.Orphan = true
 		case ra.with != nil:
 			if a.With, ok = p.scope.durations.lookup(p, *ra.with); !ok {
 				continue
@@ -265,17 +285,28 @@ func (sp *Spec) ClassByName(name string) *Class {
 	return nil
 }
 
-// DurationIn returns the duration declared for timer t in state s by an
-// arm ... with declaration, or nil when t takes its own.
-func (sp *Spec) DurationIn(t *Timer, s *State) *Duration {
+// DurationIn returns the duration declared for timer t armed in state s,
+// for an orphan or for a socket the application holds, by an arm ... with
+// declaration, or nil when t takes its own. A duration for the state wins
+// over one for an orphan: R2 for a SYN is a MUST (RFC 9293 3.8.3 MUST-23)
+// whoever holds the socket.
+func (sp *Spec) DurationIn(t *Timer, s *State, orphan bool) *Duration {
+	var forOrphan *Duration
 	for _, a := range sp.Arms {
-		if a.Timer == t && a.With != nil {
-			for _, x := range a.States {
-				if x == s {
-					return a.With
-				}
+		if a.Timer != t || a.With == nil {
+			continue
+		}
+		if a.Orphan {
+			forOrphan = a.With
+		}
+		for _, x := range a.States {
+			if x == s {
+				return a.With
 			}
 		}
+	}
+	if orphan {
+		return forOrphan
 	}
 	return nil
 }

@@ -211,7 +211,7 @@ func TestFollowFinWait2Flush(t *testing.T) {
 	last := client[len(client)-1]
 	assert.Equal(t, "CLOSED", last.State)
 	assert.Equal(t, rule(tcp.FinWait2, tcp.TimeoutFinWait2), last.Rule)
-	assert.InDelta(t, (0.011 + tcp.Windows.Duration(tcp.FinWait2Timer, tcp.FinWait2).Seconds()), last.T, 1e-6, "flushed fin_wait_2 after the ACK of the FIN")
+	assert.InDelta(t, (0.011 + tcp.Windows.Duration(tcp.FinWait2Timer, tcp.FinWait2, 0).Seconds()), last.T, 1e-6, "flushed fin_wait_2 after the ACK of the FIN")
 }
 
 // TestFollowCaptureGaps: a capture that dropped packets (tcpdump's

@@ -108,10 +108,13 @@ func (p *Profile) Runs(t Timer, h Socket) bool {
 	return true
 }
 
-// Duration returns the duration timer t takes when it is armed in state s: the
-// duration an arm declaration names for t in s, when the profile has it, or
-// else the timer's own (Timer). It is 0 for a timer the profile does not have.
-func (p *Profile) Duration(t Timer, s State) time.Duration {
+// Duration returns the duration timer t takes when it is armed in state s for
+// a socket held as h: the duration an arm declaration names for t in s or,
+// failing that, for an orphan, when the profile has it; or else the timer's
+// own (Timer). It is 0 for a timer the profile does not have. A runtime picks
+// the duration when it arms the timer: a socket orphaned while the timer runs
+// keeps it until the timer is armed again.
+func (p *Profile) Duration(t Timer, s State, h Socket) time.Duration {
 	return p.Timer(t)
 }
 
@@ -123,14 +126,14 @@ func (t Timer) Doubles() bool {
 	return valueAt(timerDoubles[:], int(t))
 }
 
-// Interval returns the duration timer t is armed with in state s after n
-// expiries since it was started: Duration, doubled at each expiry for a timer
-// that Doubles (without overflowing), or after an expiry the duration an arm
-// ... then declaration names, where the profile has it. A cap on the
-// backed-off value (RFC 6298 2.5 allows one of at least 60 s) is the
-// runtime's.
-func (p *Profile) Interval(t Timer, s State, n int) time.Duration {
-	d := p.Duration(t, s)
+// Interval returns the duration timer t is armed with in state s for a socket
+// held as h after n expiries since it was started: Duration, doubled at each
+// expiry for a timer that Doubles (without overflowing), or after an expiry
+// the duration an arm ... then declaration names, where the profile has it. A
+// cap on the backed-off value (RFC 6298 2.5 allows one of at least 60 s) is
+// the runtime's.
+func (p *Profile) Interval(t Timer, s State, h Socket, n int) time.Duration {
+	d := p.Duration(t, s, h)
 	if n <= 0 {
 		return d
 	}

@@ -20,7 +20,8 @@ type Profile struct {
 	Retransmission time.Duration
 	// R2 is the duration of timer r2: R2 (RFC 9293 3.8.3): gives up when the peer
 	// stopped answering retransmissions or keep-alive probes: abort, tell
-	// timed_out; the runtime arms it with r2_syn for a SYN or SYN,ACK.
+	// timed_out; the runtime arms it with r2_syn for a SYN or SYN,ACK, and with
+	// r2_orphan for an orphan.
 	R2 time.Duration
 	// TimeWait is the duration of timer time_wait: 2MSL; started on entering
 	// TIME_WAIT, restarted by a retransmitted FIN.
@@ -49,6 +50,10 @@ type Profile struct {
 	// R2Syn is r2_syn: R2 for a SYN or SYN,ACK: at least 3 minutes (RFC 9293 3.8.3
 	// MUST-23).
 	R2Syn time.Duration
+	// R2Orphan is r2_orphan: R2 for an orphan (a socket the application closed:
+	// FIN_WAIT_1, CLOSING or LAST_ACK after close()), where an OS gives up on it
+	// sooner; none: the same R2 as a held socket.
+	R2Orphan time.Duration
 	// KeepaliveInterval is keepalive_interval: interval between keep-alive probes
 	// after the first.
 	KeepaliveInterval time.Duration
@@ -98,6 +103,8 @@ var Linux = Profile{
 	R2: 924600 * time.Millisecond,
 	// linux tcp_syn_retries=6 TCP_SYN_RETRIES, 1 s doubling: 1+2+..+64 = 127 s
 	R2Syn: 127 * time.Second,
+	// linux tcp_timer.c tcp_write_timeout: a SOCK_DEAD socket retries tcp_orphan_retries times, whose default 0 means 8 while alive (8 corresponds to more than 100 seconds at the minimal RTO of 200 ms); tcp_model_timeout ((2<<8)-1) x TCP_RTO_MIN 200ms = 102.2 s
+	R2Orphan: 102200 * time.Millisecond,
 	// linux include/net/tcp.h TCP_KEEPALIVE_TIME, net.ipv4.tcp_keepalive_time
 	Keepalive: 2 * time.Hour,
 	// linux include/net/tcp.h TCP_KEEPALIVE_INTVL, tcp_keepalive_intvl
@@ -250,6 +257,8 @@ func (p *Profile) SetDuration(name string, d time.Duration) bool {
 		p.MSL = d
 	case "r2_syn":
 		p.R2Syn = d
+	case "r2_orphan":
+		p.R2Orphan = d
 	case "keepalive_interval":
 		p.KeepaliveInterval = d
 	default:
@@ -277,5 +286,5 @@ func (p *Profile) Step(s State, e Event) (Transition, bool) {
 
 // The build breaks here when types.go comes from another spec.
 func _() {
-	_ = map[bool]int{false: 0, SpecHash == "sha256:e36abe91955ad91bc38dec764dca8f323eb5f94aeaa272f7f085ed2dd4afcf16": 1}
+	_ = map[bool]int{false: 0, SpecHash == "sha256:82e845476c849eec4203ffbb722981b2bdac38367a5399b65820e41544701075": 1}
 }
