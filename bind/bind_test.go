@@ -75,7 +75,8 @@ func TestRefusals(t *testing.T) {
 		{"a class the model does not run", "class fin_unacked FIN_WAIT_1 CLOSING LAST_ACK", "class fin_unacked FIN_WAIT_1 LAST_ACK", "class fin_unacked: CLOSING is in it, as the model runs it"},
 		{"a class renamed", "class fin_unacked ", "class fin_pending ", "class 4 is fin_pending, not fin_unacked"},
 		{"a duration the model does not arm", "arm r2 with r2_syn in SYN_SENT SYN_RECEIVED", "arm r2 with r2_syn in SYN_SENT", "timer r2 armed in SYN_RECEIVED for a socket held takes r2; the model arms it with r2_syn"},
-		{"an orphan's duration the model does not arm", "arm r2 with r2_orphan if orphan ", "arm r2 with r2_orphan in LAST_ACK ", "timer r2 armed in CLOSED for a socket orphaned takes r2; the model arms it with r2_orphan"},
+		{"an orphan's duration the model does not arm", "arm r2 with r2_orphan in FIN_WAIT_1 CLOSING LAST_ACK if orphan", "arm r2 with r2_orphan in FIN_WAIT_1 CLOSING if orphan", "timer r2 armed in LAST_ACK for a socket orphaned takes r2; the model arms it with r2_orphan"},
+		{"an orphan's duration for a held socket", "arm r2 with r2_orphan in FIN_WAIT_1 CLOSING LAST_ACK if orphan", "arm r2 with r2_orphan in FIN_WAIT_1 CLOSING LAST_ACK", "timer r2 armed in FIN_WAIT_1 for a socket held takes r2_orphan; the model arms it with r2"},
 		{"a backoff the model does not run", "arm persist doubling ", "arm persist then msl ", "timer persist re-armed after an expiry in CLOSED for a socket held takes"},
 		{"a condition the model does not keep", "arm fin_wait_2 if orphan unless flush_held_fin_wait_2", "arm fin_wait_2 if orphan", "timer fin_wait_2 does not run for a socket held under switches flush_held_fin_wait_2"},
 	} {

@@ -14,7 +14,7 @@ import (
 type config struct {
 	state   tcp.State
 	orphan  bool
-	armed   [tcp.NumTimers]time.Duration // when each timer was armed; -1 when it is not running
+	due     [tcp.NumTimers]time.Duration // the earliest each timer may expire; -1 when it is not running
 	matched int                          // how many observed states the path has passed through, in order
 }
 
@@ -39,8 +39,8 @@ type link struct {
 // none.
 func (w *verifier) search(t *Trace, x Side, steps []step) (path []string, problem string) {
 	start := config{state: tcp.Closed}
-	for i := range start.armed {
-		start.armed[i] = -1
+	for i := range start.due {
+		start.due[i] = -1
 	}
 	start = w.observe(start)
 	w.parent[start] = link{root: true}
@@ -227,17 +227,17 @@ func (w *verifier) move(c config, e tcp.Event, at time.Duration, orphans bool, w
 	for tm := tcp.Timer(1); tm < tcp.NumTimers; tm++ {
 		switch op := t.Actions.TimerOp(tm); {
 		case op == tcp.StopTimer:
-			d.armed[tm] = -1
-		case op == tcp.RestartTimer, op == tcp.StartTimer && d.armed[tm] < 0:
+			d.due[tm] = -1
+		case op == tcp.RestartTimer, op == tcp.StartTimer && d.due[tm] < 0:
 			if w.runs(tm, d) {
-				d.armed[tm] = at
+				d.due[tm] = at + w.early(tm, d)
 			}
 		}
 	}
 	if !t.Next.Is(tcp.HasConnection) {
 		d.orphan = false
-		for i := range d.armed {
-			d.armed[i] = -1
+		for i := range d.due {
+			d.due[i] = -1
 		}
 	}
 	d = w.observe(d)
@@ -263,11 +263,13 @@ func socket(c config) tcp.Socket {
 	return 0
 }
 
-// duration is what timer tm runs for in configuration c: the duration the
-// spec's arm declarations give it in c's state for c's socket (r2_syn for
-// a SYN, r2_orphan for an orphan), as the runtime arms it.
-func (w *verifier) duration(tm tcp.Timer, c config) time.Duration {
-	return w.p.Duration(tm, c.state, socket(c))
+// early is how soon after it is armed in configuration c timer tm may
+// expire: the duration the spec's arm declarations give it in c's state for
+// c's socket (r2_syn for a SYN, r2_orphan for an orphan), taken when it is
+// armed, as the runtime takes it, less a tolerance of 5% for the
+// recording's clock.
+func (w *verifier) early(tm tcp.Timer, c config) time.Duration {
+	return time.Duration(float64(w.p.Duration(tm, c.state, socket(c))) * 0.95)
 }
 
 // expire adds, to every configuration, the timeouts whose timers have run
@@ -283,15 +285,11 @@ func (w *verifier) expire(set map[config]bool, at time.Duration) map[config]bool
 		c := queue[0]
 		queue = queue[1:]
 		for tm := tcp.Timer(1); tm < tcp.NumTimers; tm++ {
-			if tm == tcp.RetransmissionTimer || c.armed[tm] < 0 {
-				continue
-			}
-			due := c.armed[tm] + time.Duration(float64(w.duration(tm, c))*0.95)
-			if at < due {
+			if tm == tcp.RetransmissionTimer || c.due[tm] < 0 || at < c.due[tm] {
 				continue
 			}
 			fired := c
-			fired.armed[tm] = -1
+			fired.due[tm] = -1
 			if d, ok := w.move(fired, tm.Expiry(), at, false, ""); ok && !out[d] {
 				if _, seen := w.parent[d]; !seen {
 					w.parent[d] = link{from: c, label: fmt.Sprintf("%s --%s--> %s", c.state, tm.Expiry(), d.state)}

@@ -160,7 +160,7 @@ func orphans(in *Input, c *citer, k *Knobs, th Thresholds) []*Finding {
 		Says:      fmt.Sprintf("%d sockets closed by their applications still wait for their peers", n),
 		Acts:      "nobody locally: the peers must ACK and send their FINs, or the kernel's timers end these sockets; too many means peers that vanish",
 		Rules:     c.rules(c.rule("FIN_WAIT_2", spec.Timeout, "fin_wait_2"), c.rule("LAST_ACK", spec.Timeout, "r2")),
-		Settings:  []*Setting{c.setting("fin_wait_2"), c.setting("r2")},
+		Settings:  []*Setting{c.setting("fin_wait_2"), c.setting("r2"), c.setting("r2_orphan")},
 	}
 	if max := k.maxOrphans(); max > 0 {
 		f.Threshold = percent(th.Orphans) + " of " + k.MaxOrphans.Name + " " + strconv.Itoa(max)
@@ -229,10 +229,19 @@ func retransmitting(groups []*Group, c *citer, th Thresholds) []*Finding {
 			Threshold: strconv.Itoa(th.Retrans) + " retransmissions", Reached: g.MaxRetrans >= th.Retrans,
 			Says: says, Acts: acts,
 			Rules:    c.rules(c.rule(g.State, spec.Timeout, timer), c.rule(g.State, spec.Timeout, "r2")),
-			Settings: []*Setting{c.setting("r2")},
+			Settings: giveUp(c, g.Process == "(orphan)"),
 		})
 	}
 	return out
+}
+
+// giveUp is the setting after which R2 gives up on retransmitting sockets:
+// r2, and r2_orphan too for sockets no application holds.
+func giveUp(c *citer, orphans bool) []*Setting {
+	if orphans {
+		return []*Setting{c.setting("r2"), c.setting("r2_orphan")}
+	}
+	return []*Setting{c.setting("r2")}
 }
 
 // synRecv: SYN_RECV sockets of one listening port: handshakes that do

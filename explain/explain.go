@@ -228,8 +228,7 @@ func squash(name string) string {
 	return strings.ToUpper(strings.NewReplacer("_", "", "-", "").Replace(name))
 }
 
-// Duration writes d as the spec does (60s, 2m, 200ms), but for a whole
-// number of seconds and a fraction: 924.6s rather than 924600ms.
+// Duration writes d for people to read (spec.ReadableDuration).
 func Duration(d time.Duration) string { return spec.ReadableDuration(d) }
 
 // Value is a timer's, duration's or count's value under a profile: a

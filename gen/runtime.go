@@ -117,31 +117,27 @@ func (g *generator) socketType(f *jen.File) {
 }
 
 // durationMethod emits Profile.Duration from the arm ... with
-// declarations: those for states first, then those for an orphan, as
-// spec.DurationIn decides.
+// declarations, which cover each timer, state and kind of socket at most
+// once (spec.DurationIn).
 func (g *generator) durationMethod(f *jen.File) {
 	sp := g.sp
-	f.Add(comment("Duration returns the duration timer t takes when it is armed in state s for a socket held as h: the duration an arm declaration names for t in s or, failing that, for an orphan, when the profile has it; or else the timer's own (Timer). It is 0 for a timer the profile does not have. A runtime picks the duration when it arms the timer: a socket orphaned while the timer runs keeps it until the timer is armed again."))
+	f.Add(comment("Duration returns the duration timer t takes when it is armed in state s for a socket held as h: the duration an arm declaration names for t in s, for every socket or for an orphan, when the profile has it; or else the timer's own (Timer). It is 0 for a timer the profile does not have. A runtime takes the duration when it arms the timer: a socket orphaned while the timer runs keeps it until the timer is armed again."))
 	f.Func().Params(jen.Id("p").Op("*").Id("Profile")).Id("Duration").Params(jen.Id("t").Id("Timer"), jen.Id("s").Id("State"), jen.Id("h").Id("Socket")).Qual("time", "Duration").BlockFunc(func(b *jen.Group) {
-		emit := func(a *spec.Arm, when *jen.Statement) {
-			b.Add(comment(fmt.Sprintf("arm %s: %s", armText(a), sentence(a.Reason))))
-			cond := jen.Id("t").Op("==").Id(g.timer[a.Timer]).Op("&&").Add(when)
-			b.If(cond.Op("&&").Id("p").Dot(g.field[a.With.Name]).Op("!=").Lit(0)).Block(jen.Return(jen.Id("p").Dot(g.field[a.With.Name])))
-		}
 		for _, a := range sp.Arms {
-			if a.With == nil || a.Orphan {
+			if a.With == nil {
 				continue
 			}
 			var in []jen.Code
 			for _, s := range a.States {
 				in = append(in, jen.Id("s").Op("==").Id(g.state[s]))
 			}
-			emit(a, jen.Parens(jen.Null().Add(joinOr(in)...)))
-		}
-		for _, a := range sp.Arms {
-			if a.With != nil && a.Orphan {
-				emit(a, jen.Id("h").Op("&").Id("SocketOrphan").Op("!=").Lit(0))
+			cond := jen.Id("t").Op("==").Id(g.timer[a.Timer])
+			if a.Orphan {
+				cond = cond.Op("&&").Id("h").Op("&").Id("SocketOrphan").Op("!=").Lit(0)
 			}
+			cond = cond.Op("&&").Parens(jen.Null().Add(joinOr(in)...))
+			b.Add(comment(fmt.Sprintf("arm %s: %s", armText(a), sentence(a.Reason))))
+			b.If(cond.Op("&&").Id("p").Dot(g.field[a.With.Name]).Op("!=").Lit(0)).Block(jen.Return(jen.Id("p").Dot(g.field[a.With.Name])))
 		}
 		b.Return(jen.Id("p").Dot("Timer").Call(jen.Id("t")))
 	})
@@ -160,14 +156,15 @@ func joinOr(cs []jen.Code) []jen.Code {
 }
 
 func armText(a *spec.Arm) string {
-	if a.Orphan {
-		return fmt.Sprintf("%s with %s if orphan", a.Timer.Name, a.With.Name)
-	}
 	states := make([]string, len(a.States))
 	for i, s := range a.States {
 		states[i] = s.Name
 	}
-	return fmt.Sprintf("%s with %s in %s", a.Timer.Name, a.With.Name, strings.Join(states, " "))
+	text := fmt.Sprintf("%s with %s in %s", a.Timer.Name, a.With.Name, strings.Join(states, " "))
+	if a.Orphan {
+		text += " if orphan"
+	}
+	return text
 }
 
 // intervalMethod emits Timer.Doubles and Profile.Interval from the arm ...

@@ -15,8 +15,8 @@
 // before any timer fires at that instant.
 //
 // Modelled timers: retransmission (doubling at each restart), R2 (r2_syn
-// while a SYN or SYN,ACK is outstanding, r2_orphan where the profile gives
-// an orphan its own; each taken when the timer is armed, as
+// while a SYN or SYN,ACK is outstanding, r2_orphan for an orphan's FIN
+// where the profile has one; each taken when the timer is armed, as
 // tcp.Profile.Duration says), TIME_WAIT, the FIN_WAIT_2
 // flush (armed for an orphan, or for a held socket under
 // flush_held_fin_wait_2), persist with the zero window (below) and

@@ -199,7 +199,7 @@ type Timing struct {
 	RTO        int
 	MaxBackoff int // restarts after which the RTO stops doubling
 	R2, R2Syn  int // R2, and R2 as armed for a SYN (in SYN_SENT)
-	R2Orphan   int // R2 as armed for an orphan after the handshake
+	R2Orphan   int // R2 as armed for an orphan's FIN (in LAST_ACK)
 	TimeWait   int
 	FinWait2   int
 	FlushHeld  bool // the FIN_WAIT_2 flush runs also for a socket the application holds

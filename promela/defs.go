@@ -120,7 +120,7 @@ func (d *data) defs() string {
 	w.define("MAX_BACKOFF", t.MaxBackoff, "")
 	w.define("T_R2", t.R2, "")
 	w.define("T_R2_SYN", t.R2Syn, "")
-	w.define("T_R2_ORPHAN", t.R2Orphan, "R2 for an orphan after the handshake")
+	w.define("T_R2_ORPHAN", t.R2Orphan, "R2 for an orphan's FIN")
 	w.define("T_TIME_WAIT", t.TimeWait, "")
 	w.define("T_FIN_WAIT_2", t.FinWait2, "0: no flush")
 	w.define("FLUSH_HELD", b2i(t.FlushHeld), "the flush also for a socket the application holds")

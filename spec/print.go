@@ -134,13 +134,13 @@ func classHead(c *Class) string {
 // armHead is an arm declaration before its reason.
 func armHead(a *Arm) string {
 	head := a.Timer.Name
-	if a.With != nil && a.Orphan {
-		return head + " with " + a.With.Name + " if orphan"
-	}
 	if a.With != nil {
 		head += " with " + a.With.Name + " in"
 		for _, s := range a.States {
 			head += " " + s.Name
+		}
+		if a.Orphan {
+			head += " if orphan"
 		}
 		return head
 	}

@@ -162,7 +162,7 @@ type tester interface {
 // segments, signals, profiles; the same initial state, highlight and
 // example; the same advice for the same states; the same timers giving
 // up, for the same reasons; the same
-// outside declarations in the same order; the same rules in the same order; the same profile values
+// outside declarations, classes and arm declarations in the same order; the same rules in the same order; the same profile values
 // (length, none, on, citation); and, under every switch set, every cell
 // decided the same way (next state, verdict, actions, reason, citation).
 func assertSameSpec(t tester, name string, a, b *Spec) {
@@ -215,6 +215,16 @@ func assertSameSpec(t tester, name string, a, b *Spec) {
 		}
 		for _, x := range sp.Outside {
 			out = append(out, named{"outside", outsideHead(x), x.Reason})
+		}
+		for _, x := range sp.Classes {
+			head := x.Name
+			for _, st := range x.States {
+				head += " " + st.Name
+			}
+			out = append(out, named{"class", head, x.Doc})
+		}
+		for _, x := range sp.Arms {
+			out = append(out, named{"arm", armHead(x), x.Reason})
 		}
 		for _, r := range sp.Rules {
 			guard := ""

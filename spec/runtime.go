@@ -5,8 +5,7 @@ package spec
 // conformance check) derives it instead of copying it.
 //
 //	class NAME STATE... "doc"
-//	arm TIMER with DURATION in STATE... "why"
-//	arm TIMER with DURATION if orphan "why"
+//	arm TIMER with DURATION in STATE... [if orphan] "why"
 //	arm TIMER if orphan|asked [unless SWITCH] "why"
 //	arm TIMER doubling "why"
 //	arm TIMER then DURATION "why"
@@ -44,9 +43,9 @@ const (
 )
 
 // Arm is a runtime rule of one timer, one of: the duration it takes in
-// some states instead of its own (With and States), or for an orphan
-// (With and Orphan: an OS may give up sooner on a socket no application
-// will hear from again); when it runs at all
+// some states instead of its own (With and States), for every socket or
+// only for an orphan (Orphan: an OS may give up sooner on a socket no
+// application will hear from again); when it runs at all
 // (If, and Unless a switch that lifts the condition); that each expiry
 // doubles its next interval (Doubling); or the duration it is re-armed
 // with after an expiry (Then).
@@ -104,8 +103,8 @@ func (p *parser) parseClass(r *lineReader) {
 	}
 }
 
-// parseArm reads arm TIMER with DURATION in STATE... "why",
-// arm TIMER with DURATION if orphan "why", arm TIMER if orphan|asked [unless SWITCH] "why", arm TIMER doubling "why"
+// parseArm reads arm TIMER with DURATION in STATE... [if orphan] "why",
+// arm TIMER if orphan|asked [unless SWITCH] "why", arm TIMER doubling "why"
 // or arm TIMER then DURATION "why".
 func (p *parser) parseArm(r *lineReader, kw token) {
 	ra := rawArm{pos: r.at(kw)}
@@ -121,25 +120,24 @@ func (p *parser) parseArm(r *lineReader, kw token) {
 			return
 		}
 		ra.with = &d
-		in := r.next()
-		if in.kind == tName && in.text == "if" {
-			if c := r.next(); c.kind != tName || Condition(c.text) != IfOrphan {
-				r.fail(c, "expected orphan (a duration for an orphan), found %s%s", c.describe(), didYouMean(c.text, []string{"orphan"}))
-				return
-			}
-			ra.orphan = true
-			break
-		}
-		if in.kind != tName || in.text != "in" {
-			r.fail(in, "expected \"in\" and the states, or \"if orphan\", found %s", in.describe())
+		if in := r.next(); in.kind != tName || in.text != "in" {
+			r.fail(in, "expected \"in\" and the states, found %s", in.describe())
 			return
 		}
-		for len(ra.states) == 0 || r.peek().kind == tName {
+		for len(ra.states) == 0 || r.peek().kind == tName && r.peek().text != "if" {
 			s, ok := r.name("a state name")
 			if !ok {
 				return
 			}
 			ra.states = append(ra.states, s)
+		}
+		if r.peek().kind == tName && r.peek().text == "if" {
+			r.next()
+			if c := r.next(); c.kind != tName || Condition(c.text) != IfOrphan {
+				r.fail(c, "expected orphan (a duration for an orphan in those states), found %s%s", c.describe(), didYouMean(c.text, []string{"orphan"}))
+				return
+			}
+			ra.orphan = true
 		}
 	case t.kind == tName && t.text == "if":
 		c := r.next()
@@ -179,7 +177,7 @@ func (p *parser) parseArm(r *lineReader, kw token) {
 
 // resolveRuntime resolves the class and arm declarations: every name
 // known, no class or state listed twice, at most one duration for a
-// timer in a state and one condition for a timer.
+// timer in a state for a kind of socket, and one condition for a timer.
 func (p *parser) resolveRuntime() {
 	seen := map[string]Pos{}
 	for _, rc := range p.classes {
@@ -192,12 +190,14 @@ func (p *parser) resolveRuntime() {
 		c.States = p.stateList(rc.states, "class "+rc.name)
 		p.sp.Classes = append(p.sp.Classes, c)
 	}
+	// A duration arm covers a timer in a state for a held socket and an
+	// orphan, or for an orphan only: at most one arm covers each.
 	type cell struct {
-		t *Timer
-		s *State
+		t      *Timer
+		s      *State
+		orphan bool
 	}
 	durationAt := map[cell]Pos{}
-	orphanAt := map[*Timer]Pos{}
 	condAt := map[*Timer]Pos{}
 	doublingAt := map[*Timer]Pos{}
 	thenAt := map[*Timer]Pos{}
@@ -224,21 +224,23 @@ func (p *parser) resolveRuntime() {
 			if a.Then, ok = p.scope.durations.lookup(p, *ra.then); !ok || !once(thenAt, t, ra.pos, "then") {
 				continue
 			}
-		case ra.with != nil && ra.orphan:
-			if a.With, ok = p.scope.durations.lookup(p, *ra.with); !ok || !once(orphanAt, t, ra.pos, "with ... if orphan") {
-				continue
-			}
-			a.Orphan = true
 		case ra.with != nil:
 			if a.With, ok = p.scope.durations.lookup(p, *ra.with); !ok {
 				continue
 			}
+			a.Orphan = ra.orphan
 			a.States = p.stateList(ra.states, "arm "+t.Name)
 			for _, s := range a.States {
-				if at, dup := durationAt[cell{t, s}]; dup {
-					p.errs.add(ra.pos, "arm %s in %s declared twice (first at line %d)", t.Name, s.Name, at.Line)
+				for _, orphan := range []bool{false, true} {
+					if !orphan && a.Orphan {
+						continue
+					}
+					if at, dup := durationAt[cell{t, s, orphan}]; dup {
+						p.errs.add(ra.pos, "arm %s in %s declared twice (first at line %d)", t.Name, s.Name, at.Line)
+						break
+					}
+					durationAt[cell{t, s, orphan}] = ra.pos
 				}
-				durationAt[cell{t, s}] = ra.pos
 			}
 		default:
 			a.If = Condition(ra.cond.text)
@@ -287,26 +289,17 @@ func (sp *Spec) ClassByName(name string) *Class {
 
 // DurationIn returns the duration declared for timer t armed in state s,
 // for an orphan or for a socket the application holds, by an arm ... with
-// declaration, or nil when t takes its own. A duration for the state wins
-// over one for an orphan: R2 for a SYN is a MUST (RFC 9293 3.8.3 MUST-23)
-// whoever holds the socket.
+// declaration (at most one covers it), or nil when t takes its own.
 func (sp *Spec) DurationIn(t *Timer, s *State, orphan bool) *Duration {
-	var forOrphan *Duration
 	for _, a := range sp.Arms {
-		if a.Timer != t || a.With == nil {
+		if a.Timer != t || a.With == nil || a.Orphan && !orphan {
 			continue
-		}
-		if a.Orphan {
-			forOrphan = a.With
 		}
 		for _, x := range a.States {
 			if x == s {
 				return a.With
 			}
 		}
-	}
-	if orphan {
-		return forOrphan
 	}
 	return nil
 }

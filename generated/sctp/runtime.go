@@ -109,9 +109,9 @@ func (p *Profile) Runs(t Timer, h Socket) bool {
 }
 
 // Duration returns the duration timer t takes when it is armed in state s for
-// a socket held as h: the duration an arm declaration names for t in s or,
-// failing that, for an orphan, when the profile has it; or else the timer's
-// own (Timer). It is 0 for a timer the profile does not have. A runtime picks
+// a socket held as h: the duration an arm declaration names for t in s, for
+// every socket or for an orphan, when the profile has it; or else the timer's
+// own (Timer). It is 0 for a timer the profile does not have. A runtime takes
 // the duration when it arms the timer: a socket orphaned while the timer runs
 // keeps it until the timer is armed again.
 func (p *Profile) Duration(t Timer, s State, h Socket) time.Duration {

@@ -21,7 +21,7 @@ type Profile struct {
 	// R2 is the duration of timer r2: R2 (RFC 9293 3.8.3): gives up when the peer
 	// stopped answering retransmissions or keep-alive probes: abort, tell
 	// timed_out; the runtime arms it with r2_syn for a SYN or SYN,ACK, and with
-	// r2_orphan for an orphan.
+	// r2_orphan for an orphan's FIN.
 	R2 time.Duration
 	// TimeWait is the duration of timer time_wait: 2MSL; started on entering
 	// TIME_WAIT, restarted by a retransmitted FIN.
@@ -286,5 +286,5 @@ func (p *Profile) Step(s State, e Event) (Transition, bool) {
 
 // The build breaks here when types.go comes from another spec.
 func _() {
-	_ = map[bool]int{false: 0, SpecHash == "sha256:82e845476c849eec4203ffbb722981b2bdac38367a5399b65820e41544701075": 1}
+	_ = map[bool]int{false: 0, SpecHash == "sha256:fc0038a90a0591a9b4a4c431744b57d32267bef21b71cb28cb39053af63eb803": 1}
 }

@@ -141,9 +141,9 @@ func (p *Profile) Runs(t Timer, h Socket) bool {
 }
 
 // Duration returns the duration timer t takes when it is armed in state s for
-// a socket held as h: the duration an arm declaration names for t in s or,
-// failing that, for an orphan, when the profile has it; or else the timer's
-// own (Timer). It is 0 for a timer the profile does not have. A runtime picks
+// a socket held as h: the duration an arm declaration names for t in s, for
+// every socket or for an orphan, when the profile has it; or else the timer's
+// own (Timer). It is 0 for a timer the profile does not have. A runtime takes
 // the duration when it arms the timer: a socket orphaned while the timer runs
 // keeps it until the timer is armed again.
 func (p *Profile) Duration(t Timer, s State, h Socket) time.Duration {
@@ -152,10 +152,10 @@ func (p *Profile) Duration(t Timer, s State, h Socket) time.Duration {
 	if t == R2Timer && (s == SynSent || s == SynReceived) && p.R2Syn != 0 {
 		return p.R2Syn
 	}
-	// arm r2 with r2_orphan if orphan: nobody will read the error of an orphan
-	// that gives up, and it holds memory no process accounts for (Linux
-	// tcp_orphan_retries).
-	if t == R2Timer && h&SocketOrphan != 0 && p.R2Orphan != 0 {
+	// arm r2 with r2_orphan in FIN_WAIT_1 CLOSING LAST_ACK if orphan: nobody will
+	// read the error of an orphan whose FIN goes unanswered, and it holds memory
+	// no process accounts for (Linux tcp_orphan_retries).
+	if t == R2Timer && h&SocketOrphan != 0 && (s == FinWait1 || s == Closing || s == LastAck) && p.R2Orphan != 0 {
 		return p.R2Orphan
 	}
 	return p.Timer(t)

@@ -806,7 +806,7 @@ func (r RuleID) Event() Event {
 
 // The build breaks here when this file is stale: when types.go comes from another spec, or a constant moved.
 func _() {
-	_ = map[bool]int{false: 0, SpecHash == "sha256:82e845476c849eec4203ffbb722981b2bdac38367a5399b65820e41544701075": 1}
+	_ = map[bool]int{false: 0, SpecHash == "sha256:fc0038a90a0591a9b4a4c431744b57d32267bef21b71cb28cb39053af63eb803": 1}
 	var x [1]struct{}
 	_ = x[Closed-1]
 	_ = x[Listen-2]
