@@ -100,17 +100,21 @@ func TestReadErrors(t *testing.T) {
 	}
 }
 
-// The final ACK is lost: LAST_ACK retransmits its FIN, TIME_WAIT ACKs it
-// again and restarts.
-const lostFinalAck = `# scenario lost-final-ack
-0.000000 server call listen
+// handshake opens the connection of the traces below: the server listens,
+// the client connects, and both reach ESTABLISHED.
+const handshake = `0.000000 server call listen
 0.001000 client call connect
 0.001100 client send SYN seq=0 ack=0 len=0
 0.001200 server send SYN,ACK seq=0 ack=1 len=0
 0.001300 client send ACK seq=1 ack=1 len=0
 0.001400 client state ESTABLISHED
 0.001400 server state ESTABLISHED
-0.003000 client call close
+`
+
+// The final ACK is lost: LAST_ACK retransmits its FIN, TIME_WAIT ACKs it
+// again and restarts.
+const lostFinalAck = `# scenario lost-final-ack
+` + handshake + `0.003000 client call close
 0.003100 client send FIN,ACK seq=1 ack=1 len=0
 0.003200 server send ACK seq=1 ack=2 len=0
 0.003300 client state FIN_WAIT_2
@@ -134,14 +138,7 @@ func TestLostFinalAckAccepted(t *testing.T) {
 func rstInTimeWait(rfc1337 string, gone bool) string {
 	s := `# scenario rst-in-time-wait
 # sysctl net.ipv4.tcp_rfc1337=` + rfc1337 + `
-0.000000 server call listen
-0.001000 client call connect
-0.001100 client send SYN seq=0 ack=0 len=0
-0.001200 server send SYN,ACK seq=0 ack=1 len=0
-0.001300 client send ACK seq=1 ack=1 len=0
-0.001400 client state ESTABLISHED
-0.001400 server state ESTABLISHED
-0.003000 client call close
+` + handshake + `0.003000 client call close
 0.003100 client send FIN,ACK seq=1 ack=1 len=0
 0.003200 server send ACK seq=1 ack=2 len=0
 0.004000 server call close
@@ -197,14 +194,7 @@ func TestMutantsRejected(t *testing.T) {
 // the peer then draws a RST.
 const finWait2Flush = `# scenario fin-wait-2-flush
 # sysctl net.ipv4.tcp_fin_timeout=2
-0.000000 server call listen
-0.001000 client call connect
-0.001100 client send SYN seq=0 ack=0 len=0
-0.001200 server send SYN,ACK seq=0 ack=1 len=0
-0.001300 client send ACK seq=1 ack=1 len=0
-0.001400 client state ESTABLISHED
-0.001400 server state ESTABLISHED
-0.003000 client call close
+` + handshake + `0.003000 client call close
 0.003100 client send FIN,ACK seq=1 ack=1 len=0
 0.003200 server send ACK seq=1 ack=2 len=0
 0.003300 client state FIN_WAIT_2
@@ -238,14 +228,7 @@ func TestTimerDisagreement(t *testing.T) {
 // An orphan whose FIN is never answered: Linux gives up after
 // tcp_orphan_retries, about 102 s (r2_orphan), not tcp_retries2's 924.6 s.
 const orphanGivesUp = `# scenario orphan-gives-up
-0.000000 server call listen
-0.001000 client call connect
-0.001100 client send SYN seq=0 ack=0 len=0
-0.001200 server send SYN,ACK seq=0 ack=1 len=0
-0.001300 client send ACK seq=1 ack=1 len=0
-0.001400 client state ESTABLISHED
-0.001400 server state ESTABLISHED
-0.003000 client call close
+` + handshake + `0.003000 client call close
 0.003100 client send FIN,ACK seq=1 ack=1 len=0
 0.003300 client state FIN_WAIT_1
 0.210000 client send FIN,ACK seq=1 ack=1 len=0

@@ -118,9 +118,6 @@ func (d *data) defs() string {
 	w.define("T_MSL", t.MSL, "ticks a segment may live")
 	w.define("T_RTO", t.RTO, "")
 	w.define("MAX_BACKOFF", t.MaxBackoff, "")
-	w.define("T_R2", t.R2, "")
-	w.define("T_R2_SYN", t.R2Syn, "")
-	w.define("T_R2_ORPHAN", t.R2Orphan, "R2 for an orphan's FIN")
 	w.define("T_TIME_WAIT", t.TimeWait, "")
 	w.define("T_FIN_WAIT_2", t.FinWait2, "0: no flush")
 	w.define("FLUSH_HELD", b2i(t.FlushHeld), "the flush also for a socket the application holds")
@@ -219,6 +216,14 @@ func (d *data) writeTable(w *writer) {
 		expiry = append(expiry, ident(k.Timer().Expiry().String()))
 	}
 	w.line("hidden byte tm_expiry[NTIMERS] = { %s };\t/* the event of timer k's expiry */", strings.Join(expiry, ", "))
+	// R2's ticks as the spec's arm declarations give them (model.Timing):
+	// r2_syn for a SYN, r2_orphan for an orphan's FIN, so that model.pml
+	// keeps no copy of those rules.
+	var r2 []int
+	for s := tcp.State(0); s < tcp.NumStates; s++ {
+		r2 = append(r2, d.M.Timing.Ticks(model.TimerR2, s, true), d.M.Timing.Ticks(model.TimerR2, s, false))
+	}
+	w.line("hidden byte r2_ticks[NSTATES*2] = { %s };\t/* R2 armed in state s: [s*2] held, [s*2+1] orphan */", join(r2))
 }
 
 func (d *data) tableName() string {

@@ -373,10 +373,7 @@ inline timers(X) {
 	:: TOP(TM_RETRANSMISSION) == OP_START && TM(X, TM_RETRANSMISSION) == 0 -> backoff[X] = 0; TM(X, TM_RETRANSMISSION) = T_RTO + 1
 	:: else -> skip
 	fi;
-	/* the spec's arm declarations for r2: r2_syn for a SYN or SYN,ACK,
-	 * r2_orphan for an orphan's FIN */
-	arm(X, TM_R2, ((st[X] == SYN_SENT || st[X] == SYN_RECEIVED) -> T_R2_SYN :
-		((!held[X] && (st[X] == FIN_WAIT_1 || st[X] == CLOSING || st[X] == LAST_ACK)) -> T_R2_ORPHAN : T_R2)), 1);
+	arm(X, TM_R2, r2_ticks[st[X]*2 + 1 - held[X]], 1);
 	arm(X, TM_TIME_WAIT, T_TIME_WAIT, 1);
 	/* the flush: none, or not for a socket the application still holds */
 	arm(X, TM_FIN_WAIT_2, T_FIN_WAIT_2, T_FIN_WAIT_2 > 0 && !(held[X] && !FLUSH_HELD))
