@@ -74,7 +74,7 @@ func TestRefusals(t *testing.T) {
 	for _, c := range []struct{ name, from, to, want string }{
 		{"a class the model does not run", "class fin_unacked FIN_WAIT_1 CLOSING LAST_ACK", "class fin_unacked FIN_WAIT_1 LAST_ACK", "class fin_unacked: CLOSING is in it, as the model runs it"},
 		{"a class renamed", "class fin_unacked ", "class fin_pending ", "class 4 is fin_pending, not fin_unacked"},
-		{"a duration the model does not arm", "arm r2 with r2_syn in SYN_SENT SYN_RECEIVED", "arm r2 with r2_syn in SYN_SENT", "timer r2 armed in SYN_RECEIVED for a socket held takes r2; the model arms it with r2_syn"},
+		{"a duration the model does not arm", "arm r2 with r2_synack in SYN_RECEIVED ", "# arm r2 with r2_synack in SYN_RECEIVED ", "timer r2 armed in SYN_RECEIVED for a socket held takes r2; the model arms it with r2_synack"},
 		{"an orphan's duration the model does not arm", "arm r2 with r2_orphan in FIN_WAIT_1 CLOSING LAST_ACK if orphan", "arm r2 with r2_orphan in FIN_WAIT_1 CLOSING if orphan", "timer r2 armed in LAST_ACK for a socket orphaned takes r2; the model arms it with r2_orphan"},
 		{"an orphan's duration for a held socket", "arm r2 with r2_orphan in FIN_WAIT_1 CLOSING LAST_ACK if orphan", "arm r2 with r2_orphan in FIN_WAIT_1 CLOSING LAST_ACK", "timer r2 armed in FIN_WAIT_1 for a socket held takes r2_orphan; the model arms it with r2"},
 		{"a backoff the model does not run", "arm persist doubling ", "arm persist then msl ", "timer persist re-armed after an expiry in CLOSED for a socket held takes"},

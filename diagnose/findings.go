@@ -255,7 +255,7 @@ func synRecv(groups []*Group, in *Input, c *citer, th Thresholds) []*Finding {
 			Says:     fmt.Sprintf("%d handshakes on %s wait for the client's last ACK%s", g.Count, g.Where, backlog(in, g.Where)),
 			Acts:     "the clients, or the path: their ACKs do not arrive (a SYN flood: net.ipv4.tcp_syncookies answers it); if the listener's Recv-Q is near its backlog, the application accepts too slowly",
 			Rules:    c.rules(c.rule("SYN_RECEIVED", spec.Rcv, "ACK"), c.rule("SYN_RECEIVED", spec.Timeout, "r2")),
-			Settings: []*Setting{c.setting("r2_syn")},
+			Settings: []*Setting{c.setting("r2_synack")},
 		})
 	}
 	return out

@@ -313,5 +313,5 @@ func TestSynReopensTimeWait(t *testing.T) {
 	_, running := server.Deadline(tcp.TimeWaitTimer)
 	assert.False(t, running, "time_wait stopped")
 	d, _ := server.Deadline(tcp.R2Timer)
-	assert.Equal(t, tcp.Linux.R2Syn, d.Sub(clk.now), "R2 for the new SYN,ACK is r2_syn")
+	assert.Equal(t, tcp.Linux.R2Synack, d.Sub(clk.now), "R2 for the new SYN,ACK is r2_synack")
 }

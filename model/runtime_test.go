@@ -42,8 +42,9 @@ func TestArmFollowsTheSpec(t *testing.T) {
 func TestRuntimeRules(t *testing.T) {
 	p := tcp.Linux
 	assert.Equal(t, p.R2Syn, p.Duration(tcp.R2Timer, tcp.SynSent, 0), "R2 in SYN_SENT is r2_syn")
-	assert.Equal(t, p.R2Syn, p.Duration(tcp.R2Timer, tcp.SynReceived, 0))
-	assert.Equal(t, p.R2Syn, p.Duration(tcp.R2Timer, tcp.SynReceived, tcp.SocketOrphan), "r2_syn for a SYN,ACK, orphan or not")
+	assert.Equal(t, p.R2Synack, p.Duration(tcp.R2Timer, tcp.SynReceived, 0), "R2 for a listener's SYN,ACK is r2_synack")
+	assert.Equal(t, p.R2Synack, p.Duration(tcp.R2Timer, tcp.SynReceived, tcp.SocketOrphan), "r2_synack, orphan or not")
+	assert.Equal(t, 63*time.Second, p.R2Synack, "tcp_synack_retries 5: 1+2+4+8+16+32 s")
 	assert.Equal(t, p.R2, p.Duration(tcp.R2Timer, tcp.FinWait1, 0), "a FIN_WAIT_1 after shutdown(): tcp_retries2")
 	assert.Equal(t, 102200*time.Millisecond, p.Duration(tcp.R2Timer, tcp.FinWait1, tcp.SocketOrphan), "an orphan's FIN_WAIT_1: tcp_orphan_retries, 8 while alive")
 	assert.Equal(t, p.R2Orphan, p.Duration(tcp.R2Timer, tcp.LastAck, tcp.SocketOrphan|tcp.SocketAsked))

@@ -20,8 +20,8 @@ type Profile struct {
 	Retransmission time.Duration
 	// R2 is the duration of timer r2: R2 (RFC 9293 3.8.3): gives up when the peer
 	// stopped answering retransmissions or keep-alive probes: abort, tell
-	// timed_out; the runtime arms it with r2_syn for a SYN or SYN,ACK, and with
-	// r2_orphan for an orphan's FIN.
+	// timed_out; the runtime arms it with r2_syn for a SYN, r2_synack for a
+	// listener's SYN,ACK, and with r2_orphan for an orphan's FIN.
 	R2 time.Duration
 	// TimeWait is the duration of timer time_wait: 2MSL; started on entering
 	// TIME_WAIT, restarted by a retransmitted FIN.
@@ -47,9 +47,13 @@ type Profile struct {
 	// MSL is msl: maximum segment lifetime; time_wait is 2*msl where a profile
 	// derives it.
 	MSL time.Duration
-	// R2Syn is r2_syn: R2 for a SYN or SYN,ACK: at least 3 minutes (RFC 9293 3.8.3
+	// R2Syn is r2_syn: R2 for a SYN (SYN_SENT): at least 3 minutes (RFC 9293 3.8.3
 	// MUST-23).
 	R2Syn time.Duration
+	// R2Synack is r2_synack: R2 for the SYN,ACK of a passive open (SYN_RECEIVED):
+	// a SYN segment too, so at least 3 minutes by RFC 9293 3.8.3 MUST-23; an OS
+	// may give up on a half-open connection sooner than on a connect().
+	R2Synack time.Duration
 	// R2Orphan is r2_orphan: R2 for an orphan (a socket the application closed:
 	// FIN_WAIT_1, CLOSING or LAST_ACK after close()), where an OS gives up on it
 	// sooner; none: the same R2 as a held socket.
@@ -80,6 +84,8 @@ var RFC9293 = Profile{
 	R2: 100 * time.Second,
 	// RFC9293 3.8.3 MUST-23 R2 for a SYN at least 3 minutes
 	R2Syn: 3 * time.Minute,
+	// RFC9293 3.8.3 MUST-23 R2 for a SYN segment at least 3 minutes; the SYN,ACK is one
+	R2Synack: 3 * time.Minute,
 	// RFC9293 3.8.4 MUST-28 interval MUST default to no less than two hours
 	Keepalive: 2 * time.Hour,
 	// RFC9293 3.9.1.1 OPEN timeout: present global default is five minutes
@@ -103,6 +109,8 @@ var Linux = Profile{
 	R2: 924600 * time.Millisecond,
 	// linux tcp_syn_retries=6 TCP_SYN_RETRIES, 1 s doubling: 1+2+..+64 = 127 s
 	R2Syn: 127 * time.Second,
+	// linux tcp_synack_retries=5 TCP_SYNACK_RETRIES, inet_connection_sock.c reqsk_timer_handler: 1 s doubling, the request dropped at the sixth expiry, 1+2+4+8+16+32 = 63 s
+	R2Synack: 63 * time.Second,
 	// linux tcp_timer.c tcp_write_timeout: a SOCK_DEAD socket retries tcp_orphan_retries times, whose default 0 means 8 while alive (8 corresponds to more than 100 seconds at the minimal RTO of 200 ms); tcp_model_timeout ((2<<8)-1) x TCP_RTO_MIN 200ms = 102.2 s
 	R2Orphan: 102200 * time.Millisecond,
 	// linux include/net/tcp.h TCP_KEEPALIVE_TIME, net.ipv4.tcp_keepalive_time
@@ -132,6 +140,8 @@ var BSD = Profile{
 	R2: 511 * time.Second,
 	// freebsd net.inet.tcp.keepinit = TCPTV_KEEP_INIT 75 s drops SYN_SENT
 	R2Syn: 75 * time.Second,
+	// freebsd tcp_timer_keep: keepinit TCPTV_KEEP_INIT 75 s drops a SYN_RECEIVED tcpcb; unverified for the syncache, which drops its entry after rexmtlimit 3 (1+2+4+8 = 15 s) while net.inet.tcp.syncookies=1 still completes a later handshake ACK, which the table has no cell for
+	R2Synack: 75 * time.Second,
 	// freebsd net.inet.tcp.keepidle = TCPTV_KEEP_IDLE; always_keepalive=1
 	Keepalive: 2 * time.Hour,
 	// freebsd net.inet.tcp.keepintvl = TCPTV_KEEPINTVL 75 s
@@ -158,6 +168,8 @@ var Solaris = Profile{
 	R2: 5 * time.Minute,
 	// illumos tcp_tunables.c _ip_abort_cinterval 3*MINUTES
 	R2Syn: 3 * time.Minute,
+	// illumos tcp_timers.c tcp_timer: SYN_RCVD takes SYN_SENT's second_ctimer_threshold, _ip_abort_cinterval 3*MINUTES
+	R2Synack: 3 * time.Minute,
 	// illumos tcp_tunables.c _keepalive_interval 2*HOURS
 	Keepalive: 2 * time.Hour,
 	// illumos tcp_timers.c tcp_keepalive_timer: first at RTO, doubling to rto_max
@@ -181,6 +193,8 @@ var Windows = Profile{
 	R2: 189 * time.Second,
 	// windows unverified: TcpMaxConnectRetransmissions 2 from 3 s RTO, 3+6+12
 	R2Syn: 21 * time.Second,
+	// windows unverified: TcpMaxConnectResponseRetransmissions 2 from 3 s RTO, 3+6+12
+	R2Synack: 21 * time.Second,
 	// windows KeepAliveTime 0x6DDD00 = 7,200,000 ms, Server 2003 registry docs
 	Keepalive: 2 * time.Hour,
 	// windows KeepAliveInterval 0x3E8 = 1,000 ms, Server 2003 registry docs
@@ -257,6 +271,8 @@ func (p *Profile) SetDuration(name string, d time.Duration) bool {
 		p.MSL = d
 	case "r2_syn":
 		p.R2Syn = d
+	case "r2_synack":
+		p.R2Synack = d
 	case "r2_orphan":
 		p.R2Orphan = d
 	case "keepalive_interval":
@@ -286,5 +302,5 @@ func (p *Profile) Step(s State, e Event) (Transition, bool) {
 
 // The build breaks here when types.go comes from another spec.
 func _() {
-	_ = map[bool]int{false: 0, SpecHash == "sha256:fc0038a90a0591a9b4a4c431744b57d32267bef21b71cb28cb39053af63eb803": 1}
+	_ = map[bool]int{false: 0, SpecHash == "sha256:54a42be60fbccc97a777be467c3b4b7c72089a2b00e7578cce111de428d48113": 1}
 }

@@ -147,10 +147,16 @@ func (p *Profile) Runs(t Timer, h Socket) bool {
 // the duration when it arms the timer: a socket orphaned while the timer runs
 // keeps it until the timer is armed again.
 func (p *Profile) Duration(t Timer, s State, h Socket) time.Duration {
-	// arm r2 with r2_syn in SYN_SENT SYN_RECEIVED: R2 for a SYN or SYN,ACK is at
-	// least 3 minutes (RFC 9293 3.8.3 MUST-23).
-	if t == R2Timer && (s == SynSent || s == SynReceived) && p.R2Syn != 0 {
+	// arm r2 with r2_syn in SYN_SENT: R2 for a SYN is at least 3 minutes (RFC 9293
+	// 3.8.3 MUST-23).
+	if t == R2Timer && (s == SynSent) && p.R2Syn != 0 {
 		return p.R2Syn
+	}
+	// arm r2 with r2_synack in SYN_RECEIVED: a listener's half-open connections
+	// are many and cost a peer nothing to make (a SYN flood), so an OS may bound
+	// their SYN,ACK retries apart (Linux tcp_synack_retries).
+	if t == R2Timer && (s == SynReceived) && p.R2Synack != 0 {
+		return p.R2Synack
 	}
 	// arm r2 with r2_orphan in FIN_WAIT_1 CLOSING LAST_ACK if orphan: nobody will
 	// read the error of an orphan whose FIN goes unanswered, and it holds memory

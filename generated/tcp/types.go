@@ -9,7 +9,7 @@ import (
 )
 
 // SpecHash identifies the spec this package was generated from; the other files check it at compile time.
-const SpecHash = "sha256:fc0038a90a0591a9b4a4c431744b57d32267bef21b71cb28cb39053af63eb803"
+const SpecHash = "sha256:54a42be60fbccc97a777be467c3b4b7c72089a2b00e7578cce111de428d48113"
 
 // SpecFile is the spec this package was generated from.
 const SpecFile = "spec/tcp.fsm"
@@ -204,8 +204,8 @@ const (
 	RetransmissionTimer Timer = 1
 	// R2Timer is r2: R2 (RFC 9293 3.8.3): gives up when the peer stopped answering
 	// retransmissions or keep-alive probes: abort, tell timed_out; the runtime
-	// arms it with r2_syn for a SYN or SYN,ACK, and with r2_orphan for an orphan's
-	// FIN.
+	// arms it with r2_syn for a SYN, r2_synack for a listener's SYN,ACK, and with
+	// r2_orphan for an orphan's FIN.
 	R2Timer Timer = 2
 	// TimeWaitTimer is time_wait: 2MSL; started on entering TIME_WAIT, restarted
 	// by a retransmitted FIN.
@@ -233,7 +233,7 @@ const (
 const NumTimers = 8
 
 var timerNames = [NumTimers]string{"", "retransmission", "r2", "time_wait", "fin_wait_2", "keepalive", "user_timeout", "persist"}
-var timerDocs = [NumTimers]string{"", "RTO (RFC 6298): resends the unacknowledged SYN, SYN,ACK or FIN, backing off; runs while one is in flight", "R2 (RFC 9293 3.8.3): gives up when the peer stopped answering retransmissions or keep-alive probes: abort, tell timed_out; the runtime arms it with r2_syn for a SYN or SYN,ACK, and with r2_orphan for an orphan's FIN", "2MSL; started on entering TIME_WAIT, restarted by a retransmitted FIN", "flush of an orphaned FIN_WAIT_2: not in the RFC, every OS has one; the runtime arms it only for an orphan (after close()) unless the profile's flush_held_fin_wait_2 switch is on", "idle time before the first keep-alive probe (RFC 9293 3.8.4: off by default, at least 2 h); after a probe the runtime re-arms it with keepalive_interval", "user timeout (RFC 9293 3.9.1.1, 3.10.8; TCP_USER_TIMEOUT): aborts when a SYN, FIN or data stays unacknowledged, or waits on a zero window, this long", "zero-window probe: the FIN is queued behind unsent data while the peer's window is closed (RFC 9293 3.8.6.1, 3.10.4), so a close can sit in FIN_WAIT_1 or LAST_ACK with nothing on the wire; each expiry sends a PROBE"}
+var timerDocs = [NumTimers]string{"", "RTO (RFC 6298): resends the unacknowledged SYN, SYN,ACK or FIN, backing off; runs while one is in flight", "R2 (RFC 9293 3.8.3): gives up when the peer stopped answering retransmissions or keep-alive probes: abort, tell timed_out; the runtime arms it with r2_syn for a SYN, r2_synack for a listener's SYN,ACK, and with r2_orphan for an orphan's FIN", "2MSL; started on entering TIME_WAIT, restarted by a retransmitted FIN", "flush of an orphaned FIN_WAIT_2: not in the RFC, every OS has one; the runtime arms it only for an orphan (after close()) unless the profile's flush_held_fin_wait_2 switch is on", "idle time before the first keep-alive probe (RFC 9293 3.8.4: off by default, at least 2 h); after a probe the runtime re-arms it with keepalive_interval", "user timeout (RFC 9293 3.9.1.1, 3.10.8; TCP_USER_TIMEOUT): aborts when a SYN, FIN or data stays unacknowledged, or waits on a zero window, this long", "zero-window probe: the FIN is queued behind unsent data while the peer's window is closed (RFC 9293 3.8.6.1, 3.10.4), so a close can sit in FIN_WAIT_1 or LAST_ACK with nothing on the wire; each expiry sends a PROBE"}
 
 // Valid reports whether t is one of the declared Timers, not the zero value or out of range.
 func (t Timer) Valid() bool {
