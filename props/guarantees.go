@@ -114,7 +114,7 @@ var OrphanFinWait2Flushed = check.Property{
 var ModelChecked = []check.Property{NoNewIncarnationDuring2MSL, EveryFINAcked, NoOldSegmentAccepted, OnlyActiveCloserTimeWaits,
 	CloseWaitEndsOnlyByApplication, OrphanFinWait2Flushed, NoDeadlock, GracefulCloseNeverReset, TimeWaitBounded, ConnectionEndsLegitimately, FINNotGivenUp,
 	BlindResetResisted, TimeWaitNotAssassinated, ChallengeACKsThrottled, BlindDataResisted, TimersEndWithConnection, ApplicationTold,
-	TimersRunWhereTheyAct, CallsAnswered}
+	TimersRunWhereTheyAct, CallsAnswered, ResetHonoured}
 
 // For lists the model-checked properties the bounds b exercise, in order:
 // P13, P15 and P16 speak only of the attacker's segments, so without an
@@ -587,3 +587,42 @@ func closeUnderWay(s *model.State, x int) bool {
 	}
 	return false
 }
+
+// ResetHonoured is P21: a RST the receiver must accept ends its connection
+// (RFC 9293 3.10.7.4 second: "enter the CLOSED state, delete the TCB"; a
+// passive open returns to LISTEN; 3.10.7.3 for SYN_SENT). The RST at
+// RCV.NXT (rcv RST; in SYN_SENT the one that ACKs our SYN) ends every
+// connection but a TIME_WAIT whose profile keeps RFC 1337's fix F1
+// (rfc1337 on), which ignores it as P14 asks. A RST in the window but not
+// at RCV.NXT (rcv RST_IN_WINDOW) ends it too where the profile does not
+// follow RFC 5961 3.2 (rfc5961 off: RFC 793's rule), but in SYN_SENT,
+// which judges a RST by its ACK, and in TIME_WAIT, which answers it with
+// an ACK or, under RFC 1337, ignores it. A table that ignores a RST keeps
+// a connection the peer no longer has: its FIN or data is resent until R2
+// gives up, and its application waits on a connection that is gone, the
+// end no other property sees, since giving up is a legitimate end. The
+// switches are the profile's: where one says the RST is to be ignored,
+// the table must ignore it, and where none does, it must end.
+var ResetHonoured = check.Property{ID: "P21", Step: func(m *model.Model, from *model.State, su *model.Succ) string {
+	l := su.Label
+	if l.Kind != model.Deliver && l.Kind != model.DeliverCopy && l.Kind != model.Forge || !l.From.Is(tcp.HasConnection) {
+		return ""
+	}
+	sw := m.Profile.Switches
+	switch l.Event {
+	case tcp.RcvRst:
+		if l.From == tcp.TimeWait && sw&tcp.RFC1337 != 0 {
+			return ""
+		}
+	case tcp.RcvRstInWindow:
+		if sw&tcp.RFC5961 != 0 || l.From == tcp.SynSent || l.From == tcp.TimeWait {
+			return ""
+		}
+	default:
+		return ""
+	}
+	if to := su.Next.E[l.End].St; to.Is(tcp.HasConnection) && su.Next.E[l.End].Inc == from.E[l.End].Inc {
+		return fmt.Sprintf("%s took %s in %s and went on in %s: the RST does not end its connection", sides[l.End], l.Event, l.From, to)
+	}
+	return ""
+}}

@@ -43,6 +43,7 @@ var All = []Property{
 	{ID: "P18", Name: "ApplicationTold", Statement: "the application holding a connection is told what the network did to it: that it is established (connected), that the peer finished sending (end_of_stream), and, when a segment or a timer ends it before both FINs were exchanged, how (reset, refused, timed out); an orphan, which the application let go, has nobody to tell"},
 	{ID: "P19", Name: "TimersRunWhereTheyAct", Statement: "a timer runs only in a state whose table acts on its expiry: in a state that holds a connection, no retransmission, R2, keep-alive, persist, user timeout or flush timer expires where the table ignores it as not running (a transition into that state must stop it); past the end of the connection that is P17"},
 	{ID: "P20", Name: "CallsAnswered", Statement: "the application's calls are answered: where it holds a connection, close() and abort() are never ignored (a refused close() says so: RFC 9293's \"connection closing\"), abort() ends the connection (CLOSED, RFC 9293 3.10.5), and shutdown() is ignored only where our FIN is already sent or queued"},
+	{ID: "P21", Name: "ResetHonoured", Statement: "a RST the receiver must accept ends its connection (CLOSED, or LISTEN again after a passive open): the RST at RCV.NXT in every state that holds a connection, but a TIME_WAIT that RFC 1337's fix keeps (rfc1337 on); and, where the profile does not follow RFC 5961 3.2 (rfc5961 off), a RST in the window too, but in SYN_SENT and TIME_WAIT"},
 }
 
 // Verdict is how a cell decides, as a Table reports it.
