@@ -5,7 +5,7 @@
 // itself and is checked here on the generated package that programs import
 // and on the spec's interpreter alike. The others are properties of two
 // endpoints running the table over a lossy network with timers (package
-// model); guarantees.go (bookkeeping.go for P17 to P20) states each as a
+// model); guarantees.go (bookkeeping.go for P17 to P20, resets.go for P21) states each as a
 // check.Property, with the qualifications the RFCs make in its doc
 // comment. P2 has a safety half,
 // checked on every step, and a liveness half, checked on the state graph
