@@ -114,7 +114,7 @@ var OrphanFinWait2Flushed = check.Property{
 var ModelChecked = []check.Property{NoNewIncarnationDuring2MSL, EveryFINAcked, NoOldSegmentAccepted, OnlyActiveCloserTimeWaits,
 	CloseWaitEndsOnlyByApplication, OrphanFinWait2Flushed, NoDeadlock, GracefulCloseNeverReset, TimeWaitBounded, ConnectionEndsLegitimately, FINNotGivenUp,
 	BlindResetResisted, TimeWaitNotAssassinated, ChallengeACKsThrottled, BlindDataResisted, TimersEndWithConnection, ApplicationTold,
-	TimersRunWhereTheyAct, CallsAnswered, ResetHonoured}
+	TimersRunWhereTheyAct, CallsAnswered, ResetHonoured, SynChallenged}
 
 // For lists the model-checked properties the bounds b exercise, in order:
 // P13, P15 and P16 speak only of the attacker's segments, so without an

@@ -5,7 +5,7 @@
 // itself and is checked here on the generated package that programs import
 // and on the spec's interpreter alike. The others are properties of two
 // endpoints running the table over a lossy network with timers (package
-// model); guarantees.go (bookkeeping.go for P17 to P20, resets.go for P21) states each as a
+// model); guarantees.go (bookkeeping.go for P17 to P20, resets.go for P21, syns.go for P22) states each as a
 // check.Property, with the qualifications the RFCs make in its doc
 // comment. P2 has a safety half,
 // checked on every step, and a liveness half, checked on the state graph
@@ -44,6 +44,7 @@ var All = []Property{
 	{ID: "P19", Name: "TimersRunWhereTheyAct", Statement: "a timer runs only in a state whose table acts on its expiry: in a state that holds a connection, no retransmission, R2, keep-alive, persist, user timeout or flush timer expires where the table ignores it as not running (a transition into that state must stop it); past the end of the connection that is P17"},
 	{ID: "P20", Name: "CallsAnswered", Statement: "the application's calls are answered: where it holds a connection, close() and abort() are never ignored (a refused close() says so: RFC 9293's \"connection closing\"), abort() ends the connection (CLOSED, RFC 9293 3.10.5), and shutdown() is ignored only where our FIN is already sent or queued"},
 	{ID: "P21", Name: "ResetHonoured", Statement: "a RST the receiver must accept ends its connection (CLOSED, or LISTEN again after a passive open): the RST at RCV.NXT in every state that holds a connection, but a TIME_WAIT that RFC 1337's fix keeps (rfc1337 on); and, where the profile does not follow RFC 5961 3.2 (rfc5961 off), a RST in the window too, but in SYN_SENT and TIME_WAIT"},
+	{ID: "P22", Name: "SynChallenged", Statement: "a SYN reaching a synchronized connection (ESTABLISHED to TIME_WAIT) draws a challenge ACK and is dropped: the state stays and nothing else happens (RFC 9293 3.10.7.4 fourth, RFC 5961 4.2), so that a peer that restarted learns its old connection is stale; but the SYN that reopens TIME_WAIT where the profile allows it (syn_reopens_time_wait), and one over the challenge ACK limit (P15)"},
 }
 
 // Verdict is how a cell decides, as a Table reports it.
