@@ -102,6 +102,7 @@ package promela
 
 import (
 	_ "embed"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -177,10 +178,14 @@ func Build(sp *spec.Spec, prof *spec.Profile, b model.Bounds, t bind.Table) (*mo
 	// model.pml's client opens only from CLOSED; the Go model's opens
 	// from its own TIME_WAIT too where the table lets connect() reuse it.
 	if tr, ok := m.Step(m.Profile.Switches, tcp.TimeWait, tcp.AppOpenActive); ok && tr.Verdict == tcp.Move {
-		return nil, src, fmt.Errorf("profile %s lets connect() reuse its own TIME_WAIT (reuse_own_time_wait): the export's client opens only from CLOSED; fsmgen check checks it", prof.Name)
+		return nil, src, fmt.Errorf("profile %s lets connect() reuse its own TIME_WAIT (reuse_own_time_wait): %w", prof.Name, ErrReusesTimeWait)
 	}
 	return m, src, nil
 }
+
+// ErrReusesTimeWait is Build's refusal of a table that lets connect()
+// reuse its own TIME_WAIT: model.pml's client opens only from CLOSED.
+var ErrReusesTimeWait = errors.New("the export's client opens only from CLOSED; fsmgen check checks it")
 
 // body is the hand-written Promela model; the lines includeDefs and
 // includeSteps, once each, are where the generated parts go.

@@ -248,11 +248,16 @@ var TimeWaitNotAssassinated = check.Property{
 
 // TimeWaitBounded is P10: a TIME_WAIT ends within the profile's time_wait.
 // Its timer runs for as long as the state lasts, its expiry ends the
-// state, and only the peer's retransmitted FIN restarts it (RFC 9293
-// 3.10.7.4 eighth: "restart the 2 MSL time-wait timeout"; 3.10.8). An
-// endpoint may leave TIME_WAIT early (a RST where the profile lets one end
-// it, the reopen rule); it may never hold the 4-tuple longer, which is what
-// a server full of TIME_WAIT sockets would otherwise be.
+// state, and the peer's retransmitted FIN, and nothing else, restarts it
+// (RFC 9293 3.10.7.4 eighth: "restart the 2 MSL time-wait timeout"; 3.10.8;
+// Linux inet_twsk_reschedule, FreeBSD tcp_twcheck). An endpoint may leave
+// TIME_WAIT early (a RST where the profile lets one end it, the reopen
+// rule); it may never hold the 4-tuple longer, which is what a server full
+// of TIME_WAIT sockets would otherwise be. The restart on a retransmitted
+// FIN is what the two reasons for TIME_WAIT ask: the FIN says our last ACK
+// was lost, so the ACK sent again may be lost too and the peer will send
+// its FIN again, which must find us here and not draw a RST; and that FIN
+// may linger in the network for an MSL after it was sent.
 var TimeWaitBounded = check.Property{
 	ID: "P10",
 	State: func(m *model.Model, s *model.State, stuck bool) string {
@@ -275,8 +280,13 @@ var TimeWaitBounded = check.Property{
 		if l.Kind == model.Fire && l.Event == tcp.TimeoutTimeWait {
 			return fmt.Sprintf("%s's time_wait timer expired and TIME_WAIT went on", sides[l.End])
 		}
-		if k := model.TimerTimeWait; after.Timers[k] > before.Timers[k] && l.Event != tcp.RcvFin && l.Event != tcp.RcvFinAck {
+		k := model.TimerTimeWait
+		fin := l.Event == tcp.RcvFin || l.Event == tcp.RcvFinAck
+		if after.Timers[k] > before.Timers[k] && !fin {
 			return fmt.Sprintf("%s restarted its time_wait timer on %s: only the peer's retransmitted FIN may", sides[l.End], l.Event)
+		}
+		if full := uint8(m.Timing.Ticks(k, tcp.TimeWait, after.Held) + 1); fin && after.Timers[k] != full {
+			return fmt.Sprintf("%s took the peer's retransmitted FIN (%s) in TIME_WAIT without restarting its time_wait timer: if its ACK is lost again, the next FIN may find TIME_WAIT gone", sides[l.End], l.Event)
 		}
 		return ""
 	},
