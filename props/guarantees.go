@@ -285,7 +285,7 @@ var TimeWaitBounded = check.Property{
 		if after.Timers[k] > before.Timers[k] && !fin {
 			return fmt.Sprintf("%s restarted its time_wait timer on %s: only the peer's retransmitted FIN may", sides[l.End], l.Event)
 		}
-		if full := uint8(m.Timing.Ticks(k, tcp.TimeWait, after.Held) + 1); fin && after.Timers[k] != full {
+		if fin && after.Timers[k] != uint8(m.Timing.Ticks(k, tcp.TimeWait, after.Held)+1) {
 			return fmt.Sprintf("%s took the peer's retransmitted FIN (%s) in TIME_WAIT without restarting its time_wait timer: if its ACK is lost again, the next FIN may find TIME_WAIT gone", sides[l.End], l.Event)
 		}
 		return ""

@@ -28,12 +28,7 @@ import (
 // another event (rcv CHALLENGE_LIMITED, P15's).
 var SynChallenged = check.Property{ID: "P22", Step: func(m *model.Model, from *model.State, su *model.Succ) string {
 	l := su.Label
-	switch l.Kind {
-	case model.Deliver, model.DeliverCopy, model.Forge:
-	default:
-		return ""
-	}
-	switch l.Event {
+	switch l.Event { // rcv events: a segment delivered, copied or forged
 	case tcp.RcvSyn, tcp.RcvSynHigherSeq, tcp.RcvSynAck, tcp.RcvSynAckOld:
 	default:
 		return ""
