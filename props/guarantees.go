@@ -114,7 +114,7 @@ var OrphanFinWait2Flushed = check.Property{
 var ModelChecked = []check.Property{NoNewIncarnationDuring2MSL, EveryFINAcked, NoOldSegmentAccepted, OnlyActiveCloserTimeWaits,
 	CloseWaitEndsOnlyByApplication, OrphanFinWait2Flushed, NoDeadlock, GracefulCloseNeverReset, TimeWaitBounded, ConnectionEndsLegitimately, FINNotGivenUp,
 	BlindResetResisted, TimeWaitNotAssassinated, ChallengeACKsThrottled, BlindDataResisted, TimersEndWithConnection, ApplicationTold,
-	TimersRunWhereTheyAct, CallsAnswered, ResetHonoured, SynChallenged}
+	TimersRunWhereTheyAct, CallsAnswered, ResetHonoured, SynChallenged, DataAnswered, AcksNotAcked}
 
 // For lists the model-checked properties the bounds b exercise, in order:
 // P13, P15 and P16 speak only of the attacker's segments, so without an
@@ -135,26 +135,6 @@ func For(b model.Bounds) []check.Property {
 
 // attackerOnly are the properties of the attacker's segments alone.
 var attackerOnly = map[string]bool{BlindResetResisted.ID: true, ChallengeACKsThrottled.ID: true, BlindDataResisted.ID: true}
-
-// BlindResetResisted is P13: a blind attacker cannot end a connection
-// (RFC 5961). A forged RST in the window but not at RCV.NXT (3.2), or a
-// forged SYN of any sequence number (4.2), that reaches an endpoint
-// holding a connection past SYN_SENT does not end it: the table answers
-// with a challenge ACK. The exact RST, at RCV.NXT, ends it by design:
-// no check tells it from the peer's, and a blind attacker hits it with
-// odds of about one in 2^32. Known weakness, which a profile may declare
-// as a finding: without RFC 5961's check (switch rfc5961 off) any RST in
-// the window resets, so an attacker who guesses the window (odds of the
-// window over 2^32) ends the connection. Forged ACKs and data are P16's.
-var BlindResetResisted = check.Property{
-	ID: "P13",
-	Step: func(m *model.Model, from *model.State, su *model.Succ) string {
-		return endedByForgery(&su.Label, model.RST, model.SYN)
-	},
-	ExcusedStep: func(m *model.Model, from *model.State, su *model.Succ) bool {
-		return su.Label.Event == tcp.RcvRstInWindow && m.Profile.Switches&tcp.RFC5961 == 0
-	},
-}
 
 // endedByForgery is the problem P13 and P16 report when step l is a
 // forged segment of kind a or b, not exact, that ended a connection past

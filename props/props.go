@@ -5,7 +5,8 @@
 // itself and is checked here on the generated package that programs import
 // and on the spec's interpreter alike. The others are properties of two
 // endpoints running the table over a lossy network with timers (package
-// model); guarantees.go (bookkeeping.go for P17 to P20, resets.go for P21, syns.go for P22) states each as a
+// model); guarantees.go (bookkeeping.go for P17 to P20, resets.go for P13 and P21, syns.go for P22,
+// answers.go for P23 and P24) states each as a
 // check.Property, with the qualifications the RFCs make in its doc
 // comment. P2 has a safety half,
 // checked on every step, and a liveness half, checked on the state graph
@@ -35,7 +36,7 @@ var All = []Property{
 	{ID: "P10", Name: "TimeWaitBounded", Statement: "a TIME_WAIT ends within the profile's time_wait: its timer runs for as long as it lasts, its expiry ends it, and the peer's retransmitted FIN restarts it, nothing else; it may end earlier (a RST where the profile allows, the reopen rule), never later"},
 	{ID: "P11", Name: "ConnectionEndsLegitimately", Statement: "a connection ends only by the FIN exchange, a RST sent or received, or a timer the spec declares as giving up (giveup): an abort without RST or a close() that drops the connection silently is a violation"},
 	{ID: "P12", Name: "FINNotGivenUp", Statement: "a FIN is ACKed, not given up on: an endpoint whose FIN is not yet ACKed does not end by a timer that gives up while its peer still holds the connection to ACK it (a user timeout the application sets may, while the close is under way or the FIN waits on a zero window)"},
-	{ID: "P13", Name: "BlindResetResisted", Statement: "under an off-path attacker (fsmgen check -attacker) a forged RST in the window but not at RCV.NXT, or a forged SYN, does not end a connection past SYN_SENT: it draws a challenge ACK (RFC 5961 3.2, 4.2); only the exact RST, at RCV.NXT, resets"},
+	{ID: "P13", Name: "BlindResetResisted", Statement: "under an off-path attacker (fsmgen check -attacker) a forged RST in the window but not at RCV.NXT, or a forged SYN, does not end a connection past SYN_SENT: it draws a challenge ACK (RFC 5961 3.2, 4.2); only the exact RST, at RCV.NXT, resets. Where the profile follows RFC 5961 3.2 (rfc5961 on), the inexact RST reaching SYN_RECEIVED to LAST_ACK (TIME_WAIT is P14's) must draw that challenge ACK and be dropped: the state stays and the ACK is the only action"},
 	{ID: "P14", Name: "TimeWaitNotAssassinated", Statement: "no RST ends TIME_WAIT, stray or forged (RFC 1337 3, fix F1): it keeps its 2MSL against old duplicates"},
 	{ID: "P15", Name: "ChallengeACKsThrottled", Statement: "under an off-path attacker (fsmgen check -attacker) a connection sends at most its profile's challenge_acks challenge ACKs at one instant (between two ticks of the model), and drops the RSTs and SYNs beyond them unanswered (RFC 5961 7 ACK throttling); a profile without a limit sends one for each"},
 	{ID: "P16", Name: "BlindDataResisted", Statement: "under an off-path attacker (fsmgen check -attacker) a forged ACK or data segment in the window but not exact (RFC 5961 5) does not end a connection past SYN_SENT; known weakness of every profile: data reaching FIN_WAIT_1 or FIN_WAIT_2 after close() draws a RST (RFC 9293 3.6.1 SHLD-3), so a blind data segment in the window ends an orphan"},
@@ -45,6 +46,8 @@ var All = []Property{
 	{ID: "P20", Name: "CallsAnswered", Statement: "the application's calls are answered: where it holds a connection, close() and abort() are never ignored (a refused close() says so: RFC 9293's \"connection closing\"), abort() ends the connection (CLOSED, RFC 9293 3.10.5), and shutdown() is ignored only where our FIN is already sent or queued"},
 	{ID: "P21", Name: "ResetHonoured", Statement: "a RST the receiver must accept ends its connection (CLOSED, or LISTEN again after a passive open): the RST at RCV.NXT in every state that holds a connection, but a TIME_WAIT that RFC 1337's fix keeps (rfc1337 on); and, where the profile does not follow RFC 5961 3.2 (rfc5961 off), a RST in the window too, but in SYN_SENT and TIME_WAIT"},
 	{ID: "P22", Name: "SynChallenged", Statement: "a SYN reaching a synchronized connection (ESTABLISHED to TIME_WAIT) draws a challenge ACK and is dropped: the state stays and nothing else happens (RFC 9293 3.10.7.4 fourth, RFC 5961 4.2), so that a peer that restarted learns its old connection is stale; but the SYN that reopens TIME_WAIT where the profile allows it (syn_reopens_time_wait), and one over the challenge ACK limit (P15)"},
+	{ID: "P23", Name: "DataAnswered", Statement: "new data reaching a connection that still receives (SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2) is answered: data the application will read is ACKed and ends or moves nothing (RFC 9293 3.10.7.4 seventh; SYN_RECEIVED completes its handshake on it), and data reaching an orphan, whose application called close(), draws a RST and ends it (RFC 9293 3.6.1 SHLD-3)"},
+	{ID: "P24", Name: "AcksNotAcked", Statement: "a bare acceptable ACK (no data, SYN, FIN or RST; one that changes the peer's window too) reaching a synchronized connection draws no ACK: it occupies no sequence space (RFC 9293 3.10.7.4 fifth to eighth), and two ends that ACK each other's ACKs never stop; an ACK of something not yet sent, which the RFC answers, is not one"},
 }
 
 // Verdict is how a cell decides, as a Table reports it.
