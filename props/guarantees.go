@@ -114,27 +114,38 @@ var OrphanFinWait2Flushed = check.Property{
 var ModelChecked = []check.Property{NoNewIncarnationDuring2MSL, EveryFINAcked, NoOldSegmentAccepted, OnlyActiveCloserTimeWaits,
 	CloseWaitEndsOnlyByApplication, OrphanFinWait2Flushed, NoDeadlock, GracefulCloseNeverReset, TimeWaitBounded, ConnectionEndsLegitimately, FINNotGivenUp,
 	BlindResetResisted, TimeWaitNotAssassinated, ChallengeACKsThrottled, BlindDataResisted, TimersEndWithConnection, ApplicationTold,
-	TimersRunWhereTheyAct, CallsAnswered, ResetHonoured, SynChallenged, DataAnswered, AcksNotAcked}
+	TimersRunWhereTheyAct, CallsAnswered, ResetHonoured, SynChallenged, DataAnswered, AcksNotAcked,
+	ZeroWindowProbed}
 
-// For lists the model-checked properties the bounds b exercise, in order:
-// P13, P15 and P16 speak only of the attacker's segments, so without an
-// attacker (Bounds.Attacks 0) they are left out rather than reported as
-// holding.
+// For lists the model-checked properties the bounds b exercise, in order.
+// A property of segments the bounds never make is left out rather than
+// reported as holding: P13, P15 and P16 speak only of the attacker's
+// (Bounds.Attacks 0), P23 of data (Bounds.Data; the attacker forges
+// data only where the applications write some), and P25 of the zero
+// window (Bounds.ZeroWindow).
 func For(b model.Bounds) []check.Property {
-	if b.Attacks > 0 {
-		return ModelChecked
-	}
 	var out []check.Property
 	for _, p := range ModelChecked {
-		if !attackerOnly[p.ID] {
+		if exercised(p.ID, b) {
 			out = append(out, p)
 		}
 	}
 	return out
 }
 
-// attackerOnly are the properties of the attacker's segments alone.
-var attackerOnly = map[string]bool{BlindResetResisted.ID: true, ChallengeACKsThrottled.ID: true, BlindDataResisted.ID: true}
+// exercised reports whether the bounds b make the segments property id
+// speaks of.
+func exercised(id string, b model.Bounds) bool {
+	switch id {
+	case BlindResetResisted.ID, ChallengeACKsThrottled.ID, BlindDataResisted.ID:
+		return b.Attacks > 0
+	case DataAnswered.ID:
+		return b.Data > 0
+	case ZeroWindowProbed.ID:
+		return b.ZeroWindow
+	}
+	return true
+}
 
 // endedByForgery is the problem P13 and P16 report when step l is a
 // forged segment of kind a or b, not exact, that ended a connection past

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/tcpfsm/tcpfsm/model"
 )
 
 // fakeTable is a 2-state, 2-event table whose cells a test can break.
@@ -74,4 +76,28 @@ func TestPropertyList(t *testing.T) {
 		assert.NotEmpty(t, p.Name)
 		assert.NotEmpty(t, p.Statement)
 	}
+}
+
+// TestForLeavesOutWhatTheBoundsNeverMake: a property of segments the
+// bounds never make is not checked, so never reported as holding there:
+// the attacker's without the attacker, P23 without data, P25 without the
+// zero window; each is checked where its bounds make them.
+func TestForLeavesOutWhatTheBoundsNeverMake(t *testing.T) {
+	ids := func(b model.Bounds) []string {
+		var out []string
+		for _, p := range For(b) {
+			out = append(out, p.ID)
+		}
+		return out
+	}
+	quick := ids(model.QuickBounds())
+	for _, id := range []string{"P13", "P15", "P16", "P23", "P25"} {
+		assert.NotContains(t, quick, id, "without the attacker, data or the zero window")
+	}
+	assert.Contains(t, quick, "P24")
+	assert.Subset(t, ids(model.AttackBounds()), []string{"P13", "P15", "P16"})
+	assert.NotContains(t, ids(model.AttackBounds()), "P25")
+	data := ids(model.DataBounds())
+	assert.Subset(t, data, []string{"P23", "P25"}, "the data run has the zero window")
+	assert.Len(t, ids(func() model.Bounds { b := model.DataBounds(); b.Attacks = 1; return b }()), len(ModelChecked), "every property where the bounds make everything")
 }

@@ -22,8 +22,9 @@ func TestRunTCP(t *testing.T) {
 	assert.Zero(t, failures, rep.Failures())
 	require.Len(t, rep.Results, len(sp.Profiles))
 	for _, r := range rep.Results {
-		// Every property but P13, which needs the attacker.
-		require.Len(t, r.Properties, len(props.All)-3, r.Profile) // all but P13, P15 and P16, which need the attacker
+		// Every property but P13, P15 and P16, which need the attacker, P23,
+		// which needs data, and P25, which needs the zero window.
+		require.Len(t, r.Properties, len(props.All)-5, r.Profile)
 		for _, p := range r.Properties {
 			want := "holds"
 			if r.Profile != "bsd" && p.ID == "P14" {
@@ -49,8 +50,8 @@ func TestRunTCP(t *testing.T) {
 	// found is said so, and nothing is said to hold.
 	assert.True(t, strings.HasPrefix(v[0], "Not verified at fsmgen check's default bounds"), v[0])
 	assert.Contains(t, v[0], "Model-checked when generated only at weaker bounds: client A and server B over a network of capacity 1")
-	assert.Regexp(t, `^rfc9293: \d+ states; P1 P2 P3 P4 P5 P6 P8 P9 P10 P11 P17 P18 P19 P20 P21 P22 P23 P24 show no violation; findings the profile declares: P7 P12 P14\.$`, v[1])
-	assert.Regexp(t, `^bsd: \d+ states; P1 P2 P3 P4 P5 P6 P7 P8 P9 P10 P11 P12 P14 P17 P18 P19 P20 P21 P22 P23 P24 show no violation\.$`, v[3])
+	assert.Regexp(t, `^rfc9293: \d+ states; P1 P2 P3 P4 P5 P6 P8 P9 P10 P11 P17 P18 P19 P20 P21 P22 P24 show no violation; findings the profile declares: P7 P12 P14\.$`, v[1])
+	assert.Regexp(t, `^bsd: \d+ states; P1 P2 P3 P4 P5 P6 P7 P8 P9 P10 P11 P12 P14 P17 P18 P19 P20 P21 P22 P24 show no violation\.$`, v[3])
 }
 
 // TestRunRefusesBadFindings: a finding on no property, or on one with no
@@ -60,7 +61,7 @@ func TestRunRefusesBadFindings(t *testing.T) {
 	const line = "  finding               P7    [RFC9293 3.6"
 	require.Contains(t, src, line)
 	for id, want := range map[string]string{
-		"P25": "finding P25: there is no such property (P1, P2, P3, P4, P5, P6, P7, P8, P9, P10, P11, P12, P13, P14, P15, P16, P17, P18, P19, P20, P21, P22, P23, P24)",
+		"P26": "finding P26: there is no such property (P1, P2, P3, P4, P5, P6, P7, P8, P9, P10, P11, P12, P13, P14, P15, P16, P17, P18, P19, P20, P21, P22, P23, P24, P25)",
 		"P4":  "finding P4: P4 has no known weakness a finding can name (findings may name P3, P7, P8, P12, P13, P14, P15, P16)",
 	} {
 		sp, err := spec.Parse("bad.fsm", []byte(strings.Replace(src, line, strings.Replace(line, "P7", id, 1), 1)))
@@ -117,7 +118,7 @@ func TestRunInterrupted(t *testing.T) {
 	}
 	assert.True(t, linux.Incomplete)
 	assert.Equal(t, 1, linux.States)
-	require.Len(t, linux.Properties, len(props.All)-3, "all but P13, P15 and P16, which need the attacker")
+	require.Len(t, linux.Properties, len(props.All)-5, "all but P13, P15 and P16, which need the attacker, P23, data, and P25, the zero window")
 	for _, p := range linux.Properties {
 		if p.ID == "P9" {
 			assert.Equal(t, "holds", p.Status(), "P9 is checked on the table, not by the exploration")
@@ -131,7 +132,7 @@ func TestRunInterrupted(t *testing.T) {
 
 	var text strings.Builder
 	require.NoError(t, rep.WriteText(&text, sp))
-	assert.Regexp(t, `(?m)^linux( +unchecked){8} +holds( +unchecked){12} +1 +0 `, text.String())
+	assert.Regexp(t, `(?m)^linux( +unchecked){8} +holds( +unchecked){11} +1 +0 `, text.String())
 	assert.True(t, strings.HasSuffix(text.String(), "\ninterrupted: profile linux incomplete after 1 states; the results above are of the finished profiles (of linux, only P9, checked on the table; the other properties are unchecked)\n\nVerdict: incomplete: interrupted before every profile was checked.\n"), text.String())
 	var js strings.Builder
 	require.NoError(t, rep.WriteJSON(&js))

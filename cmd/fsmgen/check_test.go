@@ -139,7 +139,7 @@ func TestCheckProfileNotLeftOnFailure(t *testing.T) {
 func TestCheckAttacker(t *testing.T) {
 	code, stdout, stderr := fsmgen("check", "-profile", "linux", "-capacity", "1", "-attacker")
 	require.Equal(t, 0, code, stderr)
-	assert.Regexp(t, `(?m)^linux( +(holds|finding)){24} +\d+ `, stdout)
+	assert.Regexp(t, `(?m)^linux( +(holds|finding)){23} +\d+ `, stdout)
 	assert.Contains(t, stdout, "P13 BlindResetResisted")
 	assert.Contains(t, stdout, "an off-path attacker forging up to 1 segments")
 	assert.Contains(t, stdout, "Finding P14 under linux, as the profile declares")
