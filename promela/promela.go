@@ -116,7 +116,7 @@ import (
 
 // Properties are the IDs of the properties the model asserts, in the
 // order of their bits in the CHECK mask (P1 is bit 0). The later ones
-// (P10 to P25) are fsmgen check's alone: the cross-check with SPIN
+// (P10 to P26) are fsmgen check's alone: the cross-check with SPIN
 // compares these.
 var Properties = []string{"P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8"}
 

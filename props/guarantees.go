@@ -115,14 +115,14 @@ var ModelChecked = []check.Property{NoNewIncarnationDuring2MSL, EveryFINAcked, N
 	CloseWaitEndsOnlyByApplication, OrphanFinWait2Flushed, NoDeadlock, GracefulCloseNeverReset, TimeWaitBounded, ConnectionEndsLegitimately, FINNotGivenUp,
 	BlindResetResisted, TimeWaitNotAssassinated, ChallengeACKsThrottled, BlindDataResisted, TimersEndWithConnection, ApplicationTold,
 	TimersRunWhereTheyAct, CallsAnswered, ResetHonoured, SynChallenged, DataAnswered, AcksNotAcked,
-	ZeroWindowProbed}
+	ZeroWindowProbed, KeepAliveProbes}
 
 // For lists the model-checked properties the bounds b exercise, in order.
-// A property of segments the bounds never make is left out rather than
-// reported as holding: P13, P15 and P16 speak only of the attacker's
+// A property of what the bounds never make happen is left out rather
+// than reported as holding: P13, P15 and P16 speak only of the attacker's
 // (Bounds.Attacks 0), P23 of data (Bounds.Data; the attacker forges
-// data only where the applications write some), and P25 of the zero
-// window (Bounds.ZeroWindow).
+// data only where the applications write some), P25 of the zero window
+// (Bounds.ZeroWindow), and P26 of keep-alive (Bounds.KeepAlive).
 func For(b model.Bounds) []check.Property {
 	var out []check.Property
 	for _, p := range ModelChecked {
@@ -143,6 +143,8 @@ func exercised(id string, b model.Bounds) bool {
 		return b.Data > 0
 	case ZeroWindowProbed.ID:
 		return b.ZeroWindow
+	case KeepAliveProbes.ID:
+		return b.KeepAlive > 0
 	}
 	return true
 }

@@ -6,7 +6,7 @@
 // and on the spec's interpreter alike. The others are properties of two
 // endpoints running the table over a lossy network with timers (package
 // model); guarantees.go (bookkeeping.go for P17 to P20, resets.go for P13 and P21, syns.go for P22,
-// answers.go for P23 and P24, window.go for P25) states each as a
+// answers.go for P23 and P24, window.go for P25, keepalive.go for P26) states each as a
 // check.Property, with the qualifications the RFCs make in its doc
 // comment. P2 has a safety half,
 // checked on every step, and a liveness half, checked on the state graph
@@ -49,6 +49,7 @@ var All = []Property{
 	{ID: "P23", Name: "DataAnswered", Statement: "new data reaching a connection that still receives (SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2) is answered: data the application will read is ACKed and ends or moves nothing (RFC 9293 3.10.7.4 seventh; SYN_RECEIVED completes its handshake on it), and data reaching an orphan, whose application called close(), draws a RST and ends it (RFC 9293 3.6.1 SHLD-3)"},
 	{ID: "P24", Name: "AcksNotAcked", Statement: "a bare acceptable ACK (no data, SYN, FIN or RST; one that changes the peer's window too) reaching a synchronized connection draws no ACK: it occupies no sequence space (RFC 9293 3.10.7.4 fifth to eighth), and two ends that ACK each other's ACKs never stop; an ACK of something not yet sent, which the RFC answers, is not one"},
 	{ID: "P25", Name: "ZeroWindowProbed", Statement: "an endpoint whose data or FIN waits behind the peer's closed window probes it (RFC 9293 3.8.6.1 MUST-36): while something waits and the connection holds, its persist timer runs, and each expiry sends a PROBE, since the ACK that reopens the window is not retransmitted and only a probe asks for it again"},
+	{ID: "P26", Name: "KeepAliveProbes", Statement: "where keep-alive runs (fsmgen check -keepalive), each expiry of its timer that leaves the connection standing sends a PROBE (RFC 9293 3.8.4), keeps the timer running for the next probe, and leaves R2 running, which gives up on a peer that answers none: no probe and R2 gives up on a live peer never asked; no R2 and a vanished peer is probed for ever"},
 }
 
 // Verdict is how a cell decides, as a Table reports it.

@@ -78,10 +78,11 @@ func TestPropertyList(t *testing.T) {
 	}
 }
 
-// TestForLeavesOutWhatTheBoundsNeverMake: a property of segments the
-// bounds never make is not checked, so never reported as holding there:
+// TestForLeavesOutWhatTheBoundsNeverMake: a property of what the bounds
+// never make happen is not checked, so never reported as holding there:
 // the attacker's without the attacker, P23 without data, P25 without the
-// zero window; each is checked where its bounds make them.
+// zero window, P26 without keep-alive; each is checked where its bounds
+// make them.
 func TestForLeavesOutWhatTheBoundsNeverMake(t *testing.T) {
 	ids := func(b model.Bounds) []string {
 		var out []string
@@ -91,13 +92,17 @@ func TestForLeavesOutWhatTheBoundsNeverMake(t *testing.T) {
 		return out
 	}
 	quick := ids(model.QuickBounds())
-	for _, id := range []string{"P13", "P15", "P16", "P23", "P25"} {
-		assert.NotContains(t, quick, id, "without the attacker, data or the zero window")
+	for _, id := range []string{"P13", "P15", "P16", "P23", "P25", "P26"} {
+		assert.NotContains(t, quick, id, "without the attacker, data, the zero window or keep-alive")
 	}
 	assert.Contains(t, quick, "P24")
 	assert.Subset(t, ids(model.AttackBounds()), []string{"P13", "P15", "P16"})
 	assert.NotContains(t, ids(model.AttackBounds()), "P25")
 	data := ids(model.DataBounds())
 	assert.Subset(t, data, []string{"P23", "P25"}, "the data run has the zero window")
-	assert.Len(t, ids(func() model.Bounds { b := model.DataBounds(); b.Attacks = 1; return b }()), len(ModelChecked), "every property where the bounds make everything")
+	assert.Subset(t, ids(model.KeepAliveBounds()), []string{"P23", "P26"})
+	assert.NotContains(t, data, "P26")
+	all := model.DataBounds()
+	all.Attacks, all.KeepAlive = 1, 2
+	assert.Len(t, ids(all), len(ModelChecked), "every property where the bounds make everything happen")
 }

@@ -53,7 +53,8 @@ type Regeneration struct {
 // keeps the committed table fresh. It checks sp with the spec's
 // interpreter (the table about to be written) on the quick bounds, then on
 // the bounds of opt unless reg.Prior already records that check for this
-// spec and a checker that gives the same quick verdict; it refuses a spec
+// spec and a checker that gives the same quick verdict, and names every
+// property the check reports (unrecorded); it refuses a spec
 // whose check fails with a Refused, and generates the package with out's
 // options, what the check found recorded in its documentation, and the
 // record as RecordFile. A check at bounds weaker than the defaults is
@@ -84,12 +85,15 @@ func Generate(sp *spec.Spec, out gen.Options, opt Options, reg Regeneration) (fi
 	switch p := reg.Prior; {
 	case opt.Bounds == model.QuickBounds() && len(opt.Also) == 0 && quick != nil:
 		rec.Lines = rec.Quick
-	case p != nil && !reg.Recheck && p.Spec == rec.Spec && p.Bounds == rec.Bounds && equalLines(p.Quick, rec.Quick):
+	case p != nil && !reg.Recheck && p.Spec == rec.Spec && p.Bounds == rec.Bounds && equalLines(p.Quick, rec.Quick) && unrecorded(sp, p.Lines, opt) == "":
 		rec.Lines, reused = p.Lines, true
 	case reg.NoCheck:
 		why := "was made from another spec"
-		if p.Spec == rec.Spec {
+		switch {
+		case p.Spec == rec.Spec && p.Bounds != rec.Bounds:
 			why = "records other bounds (" + p.Bounds + ")"
+		case p.Spec == rec.Spec:
+			why = "does not record " + unrecorded(sp, p.Lines, opt) + ", which the check now reports"
 		}
 		return nil, false, Stale{Record: RecordFile, Why: why}
 	default:

@@ -6,6 +6,12 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+
+	"github.com/tcpfsm/tcpfsm/assoc"
+	"github.com/tcpfsm/tcpfsm/bind"
+	"github.com/tcpfsm/tcpfsm/model"
+	"github.com/tcpfsm/tcpfsm/props"
+	"github.com/tcpfsm/tcpfsm/spec"
 )
 
 // RecordFile is the name of the verification record fsmgen gen keeps
@@ -57,6 +63,48 @@ func (r Record) Format() []byte {
 // Same reports whether r and o record the same check.
 func (r Record) Same(o Record) bool {
 	return r.Spec == o.Spec && r.Bounds == o.Bounds && equalLines(r.Quick, o.Quick) && equalLines(r.Lines, o.Lines)
+}
+
+// unrecorded is the first property the check of sp on opt reports that
+// the record's verdicts, lines, do not name, or "" when they name every
+// one. The quick verdict in the key does not show a property that only
+// the Also bounds exercise (P26 only with keep-alive), so without this a
+// record made before such a property was added would be reused as if it
+// had checked it.
+func unrecorded(sp *spec.Spec, lines []string, opt Options) string {
+	named := map[string]bool{}
+	for _, l := range lines {
+		for _, w := range strings.FieldsFunc(l, func(r rune) bool { return strings.ContainsRune(" ;:,.()", r) }) {
+			named[w] = true
+		}
+	}
+	for _, id := range reported(sp, opt) {
+		if !named[id] {
+			return id
+		}
+	}
+	return ""
+}
+
+// reported are the model-checked properties the check of sp on opt
+// reports: for the TCP vocabulary props.For of its bounds and of each of
+// its Also, for the SCTP one the association model's.
+func reported(sp *spec.Spec, opt Options) []string {
+	var ids []string
+	if _, err := bind.Interpreter(sp); err != nil {
+		if _, aerr := assoc.Interpreter(sp); aerr == nil {
+			for _, p := range assoc.Properties {
+				ids = append(ids, p.ID)
+			}
+		}
+		return ids
+	}
+	for _, b := range append([]model.Bounds{opt.Bounds}, opt.Also...) {
+		for _, p := range props.For(b) {
+			ids = append(ids, p.ID)
+		}
+	}
+	return ids
 }
 
 func equalLines(a, b []string) bool {

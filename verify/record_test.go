@@ -9,6 +9,7 @@ import (
 
 	"github.com/tcpfsm/tcpfsm/gen"
 	"github.com/tcpfsm/tcpfsm/model"
+	"github.com/tcpfsm/tcpfsm/props"
 	"github.com/tcpfsm/tcpfsm/spec"
 )
 
@@ -99,12 +100,26 @@ func TestGenerateReusesOnlyAFittingRecord(t *testing.T) {
 
 	// A forged record for this spec whose full check says something else:
 	// reused as is while it fits, so the fingerprint is what guards it.
+	var ids []string
+	for _, p := range props.For(b) {
+		ids = append(ids, p.ID)
+	}
 	forged := rec
-	forged.Lines = []string{"forged"}
+	forged.Lines = []string{"forged: " + strings.Join(ids, " ") + " hold."}
 	got, reused, err := Generate(sp, out, opt, Regeneration{Prior: &forged})
 	require.NoError(t, err)
 	assert.True(t, reused)
 	assert.Contains(t, string(got[len(got)-1].Data), "verified forged")
+	// A record that does not name a property the check reports (made
+	// before it was added) is checked again, and with NoCheck it is Stale.
+	older := rec
+	older.Lines = []string{"forged: " + strings.Join(ids[:len(ids)-1], " ") + " hold."}
+	got, reused, err = Generate(sp, out, opt, Regeneration{Prior: &older})
+	require.NoError(t, err)
+	assert.False(t, reused)
+	assert.Equal(t, files, got)
+	_, _, err = Generate(sp, out, opt, Regeneration{Prior: &older, NoCheck: true})
+	assert.ErrorContains(t, err, "stale: verification.txt does not record "+ids[len(ids)-1]+", which the check now reports")
 	// With another quick verdict (another checker) it is checked again.
 	forged.Quick = append([]string(nil), rec.Quick...)
 	forged.Quick[1] += " "

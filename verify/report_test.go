@@ -276,7 +276,7 @@ func TestReportOfRFC9293(t *testing.T) {
 	assert.Positive(t, r.States)
 	var ids []string
 	for _, p := range props.All {
-		if p.ID != "P13" && p.ID != "P15" && p.ID != "P16" && p.ID != "P23" && p.ID != "P25" { // the attacker's, data's and the zero window's: not without them
+		if p.ID != "P13" && p.ID != "P15" && p.ID != "P16" && p.ID != "P23" && p.ID != "P25" && p.ID != "P26" { // the attacker's, data's, the zero window's and keep-alive's: not without them
 			ids = append(ids, p.ID)
 		}
 	}

@@ -23,8 +23,8 @@ func TestRunTCP(t *testing.T) {
 	require.Len(t, rep.Results, len(sp.Profiles))
 	for _, r := range rep.Results {
 		// Every property but P13, P15 and P16, which need the attacker, P23,
-		// which needs data, and P25, which needs the zero window.
-		require.Len(t, r.Properties, len(props.All)-5, r.Profile)
+		// which needs data, P25, the zero window, and P26, keep-alive.
+		require.Len(t, r.Properties, len(props.All)-6, r.Profile)
 		for _, p := range r.Properties {
 			want := "holds"
 			if r.Profile != "bsd" && p.ID == "P14" {
@@ -61,7 +61,7 @@ func TestRunRefusesBadFindings(t *testing.T) {
 	const line = "  finding               P7    [RFC9293 3.6"
 	require.Contains(t, src, line)
 	for id, want := range map[string]string{
-		"P26": "finding P26: there is no such property (P1, P2, P3, P4, P5, P6, P7, P8, P9, P10, P11, P12, P13, P14, P15, P16, P17, P18, P19, P20, P21, P22, P23, P24, P25)",
+		"P27": "finding P27: there is no such property (P1, P2, P3, P4, P5, P6, P7, P8, P9, P10, P11, P12, P13, P14, P15, P16, P17, P18, P19, P20, P21, P22, P23, P24, P25, P26)",
 		"P4":  "finding P4: P4 has no known weakness a finding can name (findings may name P3, P7, P8, P12, P13, P14, P15, P16)",
 	} {
 		sp, err := spec.Parse("bad.fsm", []byte(strings.Replace(src, line, strings.Replace(line, "P7", id, 1), 1)))
@@ -118,7 +118,7 @@ func TestRunInterrupted(t *testing.T) {
 	}
 	assert.True(t, linux.Incomplete)
 	assert.Equal(t, 1, linux.States)
-	require.Len(t, linux.Properties, len(props.All)-5, "all but P13, P15 and P16, which need the attacker, P23, data, and P25, the zero window")
+	require.Len(t, linux.Properties, len(props.All)-6, "all but P13, P15 and P16, which need the attacker, P23, data, P25, the zero window, and P26, keep-alive")
 	for _, p := range linux.Properties {
 		if p.ID == "P9" {
 			assert.Equal(t, "holds", p.Status(), "P9 is checked on the table, not by the exploration")

@@ -74,7 +74,7 @@ func runGen(c *specCommand, args []string, stdout, stderr io.Writer) error {
 	}
 	how := ""
 	if reused {
-		how = fmt.Sprintf(" (checked at the quick bounds; the check at the full bounds is reused from %s: same spec, same quick verdict; -recheck repeats it)", verify.RecordFile)
+		how = fmt.Sprintf(" (checked at the quick bounds; the check at the full bounds is reused from %s: same spec, same quick verdict, every property recorded; -recheck repeats it)", verify.RecordFile)
 	}
 	fmt.Fprintf(stdout, "fsmgen gen: %s: %d files, %d changed%s\n", filepath.ToSlash(filepath.Clean(*out)), len(files), n, how)
 	return nil

@@ -178,7 +178,7 @@ func TestGenDefaultOut(t *testing.T) {
 	t.Chdir(root)
 	code, stdout, stderr = fsmgen("gen", "-capacity", "1", "-incarnations", "1", "-out", "generated/tcp")
 	require.Equal(t, 0, code, stderr)
-	assert.Equal(t, fmt.Sprintf("fsmgen gen: generated/tcp: %d files, 0 changed (checked at the quick bounds; the check at the full bounds is reused from verification.txt: same spec, same quick verdict; -recheck repeats it)\n", n), stdout, "the same files from the root")
+	assert.Equal(t, fmt.Sprintf("fsmgen gen: generated/tcp: %d files, 0 changed (checked at the quick bounds; the check at the full bounds is reused from verification.txt: same spec, same quick verdict, every property recorded; -recheck repeats it)\n", n), stdout, "the same files from the root")
 	code, _, stderr = fsmgen("gen", "-capacity", "1", "-incarnations", "1", "-out", filepath.Join(root, "generated", "tcp"))
 	require.Equal(t, 0, code, stderr)
 
@@ -242,8 +242,9 @@ func TestCheck(t *testing.T) {
 	assert.Contains(t, stdout, "1 incarnation;")
 	for _, p := range []string{"rfc9293", "linux", "bsd", "solaris", "windows"} {
 		// Every property but P13, P15 and P16, which speak of the
-		// attacker, P23 of data and P25 of the zero window.
-		assert.Regexp(t, `(?m)^`+p+`( +(holds|finding)){`+strconv.Itoa(len(props.All)-5)+`} +\d+ +\d+ `, stdout, "a row for %s", p)
+		// attacker, P23 of data, P25 of the zero window and P26 of
+		// keep-alive.
+		assert.Regexp(t, `(?m)^`+p+`( +(holds|finding)){`+strconv.Itoa(len(props.All)-6)+`} +\d+ +\d+ `, stdout, "a row for %s", p)
 	}
 
 	code, stdout, _ = fsmgen(checkArgs("-profile", "bsd")...)
@@ -286,10 +287,10 @@ func TestCheckFindings(t *testing.T) {
 	assert.Regexp(t, `(?m)^rfc9293( +holds){6} +VIOLATED `, stdout)
 	assert.Contains(t, stderr, "fsmgen check: 1 violation the spec does not declare")
 
-	path = tcpWithFinding(t, strings.Replace(p7Finding, "P7", "P26", 1))
+	path = tcpWithFinding(t, strings.Replace(p7Finding, "P7", "P27", 1))
 	code, _, stderr = fsmgen(checkArgs("-spec", path)...)
 	assert.Equal(t, 2, code)
-	assert.Regexp(t, `bad.fsm:\d+:\d+: profile rfc9293: finding P26: there is no such property \(P1, P2, P3, P4, P5, P6, P7, P8, P9, P10, P11, P12, P13, P14, P15, P16, P17, P18, P19, P20, P21, P22, P23, P24, P25\)`, stderr)
+	assert.Regexp(t, `bad.fsm:\d+:\d+: profile rfc9293: finding P27: there is no such property \(P1, P2, P3, P4, P5, P6, P7, P8, P9, P10, P11, P12, P13, P14, P15, P16, P17, P18, P19, P20, P21, P22, P23, P24, P25, P26\)`, stderr)
 	assert.Contains(t, stderr, "\nfsmgen check: 1 problem in the spec\n")
 }
 
