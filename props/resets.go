@@ -92,13 +92,5 @@ func rstChallenged(m *model.Model, l *model.Label) string {
 		!l.From.Is(tcp.Synchronized) || l.From == tcp.TimeWait {
 		return ""
 	}
-	switch {
-	case l.To != l.From:
-		return fmt.Sprintf("%s took %s in %s and went to %s: an inexact RST must draw a challenge ACK and change nothing", sides[l.End], l.Event, l.From, l.To)
-	case l.Actions&tcp.SendAck == 0:
-		return fmt.Sprintf("%s took %s in %s and sent no challenge ACK: a peer whose RST fell short never learns the exact number", sides[l.End], l.Event, l.From)
-	case l.Actions != tcp.SendAck:
-		return fmt.Sprintf("%s took %s in %s and did %s beside the challenge ACK: the RST must be dropped once ACKed", sides[l.End], l.Event, l.From, l.Actions&^tcp.SendAck)
-	}
-	return ""
+	return challenged(l, "an inexact RST", "challenge ACK: a peer whose RST fell short never learns the exact number", "RST")
 }

@@ -39,13 +39,21 @@ var SynChallenged = check.Property{ID: "P22", Step: func(m *model.Model, from *m
 	if l.From == tcp.TimeWait && l.Event == tcp.RcvSynHigherSeq && m.Profile.Switches&tcp.SynReopensTimeWait != 0 {
 		return "" // the reopen rule
 	}
+	return challenged(&l, "a SYN in a synchronized state", "ACK: a peer that restarted never learns that this connection is stale", "SYN")
+}}
+
+// challenged is the problem with step l, a segment that must draw a
+// challenge ACK and be dropped (P13's inexact RST, P22's SYN), or "": the
+// state stays and the ACK is the step's only action. what names the
+// segment, unanswered says what a missing ACK costs, and seg is its kind.
+func challenged(l *model.Label, what, unanswered, seg string) string {
 	switch {
 	case l.To != l.From:
-		return fmt.Sprintf("%s took %s in %s and went to %s: a SYN in a synchronized state must draw a challenge ACK and change nothing", sides[l.End], l.Event, l.From, l.To)
+		return fmt.Sprintf("%s took %s in %s and went to %s: %s must draw a challenge ACK and change nothing", sides[l.End], l.Event, l.From, l.To, what)
 	case l.Actions&tcp.SendAck == 0:
-		return fmt.Sprintf("%s took %s in %s and sent no ACK: a peer that restarted never learns that this connection is stale", sides[l.End], l.Event, l.From)
+		return fmt.Sprintf("%s took %s in %s and sent no %s", sides[l.End], l.Event, l.From, unanswered)
 	case l.Actions != tcp.SendAck:
-		return fmt.Sprintf("%s took %s in %s and did %s beside the challenge ACK: the SYN must be dropped once ACKed", sides[l.End], l.Event, l.From, l.Actions&^tcp.SendAck)
+		return fmt.Sprintf("%s took %s in %s and did %s beside the challenge ACK: the %s must be dropped once ACKed", sides[l.End], l.Event, l.From, l.Actions&^tcp.SendAck, seg)
 	}
 	return ""
-}}
+}
